@@ -1,0 +1,29 @@
+# `make demo` sets up .venv with the core package and runs the main job;
+# `make test` adds the test dependencies (NumPy, array-api-strict, PyTorch CPU, JAX)
+# and runs the whole suite, doctests included.  Both work on a fresh clone.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test bench clean
+
+$(VENV)/.core: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.core
+	$(PY) -m pip install --quiet -e ".[test]" "torch==2.13.0" "jax>=0.4.30"
+	touch $@
+
+demo: $(VENV)/.core
+	$(PY) -m infokit
+
+test: $(VENV)/.test
+	$(PY) -m pytest
+
+bench: $(VENV)/.test
+	$(PY) benchmarks/bench_exact.py --output benchmarks/RESULTS.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,81 @@
+"""Array-namespace dispatch, done once at the edge of every public function.
+
+Kernels receive ``xp`` (an array-API namespace) and plain arrays; they never
+look at types themselves.  Python lists, tuples and other array-likes (pandas
+objects) become NumPy arrays; integer and boolean arrays become the default
+floating dtype of their library.
+"""
+
+from __future__ import annotations
+
+import array_api_compat
+import numpy as np
+
+from .errors import InvalidTypeError
+
+__all__ = ["namespace", "as_float_array", "is_numpy", "to_result"]
+
+
+def is_numpy(xp) -> bool:
+    """True when ``xp`` is NumPy (wrapped by array-api-compat or not)."""
+    return array_api_compat.is_numpy_namespace(xp)
+
+
+def as_float_array(x, name: str):
+    """Return ``x`` as a floating array of its own library.
+
+    Native arrays (NumPy, PyTorch, JAX, CuPy, array-api-strict, ...) stay in
+    their library; anything else goes through :func:`numpy.asarray`.
+    """
+    if not array_api_compat.is_array_api_obj(x) or isinstance(x, np.generic):
+        try:
+            x = np.asarray(x)
+        except (ValueError, TypeError) as exc:  # ragged lists and the like
+            raise InvalidTypeError(
+                f"'{name}' must be an array of probabilities or an ik.Categorical; "
+                f"it could not be converted to an array ({exc})"
+            ) from None
+        if x.dtype == object:
+            raise InvalidTypeError(
+                f"'{name}' must be an array of numbers; got an array of Python objects "
+                f"(ragged nested lists or mixed types?)"
+            )
+    xp = array_api_compat.array_namespace(x)
+    dt = x.dtype
+    if xp.isdtype(dt, "complex floating"):
+        raise InvalidTypeError(f"'{name}' must be real-valued, got dtype {dt}")
+    if not xp.isdtype(dt, "real floating"):
+        if not (xp.isdtype(dt, "integral") or xp.isdtype(dt, "bool")):
+            raise InvalidTypeError(f"'{name}' must have a numeric dtype, got {dt}")
+        x = xp.astype(x, _default_float(xp, x))
+    return x
+
+
+def _default_float(xp, x):
+    if array_api_compat.is_torch_namespace(xp):
+        import torch
+
+        return torch.get_default_dtype()
+    try:
+        return xp.__array_namespace_info__().default_dtypes(device=array_api_compat.device(x))["real floating"]
+    except Exception:  # pragma: no cover - namespaces without the inspection API
+        return xp.float64
+
+
+def namespace(*arrays):
+    """The common array namespace of ``arrays`` (a clear error if they disagree)."""
+    try:
+        return array_api_compat.array_namespace(*arrays)
+    except TypeError:
+        kinds = sorted({type(a).__module__.split(".")[0] + "." + type(a).__name__ for a in arrays})
+        raise InvalidTypeError(
+            "all distribution arguments must come from the same array library "
+            f"(got {', '.join(kinds)}); convert them to one library first"
+        ) from None
+
+
+def to_result(xp, value):
+    """Hand a result back: NumPy 0-d arrays become NumPy scalars, like SciPy."""
+    if is_numpy(xp) and isinstance(value, np.ndarray) and value.ndim == 0:
+        return value[()]
+    return value

@@ -1,0 +1,202 @@
+"""NumPy fast path: blocked, threaded reductions over the event axis.
+
+The array-API kernels in :mod:`infokit._kernels` evaluate a measure with a few
+full-size temporaries.  For NumPy inputs the same sums are evaluated here in
+cache-sized blocks with preallocated per-thread scratch buffers, so a
+reduction over N values allocates O(block) memory, and blocks are spread over
+threads (NumPy ufuncs release the GIL).  Each block also yields the sums and
+minima the validator needs, so the data are read once.
+
+Per row, a block function returns partial sums (combined exactly with
+:func:`math.fsum` when a row spans several blocks) and minima.  The
+mathematics — which terms are summed and how the sums are finished — is the
+one in :mod:`infokit._kernels`; only the evaluation strategy lives here.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from . import _kernels
+
+__all__ = ["BLOCK", "reduce_rows", "kl_block", "entropy_block", "cross_entropy_block", "num_threads"]
+
+#: Elements per block (per input array); four such buffers fit a 1 MiB L2.
+BLOCK = 1 << 15
+_MIN_PARALLEL = 1 << 17  # below this many elements, threads cost more than they save
+
+# The direct KL term p log(p/q) - (p - q) has an absolute error of a few ulp of
+# |p - q|.  Rows whose sum of terms is below _KL_RECHECK * sum|p - q| (nearly
+# identical distributions: the direct form would lose digits) are recomputed
+# with the exact elementwise kernel, in float64.  Random, unrelated p and q
+# have a ratio around 0.1-0.5 and never pay for it.
+_KL_RECHECK = 1.0 / 32.0
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+_local = threading.local()
+
+
+def num_threads() -> int:
+    """Threads used by the NumPy path (``INFOKIT_NUM_THREADS`` or the usable cores)."""
+    env = os.environ.get("INFOKIT_NUM_THREADS")
+    if env:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _get_pool(n: int) -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._max_workers < n:
+            _pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="infokit")
+        return _pool
+
+
+def _scratch(dtype, rows: int, cols: int):
+    """Two float buffers and a boolean mask of shape (rows, cols), reused per thread."""
+    key = np.dtype(dtype).str
+    bufs = getattr(_local, "bufs", None)
+    if bufs is None:
+        bufs = _local.bufs = {}
+    if key not in bufs:
+        bufs[key] = (np.empty(BLOCK, dtype), np.empty(BLOCK, dtype), np.empty(BLOCK, bool))
+    t, u, m = bufs[key]
+    n = rows * cols
+    return t[:n].reshape(rows, cols), u[:n].reshape(rows, cols), m[:n].reshape(rows, cols)
+
+
+# --------------------------------------------------------------------------
+# block functions: (p, q) blocks of shape (r, m) -> stats of shape (r, k)
+# stats columns: sums first, then minima (see N_SUMS / STATS of each).
+# --------------------------------------------------------------------------
+def kl_block(p, q):
+    """Columns: sum(p log(p/q) - p + q), sum p, sum q, min p, min q (where p == 0)."""
+    t, u, _ = _scratch(p.dtype, *p.shape)
+    np.divide(p, q, out=t)
+    np.log(t, out=t)
+    np.multiply(t, p, out=t)
+    np.subtract(p, q, out=u)
+    np.subtract(t, u, out=t)  # p log(p/q) - (p - q), accurate unless p ~ q
+    a = t.sum(axis=-1)
+    np.abs(u, out=u)
+    spread = u.sum(axis=-1)
+    qmin = np.zeros(p.shape[0])
+    if np.isnan(a).any():  # 0 log 0 (p == 0) gives NaN: the term is q there
+        pz = p == 0
+        t[pz] = q[pz]
+        a = t.sum(axis=-1)
+        qmin = q.min(axis=-1)
+    redo = np.nonzero(a < _KL_RECHECK * spread)[0]
+    if redo.size:  # nearly identical rows: exact terms (series), in float64
+        p64, q64 = p[redo].astype(np.float64), q[redo].astype(np.float64)
+        a[redo] = _kernels.kl_terms(np, p64, q64).sum(axis=-1)
+    return np.stack([a, p.sum(axis=-1), q.sum(axis=-1), p.min(axis=-1), qmin], axis=-1)
+
+
+def cross_entropy_block(p, q):
+    """Columns: sum(-p log q), sum p, sum q, min p, min q (where p == 0)."""
+    t, _, _ = _scratch(p.dtype, *p.shape)
+    np.log(q, out=t)
+    np.multiply(t, p, out=t)
+    a = -t.sum(axis=-1)
+    qmin = np.zeros(p.shape[0])
+    if np.isnan(a).any():  # 0 * log 0
+        t[p == 0] = 0
+        a = -t.sum(axis=-1)
+        qmin = q.min(axis=-1)
+    return np.stack([a, p.sum(axis=-1), q.sum(axis=-1), p.min(axis=-1), qmin], axis=-1)
+
+
+def entropy_block(p):
+    """Columns: sum(-p log p), sum p.  A negative p makes the first NaN."""
+    t, _, _ = _scratch(p.dtype, *p.shape)
+    np.log(p, out=t)
+    np.multiply(t, p, out=t)
+    a = -t.sum(axis=-1)
+    if np.isnan(a).any():  # 0 log 0
+        t[p == 0] = 0
+        a = -t.sum(axis=-1)
+    return np.stack([a, p.sum(axis=-1)], axis=-1)
+
+
+kl_block.n_sums = cross_entropy_block.n_sums = 3
+entropy_block.n_sums = 2
+
+
+# --------------------------------------------------------------------------
+def reduce_rows(block_fn, *arrays):
+    """Apply ``block_fn`` over blocks of ``arrays`` (same shape, event axis last).
+
+    Returns an array of shape ``(*lead, k)`` of float64 statistics: the first
+    ``block_fn.n_sums`` columns are sums over the event axis, the rest minima.
+    An array whose leading axes are broadcast (stride 0) is read in place.
+    """
+    shape = arrays[0].shape
+    n = shape[-1]
+    lead = shape[:-1]
+    rows = math.prod(lead)
+    mats = [_as_rows(a, rows, n) for a in arrays]
+    if n >= BLOCK:
+        nblocks = -(-n // BLOCK)
+        tasks = [(r, r + 1, b) for r in range(rows) for b in range(nblocks)]
+    else:
+        nblocks = 1
+        per = max(1, BLOCK // n)
+        tasks = [(r, min(r + per, rows), 0) for r in range(0, rows, per)]
+    n_sums = block_fn.n_sums
+    with np.errstate(all="ignore"):
+        k = block_fn(*[np.ones((1, 1), a.dtype) for a in arrays]).shape[-1]
+    if rows == 0:
+        return np.empty((*lead, k))
+    out = np.empty((rows, nblocks, k))
+
+    def run(task):
+        r0, r1, b = task
+        c0 = b * BLOCK
+        out[r0:r1, b, :] = block_fn(*[m[r0:r1, c0 : c0 + BLOCK] for m in mats])
+    nthreads = min(num_threads(), len(tasks))
+    if nthreads <= 1 or rows * n < _MIN_PARALLEL:
+        with np.errstate(all="ignore"):
+            for task in tasks:
+                run(task)
+    else:
+        it = iter(tasks)
+
+        def worker():
+            with np.errstate(all="ignore"):
+                for task in it:
+                    run(task)
+
+        futures = [_get_pool(nthreads).submit(worker) for _ in range(nthreads)]
+        for f in futures:
+            f.result()
+    if nblocks == 1:
+        res = out[:, 0, :]
+    else:
+        res = np.empty((rows, out.shape[-1]))
+        for r in range(rows):
+            for j in range(n_sums):
+                res[r, j] = math.fsum(out[r, :, j])
+        res[:, n_sums:] = out[:, :, n_sums:].min(axis=1)
+    return res.reshape(*lead, k)
+
+
+def _as_rows(a, rows, n):
+    """View ``a`` (…, n) as (rows, n) without copying when its strides allow."""
+    if a.ndim == 2:
+        return a
+    if a.ndim == 1:
+        return a.reshape(1, n)
+    lead_strides = a.strides[:-1]
+    if all(s == 0 for s in lead_strides):  # fully broadcast leading axes
+        return np.lib.stride_tricks.as_strided(a, (rows, n), (0, a.strides[-1]), writeable=False)
+    return a.reshape(rows, n)  # a view when possible, else a copy

@@ -1,0 +1,267 @@
+"""The formulas, written once against the array API.
+
+Every kernel takes the namespace ``xp`` and validated, broadcast arrays whose
+event axis is the last one, and returns values in nats.  Kernels never
+validate and never convert units.
+
+Accuracy notes (the reasons for the shapes of these formulas):
+
+* Probabilities are taken as the exact distributions ``p / sum(p)``; the
+  normalising sums are folded in at the end (``*_finish``) instead of dividing
+  every element, which would round every element.
+* Every summed term is non-negative, so sums do not cancel:
+  ``-p log p``, ``-p log q`` and, for KL, ``p log(p/q) - p + q``.
+* The KL term ``p log(p/q) - p + q`` cancels catastrophically when p ~ q.  With
+  ``v = (p - q) / (p + q)`` it equals ``(p - q) v + 2 p (v^3/3 + v^5/5 + ...)``,
+  whose terms are all small and of known sign; it is used for ``|v| < 0.05``.
+* In log space, ``lp - lq`` for nearly identical logits is computed without the
+  rounding of two separate log-sum-exps (see :func:`_log_ratio`).
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "KL_SERIES_V",
+    "kl_series_terms",
+    "kl_finish",
+    "entropy_finish",
+    "cross_entropy_finish",
+    "entropy_probs",
+    "cross_entropy_probs",
+    "kl_terms",
+    "kl_probs",
+    "log_softmax",
+    "entropy_logits",
+    "cross_entropy_logits",
+    "kl_logits",
+    "js_logits",
+    "renyi_entropy_logits",
+    "renyi_divergence_logits",
+]
+
+#: |v| = |p - q| / (p + q) below which the KL term is evaluated by its series.
+KL_SERIES_V = 0.05
+# 2 * atanh(v) - 2 v = 2 v^3 (1/3 + v^2/5 + ...): coefficients up to v^15.
+_ATANH_COEFFS = tuple(1.0 / k for k in range(3, 17, 2))
+# h(d) = d - 1 + exp(-d) = sum_{k>=2} (-d)^k / k!  (d^2 factored out).
+_H_COEFFS = tuple((-1.0) ** k / math.factorial(k) for k in range(2, 19))
+_H_SERIES_D = 0.5
+
+
+def _horner(x, coeffs):
+    acc = coeffs[-1]
+    for c in reversed(coeffs[:-1]):
+        acc = c + x * acc
+    return acc
+
+
+def _fill(xp, x, value):
+    return xp.full_like(x, value)
+
+
+# --------------------------------------------------------------------------
+# probabilities
+# --------------------------------------------------------------------------
+def kl_series_terms(xp, p, q):
+    """``p log(p/q) - p + q`` for ``p, q > 0`` with ``|p - q| < 0.05 (p + q)``.
+
+    No cancellation: ``(p - q) v >= 0`` dominates and the odd series in ``v``
+    is a relative correction of at most ``2|v|/3``.
+    """
+    d = p - q
+    v = d / (p + q)
+    v2 = v * v
+    return d * v + (2.0 * p) * (v * v2) * _horner(v2, _ATANH_COEFFS)
+
+
+def kl_finish(xp, a, sp, sq):
+    """D(p/sp || q/sq) from ``a = sum(p log(p/q) - p + q)`` and the two sums.
+
+    D = a/sp - psi(r) with r = sq/sp - 1 and psi(r) = r - log1p(r) >= 0.
+    """
+    r = (sq - sp) / sp
+    small = xp.abs(r) < 1e-4
+    rs = xp.where(small, r, xp.zeros_like(r))
+    psi_series = rs * rs * (0.5 - rs * (1.0 / 3.0 - rs * 0.25))
+    rl = xp.where(small, xp.zeros_like(r), r)
+    psi = xp.where(small, psi_series, rl - xp.log1p(rl))
+    d = a / sp - psi
+    return xp.where(d < 0, xp.zeros_like(d), d)
+
+
+def entropy_finish(xp, t, s):
+    """H(p/s) from ``t = sum(-p log p)``: t/s + log s."""
+    return t / s + xp.log(s)
+
+
+def cross_entropy_finish(xp, t, sp, sq):
+    """H(p/sp, q/sq) from ``t = sum(-p log q)``: t/sp + log sq."""
+    return t / sp + xp.log(sq)
+
+
+def entropy_probs(xp, p):
+    pz = p == 0
+    ps = xp.where(pz, xp.ones_like(p), p)
+    t = xp.where(pz, xp.zeros_like(p), -ps * xp.log(ps))
+    return entropy_finish(xp, xp.sum(t, axis=-1), xp.sum(p, axis=-1))
+
+
+def cross_entropy_probs(xp, p, q):
+    pz, qz = p == 0, q == 0
+    qs = xp.where(qz, xp.ones_like(q), q)
+    t = -p * xp.log(qs)
+    t = xp.where(pz, xp.zeros_like(t), xp.where(qz, _fill(xp, t, math.inf), t))
+    return cross_entropy_finish(xp, xp.sum(t, axis=-1), xp.sum(p, axis=-1), xp.sum(q, axis=-1))
+
+
+def kl_terms(xp, p, q):
+    """Elementwise ``p log(p/q) - p + q >= 0`` (q where p = 0, inf where q = 0 < p)."""
+    pz, qz = p == 0, q == 0
+    one = xp.ones_like(p)
+    ps, qs = xp.where(pz, one, p), xp.where(qz, one, q)
+    direct = ps * xp.log(ps / qs) - (ps - qs)
+    small = xp.abs(ps - qs) < KL_SERIES_V * (ps + qs)
+    t = xp.where(small, kl_series_terms(xp, ps, qs), direct)
+    return xp.where(pz, q, xp.where(qz, _fill(xp, t, math.inf), t))
+
+
+def kl_probs(xp, p, q):
+    t = kl_terms(xp, p, q)
+    return kl_finish(xp, xp.sum(t, axis=-1), xp.sum(p, axis=-1), xp.sum(q, axis=-1))
+
+
+# --------------------------------------------------------------------------
+# log space
+# --------------------------------------------------------------------------
+def log_softmax(xp, z):
+    """``z - logsumexp(z)`` along the last axis; -inf logits stay -inf."""
+    m = xp.max(z, axis=-1, keepdims=True)
+    zm = z - m
+    return zm - xp.log(xp.sum(xp.exp(zm), axis=-1, keepdims=True))
+
+
+def _logsumexp(xp, x):
+    m = xp.max(x, axis=-1, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+    return xp.squeeze(m, axis=-1) + xp.log(xp.sum(xp.exp(x - m), axis=-1))
+
+
+def entropy_logits(xp, z):
+    lp = log_softmax(xp, z)
+    pz = lp == -math.inf
+    # -lp = (max z - z) + log(sum exp(z - max z)) >= 0: non-negative terms
+    return xp.sum(xp.exp(lp) * xp.where(pz, xp.zeros_like(lp), -lp), axis=-1)
+
+
+def cross_entropy_logits(xp, zp, zq):
+    lp, lq = log_softmax(xp, zp), log_softmax(xp, zq)
+    pz, qz = lp == -math.inf, lq == -math.inf
+    t = xp.exp(lp) * xp.where(qz, xp.zeros_like(lq), -lq)
+    t = xp.where(pz, xp.zeros_like(t), xp.where(qz, _fill(xp, t, math.inf), t))
+    return xp.sum(t, axis=-1)
+
+
+def _log_ratio(xp, zp, zq, lp, lq):
+    """``lp - lq`` where both logits are finite, accurate when zp ~ zq.
+
+    With w = exp(zq - max zq), Delta = zp - zq (exact when close) and a
+    reference index r among the largest weights, the ratio of normalisers is
+    log(sum e^zp / sum e^zq) = Delta_r + log1p(sum w expm1(Delta - Delta_r) / sum w),
+    so lp - lq = (Delta - Delta_r) - log1p(...) without subtracting two large
+    log-sum-exps.  Rows where this would overflow use ``lp - lq``.
+    """
+    ninf = -math.inf
+    fin = xp.isfinite(zp) & xp.isfinite(zq)
+    qfin = xp.isfinite(zq)
+    zero = xp.zeros_like(zq)
+    delta = xp.where(fin, zp - zq, zero)
+    zq_fin = xp.where(fin, zq, _fill(xp, zq, ninf))
+    ref = fin & (zq_fin == xp.max(zq_fin, axis=-1, keepdims=True))
+    delta_ref = xp.max(xp.where(ref, delta, _fill(xp, zq, ninf)), axis=-1, keepdims=True)
+    ok_ref = xp.isfinite(delta_ref)
+    eta = delta - xp.where(ok_ref, delta_ref, xp.zeros_like(delta_ref))
+    w = xp.exp(xp.where(qfin, zq - xp.max(zq, axis=-1, keepdims=True), _fill(xp, zq, ninf)))
+    g = xp.where(fin, xp.expm1(xp.where(eta > 600.0, _fill(xp, eta, 600.0), eta)), _fill(xp, eta, -1.0))
+    g = xp.where(qfin, g, zero)
+    c = xp.log1p(xp.sum(w * g, axis=-1, keepdims=True) / xp.sum(w, axis=-1, keepdims=True))
+    accurate = eta - c
+    use = ok_ref & (xp.max(xp.where(fin, eta, zero), axis=-1, keepdims=True) <= 600.0)
+    plain = xp.where(fin, lp - lq, zero)
+    return xp.where(use, accurate, plain)
+
+
+def kl_logits(xp, zp, zq):
+    """D(softmax zp || softmax zq) as a sum of non-negative terms.
+
+    With d = lp - lq: term = p (d - 1 + e^{-d}) = q (1 + e^d (d - 1)) >= 0,
+    the first form for d >= -1 (series for |d| < 0.5), the second below.
+    """
+    lp, lq = log_softmax(xp, zp), log_softmax(xp, zq)
+    pz, qz = lp == -math.inf, lq == -math.inf
+    d = _log_ratio(xp, zp, zq, lp, lq)
+    small = xp.abs(d) < _H_SERIES_D
+    ds = xp.where(small, d, xp.zeros_like(d))
+    h_series = ds * ds * _horner(ds, _H_COEFFS)
+    dp = xp.where(d < -1.0, _fill(xp, d, -1.0), d)
+    h_direct = dp + xp.expm1(-dp)
+    t_pos = xp.exp(lp) * xp.where(small, h_series, h_direct)
+    dn = xp.where(d < -1.0, d, _fill(xp, d, -1.0))
+    t_neg = xp.exp(lq) * (1.0 + xp.exp(dn) * (dn - 1.0))
+    t = xp.where(d >= -1.0, t_pos, t_neg)
+    t = xp.where(pz, xp.exp(lq), xp.where(qz, _fill(xp, t, math.inf), t))
+    return xp.sum(t, axis=-1)
+
+
+def js_logits(xp, zp, zq):
+    """Jensen-Shannon divergence from logits: mean of KL to the mixture."""
+    lp, lq = log_softmax(xp, zp), log_softmax(xp, zq)
+    lm = xp.logaddexp(lp, lq) - math.log(2.0)
+    return 0.5 * (kl_logits(xp, lp, lm) + kl_logits(xp, lq, lm))
+
+
+def _log_power_sum(xp, lw, base_l, k):
+    """log sum exp(base_l) * exp(k * lw) over the last axis (masked: base_l=-inf).
+
+    Computed two ways and the accurate one chosen: the plain log-sum-exp is
+    accurate unless the result is near 0, where log1p(sum e^base_l expm1(k lw))
+    (the form that tends smoothly to Shannon/KL as alpha -> 1) is used.
+    """
+    mask = base_l == -math.inf
+    zero = xp.zeros_like(lw)
+    lwz = xp.where(mask, zero, lw)
+    arg = k * lwz
+    big = arg > 700.0
+    argc = xp.where(big, _fill(xp, arg, 700.0), arg)
+    blz = xp.where(mask, zero, base_l)
+    term = xp.where(big, xp.exp(blz + arg) - xp.exp(blz), xp.exp(blz) * xp.expm1(argc))
+    term = xp.where(mask, zero, term)
+    near = xp.log1p(xp.sum(term, axis=-1))
+    far = _logsumexp(xp, xp.where(mask, _fill(xp, lw, -math.inf), base_l + arg))
+    return xp.where(xp.abs(far) > 0.25, far, near)
+
+
+def renyi_entropy_logits(xp, z, alpha: float):
+    lp = log_softmax(xp, z)
+    pz = lp == -math.inf
+    if alpha == 0:
+        return xp.log(xp.sum(xp.where(pz, xp.zeros_like(lp), xp.ones_like(lp)), axis=-1))
+    if alpha == math.inf:
+        return -xp.max(lp, axis=-1)
+    # sum p^alpha = sum p * p^(alpha-1)
+    return _log_power_sum(xp, lp, lp, alpha - 1.0) / (1.0 - alpha)
+
+
+def renyi_divergence_logits(xp, zp, zq, alpha: float):
+    lp, lq = log_softmax(xp, zp), log_softmax(xp, zq)
+    pz, qz = lp == -math.inf, lq == -math.inf
+    if alpha == 0:
+        mass = xp.sum(xp.where(pz, xp.exp(lq), xp.zeros_like(lq)), axis=-1)
+        return -xp.log1p(-mass)
+    inf = _fill(xp, lp, math.inf)
+    d = xp.where(qz, inf, lp - xp.where(qz, xp.zeros_like(lq), lq))
+    if alpha == math.inf:
+        return xp.max(xp.where(pz, -inf, d), axis=-1)
+    # sum p^alpha q^(1-alpha) = sum p * (p/q)^(alpha-1)
+    return _log_power_sum(xp, d, xp.where(pz, -inf, lp), alpha - 1.0) / (alpha - 1.0)

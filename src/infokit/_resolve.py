@@ -1,0 +1,125 @@
+"""The one place where a public function's inputs are resolved.
+
+``resolve`` turns the distribution arguments (arrays, lists, or
+:class:`~infokit.Categorical`), ``axis`` and ``base`` into a :class:`Resolved`:
+one array namespace, the event axis moved last, batch axes broadcast, a common
+floating dtype, and whether the computation happens on probabilities or in log
+space.  ``Resolved.finish`` converts units and restores ``keepdims``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from . import _backend
+from ._units import resolve_base
+from ._validate import check_event_axis, check_probs, check_same_outcomes, normalize_axis
+from .errors import InvalidDistributionError
+
+__all__ = ["Resolved", "resolve"]
+
+
+class Resolved:
+    """Inputs of one call, ready for a kernel (event axis last, broadcast)."""
+
+    __slots__ = ("xp", "unit", "names", "arrays", "is_logits", "keep_axis", "validated")
+
+    def __init__(self, xp, unit, names, arrays, is_logits, keep_axis):
+        self.xp = xp
+        self.unit = unit
+        self.names = names
+        self.arrays = arrays
+        self.is_logits = is_logits
+        self.keep_axis = keep_axis
+        self.validated = False
+
+    @property
+    def numpy(self) -> bool:
+        return _backend.is_numpy(self.xp)
+
+    @property
+    def all_probs(self) -> bool:
+        return not any(self.is_logits)
+
+    def validate_probs(self, *, normalize=False) -> None:
+        """Full validation of the probability arguments (renormalising if asked)."""
+        self.arrays = [
+            a if lg else check_probs(self.xp, a, name, normalize=normalize)
+            for name, a, lg in zip(self.names, self.arrays, self.is_logits)
+        ]
+        self.validated = True
+
+    def derived(self, names, arrays):
+        """A validated Resolved over new probability arrays built from this one."""
+        r = Resolved(self.xp, self.unit, names, arrays, [False] * len(arrays), self.keep_axis)
+        r.validated = True
+        return r
+
+    def logits(self):
+        """Every argument in log space (probabilities p become log p, -inf at 0)."""
+        xp = self.xp
+        out = []
+        for a, lg in zip(self.arrays, self.is_logits):
+            if not lg:
+                zero = a == 0
+                a = xp.where(zero, xp.full_like(a, -math.inf), xp.log(xp.where(zero, xp.ones_like(a), a)))
+            out.append(a)
+        return out
+
+    def finish(self, nats, keepdims: bool):
+        xp = self.xp
+        value = self.unit.convert(nats)
+        if keepdims:
+            value = xp.expand_dims(value, axis=self.keep_axis)
+        return _backend.to_result(xp, value)
+
+
+def resolve(named, *, axis=-1, base="nats") -> Resolved:
+    """Resolve ``[(name, value), ...]`` distribution arguments of one call."""
+    from .categorical import Categorical
+
+    unit = resolve_base(base)
+    names, arrays, is_logits = [], [], []
+    raw_axis = None
+    for name, value in named:
+        names.append(name)
+        if isinstance(value, Categorical):
+            arrays.append(value._z)
+            is_logits.append(True)
+        else:
+            a = _backend.as_float_array(value, name)
+            if a.ndim == 0:
+                check_event_axis(a, name)
+            arrays.append(a)
+            is_logits.append(False)
+    xp = _backend.namespace(*arrays)
+    moved = []
+    for name, a, lg in zip(names, arrays, is_logits):
+        if not lg:
+            ax = normalize_axis(axis, a.ndim)
+            if raw_axis is None:
+                raw_axis = axis
+            if ax != a.ndim - 1:
+                a = xp.moveaxis(a, ax, -1)
+        check_event_axis(a, name)
+        moved.append(a)
+    for i in range(1, len(moved)):
+        check_same_outcomes(moved[0], moved[i], names[0], names[i])
+    if len(moved) > 1:
+        dtype = xp.result_type(*[a.dtype for a in moved])
+        moved = [a if a.dtype == dtype else xp.astype(a, dtype) for a in moved]
+        try:
+            moved = list(xp.broadcast_arrays(*moved))
+        except (ValueError, RuntimeError):
+            shapes = " and ".join(str(tuple(a.shape)) for a in moved)
+            raise InvalidDistributionError(
+                f"the batch shapes of {' and '.join(repr(n) for n in names)} do not broadcast "
+                f"(shapes with the event axis last: {shapes})"
+            ) from None
+    if raw_axis is None:  # only Categoricals: their own axis decides keepdims
+        raw_axis = next(v.axis for _, v in named if isinstance(v, Categorical))
+    out_ndim = moved[0].ndim  # batch ndim + 1
+    keep_axis = raw_axis if raw_axis >= 0 else raw_axis + out_ndim
+    keep_axis = min(max(keep_axis, 0), out_ndim - 1)
+    return Resolved(xp, unit, names, moved, is_logits, keep_axis)
+

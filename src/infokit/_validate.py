@@ -1,0 +1,134 @@
+"""The one validation path shared by every public function.
+
+A check receives reductions along the event axis (sums, minima, finiteness)
+and raises :class:`~infokit.errors.InvalidDistributionError` with a message
+naming the argument, what is wrong and how to fix it.  The generic path
+computes those reductions with ``xp``; the blocked NumPy path computes them
+while it evaluates the measure, and falls back to :func:`check_probs` on
+anything it cannot certify, so the messages come from one place.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+import numpy as np
+
+from .errors import InvalidArgumentError, InvalidDistributionError
+
+
+def sum_tolerance(dtype) -> float:
+    """How far from 1 a sum of probabilities may be: sqrt(machine epsilon)."""
+    return math.sqrt(float(np.finfo(_np_dtype(dtype)).eps))
+
+
+def _np_dtype(dtype):
+    name = str(dtype).rsplit(".", 1)[-1]
+    return np.dtype({"bfloat16": "float32"}.get(name, name))
+
+
+def _concrete(flag):
+    """``bool(flag)``, or ``None`` for traced values (e.g. inside ``jax.jit``)."""
+    try:
+        return bool(flag)
+    except Exception:  # jax ConcretizationTypeError and friends
+        return None
+
+
+def normalize_axis(axis, ndim: int) -> int:
+    try:
+        ax = operator.index(axis)
+    except TypeError:
+        raise InvalidArgumentError(f"'axis' must be an integer (got {axis!r})") from None
+    if not -ndim <= ax < ndim:
+        raise InvalidArgumentError(
+            f"'axis' {axis} is out of range for an array with {ndim} dimension(s); "
+            f"use a value in [{-ndim}, {ndim - 1}]"
+        )
+    return ax % ndim
+
+
+def check_event_axis(x, name: str) -> None:
+    """The event axis (last) must exist and be non-empty."""
+    if x.ndim == 0:
+        raise InvalidDistributionError(
+            f"'{name}' must have at least one dimension (a vector of probabilities); got a scalar"
+        )
+    if x.shape[-1] == 0:
+        raise InvalidDistributionError(f"'{name}' is empty: a distribution needs at least one outcome")
+
+
+def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, normalize=False) -> None:
+    """Raise if the reductions of ``name`` show it is not a distribution."""
+    if finite is not None and _concrete(finite) is False:
+        raise InvalidDistributionError(
+            f"'{name}' contains NaN or infinite values; probabilities must be finite numbers in [0, 1]"
+        )
+    if minimum is not None and _concrete(minimum < 0) is True:
+        raise InvalidDistributionError(
+            f"'{name}' contains negative values (smallest {float(minimum):.6g}); probabilities must be >= 0"
+        )
+    if sums is None:
+        return
+    if normalize:
+        if _concrete(xp.any(sums <= 0)) is True:
+            raise InvalidDistributionError(
+                f"'{name}' has a distribution whose probabilities are all zero; it cannot be normalised"
+            )
+        return
+    tol = sum_tolerance(dtype)
+    bad = _concrete(xp.any(xp.abs(sums - 1) > tol))
+    if bad is None:
+        return
+    if _concrete(xp.all(xp.isfinite(sums))) is False:
+        raise InvalidDistributionError(
+            f"'{name}' contains NaN or infinite values; probabilities must be finite numbers in [0, 1]"
+        )
+    if bad:
+        lo, hi = float(xp.min(sums)), float(xp.max(sums))
+        rng = f"{lo:.17g}" if lo == hi else f"from {lo:.17g} to {hi:.17g}"
+        raise InvalidDistributionError(
+            f"'{name}' does not sum to 1 along the event axis (sum {rng}; the tolerance for "
+            f"{_np_dtype(dtype)} is {tol:.2g}); pass normalize=True to renormalise explicitly"
+        )
+
+
+def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True):
+    """Validate probabilities with the event axis last; return ``x`` (renormalised if asked)."""
+    check_event_axis(x, name)
+    if math.prod(x.shape) == 0:
+        return x
+    finite = xp.all(xp.isfinite(x))
+    check_stats(xp, name, x.dtype, finite=finite, minimum=xp.min(x))
+    if not sums:
+        if _concrete(xp.any(x > 1)) is True:
+            raise InvalidDistributionError(
+                f"'{name}' contains values greater than 1 (largest {float(xp.max(x)):.6g}); probabilities must lie in [0, 1]"
+            )
+        return x
+    s = xp.sum(x, axis=-1, keepdims=True)
+    check_stats(xp, name, x.dtype, sums=s, normalize=normalize)
+    if normalize:
+        return x / s
+    return x
+
+
+def check_logits(xp, z, name: str):
+    """Logits may be any reals or -inf (zero probability); NaN/+inf and all -inf rows are errors."""
+    check_event_axis(z, name)
+    if _concrete(xp.any(xp.isnan(z) | (z == xp.inf))) is True:
+        raise InvalidDistributionError(f"'{name}' contains NaN or +inf logits; logits must be real numbers or -inf")
+    if math.prod(z.shape) and _concrete(xp.any(xp.all(z == -xp.inf, axis=-1))) is True:
+        raise InvalidDistributionError(
+            f"'{name}' has a distribution whose logits are all -inf (every probability zero)"
+        )
+    return z
+
+
+def check_same_outcomes(a, b, name_a: str, name_b: str) -> None:
+    if a.shape[-1] != b.shape[-1]:
+        raise InvalidDistributionError(
+            f"'{name_a}' and '{name_b}' must have the same number of outcomes along the event axis "
+            f"(got {a.shape[-1]} and {b.shape[-1]})"
+        )
