@@ -25,7 +25,7 @@ if settings is not None:
     settings.register_profile(
         "infokit",
         deadline=None,
-        max_examples=120,
+        max_examples=100,
         derandomize=True,
         database=None,
         suppress_health_check=[HealthCheck.too_slow],
@@ -107,10 +107,6 @@ class Backend:
 
     def is_native(self, x) -> bool:
         return isinstance(x, self.array_type)
-
-    def dtype_name(self, x) -> str:
-        """"float32" / "float64" for a result of this library."""
-        return np.dtype(to_numpy(x).dtype).name
 
     @staticmethod
     def to_numpy(x):

@@ -26,16 +26,15 @@ from . import _kernels
 
 __all__ = ["BLOCK", "reduce_rows", "kl_block", "entropy_block", "cross_entropy_block", "num_threads"]
 
-#: Elements per block (per input array); four such buffers fit a 1 MiB L2.
-BLOCK = 1 << 15
+#: Elements per block: large enough that the ~20 us of Python per block is a few
+#: percent of its work, small enough to stay in cache (1 MiB of float64).
+BLOCK = 1 << 17
 _MIN_PARALLEL = 1 << 17  # below this many elements, threads cost more than they save
 
-# The direct KL term p log(p/q) - (p - q) has an absolute error of a few ulp of
-# |p - q|.  Rows whose sum of terms is below _KL_RECHECK * sum|p - q| (nearly
-# identical distributions: the direct form would lose digits) are recomputed
-# with the exact elementwise kernel, in float64.  Random, unrelated p and q
-# have a ratio around 0.1-0.5 and never pay for it.
+# Recheck thresholds of kl_block (see there): rows with a sum of KL terms below
+# _KL_RECHECK * sum|p - q| or _KL_FLOOR * sum p are recomputed exactly.
 _KL_RECHECK = 1.0 / 32.0
+_KL_FLOOR = 2.0**-8
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -67,10 +66,11 @@ def _scratch(dtype, rows: int, cols: int):
     bufs = getattr(_local, "bufs", None)
     if bufs is None:
         bufs = _local.bufs = {}
-    if key not in bufs:
-        bufs[key] = (np.empty(BLOCK, dtype), np.empty(BLOCK, dtype), np.empty(BLOCK, bool))
-    t, u, m = bufs[key]
     n = rows * cols
+    if key not in bufs or bufs[key][0].size < n:
+        size = max(n, BLOCK)
+        bufs[key] = (np.empty(size, dtype), np.empty(size, dtype), np.empty(size, bool))
+    t, u, m = bufs[key]
     return t[:n].reshape(rows, cols), u[:n].reshape(rows, cols), m[:n].reshape(rows, cols)
 
 
@@ -78,28 +78,66 @@ def _scratch(dtype, rows: int, cols: int):
 # block functions: (p, q) blocks of shape (r, m) -> stats of shape (r, k)
 # stats columns: sums first, then minima (see N_SUMS / STATS of each).
 # --------------------------------------------------------------------------
+def kl_terms(p, q):
+    """:func:`infokit._kernels.kl_terms` for float64 NumPy arrays, evaluated sparsely.
+
+    The direct form everywhere, the series only where p ~ q, and the generic
+    kernel only on the rare special values (zeros, overflowing ratios).
+    """
+    t = np.divide(p, q)
+    bad = ~((t > 1e-300) & (t < 1e300))  # zeros, infinities, extreme ratios
+    np.log(t, out=t)
+    t *= p
+    d = p - q
+    t -= d
+    np.abs(d, out=d)
+    small = d < _kernels.KL_SERIES_V * (p + q)
+    idx = np.nonzero(small & ~bad)
+    if idx[0].size:
+        t[idx] = _kernels.kl_series_terms(np, p[idx], q[idx])
+    idx = np.nonzero(bad)
+    if idx[0].size:
+        t[idx] = _kernels.kl_terms(np, p[idx], q[idx])
+    return t
+
+
 def kl_block(p, q):
-    """Columns: sum(p log(p/q) - p + q), sum p, sum q, min p, min q (where p == 0)."""
-    t, u, _ = _scratch(p.dtype, *p.shape)
-    np.divide(p, q, out=t)
+    """Columns: sum(p log(p/q) - p + q), sum p, sum q, sum(q - p), min p, min q (where p == 0).
+
+    float32 blocks are evaluated in float64: the rounding of p/q near 1 would
+    otherwise cost an absolute error of ~eps32 * p per outcome.
+    """
+    t, u, _ = _scratch(np.float64, *p.shape)
+    np.divide(p, q, out=t, dtype=np.float64)
     np.log(t, out=t)
     np.multiply(t, p, out=t)
-    np.subtract(p, q, out=u)
+    np.subtract(p, q, out=u, dtype=np.float64)
     np.subtract(t, u, out=t)  # p log(p/q) - (p - q), accurate unless p ~ q
     a = t.sum(axis=-1)
-    np.abs(u, out=u)
-    spread = u.sum(axis=-1)
+    sp, sq = p.sum(axis=-1, dtype=np.float64), q.sum(axis=-1, dtype=np.float64)
     qmin = np.zeros(p.shape[0])
     if np.isnan(a).any():  # 0 log 0 (p == 0) gives NaN: the term is q there
         pz = p == 0
         t[pz] = q[pz]
         a = t.sum(axis=-1)
         qmin = q.min(axis=-1)
-    redo = np.nonzero(a < _KL_RECHECK * spread)[0]
-    if redo.size:  # nearly identical rows: exact terms (series), in float64
-        p64, q64 = p[redo].astype(np.float64), q[redo].astype(np.float64)
-        a[redo] = _kernels.kl_terms(np, p64, q64).sum(axis=-1)
-    return np.stack([a, p.sum(axis=-1), q.sum(axis=-1), p.min(axis=-1), qmin], axis=-1)
+    dqp = sq - sp
+    # The direct form's absolute error is a few ulp of p per outcome (the
+    # rounding of p/q), plus a few ulp of |p - q|.  Rows where that could
+    # exceed ~1e-13 of the sum -- a < 2^-8 sum p or a < sum|p - q| / 32 --
+    # (nearly identical distributions) and rows whose sum overflowed (q
+    # subnormal) are recomputed exactly.  Since sum|p - q| <= sp + sq, the
+    # spread is only computed for candidate rows.
+    maybe = np.nonzero((a < _KL_RECHECK * (sp + sq)) | np.isinf(a))[0]
+    if maybe.size:
+        spread = np.abs(u[maybe]).sum(axis=-1)
+        am = a[maybe]
+        redo = maybe[(am < _KL_RECHECK * spread) | (am < _KL_FLOOR * sp[maybe]) | np.isinf(am)]
+        if redo.size:
+            p64, q64 = p[redo].astype(np.float64), q[redo].astype(np.float64)
+            a[redo] = kl_terms(p64, q64).sum(axis=-1)
+            dqp[redo] = (q64 - p64).sum(axis=-1)
+    return np.stack([a, sp, sq, dqp, p.min(axis=-1), qmin], axis=-1)
 
 
 def cross_entropy_block(p, q):
@@ -128,7 +166,8 @@ def entropy_block(p):
     return np.stack([a, p.sum(axis=-1)], axis=-1)
 
 
-kl_block.n_sums = cross_entropy_block.n_sums = 3
+kl_block.n_sums = 4
+cross_entropy_block.n_sums = 3
 entropy_block.n_sums = 2
 
 

@@ -32,6 +32,8 @@ __all__ = [
     "cross_entropy_probs",
     "kl_terms",
     "kl_probs",
+    "js_terms",
+    "js_probs",
     "log_softmax",
     "entropy_logits",
     "cross_entropy_logits",
@@ -76,12 +78,15 @@ def kl_series_terms(xp, p, q):
     return d * v + (2.0 * p) * (v * v2) * _horner(v2, _ATANH_COEFFS)
 
 
-def kl_finish(xp, a, sp, sq):
-    """D(p/sp || q/sq) from ``a = sum(p log(p/q) - p + q)`` and the two sums.
+def kl_finish(xp, a, sp, sq_minus_sp):
+    """D(p/sp || q/sq) from ``a = sum(p log(p/q) - p + q)``, ``sp`` and ``sum(q - p)``.
 
     D = a/sp - psi(r) with r = sq/sp - 1 and psi(r) = r - log1p(r) >= 0.
+    ``sum(q - p)`` is summed from the (exact, when p ~ q) differences, not as
+    ``sq - sp``: for nearly identical distributions D ~ 1e-21 is comparable
+    with the rounding of r^2.
     """
-    r = (sq - sp) / sp
+    r = sq_minus_sp / sp
     small = xp.abs(r) < 1e-4
     rs = xp.where(small, r, xp.zeros_like(r))
     psi_series = rs * rs * (0.5 - rs * (1.0 / 3.0 - rs * 0.25))
@@ -121,15 +126,51 @@ def kl_terms(xp, p, q):
     pz, qz = p == 0, q == 0
     one = xp.ones_like(p)
     ps, qs = xp.where(pz, one, p), xp.where(qz, one, q)
-    direct = ps * xp.log(ps / qs) - (ps - qs)
+    ratio = ps / qs  # overflows (q subnormal) or loses digits (subnormal ratio) at the extremes
+    safe = (ratio > 1e-300) & (ratio < 1e300)
+    log_ratio = xp.where(safe, xp.log(xp.where(safe, ratio, one)), xp.log(ps) - xp.log(qs))
+    direct = ps * log_ratio - (ps - qs)
     small = xp.abs(ps - qs) < KL_SERIES_V * (ps + qs)
     t = xp.where(small, kl_series_terms(xp, ps, qs), direct)
     return xp.where(pz, q, xp.where(qz, _fill(xp, t, math.inf), t))
 
 
+# g(v) = (1+v) log(1+v) + (1-v) log(1-v) = sum_k v^(2k) / (k (2k-1)), divided by v^2.
+_G_COEFFS = tuple(1.0 / (k * (2 * k - 1)) for k in range(1, 13))
+
+
+def js_terms(xp, p, q):
+    """Elementwise ``(p log(2p/(p+q)) + q log(2q/(p+q))) / 2 >= 0``.
+
+    With s = p + q and v = (p - q)/s this is ``s/4 * g(v)``, even in v, a
+    series for |v| < 0.1 (no cancellation for nearly equal p, q) and the
+    closed form otherwise; at v = +-1 (one of p, q zero) it is ``s log(2)/2``.
+    """
+    s = p + q
+    sz = s == 0
+    ss = xp.where(sz, xp.ones_like(s), s)
+    v = (p - q) / ss
+    small = xp.abs(v) < 0.1
+    vs = xp.where(small, v, xp.zeros_like(v))
+    v2 = vs * vs
+    series = v2 * _horner(v2, _G_COEFFS)
+    vl = xp.where(small, xp.full_like(v, 0.5), v)
+    vl = xp.where(xp.abs(vl) == 1.0, xp.full_like(v, 0.5), vl)
+    closed = (1.0 + vl) * xp.log1p(vl) + (1.0 - vl) * xp.log1p(-vl)
+    g = xp.where(small, series, xp.where(xp.abs(v) == 1.0, _fill(xp, v, 2.0 * math.log(2.0)), closed))
+    return xp.where(sz, xp.zeros_like(s), 0.25 * ss * g)
+
+
+def js_probs(xp, p, q):
+    """JS of p/sum(p) and q/sum(q) (each renormalised elementwise)."""
+    pn = p / xp.sum(p, axis=-1, keepdims=True)
+    qn = q / xp.sum(q, axis=-1, keepdims=True)
+    return xp.sum(js_terms(xp, pn, qn), axis=-1)
+
+
 def kl_probs(xp, p, q):
     t = kl_terms(xp, p, q)
-    return kl_finish(xp, xp.sum(t, axis=-1), xp.sum(p, axis=-1), xp.sum(q, axis=-1))
+    return kl_finish(xp, xp.sum(t, axis=-1), xp.sum(p, axis=-1), xp.sum(q - p, axis=-1))
 
 
 # --------------------------------------------------------------------------
@@ -185,7 +226,13 @@ def _log_ratio(xp, zp, zq, lp, lq):
     w = xp.exp(xp.where(qfin, zq - xp.max(zq, axis=-1, keepdims=True), _fill(xp, zq, ninf)))
     g = xp.where(fin, xp.expm1(xp.where(eta > 600.0, _fill(xp, eta, 600.0), eta)), _fill(xp, eta, -1.0))
     g = xp.where(qfin, g, zero)
-    c = xp.log1p(xp.sum(w * g, axis=-1, keepdims=True) / xp.sum(w, axis=-1, keepdims=True))
+    sw = xp.sum(w, axis=-1, keepdims=True)
+    x = xp.sum(w * g, axis=-1, keepdims=True) / sw
+    # log1p(x) cancels as x -> -1 (p puts its mass where q has little): there
+    # log(sum w e^eta) - log(sum w) is the accurate form.
+    e = xp.where(fin, xp.exp(xp.where(eta > 600.0, _fill(xp, eta, 600.0), eta)), zero)
+    far = xp.log(xp.sum(w * e, axis=-1, keepdims=True)) - xp.log(sw)
+    c = xp.where(x < -0.5, far, xp.log1p(xp.where(x < -0.5, xp.zeros_like(x), x)))
     accurate = eta - c
     use = ok_ref & (xp.max(xp.where(fin, eta, zero), axis=-1, keepdims=True) <= 600.0)
     plain = xp.where(fin, lp - lq, zero)
@@ -256,9 +303,11 @@ def renyi_entropy_logits(xp, z, alpha: float):
 def renyi_divergence_logits(xp, zp, zq, alpha: float):
     lp, lq = log_softmax(xp, zp), log_softmax(xp, zq)
     pz, qz = lp == -math.inf, lq == -math.inf
-    if alpha == 0:
-        mass = xp.sum(xp.where(pz, xp.exp(lq), xp.zeros_like(lq)), axis=-1)
-        return -xp.log1p(-mass)
+    if alpha == 0:  # -log Q(supp P), from whichever of the two masses is accurate
+        q = xp.exp(lq)
+        outside = xp.sum(xp.where(pz, q, xp.zeros_like(q)), axis=-1)
+        inside = xp.sum(xp.where(pz, xp.zeros_like(q), q), axis=-1)
+        return xp.where(inside < 0.5, -xp.log(inside), -xp.log1p(-outside))
     inf = _fill(xp, lp, math.inf)
     d = xp.where(qz, inf, lp - xp.where(qz, xp.zeros_like(lq), lq))
     if alpha == math.inf:

@@ -22,10 +22,11 @@ __all__ = ["Resolved", "resolve"]
 class Resolved:
     """Inputs of one call, ready for a kernel (event axis last, broadcast)."""
 
-    __slots__ = ("xp", "unit", "names", "arrays", "is_logits", "keep_axis", "validated")
+    __slots__ = ("xp", "unit", "names", "arrays", "is_logits", "keep_axis", "validated", "input_dtypes")
 
-    def __init__(self, xp, unit, names, arrays, is_logits, keep_axis):
+    def __init__(self, xp, unit, names, arrays, is_logits, keep_axis, input_dtypes):
         self.xp = xp
+        self.input_dtypes = input_dtypes  # before promotion: the sum tolerance is theirs
         self.unit = unit
         self.names = names
         self.arrays = arrays
@@ -44,16 +45,10 @@ class Resolved:
     def validate_probs(self, *, normalize=False) -> None:
         """Full validation of the probability arguments (renormalising if asked)."""
         self.arrays = [
-            a if lg else check_probs(self.xp, a, name, normalize=normalize)
-            for name, a, lg in zip(self.names, self.arrays, self.is_logits)
+            a if lg else check_probs(self.xp, a, name, normalize=normalize, tol_dtype=dt)
+            for name, a, lg, dt in zip(self.names, self.arrays, self.is_logits, self.input_dtypes)
         ]
         self.validated = True
-
-    def derived(self, names, arrays):
-        """A validated Resolved over new probability arrays built from this one."""
-        r = Resolved(self.xp, self.unit, names, arrays, [False] * len(arrays), self.keep_axis)
-        r.validated = True
-        return r
 
     def logits(self):
         """Every argument in log space (probabilities p become log p, -inf at 0)."""
@@ -105,6 +100,7 @@ def resolve(named, *, axis=-1, base="nats") -> Resolved:
         moved.append(a)
     for i in range(1, len(moved)):
         check_same_outcomes(moved[0], moved[i], names[0], names[i])
+    input_dtypes = [a.dtype for a in moved]
     if len(moved) > 1:
         dtype = xp.result_type(*[a.dtype for a in moved])
         moved = [a if a.dtype == dtype else xp.astype(a, dtype) for a in moved]
@@ -121,5 +117,5 @@ def resolve(named, *, axis=-1, base="nats") -> Resolved:
     out_ndim = moved[0].ndim  # batch ndim + 1
     keep_axis = raw_axis if raw_axis >= 0 else raw_axis + out_ndim
     keep_axis = min(max(keep_axis, 0), out_ndim - 1)
-    return Resolved(xp, unit, names, moved, is_logits, keep_axis)
+    return Resolved(xp, unit, names, moved, is_logits, keep_axis, input_dtypes)
 

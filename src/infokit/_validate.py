@@ -38,6 +38,8 @@ def _concrete(flag):
 
 def normalize_axis(axis, ndim: int) -> int:
     try:
+        if isinstance(axis, bool):
+            raise TypeError
         ax = operator.index(axis)
     except TypeError:
         raise InvalidArgumentError(f"'axis' must be an integer (got {axis!r})") from None
@@ -94,8 +96,12 @@ def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, n
         )
 
 
-def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True):
-    """Validate probabilities with the event axis last; return ``x`` (renormalised if asked)."""
+def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True, tol_dtype=None):
+    """Validate probabilities with the event axis last; return ``x`` (renormalised if asked).
+
+    ``tol_dtype`` is the dtype whose tolerance applies to the sums (the
+    argument's own dtype when it was promoted for the computation).
+    """
     check_event_axis(x, name)
     if math.prod(x.shape) == 0:
         return x
@@ -108,7 +114,7 @@ def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True)
             )
         return x
     s = xp.sum(x, axis=-1, keepdims=True)
-    check_stats(xp, name, x.dtype, sums=s, normalize=normalize)
+    check_stats(xp, name, x.dtype if tol_dtype is None else tol_dtype, sums=s, normalize=normalize)
     if normalize:
         return x / s
     return x

@@ -9,8 +9,6 @@ thousands) keep finite, accurate measures.
 
 from __future__ import annotations
 
-import math
-
 from . import _backend, _kernels
 from ._validate import check_logits, normalize_axis, sum_tolerance, _concrete
 from .errors import InvalidDistributionError
@@ -33,15 +31,15 @@ class Categorical:
 
     __slots__ = ("_z", "axis")
 
-    def __init__(self, logits, *, axis=-1):
-        z = _backend.as_float_array(logits, "logits")
+    def __init__(self, logits, *, axis=-1, _name="logits"):
+        z = _backend.as_float_array(logits, _name)
         if z.ndim == 0:
-            raise InvalidDistributionError("'logits' must have at least one dimension; got a scalar")
+            raise InvalidDistributionError(f"'{_name}' must have at least one dimension; got a scalar")
         xp = _backend.namespace(z)
         ax = normalize_axis(axis, z.ndim)
         if ax != z.ndim - 1:
             z = xp.moveaxis(z, ax, -1)
-        self._z = check_logits(xp, z, "logits")
+        self._z = check_logits(xp, z, _name)
         self.axis = ax
 
     def _out(self, a):
@@ -116,7 +114,7 @@ def from_logits(z, *, axis=-1) -> Categorical:
     >>> float(ik.kl_divergence(p, ik.from_logits([0.0, 1.0, 2.0, 3.0]), base="bits"))  # doctest: +ELLIPSIS
     0.3564...
     """
-    return Categorical(z, axis=axis)
+    return Categorical(z, axis=axis, _name="z")
 
 
 def from_log_probs(lp, *, axis=-1, normalize=False) -> Categorical:
@@ -150,7 +148,7 @@ def from_log_probs(lp, *, axis=-1, normalize=False) -> Categorical:
     >>> float(ik.entropy(q, base=2))
     1.5
     """
-    c = Categorical(lp, axis=axis)
+    c = Categorical(lp, axis=axis, _name="lp")
     if not normalize:
         xp = _backend.namespace(c._z)
         lse = _kernels._logsumexp(xp, c._z)
