@@ -60,9 +60,9 @@ def _get_pool(n: int) -> ThreadPoolExecutor:
         return _pool
 
 
-def _scratch(dtype, rows: int, cols: int):
+def _scratch(dtype, rows: int, cols: int, slot: str = "work"):
     """Two float buffers and a boolean mask of shape (rows, cols), reused per thread."""
-    key = np.dtype(dtype).str
+    key = (np.dtype(dtype).str, slot)
     bufs = getattr(_local, "bufs", None)
     if bufs is None:
         bufs = _local.bufs = {}
@@ -108,13 +108,18 @@ def kl_block(p, q):
     otherwise cost an absolute error of ~eps32 * p per outcome.
     """
     t, u, _ = _scratch(np.float64, *p.shape)
-    np.divide(p, q, out=t, dtype=np.float64)
+    if p.dtype != np.float64:  # one cast per block, then float64 ufuncs without buffering
+        p64, q64 = _scratch(np.float64, *p.shape, slot="cast")[:2]
+        np.copyto(p64, p)
+        np.copyto(q64, q)
+        p, q = p64, q64
+    np.divide(p, q, out=t)
     np.log(t, out=t)
     np.multiply(t, p, out=t)
-    np.subtract(p, q, out=u, dtype=np.float64)
+    np.subtract(p, q, out=u)
     np.subtract(t, u, out=t)  # p log(p/q) - (p - q), accurate unless p ~ q
     a = t.sum(axis=-1)
-    sp, sq = p.sum(axis=-1, dtype=np.float64), q.sum(axis=-1, dtype=np.float64)
+    sp, sq = p.sum(axis=-1), q.sum(axis=-1)
     qmin = np.zeros(p.shape[0])
     if np.isnan(a).any():  # 0 log 0 (p == 0) gives NaN: the term is q there
         pz = p == 0

@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -110,41 +111,51 @@ def _check_alpha(alpha):
     return float(alpha)
 
 
-def _entropy_nats(r):
-    if r.is_logits[0]:
-        return _kernels.entropy_logits(r.xp, r.arrays[0])
-    if r.numpy:
-        stats = _numpy_fast(r, _blocked.entropy_block, 1)
-        if stats is not None:
-            return _kernels.entropy_finish(np, stats[..., 0], stats[..., 1]).astype(r.arrays[0].dtype)
-    if not r.validated:
-        r.validate_probs()
-    return _kernels.entropy_probs(r.xp, r.arrays[0])
+class _Measure(NamedTuple):
+    """How one measure is evaluated: the NumPy blocked statistics and how to
+    finish them, the generic kernel on probabilities and the one in log space."""
+
+    block: Callable
+    finish: Callable  # blocked statistics -> nats
+    probs: Callable
+    logits: Callable
+    n_checked: int  # arguments whose sums/minima the blocked statistics certify
 
 
-def _cross_entropy_nats(r):
+_ENTROPY = _Measure(
+    _blocked.entropy_block,
+    lambda s: _kernels.entropy_finish(np, s[..., 0], s[..., 1]),
+    _kernels.entropy_probs,
+    _kernels.entropy_logits,
+    1,
+)
+_CROSS_ENTROPY = _Measure(
+    _blocked.cross_entropy_block,
+    lambda s: _kernels.cross_entropy_finish(np, s[..., 0], s[..., 1], s[..., 2]),
+    _kernels.cross_entropy_probs,
+    _kernels.cross_entropy_logits,
+    2,
+)
+_KL = _Measure(
+    _blocked.kl_block,
+    lambda s: _kernels.kl_finish(np, s[..., 0], s[..., 1], s[..., 3]),
+    _kernels.kl_probs,
+    _kernels.kl_logits,
+    2,
+)
+
+
+def _nats(r, m: _Measure):
+    """Evaluate measure ``m`` on resolved inputs ``r`` (validating them), in nats."""
     if not r.all_probs:
-        return _kernels.cross_entropy_logits(r.xp, *r.logits())
+        return m.logits(r.xp, *r.logits())
     if r.numpy:
-        stats = _numpy_fast(r, _blocked.cross_entropy_block, 2)
+        stats = _numpy_fast(r, m.block, m.n_checked)
         if stats is not None:
-            h = _kernels.cross_entropy_finish(np, stats[..., 0], stats[..., 1], stats[..., 2])
-            return h.astype(r.arrays[0].dtype)
+            return m.finish(stats).astype(r.arrays[0].dtype)
     if not r.validated:
         r.validate_probs()
-    return _kernels.cross_entropy_probs(r.xp, *r.arrays)
-
-
-def _kl_nats(r):
-    if not r.all_probs:
-        return _kernels.kl_logits(r.xp, *r.logits())
-    if r.numpy:
-        stats = _numpy_fast(r, _blocked.kl_block, 2)
-        if stats is not None:
-            return _kernels.kl_finish(np, stats[..., 0], stats[..., 1], stats[..., 3]).astype(r.arrays[0].dtype)
-    if not r.validated:
-        r.validate_probs()
-    return _kernels.kl_probs(r.xp, *r.arrays)
+    return m.probs(r.xp, *r.arrays)
 
 
 # --------------------------------------------------------------------------
@@ -248,7 +259,7 @@ def entropy(p, *, base="nats", axis=-1, keepdims=False, normalize=False):
     r = resolve([("p", p)], axis=axis, base=base)
     if normalize:
         r.validate_probs(normalize=True)
-    return r.finish(_entropy_nats(r), keepdims)
+    return r.finish(_nats(r, _ENTROPY), keepdims)
 
 
 @_quiet
@@ -289,7 +300,7 @@ def cross_entropy(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     r = resolve([("p", p), ("q", q)], axis=axis, base=base)
     if normalize:
         r.validate_probs(normalize=True)
-    return r.finish(_cross_entropy_nats(r), keepdims)
+    return r.finish(_nats(r, _CROSS_ENTROPY), keepdims)
 
 
 @_quiet
@@ -343,7 +354,7 @@ def kl_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     r = resolve([("p", p), ("q", q)], axis=axis, base=base)
     if normalize:
         r.validate_probs(normalize=True)
-    return r.finish(_kl_nats(r), keepdims)
+    return r.finish(_nats(r, _KL), keepdims)
 
 
 @_quiet
