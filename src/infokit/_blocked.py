@@ -61,7 +61,7 @@ def _get_pool(n: int) -> ThreadPoolExecutor:
 
 
 def _scratch(dtype, rows: int, cols: int, slot: str = "work"):
-    """Two float buffers and a boolean mask of shape (rows, cols), reused per thread."""
+    """Two float buffers of shape (rows, cols), reused per thread."""
     key = (np.dtype(dtype).str, slot)
     bufs = getattr(_local, "bufs", None)
     if bufs is None:
@@ -69,9 +69,9 @@ def _scratch(dtype, rows: int, cols: int, slot: str = "work"):
     n = rows * cols
     if key not in bufs or bufs[key][0].size < n:
         size = max(n, BLOCK)
-        bufs[key] = (np.empty(size, dtype), np.empty(size, dtype), np.empty(size, bool))
-    t, u, m = bufs[key]
-    return t[:n].reshape(rows, cols), u[:n].reshape(rows, cols), m[:n].reshape(rows, cols)
+        bufs[key] = (np.empty(size, dtype), np.empty(size, dtype))
+    t, u = bufs[key]
+    return t[:n].reshape(rows, cols), u[:n].reshape(rows, cols)
 
 
 # --------------------------------------------------------------------------
@@ -107,9 +107,9 @@ def kl_block(p, q):
     float32 blocks are evaluated in float64: the rounding of p/q near 1 would
     otherwise cost an absolute error of ~eps32 * p per outcome.
     """
-    t, u, _ = _scratch(np.float64, *p.shape)
+    t, u = _scratch(np.float64, *p.shape)
     if p.dtype != np.float64:  # one cast per block, then float64 ufuncs without buffering
-        p64, q64 = _scratch(np.float64, *p.shape, slot="cast")[:2]
+        p64, q64 = _scratch(np.float64, *p.shape, slot="cast")
         np.copyto(p64, p)
         np.copyto(q64, q)
         p, q = p64, q64
@@ -147,7 +147,7 @@ def kl_block(p, q):
 
 def cross_entropy_block(p, q):
     """Columns: sum(-p log q), sum p, sum q, min p, min q (where p == 0)."""
-    t, _, _ = _scratch(p.dtype, *p.shape)
+    t, _ = _scratch(p.dtype, *p.shape)
     np.log(q, out=t)
     np.multiply(t, p, out=t)
     a = -t.sum(axis=-1)
@@ -161,7 +161,7 @@ def cross_entropy_block(p, q):
 
 def entropy_block(p):
     """Columns: sum(-p log p), sum p.  A negative p makes the first NaN."""
-    t, _, _ = _scratch(p.dtype, *p.shape)
+    t, _ = _scratch(p.dtype, *p.shape)
     np.log(p, out=t)
     np.multiply(t, p, out=t)
     a = -t.sum(axis=-1)
