@@ -10,6 +10,11 @@ CONTRACT = {
     "renyi_entropy", "renyi_divergence", "from_logits", "from_log_probs", "Categorical",
     "decompose", "Decomposition", "InfokitError", "InvalidArgumentError",
     "InvalidDistributionError", "InvalidTypeError",
+    # empirical distributions and estimators (issue 3)
+    "Empirical", "empirical", "empirical_joint", "joint_entropy", "conditional_entropy",
+    "mutual_information", "conditional_mutual_information", "Estimate", "GTestResult",
+    "estimate_entropy", "estimate_mutual_information", "estimate_kl", "estimate_cross_entropy",
+    "g_test", "InfokitWarning", "UnseenOutcomeWarning",
 }
 
 
@@ -40,4 +45,8 @@ def test_keyword_only_options():
     for f in (ik.entropy, ik.cross_entropy, ik.kl_divergence, ik.js_divergence, ik.renyi_entropy):
         params = inspect.signature(f).parameters
         for opt in ("base", "axis", "keepdims", "normalize"):
+            assert params[opt].kind is inspect.Parameter.KEYWORD_ONLY, (f.__name__, opt)
+    for f in (ik.estimate_entropy, ik.estimate_kl, ik.estimate_cross_entropy, ik.estimate_mutual_information):
+        params = inspect.signature(f).parameters
+        for opt in ("base", "ci", "rng", "dropna"):
             assert params[opt].kind is inspect.Parameter.KEYWORD_ONLY, (f.__name__, opt)

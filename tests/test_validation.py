@@ -335,11 +335,18 @@ def test_ragged_lists(name, which):
 
 
 @pytest.mark.parametrize("name,which", ARGS)
-@pytest.mark.parametrize("bad", [["a", "b"], "ab", np.array(["0.5", "0.5"]), None, {"a": 1.0},
+@pytest.mark.parametrize("bad", [["a", "b"], "ab", np.array(["0.5", "0.5"]), None,
                                  np.array([0.5, 0.5], dtype=object)], ids=repr)
 def test_non_numeric(name, which, bad):
     with pytest.raises(ik.InvalidTypeError, match=re.escape(f"'{which}'")):
         call_with_bad(name, which, bad, good=np.array([0.5, 0.5]))
+
+
+@pytest.mark.parametrize("name,which", [a for a in ARGS if a[0] in PAIR_NAMES])
+def test_dict_with_array_is_a_type_error(name, which):
+    # a dict is a distribution keyed by outcome label; an array has no labels to align it with
+    with pytest.raises(ik.InvalidTypeError, match=re.escape(f"'{which}' is a dict")):
+        call_with_bad(name, which, {"a": 1.0}, good=np.array([0.5, 0.5]))
 
 
 def test_non_numeric_logits():

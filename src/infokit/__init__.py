@@ -12,7 +12,32 @@ Importing infokit loads NumPy, SciPy and array-api-compat only.
 
 from .categorical import Categorical, from_log_probs, from_logits
 from .decompose import Decomposition, decompose
-from .errors import InfokitError, InvalidArgumentError, InvalidDistributionError, InvalidTypeError
+from .empirical import (
+    Empirical,
+    conditional_entropy,
+    conditional_mutual_information,
+    empirical,
+    empirical_joint,
+    joint_entropy,
+    mutual_information,
+)
+from .errors import (
+    InfokitError,
+    InfokitWarning,
+    InvalidArgumentError,
+    InvalidDistributionError,
+    InvalidTypeError,
+    UnseenOutcomeWarning,
+)
+from .estimators import (
+    Estimate,
+    GTestResult,
+    estimate_cross_entropy,
+    estimate_entropy,
+    estimate_kl,
+    estimate_mutual_information,
+    g_test,
+)
 from .exact import (
     cross_entropy,
     entropy,
@@ -29,19 +54,35 @@ __version__ = "0.1.0"
 __all__ = [
     "Categorical",
     "Decomposition",
+    "Empirical",
+    "Estimate",
+    "GTestResult",
     "InfokitError",
+    "InfokitWarning",
     "InvalidArgumentError",
     "InvalidDistributionError",
     "InvalidTypeError",
+    "UnseenOutcomeWarning",
+    "conditional_entropy",
+    "conditional_mutual_information",
     "cross_entropy",
     "decompose",
+    "empirical",
+    "empirical_joint",
     "entropy",
+    "estimate_cross_entropy",
+    "estimate_entropy",
+    "estimate_kl",
+    "estimate_mutual_information",
     "from_log_probs",
     "from_logits",
+    "g_test",
     "information",
+    "joint_entropy",
     "js_distance",
     "js_divergence",
     "kl_divergence",
+    "mutual_information",
     "renyi_divergence",
     "renyi_entropy",
 ]

@@ -72,8 +72,10 @@ class Resolved:
 def resolve(named, *, axis=-1, base="nats") -> Resolved:
     """Resolve ``[(name, value), ...]`` distribution arguments of one call."""
     from .categorical import Categorical
+    from .empirical import align
 
     unit = resolve_base(base)
+    named = align(named)
     names, arrays, is_logits = [], [], []
     raw_axis = None
     for name, value in named:

@@ -97,8 +97,10 @@ def decompose(p, q, *, base="bits", outcomes=None, normalize=False) -> Decomposi
 
     Parameters
     ----------
-    p, q : array_like or Categorical
-        One distribution each (1-D).
+    p, q : array_like, Categorical, Empirical or dict
+        One distribution each (1-D); an :class:`~infokit.Empirical` or a dict
+        ``{outcome: probability}`` is aligned as in the other measures and
+        labels the rows with its outcomes.
     base : {"bits", "nats", "hartleys"} or float, optional
         Unit. Default bits (this is a report for people).
     outcomes : sequence, optional
@@ -134,7 +136,13 @@ def decompose(p, q, *, base="bits", outcomes=None, normalize=False) -> Decomposi
     D(P||Q)   = 0.25 bits
     H(P) + D(P||Q) = 2 bits = H(P,Q)
     """
+    from .empirical import align_with_labels
+
     unit = resolve_base(base)
+    aligned, labels = align_with_labels([("p", p), ("q", q)])
+    (_, p), (_, q) = aligned
+    if outcomes is None and labels is not None:
+        outcomes = labels
     (pa, ip), (qa, iq) = (_probs_and_surprisal(x, base, normalize) for x in (p, q))
     if pa.ndim != 1 or qa.ndim != 1:
         raise InvalidDistributionError(

@@ -4,7 +4,14 @@ Every error infokit raises for bad input is a subclass of a built-in
 exception, so ``except ValueError`` / ``except TypeError`` keep working.
 """
 
-__all__ = ["InfokitError", "InvalidDistributionError", "InvalidArgumentError", "InvalidTypeError"]
+__all__ = [
+    "InfokitError",
+    "InvalidDistributionError",
+    "InvalidArgumentError",
+    "InvalidTypeError",
+    "InfokitWarning",
+    "UnseenOutcomeWarning",
+]
 
 
 class InfokitError(Exception):
@@ -26,3 +33,17 @@ class InvalidDistributionError(InvalidArgumentError):
 
 class InvalidTypeError(InfokitError, TypeError):
     """An argument has a type infokit cannot interpret."""
+
+
+class InfokitWarning(UserWarning):
+    """Base class of infokit's warnings."""
+
+
+class UnseenOutcomeWarning(InfokitWarning):
+    """An estimate is infinite because an outcome of one sample never occurs in the other.
+
+    Raised (as a warning) by :func:`~infokit.estimate_kl` and
+    :func:`~infokit.estimate_cross_entropy` when ``smoothing=None``; pass
+    ``smoothing="jeffreys"`` (or ``"laplace"``, or a pseudo-count) to estimate
+    a finite value instead.
+    """

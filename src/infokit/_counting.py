@@ -1,0 +1,278 @@
+"""Counting samples: the only place where raw samples are turned into counts.
+
+The path is chosen by dtype, with no Python-level loop per sample:
+
+* booleans and integers whose range is small compared with the sample size:
+  :func:`numpy.bincount` (on several threads for large inputs);
+* other integers, floats, datetimes, fixed-width strings: sorting
+  (:func:`numpy.unique`);
+* Python objects (strings in an object array, tuples, mixtures): hashing, with
+  :class:`collections.Counter`'s C loop, then sorting the distinct outcomes.
+
+Every path returns the observed outcomes in increasing order with their
+(positive) counts, and optionally the code of each sample (its index in the
+outcomes), which joint tables need.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+
+from ._blocked import _get_pool, num_threads
+from .errors import InvalidArgumentError, InvalidTypeError
+
+__all__ = ["as_samples", "count", "missing_mask", "MISSING_HINT"]
+
+MISSING_HINT = "drop them first or pass dropna=True"
+_PARALLEL_MIN = 1 << 20  # samples below which one thread counts
+
+
+def as_samples(samples, name: str) -> np.ndarray:
+    """A 1-D NumPy array of samples from a list, array, pandas/polars Series, or tensor."""
+    if isinstance(samples, np.ndarray):
+        arr = samples
+    elif hasattr(samples, "to_numpy") and not isinstance(samples, (list, tuple)):
+        try:  # pandas / polars Series (polars: nulls become None or NaN)
+            arr = samples.to_numpy()
+        except Exception as exc:  # pragma: no cover - exotic containers
+            raise InvalidTypeError(f"'{name}' could not be converted to an array ({exc})") from None
+        if arr.dtype.kind not in "biufcmMSUO":  # pandas extension dtypes
+            arr = np.asarray(arr, dtype=object)
+    elif isinstance(samples, (list, tuple)):
+        arr = _from_sequence(samples)
+    elif isinstance(samples, (str, bytes, dict, set)) or np.isscalar(samples):
+        raise InvalidTypeError(
+            f"'{name}' must be a 1-D sequence of samples (list, array, Series); got {type(samples).__name__}"
+        )
+    else:
+        try:  # torch / jax / array-api arrays: via the buffer protocol / __array__
+            if hasattr(samples, "detach"):
+                samples = samples.detach().cpu()
+            arr = np.asarray(samples)
+        except Exception as exc:
+            raise InvalidTypeError(
+                f"'{name}' must be a 1-D sequence of samples; {type(samples).__name__} "
+                f"could not be converted to an array ({exc})"
+            ) from None
+    if arr.ndim != 1:
+        raise InvalidArgumentError(
+            f"'{name}' must be 1-D (one sample per entry); got shape {arr.shape}. "
+            "For several variables use ik.empirical_joint(x, y, ...)"
+        )
+    if arr.size == 0:
+        raise InvalidArgumentError(f"'{name}' is empty: at least one sample is needed")
+    if arr.dtype.kind == "c":
+        raise InvalidTypeError(f"'{name}' has complex values (dtype {arr.dtype}); outcomes must be real or labels")
+    return arr
+
+
+def _from_sequence(seq) -> np.ndarray:
+    arr = None
+    if len(seq) and not isinstance(seq[0], (tuple, list, np.ndarray)):
+        try:
+            arr = np.asarray(seq)
+        except (ValueError, TypeError):
+            arr = None
+    if arr is not None and arr.ndim == 1 and arr.dtype != object:
+        # numpy turns [1, "a"] into strings ["1", "a"]: keep the objects then
+        if arr.dtype.kind not in "US" or all(isinstance(v, (str, bytes)) for v in seq):
+            return arr
+    return np.fromiter((tuple(v) if isinstance(v, (list, np.ndarray)) else v for v in seq), dtype=object, count=len(seq))
+
+
+def _object_fill(values) -> np.ndarray:
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def missing_mask(arr: np.ndarray):
+    """Boolean mask of missing samples (NaN, NaT, None, pandas.NA), or None if there are none."""
+    kind = arr.dtype.kind
+    if kind == "f":
+        m = np.isnan(arr)
+    elif kind in "mM":
+        m = np.isnat(arr)
+    elif kind == "O":
+        m = np.fromiter(map(_is_missing, arr), dtype=bool, count=arr.size)
+    else:
+        return None
+    return m if m.any() else None
+
+
+def _is_missing(v) -> bool:
+    if v is None or v is _pandas_na():
+        return True
+    return isinstance(v, float) and v != v
+
+
+def _pandas_na():
+    import sys
+
+    pd = sys.modules.get("pandas")  # pandas.NA only exists if pandas is already imported
+    return getattr(pd, "NA", None) if pd is not None else None
+
+
+def count(arr: np.ndarray, *, name: str, dropna: bool = False, codes: bool = False):
+    """``(outcomes, counts[, codes])`` of a 1-D sample array (see the module docstring)."""
+    kind = arr.dtype.kind
+    if kind == "b":
+        return _count_ints(arr.view(np.uint8), codes, as_bool=True)
+    if kind in "iu":
+        return _count_ints(arr, codes)
+    if kind == "f":
+        nan = np.isnan(arr)
+        if nan.any():
+            if not dropna:
+                raise InvalidArgumentError(
+                    f"'{name}' contains {int(nan.sum())} NaN value(s) (missing samples); {MISSING_HINT}"
+                )
+            arr = arr[~nan]
+            if arr.size == 0:
+                raise InvalidArgumentError(f"'{name}' has no samples left after dropping NaN")
+        return _count_sorted(arr, codes)
+    if kind in "mM":
+        nat = np.isnat(arr)
+        if nat.any():
+            if not dropna:
+                raise InvalidArgumentError(f"'{name}' contains {int(nat.sum())} NaT value(s); {MISSING_HINT}")
+            arr = arr[~nat]
+            if arr.size == 0:
+                raise InvalidArgumentError(f"'{name}' has no samples left after dropping NaT")
+        return _count_sorted(arr, codes)
+    if kind in "US":
+        return _count_sorted(arr, codes)
+    return _count_objects(arr, name, dropna, codes)
+
+
+_BLOCK = 1 << 18  # samples per block: min, max and bincount of a block run on cached data
+
+
+def _shifted(b: np.ndarray, base: int) -> np.ndarray:
+    """``b - base`` as non-negative indices for bincount (a block-sized copy unless base is 0)."""
+    if b.dtype == np.uint64:
+        return (b - np.uint64(base) if base else b).astype(np.int64)
+    if not base:
+        return b
+    return np.subtract(b, base, dtype=np.int64)  # int64 arithmetic: no overflow of small dtypes
+
+
+def _bincount_chunk(x: np.ndarray, limit: int):
+    """``(base, counts of base, base+1, ..., lo, hi)`` of a chunk, or None if its range exceeds ``limit``.
+
+    The chunk is read once, block by block: each block's min and max (which
+    choose the offset and catch sparse labels early) and its bincount run on
+    data already in cache.
+    """
+    acc, base, lo, hi = None, 0, 0, 0
+    i, n, bs = 0, x.size, _BLOCK
+    while i < n:
+        b = x[i:i + bs]
+        i += bs
+        blo, bhi = int(b.min()), int(b.max())
+        if acc is None:
+            lo, hi = blo, bhi
+            # small non-negative values are counted directly (no shifted copy)
+            base = 0 if blo >= 0 and bhi < 2 * (bhi - blo + 1) else blo
+            acc = np.zeros(0, dtype=np.int64)
+        else:
+            lo, hi = min(lo, blo), max(hi, bhi)
+        if hi - lo + 1 > limit:
+            return None
+        if lo < base:  # values below the offset: extend the counts downwards
+            acc = np.concatenate([np.zeros(base - lo, dtype=np.int64), acc])
+            base = lo
+        c = np.bincount(_shifted(b, base), minlength=acc.size)
+        if c.size > acc.size:
+            c[: acc.size] += acc
+            acc = c
+        else:
+            acc += c
+        bs = max(_BLOCK, 4 * acc.size)  # keep the per-block bincount output small next to the block
+    return base, acc, lo, hi
+
+
+def _count_ints(x: np.ndarray, want_codes: bool, as_bool: bool = False):
+    n = x.size
+    limit = max(4 * n, 1 << 16)  # wider ranges are sparse labels: sorted instead
+    threads = min(num_threads(), n) if n >= _PARALLEL_MIN else 1
+    if threads == 1:
+        parts = [_bincount_chunk(x, limit)]
+    else:
+        parts = list(_get_pool(threads).map(lambda s: _bincount_chunk(s, limit), np.array_split(x, threads)))
+    if any(r is None for r in parts):
+        return _count_sorted(x, want_codes)
+    lo, hi = min(r[2] for r in parts), max(r[3] for r in parts)
+    if hi - lo + 1 > limit:
+        return _count_sorted(x, want_codes)
+    base = min(r[0] for r in parts)
+    length = hi - base + 1
+    if len(parts) == 1:
+        full = parts[0][1]
+    else:
+        full = np.zeros(length, dtype=np.int64)
+        for b, acc, _, _ in parts:
+            full[b - base : b - base + acc.size] += acc
+    idx = np.flatnonzero(full)
+    counts = full[idx].astype(np.int64)
+    if as_bool:
+        outcomes = (idx + base).astype(bool)
+    elif base >= 2**63:  # uint64 labels above int64's range: add the offset in uint64
+        outcomes = idx.astype(np.uint64) + np.uint64(base)
+    else:
+        outcomes = (idx + base).astype(x.dtype)
+    if not want_codes:
+        return outcomes, counts
+    remap = np.full(length, -1, dtype=np.int64)
+    remap[idx] = np.arange(idx.size)
+    if not base:
+        sx = x
+    elif x.dtype == np.uint64:
+        sx = (x - np.uint64(base)).astype(np.int64)
+    else:
+        sx = x.astype(np.int64) - base
+    return outcomes, counts, remap[sx]
+
+
+def _count_sorted(x: np.ndarray, want_codes: bool):
+    if want_codes:
+        outcomes, inv, counts = np.unique(x, return_inverse=True, return_counts=True)
+        return outcomes, counts.astype(np.int64), inv.astype(np.int64).ravel()
+    outcomes, counts = np.unique(x, return_counts=True)
+    return outcomes, counts.astype(np.int64)
+
+
+def _count_objects(x: np.ndarray, name: str, dropna: bool, want_codes: bool):
+    try:
+        tally = Counter(x)  # C loop over the samples (hashing)
+    except TypeError as exc:
+        raise InvalidTypeError(
+            f"'{name}' has samples that are not hashable ({exc}); outcomes must be labels"
+        ) from None
+    missing = [k for k in tally if _is_missing(k)]
+    if missing:
+        n_missing = sum(tally[k] for k in missing)
+        if not dropna:
+            raise InvalidArgumentError(f"'{name}' contains {n_missing} missing value(s) (None/NaN); {MISSING_HINT}")
+        for k in missing:
+            del tally[k]
+        if not tally:
+            raise InvalidArgumentError(f"'{name}' has no samples left after dropping missing values")
+    keys = list(tally)
+    try:
+        keys.sort()
+    except TypeError:
+        kinds = sorted({type(k).__name__ for k in keys})
+        raise InvalidTypeError(
+            f"'{name}' mixes outcome types that cannot be ordered ({', '.join(kinds)}); "
+            "convert the samples to one type (e.g. all str)"
+        ) from None
+    outcomes = _object_fill(keys) if any(isinstance(k, tuple) for k in keys[:1]) else np.array(keys, dtype=object)
+    if all(isinstance(k, str) and not k.endswith("\x00") for k in keys):  # 'U' drops trailing NULs
+        outcomes = outcomes.astype(str)
+    counts = np.fromiter((tally[k] for k in keys), dtype=np.int64, count=len(keys))
+    if not want_codes:
+        return outcomes, counts
+    index = {k: i for i, k in enumerate(keys)}
+    return outcomes, counts, np.fromiter(map(index.__getitem__, x), dtype=np.int64, count=x.size)

@@ -1,0 +1,353 @@
+"""Tests of the Bayesian entropy kernels (infokit._bayes).
+
+Independent references:
+
+* Dirichlet posterior moments of H by numerical integration over the simplex
+  in mpmath: for k = 2 literally over p ~ Beta(a1, a2); for k = 3, 4 through
+  the stick-breaking representation (p_i = u, p_j = (1 - u) v with u, v
+  independent Beta variables), which turns every term of E[H] and E[H^2] into
+  products of one-dimensional integrals.
+* A Monte Carlo check of E[H^2] with ``rng.dirichlet``.
+* NSB: the published value from the README of ``ndd`` (S. Marsili) and a
+  brute-force NSB integral over beta (mpmath.quad) of the integrand written
+  literally from the paper on the expanded count vector.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from mpmath import mp, mpf
+
+from infokit._bayes import CITATIONS, KERNELS, dirichlet, dirichlet_moments, nsb
+from infokit._profile import Profile
+
+RNG = np.random.default_rng(12345)
+
+
+def _prof(counts, k=None):
+    return Profile.from_counts(np.asarray(counts, dtype=np.int64), k)
+
+
+def _run(kernel, counts, k=None, level=0.95, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return kernel(_prof(counts, k), level=level, rng=np.random.default_rng(0), **kw)
+
+
+def _rel(a, b):
+    return abs(float(a) - float(b)) / max(abs(float(b)), 1e-300)
+
+
+# --------------------------------------------------------------------------- #
+# mpmath references for the Dirichlet posterior                                #
+# --------------------------------------------------------------------------- #
+
+
+def _beta_expect(g, a, b):
+    """E[g(x)] for x ~ Beta(a, b), by tanh-sinh quadrature."""
+    a, b = mpf(a), mpf(b)
+    lnorm = mp.loggamma(a + b) - mp.loggamma(a) - mp.loggamma(b)
+
+    def f(x):
+        if x <= 0 or x >= 1:
+            return mpf(0)
+        return g(x) * mp.exp(lnorm + (a - 1) * mp.log(x) + (b - 1) * mp.log1p(-x))
+
+    return mp.quad(f, [0, mpf(1) / 2, 1])
+
+
+def _ref_k2(alpha):
+    """Literal E[H], E[H^2] for p ~ Beta(a1, a2), H = -p log p - (1-p) log(1-p)."""
+    a1, a2 = alpha
+
+    def h(p):
+        return -p * mp.log(p) - (1 - p) * mp.log1p(-p)
+
+    return _beta_expect(h, a1, a2), _beta_expect(lambda p: h(p) ** 2, a1, a2)
+
+
+def _ref_stick(alpha):
+    """E[H], E[H^2] under Dirichlet(alpha) from one-dimensional integrals.
+
+    Marginals p_i ~ Beta(a_i, A - a_i); for the pair (i, j), p_i = u and
+    p_j = (1 - u) v with u ~ Beta(a_i, A - a_i), v ~ Beta(a_j, A - a_i - a_j)
+    independent, so E[p_i log p_i p_j log p_j] =
+    E[u(1-u) log u log(1-u)] E[v] + E[u (1-u) log u] E[v log v].
+    """
+    alpha = [mpf(x) for x in alpha]
+    A = sum(alpha)
+    m1 = mpf(0)
+    m2 = mpf(0)
+    for i, ai in enumerate(alpha):
+        bi = A - ai
+        m1 += _beta_expect(lambda x: -x * mp.log(x), ai, bi)
+        m2 += _beta_expect(lambda x: (x * mp.log(x)) ** 2, ai, bi)
+        e_ull = _beta_expect(lambda x: x * (1 - x) * mp.log(x) * mp.log1p(-x), ai, bi)
+        e_ul = _beta_expect(lambda x: x * (1 - x) * mp.log(x), ai, bi)
+        for j, aj in enumerate(alpha):
+            if j == i:
+                continue
+            rest = A - ai - aj
+            ev = aj / (aj + rest)
+            evlv = _beta_expect(lambda x: x * mp.log(x), aj, rest)
+            m2 += e_ull * ev + e_ul * evlv
+    return m1, m2
+
+
+@pytest.mark.parametrize(
+    "counts,a",
+    [([3, 0], 0.5), ([1, 4], 1.0), ([0, 0], 2.3), ([7, 2], 0.05)],
+)
+def test_dirichlet_k2_literal_integral(counts, a):
+    with mp.workdps(25):
+        m1, m2 = _ref_k2([c + a for c in counts])
+        mean, var = dirichlet_moments(np.array(counts, float), np.ones(2), a)
+        assert _rel(mean, m1) < 1e-8
+        assert _rel(var + mean**2, m2) < 1e-8
+    r = _run(dirichlet, counts, 2, concentration=a)
+    assert r.value == pytest.approx(float(m1), rel=1e-8)
+    assert r.stderr == pytest.approx(math.sqrt(float(m2 - m1**2)), rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "counts,k,a",
+    [([2, 0, 5], 3, 0.5), ([2, 2], 3, 1.0), ([1, 1, 3], 4, 0.5), ([4, 4, 4], 4, 0.3)],
+)
+def test_dirichlet_k3_k4_simplex_integral(counts, k, a):
+    full = list(counts) + [0] * (k - len(counts))
+    with mp.workdps(20):
+        m1, m2 = _ref_stick([c + a for c in full])
+    prof = _prof(counts, k)
+    r = dirichlet(prof, level=0.9, rng=RNG, concentration=a)
+    assert _rel(r.value, m1) < 1e-8
+    assert _rel(r.stderr**2 + r.value**2, m2) < 1e-8
+
+
+def test_dirichlet_second_moment_monte_carlo_k50():
+    rng = np.random.default_rng(2024)
+    counts = rng.multinomial(60, rng.dirichlet(np.ones(50)))
+    a = 0.7
+    r = _run(dirichlet, counts, 50, concentration=a)
+    p = rng.dirichlet(counts + a, size=100_000)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    h = -plogp.sum(axis=1)
+    e1, e2 = h.mean(), (h**2).mean()
+    se1 = h.std() / math.sqrt(h.size)
+    se2 = (h**2).std() / math.sqrt(h.size)
+    assert abs(r.value - e1) < 5 * se1
+    assert abs(r.stderr**2 + r.value**2 - e2) < 5 * se2
+    assert r.stderr == pytest.approx(h.std(), rel=0.01)
+
+
+def test_dirichlet_huge_concentration_tends_to_log_k():
+    r = _run(dirichlet, [5, 1, 0, 3], 7, concentration=1e10)
+    assert r.value == pytest.approx(math.log(7), abs=1e-8)
+    assert 0 <= r.stderr < 1e-5
+    r = _run(dirichlet, [5, 1, 0, 3], 10**9, concentration=1e6)
+    assert r.value == pytest.approx(math.log(1e9), rel=1e-6)
+
+
+def test_dirichlet_moments_vectorised_matches_scalar():
+    values = np.array([0.0, 1.0, 3.0, 10.0])
+    mult = np.array([5.0, 3.0, 2.0, 1.0])
+    a = np.array([1e-8, 0.3, 2.0, 1e5])
+    mean, var = dirichlet_moments(values, mult, a)
+    for i, ai in enumerate(a):
+        m, v = dirichlet_moments(values, mult, ai)
+        assert m == pytest.approx(mean[i], rel=1e-14)
+        assert v == pytest.approx(var[i], rel=1e-12)
+
+
+def test_dirichlet_fingerprint_equals_expanded():
+    counts = [3, 3, 3, 1, 1, 0, 0, 0, 7]
+    expanded = dirichlet_moments(np.array(counts, float), np.ones(len(counts)), 0.4)
+    r = _run(dirichlet, [c for c in counts if c], len(counts), concentration=0.4)
+    assert r.value == pytest.approx(float(expanded[0]), rel=1e-13)
+    assert r.stderr == pytest.approx(math.sqrt(float(expanded[1])), rel=1e-11)
+
+
+def test_dirichlet_interval():
+    r = _run(dirichlet, [5, 1, 0, 3], 4, level=0.9)
+    lo, hi = r.interval
+    assert 0.0 <= lo <= r.value <= hi <= math.log(4)
+    assert r.stderr_method == "posterior"
+
+
+# --------------------------------------------------------------------------- #
+# NSB                                                                          #
+# --------------------------------------------------------------------------- #
+
+NDD_COUNTS = [7, 3, 5, 8, 9, 1, 3, 3, 1, 0, 2, 5, 2, 11, 4, 23, 5, 0, 8, 0]
+
+
+def test_nsb_published_ndd_value():
+    r = _run(nsb, NDD_COUNTS, 20)
+    assert r.value == pytest.approx(2.6236343, abs=1e-6)
+    assert r.stderr_method == "posterior"
+    assert 0 < r.stderr < 0.2
+
+
+def _nsb_brute(counts, k, second=True):
+    """NSB by mpmath.quad over beta, written literally on the expanded counts."""
+    x = [mpf(c) for c in counts] + [mpf(0)] * (k - len(counts))
+    n = sum(x)
+    K = mpf(k)
+
+    def loglike(b):
+        ll = mp.loggamma(K * b) - mp.loggamma(n + K * b)
+        return ll + sum(mp.loggamma(xi + b) - mp.loggamma(b) for xi in x)
+
+    # mpmath.quad's stopping rule is absolute: scale the integrand to O(1)
+    ll0 = max(loglike(mpf(10) ** e) for e in range(-4, 5))
+    cache = {}
+
+    def terms(b):
+        # (rho, E[H|b], E[H^2|b]); the three quadratures share their nodes
+        if b in cache:
+            return cache[b]
+        if b <= 0:
+            cache[b] = (mpf(0), mpf(0), mpf(0))
+            return cache[b]
+        rho = (K * mp.psi(1, K * b + 1) - mp.psi(1, b + 1)) * mp.exp(loglike(b) - ll0)
+        A = n + K * b
+        a = [xi + b for xi in x]
+        eh = mp.psi(0, A + 1) - sum(ai / A * mp.psi(0, ai + 1) for ai in a)
+        eh2 = mpf(0)
+        if second:
+            t, pA = mp.psi(1, A + 2), mp.psi(0, A + 2)
+            d1 = [mp.psi(0, ai + 1) - pA for ai in a]
+            for i, ai in enumerate(a):
+                for j, aj in enumerate(a):
+                    if i == j:
+                        eh2 += ai * (ai + 1) * ((mp.psi(0, ai + 2) - pA) ** 2 + mp.psi(1, ai + 2) - t)
+                    else:
+                        eh2 += ai * aj * (d1[i] * d1[j] - t)
+            eh2 /= A * (A + 1)
+        cache[b] = (rho, eh, eh2)
+        return cache[b]
+
+    pts = [0] + [mpf(10) ** e for e in range(-3, 4)] + [mp.inf]
+    z = mp.quad(lambda b: terms(b)[0], pts)
+    m1 = mp.quad(lambda b: terms(b)[0] * terms(b)[1], pts) / z
+    m2 = mp.quad(lambda b: terms(b)[0] * terms(b)[2], pts) / z if second else None
+    return m1, m2
+
+
+@pytest.mark.parametrize(
+    "counts,k",
+    [([3, 1], 3), ([1, 1], 2), ([5, 2, 2, 1], 6), ([4], 2), ([6, 6, 6], 3)],
+)
+def test_nsb_brute_force(counts, k):
+    with mp.workdps(15):
+        m1, m2 = _nsb_brute(counts, k)
+    r = _run(nsb, counts, k)
+    # the two integrations agree to ~1e-14; the brief asks for 1e-7
+    assert _rel(r.value, m1) < 1e-9
+    sd_ref = math.sqrt(float(m2 - m1**2))
+    assert _rel(r.stderr, sd_ref) < 1e-8
+
+
+def test_nsb_brute_force_ndd():
+    with mp.workdps(15):
+        m1, _ = _nsb_brute([c for c in NDD_COUNTS if c], 20, second=False)
+    assert float(m1) == pytest.approx(2.6236343, abs=1e-6)
+    assert _run(nsb, NDD_COUNTS, 20).value == pytest.approx(float(m1), rel=1e-8)
+
+
+@pytest.mark.parametrize("kernel", [dirichlet, nsb])
+def test_permutation_and_zeros_invariance(kernel):
+    counts = np.array([7, 3, 5, 0, 1, 1, 9, 0, 2])
+    perm = np.random.default_rng(1).permutation(counts)
+    r1 = _run(kernel, counts, 12)
+    r2 = _run(kernel, perm, 12)
+    r3 = _run(kernel, np.concatenate((counts, [0, 0, 0])), 12)
+    assert r1.value == r2.value == r3.value
+    assert r1.stderr == r2.stderr == r3.stderr
+
+
+def _extreme_cases():
+    rng = np.random.default_rng(7)
+    p5 = np.array([0.5, 0.2, 0.1, 0.1, 0.1])
+    cases = [
+        ("n1e3_k5", rng.multinomial(1000, p5), 5),
+        ("n1e3_k5_uniform", [200] * 5, 5),
+        ("n1e6_k5", rng.multinomial(10**6, p5), 5),
+        ("n1e9_k5", rng.multinomial(10**9, p5), 5),
+        ("n1e9_k5_uniform", rng.multinomial(10**9, np.full(5, 0.2)), 5),
+        ("n1e9_one_seen_k2", [10**9], 2),
+        ("n1e9_one_seen_k1e9", [10**9], 10**9),
+        ("k1e6", rng.multinomial(10**4, rng.dirichlet(np.ones(300))), 10**6),
+        ("k1e9", rng.multinomial(10**4, rng.dirichlet(np.ones(300))), 10**9),
+        ("k1e6_n1e9_flat", np.full(10**5, 10**4), 10**6),
+        ("singletons", np.ones(100, int), None),
+        ("singletons_k1e9", np.ones(100, int), 10**9),
+        ("one_sample_k1e9", [1], 10**9),
+        ("one_sample_k2", [1], 2),
+        ("k1", [10**9], 1),
+    ]
+    return cases
+
+
+@pytest.mark.parametrize("name,counts,k", _extreme_cases(), ids=[c[0] for c in _extreme_cases()])
+@pytest.mark.parametrize("kernel", [dirichlet, nsb], ids=["dirichlet", "nsb"])
+def test_extremes_finite(kernel, name, counts, k):
+    prof = _prof(counts, k)
+    r = _run(kernel, counts, k)
+    logk = math.log(prof.k)
+    assert math.isfinite(r.value) and math.isfinite(r.stderr)
+    assert 0.0 <= r.value <= logk + 1e-12
+    assert r.stderr >= 0.0
+    lo, hi = r.interval
+    assert math.isfinite(lo) and math.isfinite(hi)
+    assert 0.0 <= lo <= hi <= logk + 1e-12
+    for v in r.info.values():
+        if isinstance(v, float):
+            assert math.isfinite(v)
+
+
+def test_nsb_large_n_sharp():
+    rng = np.random.default_rng(3)
+    p = np.array([0.5, 0.2, 0.1, 0.1, 0.1])
+    h = -(p * np.log(p)).sum()
+    r = _run(nsb, rng.multinomial(10**9, p), 5)
+    assert abs(r.value - h) < 5 * r.stderr + 1e-12
+    assert r.stderr < 1e-4
+
+
+def test_nsb_no_coincidences_warning():
+    r = _run(nsb, np.ones(30, int), 1000)
+    assert "no coincidences" in r.info["warning"]
+    assert r.info["beta_map"] > 0 and r.info["posterior_sd"] == r.stderr
+    assert "warning" not in _run(nsb, [2, 1, 1], 10).info
+
+
+def test_nsb_covers_truth_k10():
+    rng = np.random.default_rng(99)
+    p = rng.dirichlet(np.ones(10))
+    h = float(-(p * np.log(p)).sum())
+    counts = rng.multinomial(10**5, p)
+    r = _run(nsb, counts, 10)
+    assert abs(r.value - h) < 3 * r.stderr
+    lo, hi = r.interval
+    assert lo < r.value < hi
+
+
+def test_nsb_interval_nested_in_level():
+    counts = NDD_COUNTS
+    r90 = _run(nsb, counts, 20, level=0.9)
+    r99 = _run(nsb, counts, 20, level=0.99)
+    assert r99.interval[0] < r90.interval[0] < r90.value < r90.interval[1] < r99.interval[1]
+    # the normal approximation is close for this well-informed case
+    z = 1.6448536269514722
+    assert r90.interval[0] == pytest.approx(r90.value - z * r90.stderr, abs=0.02)
+
+
+def test_registry():
+    assert set(KERNELS) >= {"dirichlet", "nsb"}
+    assert set(CITATIONS) == set(KERNELS)
+    assert all(isinstance(v, str) and v for v in CITATIONS.values())
