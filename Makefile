@@ -22,8 +22,14 @@ demo: $(VENV)/.core
 test: $(VENV)/.test
 	$(PY) -m pytest
 
-bench: $(VENV)/.test
+$(VENV)/.bench: $(VENV)/.test
+	$(PY) -m pip install --quiet -e ".[bench]"
+	touch $@
+
+bench: $(VENV)/.bench
 	$(PY) benchmarks/bench_exact.py --output benchmarks/RESULTS.md
+	$(PY) benchmarks/bench_counting.py --output benchmarks/RESULTS.md
+	$(PY) benchmarks/bench_estimators.py --output benchmarks/RESULTS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

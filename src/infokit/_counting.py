@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from itertools import repeat
 
 import numpy as np
 
@@ -95,7 +96,9 @@ def missing_mask(arr: np.ndarray):
     elif kind in "mM":
         m = np.isnat(arr)
     elif kind == "O":
-        m = np.fromiter(map(_is_missing, arr), dtype=bool, count=arr.size)
+        na = _pandas_na()
+        m = np.fromiter((v is None or v is na or (isinstance(v, float) and v != v) for v in arr),
+                        dtype=bool, count=arr.size)
     else:
         return None
     return m if m.any() else None
@@ -147,6 +150,7 @@ def count(arr: np.ndarray, *, name: str, dropna: bool = False, codes: bool = Fal
 
 
 _BLOCK = 1 << 18  # samples per block: min, max and bincount of a block run on cached data
+_THREAD_MAX_WIDTH = 1 << 15  # counts of wider ranges on one thread (a per-thread histogram leaves L2)
 
 
 def _shifted(b: np.ndarray, base: int) -> np.ndarray:
@@ -161,29 +165,43 @@ def _shifted(b: np.ndarray, base: int) -> np.ndarray:
 def _bincount_chunk(x: np.ndarray, limit: int):
     """``(base, counts of base, base+1, ..., lo, hi)`` of a chunk, or None if its range exceeds ``limit``.
 
-    The chunk is read once, block by block: each block's min and max (which
-    choose the offset and catch sparse labels early) and its bincount run on
-    data already in cache.
+    The chunk is read once, block by block: each block's max (and min, which
+    chooses the offset) and its bincount run on data already in cache.  Once
+    the values are counted directly (offset 0), a block needs no min: bincount
+    itself rejects negative values, and such a block takes the general path.
+    ``lo`` is then an upper bound of the minimum (all samples are >= 0); ``hi``
+    is exact.
     """
     acc, base, lo, hi = None, 0, 0, 0
     i, n, bs = 0, x.size, _BLOCK
     while i < n:
         b = x[i:i + bs]
         i += bs
-        blo, bhi = int(b.min()), int(b.max())
-        if acc is None:
-            lo, hi = blo, bhi
-            # small non-negative values are counted directly (no shifted copy)
-            base = 0 if blo >= 0 and bhi < 2 * (bhi - blo + 1) else blo
-            acc = np.zeros(0, dtype=np.int64)
-        else:
-            lo, hi = min(lo, blo), max(hi, bhi)
-        if hi - lo + 1 > limit:
-            return None
-        if lo < base:  # values below the offset: extend the counts downwards
-            acc = np.concatenate([np.zeros(base - lo, dtype=np.int64), acc])
-            base = lo
-        c = np.bincount(_shifted(b, base), minlength=acc.size)
+        c = None
+        if acc is not None and base == 0:
+            bhi = int(b.max())
+            if bhi - lo + 1 > limit:
+                return None
+            try:
+                c = np.bincount(_shifted(b, 0), minlength=acc.size)
+                hi = max(hi, bhi)
+            except ValueError:  # negative samples: below
+                c = None
+        if c is None:
+            blo, bhi = int(b.min()), int(b.max())
+            if acc is None:
+                lo, hi = blo, bhi
+                # small non-negative values are counted directly (no shifted copy)
+                base = 0 if blo >= 0 and bhi < 2 * (bhi - blo + 1) else blo
+                acc = np.zeros(0, dtype=np.int64)
+            else:
+                lo, hi = min(lo, blo), max(hi, bhi)
+            if hi - lo + 1 > limit:
+                return None
+            if lo < base:  # values below the offset: extend the counts downwards
+                acc = np.concatenate([np.zeros(base - lo, dtype=np.int64), acc])
+                base = lo
+            c = np.bincount(_shifted(b, base), minlength=acc.size)
         if c.size > acc.size:
             c[: acc.size] += acc
             acc = c
@@ -197,6 +215,10 @@ def _count_ints(x: np.ndarray, want_codes: bool, as_bool: bool = False):
     n = x.size
     limit = max(4 * n, 1 << 16)  # wider ranges are sparse labels: sorted instead
     threads = min(num_threads(), n) if n >= _PARALLEL_MIN else 1
+    if threads > 1:
+        head = x[:_BLOCK]
+        if int(head.max()) - int(head.min()) >= _THREAD_MAX_WIDTH:
+            threads = 1  # wide range: per-thread histograms cost more (memory, cache) than threads gain
     if threads == 1:
         parts = [_bincount_chunk(x, limit)]
     else:
@@ -250,7 +272,8 @@ def _count_objects(x: np.ndarray, name: str, dropna: bool, want_codes: bool):
         raise InvalidTypeError(
             f"'{name}' has samples that are not hashable ({exc}); outcomes must be labels"
         ) from None
-    missing = [k for k in tally if _is_missing(k)]
+    na = _pandas_na()  # looked up once: the checks below run per distinct value
+    missing = [k for k in tally if k is None or k is na or (isinstance(k, float) and k != k)]
     if missing:
         n_missing = sum(tally[k] for k in missing)
         if not dropna:
@@ -269,9 +292,14 @@ def _count_objects(x: np.ndarray, name: str, dropna: bool, want_codes: bool):
             "convert the samples to one type (e.g. all str)"
         ) from None
     outcomes = _object_fill(keys) if any(isinstance(k, tuple) for k in keys[:1]) else np.array(keys, dtype=object)
-    if all(isinstance(k, str) and not k.endswith("\x00") for k in keys):  # 'U' drops trailing NULs
-        outcomes = outcomes.astype(str)
-    counts = np.fromiter((tally[k] for k in keys), dtype=np.int64, count=len(keys))
+    if all(map(isinstance, keys, repeat(str))):
+        as_str = outcomes.astype(str)
+        if as_str.tolist() == keys:  # 'U' drops trailing NULs: keep the objects then
+            outcomes = as_str
+    elif all(isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)) for k in keys):
+        if -(2**63) <= keys[0] and keys[-1] < 2**63:  # Python ints (object Series): integer outcomes
+            outcomes = np.array(keys, dtype=np.int64)
+    counts = np.fromiter(map(tally.__getitem__, keys), dtype=np.int64, count=len(keys))
     if not want_codes:
         return outcomes, counts
     index = {k: i for i, k in enumerate(keys)}
