@@ -226,16 +226,10 @@ def _diagnostics(prof: Profile) -> dict:
 # auto
 # --------------------------------------------------------------------------
 def _choose(prof: Profile) -> tuple[str, str]:
-    """The estimator ``"auto"`` uses for this sample, and why (see ``benchmarks/bench_estimators.py``)."""
-    if prof.coincidences == 0:
-        if prof.k_declared:
-            return "nsb", "no repeated outcome: only a prior-based estimate exists; NSB over the declared support"
-        return "chao_shen", "no repeated outcome and no declared support: coverage-adjusted estimate"
-    if prof.coverage > 0.99 and prof.n >= 5 * prof.k_obs:
-        return "miller_madow", "well sampled (coverage > 0.99, n >= 5 observed outcomes): bias is O(K/n)"
-    if prof.k_declared:
-        return "nsb", "undersampled with a declared support: NSB"
-    return "chao_shen", "undersampled, support unknown: coverage-adjusted (Chao-Shen)"
+    """The estimator ``"auto"`` uses for this sample, and why (the rule: :mod:`infokit._auto`)."""
+    from ._auto import choose
+
+    return choose(prof)
 
 
 def _entropy_nats(prof: Profile, method: str, level: float, rng, concentration=None):

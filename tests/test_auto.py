@@ -1,0 +1,132 @@
+"""The ``method="auto"`` rule (``infokit._auto``): valid choices on edge cases,
+and a small seeded simulation against a few fixed estimators.
+
+The full simulation the rule was tuned on is ``benchmarks/bench_estimators.py``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.special import xlogy
+
+from infokit import _auto, _bayes, _entropy_estimators
+from infokit._profile import Profile
+
+KERNELS = {**_entropy_estimators.KERNELS, **_bayes.KERNELS}
+NEEDS_K = {"shrinkage", "dirichlet", "nsb"}
+
+
+def _check(prof):
+    method, reason = _auto.choose(prof)
+    assert method in KERNELS
+    assert isinstance(reason, str) and reason and "\n" not in reason
+    if not prof.k_declared:
+        assert method not in NEEDS_K
+    res = KERNELS[method](prof, level=0.95, rng=np.random.default_rng(0))
+    assert math.isfinite(res.value)
+    assert res.value >= -0.1  # Grassberger can dip slightly below 0
+    if prof.k_declared:
+        assert res.value <= math.log(max(prof.k, 1)) + 0.1
+    return method
+
+
+EDGE_CASES = {
+    "n=1, K declared": ([1], 10),
+    "n=1, K not declared": ([1], None),
+    "all singletons, K declared": ([1] * 50, 1000),
+    "all singletons, K not declared": ([1] * 50, None),
+    "one outcome seen many times": ([500], 20),
+    "one outcome, K not declared": ([500], None),
+    "K = 1": ([7], 1),
+    "huge K, no repeat": ([1] * 20, 10**12),
+    "huge K, repeats": ([3, 2, 1, 1, 1, 5], 10**12),
+    "two samples, same outcome": ([2], 100),
+    "well sampled, no K": (list(range(20, 60)), None),
+    "well sampled, K": (list(range(20, 60)), 40),
+    "undersampled, no K": ([3, 2, 2] + [1] * 40, None),
+    "undersampled, K": ([3, 2, 2] + [1] * 40, 5000),
+}
+
+
+@pytest.mark.parametrize("name", list(EDGE_CASES))
+def test_edge_cases_return_valid_method(name):
+    counts, k = EDGE_CASES[name]
+    _check(Profile.from_counts(np.array(counts), k))
+
+
+def test_expected_regimes():
+    # no repeated outcome with a declared support: indistinguishable from uniform
+    assert _check(Profile.from_counts(np.ones(50, dtype=int), 1000)) == "shrinkage"
+    # one outcome seen 500 times out of 20 declared: far from uniform; the estimate is 0
+    assert _check(Profile.from_counts(np.array([500]), 20)) == "miller_madow"
+    assert _check(Profile.from_counts(np.array([3]), None)) == "miller_madow"
+    # far from uniform, fully covered
+    assert _check(Profile.from_counts(np.array([500, 3, 2]), 20)) == "grassberger"
+    # many singletons, some repeats far above what uniform over 1e6 outcomes gives
+    assert _check(Profile.from_counts(np.array([30, 20, 10] + [1] * 40), 10**6)) == "nsb"
+    assert _check(Profile.from_counts(np.array([30, 20, 10] + [1] * 40), None)) == "chao_shen"
+    assert _check(Profile.from_counts(np.arange(20, 60), None)) == "grassberger"
+
+
+def test_features_match_profile():
+    counts = np.array([5, 5, 3, 1, 1, 2, 0, 0])
+    prof = Profile.from_counts(counts, 10)
+    ft = _auto.Features.of(prof)
+    assert ft.n == 17 and ft.k_obs == 6 and ft.k == 10 and ft.k_declared
+    assert ft.f1 == 2 and ft.f2 == 1
+    assert ft.pairs == sum(c * (c - 1) // 2 for c in counts)
+    assert ft.coincidences == prof.coincidences and ft.coverage == pytest.approx(prof.coverage)
+    assert _auto.choose(prof) == _auto.decide(ft)
+
+
+def test_uniformity_test():
+    rng = np.random.default_rng(1)
+    k = 500
+    uniform = Profile.from_counts(rng.multinomial(2000, np.full(k, 1.0 / k)), k)
+    assert _auto.Features.of(uniform).uniform_pvalue() > 1e-3
+    p = 1.0 / np.arange(1, k + 1)
+    skewed = Profile.from_counts(rng.multinomial(2000, p / p.sum()), k)
+    assert _auto.Features.of(skewed).uniform_pvalue() < 1e-6
+
+
+def _draw(family, k, rng):
+    if family == "dirichlet":
+        return rng.dirichlet(np.full(k, 0.1))
+    if family == "zipf":
+        w = 1.0 / np.arange(1, k + 1)
+        return w / w.sum()
+    if family == "uniform":
+        return np.full(k, 1.0 / k)
+    raise ValueError(family)
+
+
+# (family, K, N): an undersampled skewed cell (NSB), a well-sampled long tail
+# (Grassberger), a uniform cell (shrinkage) and a moderately sampled one.
+CELLS = [("dirichlet", 1000, 1000), ("zipf", 200, 2000), ("uniform", 500, 500), ("dirichlet", 100, 100)]
+COMPARED = ["miller_madow", "grassberger", "chao_shen", "nsb"]
+
+
+@pytest.mark.parametrize("family,k,n", CELLS)
+def test_auto_rmse_close_to_best_of_a_few(family, k, n):
+    rng = np.random.default_rng([7, k, n])
+    reps = 30
+    err = {m: [] for m in COMPARED + ["auto"]}
+    p = _draw(family, k, rng)
+    for _ in range(reps):
+        if family == "dirichlet":
+            p = _draw(family, k, rng)
+        h = float(-np.sum(xlogy(p, p)))
+        prof = Profile.from_counts(rng.multinomial(n, p), k)
+        values = {}
+        for m in COMPARED:
+            values[m] = KERNELS[m](prof, level=0.95, rng=rng).value
+            err[m].append(values[m] - h)
+        chosen, _ = _auto.choose(prof)
+        v = values[chosen] if chosen in values else KERNELS[chosen](prof, level=0.95, rng=rng).value
+        err["auto"].append(v - h)
+    rmse = {m: math.sqrt(np.mean(np.square(e))) for m, e in err.items()}
+    best = min(rmse[m] for m in COMPARED)
+    assert rmse["auto"] <= 1.6 * best, rmse
