@@ -377,3 +377,92 @@ def test_dirichlet_concentration_option():
         ik.estimate_entropy([1, 2], "nsb", concentration=1.0)
     with pytest.raises(ValueError, match="'concentration' must be a positive"):
         ik.estimate_entropy([1, 2], "dirichlet", concentration=0)
+
+
+# --------------------------------------------------------------------------
+# continuous samples, Monte Carlo and log-ratio estimates through the public API
+# --------------------------------------------------------------------------
+def test_continuous_entropy_methods_route_to_kernels():
+    from infokit import continuous
+
+    x = np.random.default_rng(20).standard_normal(2000)
+    truth = 0.5 * math.log(2 * math.pi * math.e)  # N(0, 1), closed form
+    knn = ik.estimate_entropy(x, "knn", n_neighbors=4)
+    assert knn.value == continuous.knn_entropy(x, n_neighbors=4).value
+    assert abs(knn.value - truth) < 4 * knn.stderr + 0.02
+    for m in ("vasicek", "ebrahimi", "van_es", "correa"):
+        est = ik.estimate_entropy(x, m, base="bits")
+        assert est.method == m and est.unit == "bits"
+        assert est.value == pytest.approx(stats.differential_entropy(x, method=m.replace("_", " ")) / math.log(2))
+    neg = ik.estimate_entropy(x * 1e-3, "knn")  # differential entropy can be negative
+    assert neg.value < 0 and neg.ci[0] < neg.value
+
+
+def test_continuous_option_errors():
+    with pytest.raises(ValueError, match="'n_neighbors' and 'jitter' apply to the continuous"):
+        ik.estimate_entropy([1, 2, 2], "plugin", n_neighbors=5)
+    with pytest.raises(ValueError, match="do not apply"):
+        ik.estimate_entropy(np.arange(10.0), "knn", support_size=10)
+    with pytest.raises(TypeError, match="continuous samples"):
+        ik.estimate_entropy(ik.Empirical.from_counts([1, 2]), "knn")
+
+
+def test_ksg_and_knn_kl_through_public_api():
+    rng = np.random.default_rng(21)
+    r = 0.6
+    xy = rng.multivariate_normal([0, 0], [[1, r], [r, 1]], size=2000)
+    mi = ik.estimate_mutual_information(xy[:, 0], xy[:, 1], "ksg")
+    assert abs(mi.value + 0.5 * math.log(1 - r * r)) < 4 * mi.stderr + 0.02
+    assert mi.method == "ksg"
+    x = rng.standard_normal(3000)
+    y = rng.normal(0.5, 1.5, 3000)
+    # D(N(0,1) || N(0.5, 1.5^2)) = log(1.5) + (1 + 0.25) / (2 * 2.25) - 1/2
+    truth = math.log(1.5) + 1.25 / 4.5 - 0.5
+    kl = ik.estimate_kl(x, y, "knn")
+    assert abs(kl.value - truth) < 4 * kl.stderr + 0.02 and kl.method == "knn"
+
+
+def test_monte_carlo_kl_of_distributions():
+    p, q = stats.norm(0, 1), stats.norm(1, 2)
+    est = ik.estimate_kl(p, q, n=50_000, rng=3)
+    exact = float(ik.kl_divergence(p, q))
+    assert est.method == "monte_carlo" and abs(est.value - exact) < 4 * est.stderr
+    again = ik.estimate_kl(p, q, n=50_000, rng=3)
+    assert again.value == est.value
+    with pytest.raises(TypeError, match="two distributions"):
+        ik.estimate_kl(p, [0.5, 0.5])
+    with pytest.raises(ValueError, match="'n' \\(Monte Carlo draws\\)"):
+        ik.estimate_kl([0, 1], [0.5, 0.5], n=10)
+
+
+def test_log_ratio_estimators_direction_and_values():
+    z = np.random.default_rng(22).standard_normal(200_000)  # x ~ P = N(0, 1)
+    lp, lq = stats.norm.logpdf(z), stats.norm.logpdf(z, 0.5)
+    for k in ("k1", "k3"):  # unbiased for D(P||Q) = 0.125
+        est = ik.estimate_kl(log_p=lp, log_q=lq, estimator=k)
+        assert est.method == k and abs(est.value - 0.125) < 4 * est.stderr
+    k2 = ik.estimate_kl(log_p=lp, log_q=lq, estimator="k2")
+    assert abs(k2.value - 0.125) < 0.01  # biased only at third order for nearby Gaussians
+    half = ik.estimate_kl(log_p=lp, log_q=lq, mask=np.arange(z.size) % 2 == 0)
+    ref = ik.estimate_kl(log_p=lp[::2], log_q=lq[::2])
+    assert half.value == pytest.approx(ref.value, rel=1e-12)
+    with pytest.raises(ValueError, match="not both"):
+        ik.estimate_kl([0, 1], [0.5, 0.5], log_p=lp, log_q=lq)
+    with pytest.raises(ValueError, match="must both be given"):
+        ik.estimate_kl(log_p=lp)
+    with pytest.raises(ValueError, match="'estimator' and 'mask' apply"):
+        ik.estimate_kl([0, 1], [0.5, 0.5], estimator="k1")
+
+
+def test_log_ratio_estimate_keeps_torch_autograd():
+    torch = pytest.importorskip("torch")
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(5000, generator=g, dtype=torch.float64)
+    mu = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    log_p = -0.5 * x**2
+    log_q = -0.5 * (x - mu) ** 2
+    est = ik.estimate_kl(log_p=log_p, log_q=log_q, estimator="k1")
+    assert isinstance(est.value, torch.Tensor) and isinstance(est.stderr, float)
+    est.value.backward()
+    # d/dmu mean(log p - log q) = -mean(x - mu)
+    assert mu.grad.item() == pytest.approx(-(x - 0.5).mean().item(), rel=1e-12)

@@ -15,6 +15,8 @@ CONTRACT = {
     "mutual_information", "conditional_mutual_information", "Estimate", "GTestResult",
     "estimate_entropy", "estimate_mutual_information", "estimate_kl", "estimate_cross_entropy",
     "g_test", "InfokitWarning", "UnseenOutcomeWarning",
+    # models and parametric distributions (issue 4)
+    "perplexity", "register_kl",
 }
 
 

@@ -38,6 +38,8 @@ from .estimators import (
     estimate_mutual_information,
     g_test,
 )
+from .models import perplexity
+from .parametric import register_kl
 from .exact import (
     cross_entropy,
     entropy,
@@ -83,6 +85,8 @@ __all__ = [
     "js_divergence",
     "kl_divergence",
     "mutual_information",
+    "perplexity",
+    "register_kl",
     "renyi_divergence",
     "renyi_entropy",
 ]

@@ -258,8 +258,29 @@ def _check_concentration(concentration, method):
     return float(concentration)
 
 
+#: Estimators of a differential entropy from continuous samples (``infokit.continuous``).
+CONTINUOUS_ENTROPY_METHODS = ("knn", "vasicek", "ebrahimi", "van_es", "correa")
+
+
+def _continuous_options(n_neighbors, jitter, method, continuous):
+    if not continuous and (n_neighbors != 3 or jitter is not None):
+        raise InvalidArgumentError(
+            f"'n_neighbors' and 'jitter' apply to the continuous estimators only (got method={method!r})"
+        )
+
+
 def estimate_entropy(
-    data, method="auto", *, support_size=None, base="nats", ci=0.95, rng=None, dropna=False, concentration=None
+    data,
+    method="auto",
+    *,
+    support_size=None,
+    base="nats",
+    ci=0.95,
+    rng=None,
+    dropna=False,
+    concentration=None,
+    n_neighbors=3,
+    jitter=None,
 ):
     """Estimate the entropy of the distribution a sample was drawn from.
 
@@ -291,6 +312,11 @@ def estimate_entropy(
         ``method="dirichlet"`` only: the symmetric Dirichlet prior's
         concentration ``a`` (default 0.5, Jeffreys; 1 is Laplace/Bayes,
         ``1/K`` Perks).
+    n_neighbors, jitter : optional
+        Continuous methods only (see below): the k of the k-nearest-neighbour
+        estimator (default 3), and the scale of the noise that breaks ties
+        between repeated points (default None: repeated points are an error;
+        jitter needs an explicit ``rng``).
 
     Returns
     -------
@@ -321,6 +347,13 @@ def estimate_entropy(
     ``nsb``           Nemenman, Shafee & Bialek (2002)              posterior s.d.
     ================  ============================================  ==================
 
+    **Continuous samples** (differential entropy, which can be negative):
+    ``method="knn"`` — Kozachenko & Leonenko (1987), any dimension (``data``
+    is ``n`` scalars or an ``n x d`` array); ``"vasicek"``, ``"ebrahimi"``,
+    ``"van_es"``, ``"correa"`` — m-spacing estimators of a 1-D sample
+    (through :func:`scipy.stats.differential_entropy`).  See
+    :mod:`infokit.continuous` for their standard errors and accuracy.
+
     The delta-method error ``sqrt(Var[log p̂(X)] / n)`` describes sampling
     noise only: when the sample is small compared with the support (coverage
     well below 1) the bias of every estimator can exceed it, and intervals
@@ -339,7 +372,13 @@ def estimate_entropy(
     2.5301
     """
     unit = resolve_base(base)
-    _check_method(method, ENTROPY_METHODS)
+    _check_method(method, ENTROPY_METHODS + CONTINUOUS_ENTROPY_METHODS)
+    continuous = method in CONTINUOUS_ENTROPY_METHODS
+    _continuous_options(n_neighbors, jitter, method, continuous)
+    if continuous:
+        if support_size is not None or concentration is not None:
+            raise InvalidArgumentError(f"'support_size'/'concentration' do not apply to method={method!r}")
+        return _continuous_entropy(data, method, n_neighbors, jitter, unit, _check_level(ci), rng)
     conc = _check_concentration(concentration, method)
     level = _check_level(ci)
     gen = _rng(rng)
@@ -355,13 +394,30 @@ def estimate_entropy(
     return _make_estimate(res.value, res.stderr, res.interval, level, used, unit, diag, upper=upper)
 
 
+def _continuous_entropy(data, method, n_neighbors, jitter, unit, level, rng):
+    from . import continuous
+
+    if isinstance(data, Empirical):
+        raise InvalidTypeError(f"method={method!r} needs continuous samples, not an ik.Empirical (counts)")
+    if method == "knn":
+        res = continuous.knn_entropy(data, n_neighbors=n_neighbors, jitter=jitter, rng=rng)
+    else:
+        if n_neighbors != 3:
+            raise InvalidArgumentError(f"'n_neighbors' applies to method='knn', not {method!r}")
+        res = continuous.spacing_entropy(data, method=method.replace("_", " "), jitter=jitter, rng=rng)
+    diag = {"stderr_method": res.stderr_method, **res.info}
+    return _make_estimate(res.value, res.stderr, res.interval, level, method, unit, diag, lower=-math.inf)
+
+
 # --------------------------------------------------------------------------
 # mutual information
 # --------------------------------------------------------------------------
 _MI_METHODS = tuple(m for m in ENTROPY_METHODS if m not in ("dirichlet",))
 
 
-def estimate_mutual_information(x, y, method="auto", *, base="nats", ci=0.95, rng=None, dropna=False):
+def estimate_mutual_information(
+    x, y, method="auto", *, base="nats", ci=0.95, rng=None, dropna=False, n_neighbors=3, jitter=None
+):
     """Estimate the mutual information ``I(X; Y)`` of the distribution a paired sample came from.
 
     Parameters
@@ -375,8 +431,14 @@ def estimate_mutual_information(x, y, method="auto", *, base="nats", ci=0.95, rn
         chooses it once, from the joint table, and uses it for all three.
         The support sizes are the observed ones (``K_XY = K_X K_Y`` for the
         Bayesian estimators).
+        ``"ksg"``: Kraskov, Stögbauer & Grassberger (2004) estimator 1 for
+        **continuous** samples (``n`` scalars or ``n x d`` arrays), with
+        ``n_neighbors`` (default 3) and optional ``jitter`` (needs ``rng``)
+        for repeated values; see :mod:`infokit.continuous`.
     base, ci, rng, dropna
         As in :func:`estimate_entropy`.
+    n_neighbors, jitter
+        ``method="ksg"`` only.
 
     Returns
     -------
@@ -402,8 +464,15 @@ def estimate_mutual_information(x, y, method="auto", *, base="nats", ci=0.95, rn
     (True, 'bits')
     """
     unit = resolve_base(base)
-    _check_method(method, _MI_METHODS)
+    _check_method(method, _MI_METHODS + ("ksg",))
+    _continuous_options(n_neighbors, jitter, method, method == "ksg")
     level = _check_level(ci)
+    if method == "ksg":
+        from . import continuous
+
+        res = continuous.ksg_mi(x, y, n_neighbors=n_neighbors, jitter=jitter, rng=rng)
+        diag = {"stderr_method": res.stderr_method, **res.info}
+        return _make_estimate(res.value, res.stderr, res.interval, level, "ksg", unit, diag)
     gen = _rng(rng)
     cells, counts, (xs, ys) = _resolve_columns([x, y], dropna)
     from .empirical import _cmi_cells, _group_counts
@@ -562,18 +631,47 @@ def _unseen_warning(t: _Target, what: str):
 _KL_METHODS = ("auto", "plugin", "miller_madow") + tuple(m for m in ENTROPY_METHODS if m not in ("auto", "plugin", "miller_madow"))
 
 
-def estimate_kl(samples_p, q, method="auto", *, smoothing=None, base="nats", ci=0.95, rng=None, dropna=False):
-    """Estimate ``D(P||Q)`` from a sample of P, against a known Q or a sample of Q.
+def estimate_kl(
+    samples_p=None,
+    q=None,
+    method="auto",
+    *,
+    smoothing=None,
+    n=None,
+    log_p=None,
+    log_q=None,
+    estimator="k3",
+    mask=None,
+    n_neighbors=3,
+    jitter=None,
+    base="nats",
+    ci=0.95,
+    rng=None,
+    dropna=False,
+):
+    """Estimate the KL divergence ``D(P||Q)`` from samples or by Monte Carlo.
+
+    The call shape says what is known:
+
+    * ``estimate_kl(samples_p, q)`` — a sample of P (discrete outcomes)
+      against a known Q (array, dict or Categorical) or against a **sample** of
+      Q wrapped in ``ik.empirical(samples_q)`` (the type says which);
+    * ``estimate_kl(x, y, method="knn")`` — continuous samples ``x ~ P`` and
+      ``y ~ Q`` (Wang, Kulkarni & Verdú 2009);
+    * ``estimate_kl(P, Q, n=100_000, rng=0)`` — two distributions (scipy.stats
+      frozen or torch) that can sample and evaluate log-densities: Monte Carlo
+      ``mean(log p(X) - log q(X))``, ``X ~ P``, for pairs with no closed form
+      (``ik.kl_divergence(P, Q)`` gives the closed forms);
+    * ``estimate_kl(log_p=..., log_q=..., estimator="k3")`` — log-densities of
+      P and Q evaluated at samples **drawn from P** (Schulman's k1/k2/k3, as
+      used in RL fine-tuning).
 
     Parameters
     ----------
-    samples_p : array_like or Empirical
-        A sample of P.
-    q : array_like, dict, Categorical or Empirical
-        Either a known distribution — probabilities (an array indexed by
-        integer outcome, or listing the outcomes of ``samples_p`` in order),
-        a ``dict`` ``{outcome: probability}``, a Categorical — or a **sample**
-        of Q wrapped in ``ik.empirical(samples_q)`` (the type says which).
+    samples_p : array_like or Empirical, or a distribution
+        A sample of P (or, for Monte Carlo, the distribution P).
+    q : array_like, dict, Categorical or Empirical, or a distribution
+        See above.
     method : str, optional
         Known Q: ``D = H(P, Q) - H(P)`` with ``H(P, Q)`` estimated without
         bias by the mean surprisal ``-mean(log q(x_i))`` and ``H(P)`` by the
@@ -581,39 +679,128 @@ def estimate_kl(samples_p, q, method="auto", *, smoothing=None, base="nats", ci=
         ``support_size = len(q)``; ``"auto"`` as there).  Sample of Q:
         ``"plugin"`` (``D(P̂||Q̂)``) or ``"miller_madow"`` (``"auto"``), the plug-in
         less its first-order bias ``(K_P - 1)/(2n) + sum p̂(1 - q̂)/(2 m q̂)``.
+        Continuous samples: ``"knn"``.
     smoothing : None, "jeffreys", "laplace" or float, optional
         Sample of Q only: pseudo-count added to every outcome of the union
         support before estimating Q̂ (0.5 Jeffreys, 1 Laplace).  With ``None``
         (default) an outcome seen in P's sample but never in Q's makes the
         estimate ``+inf``, with an :class:`~infokit.UnseenOutcomeWarning`
         saying how many — never a silent epsilon.
+    n : int, optional
+        Monte Carlo only: number of draws from P (default 100 000).
+    log_p, log_q : array, optional
+        Log-densities ``log p(x_i)``, ``log q(x_i)`` at samples ``x_i ~ P``
+        (NumPy, torch or JAX; any shape).
+    estimator : {"k1", "k2", "k3"}, optional
+        With ``log_p``/``log_q``; with ``r = q(x)/p(x)``: ``k1 = -log r``
+        (unbiased, can be negative), ``k2 = (log r)^2 / 2`` (biased, low
+        variance), ``k3 = (r - 1) - log r`` (unbiased and never negative; the
+        default).
+    mask : boolean array, optional
+        With ``log_p``/``log_q``: the samples to average over.
+    n_neighbors, jitter
+        ``method="knn"`` only, as in :func:`estimate_entropy`.
     base, ci, rng, dropna
-        As in :func:`estimate_entropy`.
+        As in :func:`estimate_entropy`; ``rng`` also seeds the Monte Carlo draws.
 
     Returns
     -------
     Estimate
-        ``diagnostics`` reports ``n``, ``m`` (Q's sample size), the support,
-        the smoothing used and ``unseen_in_q`` (outcomes of P's sample absent
-        from Q's).  A bias-corrected value can fall slightly below 0.
+        ``diagnostics`` reports what the estimate rests on (for samples: ``n``,
+        ``m`` (Q's sample size), the support, the smoothing and
+        ``unseen_in_q``).  A bias-corrected value can fall slightly below 0.
+        With ``log_p``/``log_q`` from torch or JAX, ``value`` is a 0-d array of
+        that library with autograd intact (``stderr`` and ``ci`` are floats).
 
     Notes
     -----
+    Direction: ``D(P||Q) = E_P[log p(X) - log q(X)]``, expectations under the
+    **first** argument.  For the log-ratio estimators the samples must come
+    from P: with ``x ~ P = N(0, 1)`` and ``Q = N(0.5, 1)``, ``log_p =
+    norm.logpdf(x)``, ``log_q = norm.logpdf(x, 0.5)`` estimate ``D(P||Q) =
+    0.125``; swapping ``log_p`` and ``log_q`` estimates neither divergence
+    (the samples would have to come from Q).
+
     A known Q with ``q(x) = 0`` at an observed ``x`` gives ``+inf``: the
     divergence is infinite for certain.  Standard errors: delta method,
-    ``Var_P̂[log(p̂/q)]/n`` (plus ``Var_Q̂[p̂/q̂]/m`` for a sample of Q).
+    ``Var_P̂[log(p̂/q)]/n`` (plus ``Var_Q̂[p̂/q̂]/m`` for a sample of Q); the
+    sample standard deviation over ``sqrt(n)`` for Monte Carlo and log-ratio
+    estimates.
 
     Examples
     --------
     >>> import numpy as np, infokit as ik
+    >>> from scipy import stats
     >>> rng = np.random.default_rng(0)
     >>> x = rng.choice(3, size=20000, p=[0.5, 0.3, 0.2])
     >>> est = ik.estimate_kl(x, [1/3, 1/3, 1/3], method="miller_madow")
     >>> exact = float(ik.kl_divergence([0.5, 0.3, 0.2], [1/3, 1/3, 1/3]))
     >>> bool(abs(est.value - exact) < 3 * est.stderr)
     True
+    >>> z = rng.standard_normal(100_000)                    # samples from P = N(0, 1)
+    >>> k3 = ik.estimate_kl(log_p=stats.norm.logpdf(z), log_q=stats.norm.logpdf(z, 0.5))
+    >>> bool(abs(k3.value - 0.125) < 3 * k3.stderr), k3.method
+    (True, 'k3')
+    >>> mc = ik.estimate_kl(stats.gamma(2.0), stats.lognorm(0.8), n=200_000, rng=1)
+    >>> mc.method
+    'monte_carlo'
     """
-    return _estimate_divergence(samples_p, q, method, smoothing, base, ci, rng, dropna, "kl")
+    level = _check_level(ci)
+    if log_p is not None or log_q is not None:
+        if samples_p is not None or q is not None:
+            raise InvalidArgumentError(
+                "pass either samples (samples_p, q) or log-densities (log_p=..., log_q=...), not both"
+            )
+        if log_p is None or log_q is None:
+            raise InvalidArgumentError("'log_p' and 'log_q' must both be given (log-densities at samples from P)")
+        return _log_ratio_estimate(log_p, log_q, estimator, mask, resolve_base(base), level)
+    if estimator != "k3" or mask is not None:
+        raise InvalidArgumentError("'estimator' and 'mask' apply to log_p=/log_q= estimates only")
+    if samples_p is None or q is None:
+        raise InvalidArgumentError("estimate_kl needs samples_p and q (or log_p= and log_q=)")
+    from .parametric import is_distribution
+
+    if is_distribution(samples_p) or is_distribution(q):
+        if not (is_distribution(samples_p) and is_distribution(q)):
+            raise InvalidTypeError(
+                "Monte Carlo KL needs two distributions (scipy.stats frozen or torch); to compare samples "
+                "with a distribution, pass its probabilities (discrete) or score the samples with "
+                "ik.cross_entropy(samples, model)"
+            )
+        from .parametric import mc_kl_estimate
+
+        return mc_kl_estimate(samples_p, q, n=100_000 if n is None else n, rng=rng, ci=level, base=base)
+    if n is not None:
+        raise InvalidArgumentError("'n' (Monte Carlo draws) applies to two distributions P and Q only")
+    _continuous_options(n_neighbors, jitter, method, method == "knn")
+    if method == "knn":
+        if smoothing is not None:
+            raise InvalidArgumentError("'smoothing' does not apply to method='knn'")
+        from . import continuous
+
+        res = continuous.knn_kl(samples_p, q, n_neighbors=n_neighbors, jitter=jitter, rng=rng)
+        diag = {"stderr_method": res.stderr_method, **res.info}
+        return _make_estimate(res.value, res.stderr, res.interval, level, "knn", resolve_base(base), diag,
+                              lower=-math.inf)
+    return _estimate_divergence(samples_p, q, method, smoothing, base, level, rng, dropna, "kl")
+
+
+def _log_ratio_estimate(log_p, log_q, estimator, mask, unit, level):
+    import dataclasses
+
+    from . import _logratio
+    from ._backend import is_numpy
+    import array_api_compat
+
+    r = _logratio.estimate(log_p, log_q, estimator=estimator, mask=mask)
+    diag = {"n": r.n, "stderr_method": "sample standard deviation / sqrt(n)", "direction": "D(P||Q), samples from P"}
+    est = _make_estimate(r.value, r.stderr, None, level, estimator, unit, diag, lower=-math.inf)
+    mean = r.mean
+    if array_api_compat.is_array_api_obj(mean) and not isinstance(mean, (float, np.generic)):
+        xp = array_api_compat.array_namespace(mean)
+        if not is_numpy(xp):  # keep the caller's differentiable scalar
+            est = dataclasses.replace(est, value=unit.convert(mean))
+    return est
 
 
 def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base="nats", ci=0.95, rng=None,
@@ -643,12 +830,12 @@ def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base=
     >>> est.value, est.stderr   # every sample costs exactly 1 bit under a fair coin
     (1.0, 0.0)
     """
-    return _estimate_divergence(samples_p, q, method, smoothing, base, ci, rng, dropna, "cross_entropy")
+    return _estimate_divergence(samples_p, q, method, smoothing, base, _check_level(ci), rng, dropna,
+                                "cross_entropy")
 
 
-def _estimate_divergence(samples_p, q, method, smoothing, base, ci, rng, dropna, what):
+def _estimate_divergence(samples_p, q, method, smoothing, base, level, rng, dropna, what):
     unit = resolve_base(base)
-    level = _check_level(ci)
     gen = _rng(rng)
     p = _as_empirical(samples_p, "samples_p", dropna)
     sampled = isinstance(q, Empirical)

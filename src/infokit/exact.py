@@ -215,6 +215,7 @@ def entropy(p, *, base="nats", axis=-1, keepdims=False, normalize=False):
     ----------
     p : array_like or Categorical
         Probabilities along ``axis`` (or a Categorical from logits).
+        A scipy.stats frozen or torch distribution gives its (differential) entropy (closed form).
     base : {"nats", "bits", "hartleys"} or float, optional
         Unit of the result. Default nats.
     axis : int, optional
@@ -256,6 +257,13 @@ def entropy(p, *, base="nats", axis=-1, keepdims=False, normalize=False):
     >>> ik.entropy([[0.5, 0.5], [1.0, 0.0]], base=2)
     array([1., 0.])
     """
+    # -- hook: scipy.stats / torch distributions (infokit.models, infokit.parametric) --
+    from .models import _dispatch
+
+    out = _dispatch("entropy", base, p)
+    if out is not NotImplemented:
+        return out
+    # -- end hook --
     r = resolve([("p", p)], axis=axis, base=base)
     if normalize:
         r.validate_probs(normalize=True)
@@ -273,6 +281,7 @@ def cross_entropy(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     ----------
     p, q : array_like or Categorical
         Distributions along ``axis``; batch axes broadcast.
+        Also two scipy.stats/torch distributions, or data ``p`` under a model ``q`` (infokit.models).
     base, axis, keepdims, normalize
         As in :func:`entropy`.
 
@@ -297,6 +306,13 @@ def cross_entropy(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     >>> float(ik.cross_entropy([0.5, 0.25, 0.125, 0.125], [0.25] * 4, base="bits"))
     2.0
     """
+    # -- hook: scipy.stats / torch distributions (infokit.models, infokit.parametric) --
+    from .models import _dispatch
+
+    out = _dispatch("cross_entropy", base, p, q)
+    if out is not NotImplemented:
+        return out
+    # -- end hook --
     r = resolve([("p", p), ("q", q)], axis=axis, base=base)
     if normalize:
         r.validate_probs(normalize=True)
@@ -315,6 +331,7 @@ def kl_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     ----------
     p, q : array_like or Categorical
         Distributions along ``axis``; batch axes broadcast.
+        Also two scipy.stats/torch distributions: closed form (infokit.parametric, ``register_kl``).
     base, axis, keepdims, normalize
         As in :func:`entropy`.
 
@@ -351,6 +368,13 @@ def kl_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     >>> float(ik.kl_divergence([0.5, 0.5], [1.0, 0.0]))
     inf
     """
+    # -- hook: scipy.stats / torch distributions (infokit.models, infokit.parametric) --
+    from .models import _dispatch
+
+    out = _dispatch("kl_divergence", base, p, q)
+    if out is not NotImplemented:
+        return out
+    # -- end hook --
     r = resolve([("p", p), ("q", q)], axis=axis, base=base)
     if normalize:
         r.validate_probs(normalize=True)
