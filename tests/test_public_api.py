@@ -17,6 +17,8 @@ CONTRACT = {
     "g_test", "InfokitWarning", "UnseenOutcomeWarning",
     # models and parametric distributions (issue 4)
     "perplexity", "register_kl",
+    # drift (issue 5)
+    "drift",
 }
 
 

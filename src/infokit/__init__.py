@@ -12,6 +12,7 @@ Importing infokit loads NumPy, SciPy and array-api-compat only.
 
 from .categorical import Categorical, from_log_probs, from_logits
 from .decompose import Decomposition, decompose
+from .drift import drift
 from .empirical import (
     Empirical,
     conditional_entropy,
@@ -69,6 +70,7 @@ __all__ = [
     "conditional_mutual_information",
     "cross_entropy",
     "decompose",
+    "drift",
     "empirical",
     "empirical_joint",
     "entropy",

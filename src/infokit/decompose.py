@@ -82,6 +82,11 @@ class Decomposition:
     def __repr__(self) -> str:
         return f"Decomposition(unit={self.unit!r})\n" + str(self)
 
+    def _repr_html_(self) -> str:
+        from .reports import decomposition_html
+
+        return decomposition_html(self)
+
 
 def _fmt(v) -> str:
     v = float(v)

@@ -11,6 +11,8 @@ __all__ = [
     "InvalidTypeError",
     "InfokitWarning",
     "UnseenOutcomeWarning",
+    "InvalidFileError",
+    "MissingDependencyError",
 ]
 
 
@@ -47,3 +49,11 @@ class UnseenOutcomeWarning(InfokitWarning):
     ``smoothing="jeffreys"`` (or ``"laplace"``, or a pseudo-count) to estimate
     a finite value instead.
     """
+
+
+class InvalidFileError(InvalidArgumentError):
+    """A file cannot be read as data: missing, unreadable, truncated, wrong format, bad rows."""
+
+
+class MissingDependencyError(InfokitError, ImportError):
+    """An optional dependency (an extra such as ``infokit[data]``) is not installed."""

@@ -100,6 +100,11 @@ class Estimate:
             f"{self.level:.0%} interval [{lo:.6g}, {hi:.6g}] {self.unit}; method={self.method}"
         )
 
+    def _repr_html_(self) -> str:
+        from .reports import estimate_html
+
+        return estimate_html(self)
+
 
 def _make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, lower=0.0, upper=math.inf):
     """Convert nats to ``unit`` and build the Estimate (the one place intervals are finished)."""
