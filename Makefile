@@ -1,4 +1,5 @@
-# `make demo` sets up .venv with the core package and runs the main job;
+# `make demo` sets up .venv with infokit and its command line and runs the main job
+# (the CLI on the bundled example texts);
 # `make test` adds the test dependencies (NumPy, array-api-strict, PyTorch CPU, JAX)
 # and runs the whole suite, doctests included.  Both work on a fresh clone.
 PYTHON ?= python3
@@ -9,7 +10,7 @@ PY := $(VENV)/bin/python
 
 $(VENV)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e ".[cli,plot]"
 	touch $@
 
 $(VENV)/.test: $(VENV)/.core
@@ -17,7 +18,9 @@ $(VENV)/.test: $(VENV)/.core
 	touch $@
 
 demo: $(VENV)/.core
-	$(PY) -m infokit
+	$(VENV)/bin/infokit kl "$$($(VENV)/bin/infokit data gettysburg_letters.csv)" \
+		"$$($(VENV)/bin/infokit data declaration_letters.csv)" --column letter --smoothing jeffreys
+	$(VENV)/bin/infokit demo
 
 test: $(VENV)/.test
 	$(PY) -m pytest

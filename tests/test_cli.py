@@ -1,0 +1,600 @@
+"""The ``infokit`` command line: values against the library, output formats, exit codes, bad input.
+
+End-to-end cases run the real entry point (``python -m infokit.cli`` in a
+subprocess); the rest use click's CliRunner on the same command group.  Data
+files are CSV and Parquet written here with pandas / pyarrow.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("click")
+pytest.importorskip("rich")
+pd = pytest.importorskip("pandas")
+pytest.importorskip("pyarrow")
+
+from click.testing import CliRunner  # noqa: E402
+
+import infokit as ik  # noqa: E402
+from infokit.cli import cli, main  # noqa: E402
+from infokit.demo import data_path  # noqa: E402
+
+DECL = str(data_path("declaration_letters.csv"))
+GETT = str(data_path("gettysburg_letters.csv"))
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+# --------------------------------------------------------------------------
+# helpers and data
+# --------------------------------------------------------------------------
+def run_cli(*args):
+    """CliRunner on the command group; returns the Result (stdout and stderr separate)."""
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def run_module(*args, env=None, timeout=60):
+    """The real entry point, in a fresh interpreter."""
+    full_env = dict(os.environ)
+    full_env.pop("INFOKIT_DEBUG", None)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "infokit.cli", *[str(a) for a in args]],
+                          capture_output=True, text=True, timeout=timeout, env=full_env)
+
+
+def assert_bad_input(result, *fragments):
+    """Exit 2, nothing on stdout, one line on stderr containing the fragments, no traceback."""
+    stderr = result.stderr
+    stdout = result.stdout
+    code = result.exit_code if hasattr(result, "exit_code") else result.returncode
+    assert code == 2, (code, stdout, stderr)
+    assert stdout == ""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("infokit: error: ")
+    assert "Traceback" not in stderr
+    for f in fragments:
+        assert f in lines[0], (f, lines[0])
+
+
+def as_json(result):
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def letter_values(path=DECL, column="letter"):
+    return pd.read_csv(path, keep_default_na=False)[column].to_numpy()
+
+
+@pytest.fixture(scope="module")
+def frames():
+    rng = np.random.default_rng(7)
+    n = 3000
+    x = rng.integers(0, 6, n)
+    ref = pd.DataFrame({
+        "x": x,
+        "y": np.where(rng.random(n) < 0.8, x % 3, rng.integers(0, 3, n)),  # depends on x
+        "colour": rng.choice(["red", "green", "blue"], n, p=[0.5, 0.3, 0.2]),
+        "amount": rng.normal(10.0, 2.0, n),
+    })
+    m = 2500
+    cur = pd.DataFrame({
+        "x": rng.integers(0, 6, m),
+        "y": rng.integers(0, 3, m),
+        "colour": rng.choice(["red", "green", "blue", "violet"], m, p=[0.3, 0.3, 0.3, 0.1]),
+        "amount": rng.normal(11.0, 2.0, m),
+    })
+    return ref, cur
+
+
+@pytest.fixture(scope="module")
+def files(frames, tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli-data")
+    ref, cur = frames
+    paths = {
+        "ref_csv": d / "ref.csv",
+        "ref_parquet": d / "ref.parquet",
+        "cur_csv": d / "cur.csv",
+        "cur_parquet": d / "cur.parquet",
+    }
+    ref.to_csv(paths["ref_csv"], index=False)
+    ref.to_parquet(paths["ref_parquet"])
+    cur.to_csv(paths["cur_csv"], index=False)
+    cur.to_parquet(paths["cur_parquet"])
+    # bad inputs
+    good = paths["ref_parquet"].read_bytes()
+    (d / "truncated.parquet").write_bytes(good[: len(good) // 2])
+    (d / "garbage.parquet").write_bytes(b"this is not parquet at all" * 10)
+    (d / "header_only.csv").write_text("a,b\n")
+    (d / "all_missing.csv").write_text("a,b\n1,\n2,\n3,\n")
+    (d / "some_missing.csv").write_text("a,b\n1,x\n2,\n3,y\n")
+    # a numeric column with a bad value past the first block (types are inferred from the first block)
+    with open(d / "bad_row.csv", "w") as f:
+        f.write("k,v\n")
+        f.writelines(f"{i % 5},{i}\n" for i in range(150_000))
+        f.write("3,not-a-number\n")
+    paths.update({k: d / f for k, f in [
+        ("truncated", "truncated.parquet"), ("garbage", "garbage.parquet"), ("header_only", "header_only.csv"),
+        ("all_missing", "all_missing.csv"), ("some_missing", "some_missing.csv"), ("bad_row", "bad_row.csv"),
+    ]})
+    paths["dir"] = d
+    return paths
+
+
+# --------------------------------------------------------------------------
+# the real entry point
+# --------------------------------------------------------------------------
+def test_module_entry_point_entropy_json_matches_library():
+    r = run_module("entropy", DECL, "--column", "letter", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    est = ik.estimate_entropy(letter_values(), base="bits", rng=0)
+    assert out["estimate"]["value"] == pytest.approx(est.value, rel=1e-12)
+    assert out["estimate"]["ci"] == pytest.approx(list(est.ci), rel=1e-12)
+    assert out["estimate"]["method"] == est.method
+    assert out["unit"] == "bits" and out["estimate"]["unit"] == "bits"
+    assert out["plugin"]["value"] == pytest.approx(float(ik.entropy(ik.empirical(letter_values()), base="bits")))
+    assert out["n"] == 1653
+
+
+def test_module_entry_point_bad_input_exit_2_one_line(tmp_path):
+    r = run_module("entropy", tmp_path / "missing.csv", "--column", "letter")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "missing.csv" in r.stderr and "Traceback" not in r.stderr
+    r = run_module("entropy", DECL, "--column", "nope")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "'nope'" in r.stderr and "'letter'" in r.stderr  # the available columns are listed
+
+
+def test_module_entry_point_usage_error_exit_2():
+    r = run_module("entropy", DECL)  # --column missing
+    assert r.returncode == 2
+    assert "--column" in r.stderr and "Traceback" not in r.stderr
+    r = run_module("nosuchcommand")
+    assert r.returncode == 2
+
+
+def test_module_entry_point_unreachable_scheduler_exit_2_quickly():
+    pytest.importorskip("distributed")
+    t0 = time.perf_counter()
+    r = run_module("entropy", DECL, "--column", "letter", "--scheduler", "tcp://127.0.0.1:1")
+    elapsed = time.perf_counter() - t0
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "127.0.0.1:1" in r.stderr and "Traceback" not in r.stderr
+    assert elapsed < 20
+
+
+def test_internal_error_exit_1_with_debug_hint():
+    code = (
+        "import sys, infokit\n"
+        "from infokit import cli\n"
+        "def boom(*a, **k):\n"
+        "    raise RuntimeError('simulated bug')\n"
+        "infokit.estimate_entropy = boom\n"
+        f"sys.exit(cli.main(['entropy', {DECL!r}, '--column', 'letter']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "INFOKIT_DEBUG"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 1
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert "internal error" in lines[0] and "simulated bug" in lines[0] and "INFOKIT_DEBUG=1" in lines[0]
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**env, "INFOKIT_DEBUG": "1"})
+    assert r.returncode == 1
+    assert "Traceback" in r.stderr and "simulated bug" in r.stderr
+
+
+def test_internal_error_through_runner(monkeypatch):
+    def boom(*a, **k):
+        raise KeyError("bug")
+
+    monkeypatch.delenv("INFOKIT_DEBUG", raising=False)
+    monkeypatch.setattr(ik, "estimate_entropy", boom)
+    r = run_cli("entropy", DECL, "--column", "letter")
+    assert r.exit_code == 1
+    assert "internal error: KeyError" in r.stderr and "INFOKIT_DEBUG=1" in r.stderr
+    assert r.stdout == ""
+
+
+def test_main_returns_exit_code(capsys):
+    assert main(["explain", "--p", "0.5,0.5", "--q", "0.5,0.5", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kl_divergence"] == 0
+    assert main(["explain", "--p", "0.5,0.6", "--q", "0.5,0.5"]) == 2
+    assert "sum to 1" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# entropy
+# --------------------------------------------------------------------------
+def test_entropy_csv_and_parquet_match_library(files, frames):
+    ref, _ = frames
+    expected = ik.estimate_entropy(ref["colour"].to_numpy(), base="bits", rng=0)
+    for key in ("ref_csv", "ref_parquet"):
+        out = as_json(run_cli("entropy", files[key], "--column", "colour", "--format", "json"))
+        assert out["estimate"]["value"] == pytest.approx(expected.value, rel=1e-12)
+        assert out["estimate"]["stderr"] == pytest.approx(expected.stderr, rel=1e-12)
+        assert out["estimate"]["diagnostics"]["n"] == len(ref)
+        assert out["plugin"]["value"] == pytest.approx(float(ik.entropy(ik.empirical(ref["colour"]), base="bits")))
+
+
+@pytest.mark.parametrize("method", ["plugin", "miller_madow", "nsb", "chao_shen"])
+def test_entropy_estimator_base_and_support_size(files, frames, method):
+    ref, _ = frames
+    out = as_json(run_cli("entropy", files["ref_parquet"], "--column", "x", "--estimator", method,
+                          "--base", "nats", "--support-size", "8", "--format", "json"))
+    expected = ik.estimate_entropy(ref["x"].to_numpy(), method, support_size=8, base="nats", rng=0)
+    assert out["unit"] == "nats"
+    assert out["estimate"]["method"] == method
+    assert out["estimate"]["value"] == pytest.approx(expected.value, rel=1e-10)
+    assert out["estimate"]["ci"] == pytest.approx(list(expected.ci), rel=1e-10)
+
+
+def test_entropy_table_shows_unit_and_interval():
+    r = run_cli("entropy", DECL, "--column", "letter")
+    assert r.exit_code == 0
+    assert "bits" in r.stdout and "95% interval" in r.stdout
+    assert "H(P̂) plug-in" in r.stdout and "H(P) estimate" in r.stdout
+    est = ik.estimate_entropy(letter_values(), base="bits", rng=0)
+    assert f"{est.value:.6g}" in r.stdout
+    assert f"[{est.ci[0]:.6g}, {est.ci[1]:.6g}]" in r.stdout
+
+
+def test_entropy_csv_format_parses():
+    r = run_cli("entropy", DECL, "--column", "letter", "--format", "csv", "--base", "hartleys")
+    assert r.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["method"] for row in rows][0] == "plugin"
+    est = ik.estimate_entropy(letter_values(), base="hartleys", rng=0)
+    assert float(rows[1]["value"]) == pytest.approx(est.value, rel=1e-12)
+    assert float(rows[1]["ci_low"]) == pytest.approx(est.ci[0], rel=1e-12)
+    assert {row["unit"] for row in rows} == {"hartleys"}
+
+
+def test_entropy_dropna(files):
+    assert_bad_input(run_cli("entropy", files["some_missing"], "--column", "b"), "missing", "--dropna")
+    out = as_json(run_cli("entropy", files["some_missing"], "--column", "b", "--dropna", "--format", "json"))
+    assert out["n"] == 2
+
+
+# --------------------------------------------------------------------------
+# kl, mi
+# --------------------------------------------------------------------------
+def test_kl_matches_library_with_smoothing():
+    out = as_json(run_cli("kl", DECL, GETT, "--column", "letter", "--smoothing", "jeffreys", "--format", "json"))
+    p, q = ik.empirical(letter_values(DECL)), ik.empirical(letter_values(GETT))
+    expected = ik.estimate_kl(p, q, smoothing="jeffreys", base="bits")
+    assert out["estimate"]["value"] == pytest.approx(expected.value, rel=1e-12)
+    assert out["estimate"]["diagnostics"]["unseen_in_q"] == 3  # j, x, z never occur at Gettysburg
+    assert out["plugin"]["value"] == "inf"  # the plug-in D(P̂||Q̂) itself is infinite
+    assert out["n_p"] == 1653 and out["n_q"] == 1149
+
+
+def test_kl_infinite_without_smoothing_is_reported(recwarn):
+    r = run_cli("kl", DECL, GETT, "--column", "letter", "--format", "json")
+    out = as_json(r)
+    assert out["estimate"]["value"] == "inf"
+    warn_lines = r.stderr.strip().splitlines()
+    assert len(warn_lines) == 1 and warn_lines[0].startswith("infokit: warning:")
+    assert "--smoothing jeffreys" in warn_lines[0]
+    table = run_cli("kl", DECL, GETT, "--column", "letter")
+    assert "inf" in table.stdout and "--smoothing jeffreys" in table.stdout
+
+
+def test_kl_finite_direction_and_plugin():
+    out = as_json(run_cli("kl", GETT, DECL, "--column", "letter", "--estimator", "plugin", "--format", "json"))
+    p, q = ik.empirical(letter_values(GETT)), ik.empirical(letter_values(DECL))
+    assert out["plugin"]["value"] == pytest.approx(float(ik.kl_divergence(p, q, base="bits")), rel=1e-12)
+    assert out["estimate"]["value"] == pytest.approx(out["plugin"]["value"], rel=1e-12)
+
+
+def test_kl_between_csv_and_parquet(files, frames):
+    ref, cur = frames
+    out = as_json(run_cli("kl", files["ref_csv"], files["cur_parquet"], "--column", "x", "--format", "json"))
+    expected = ik.estimate_kl(ik.empirical(ref["x"]), ik.empirical(cur["x"]), base="bits")
+    assert out["estimate"]["value"] == pytest.approx(expected.value, rel=1e-12)
+
+
+def test_mi_matches_library(files, frames):
+    ref, _ = frames
+    out = as_json(run_cli("mi", files["ref_parquet"], "--x", "x", "--y", "y", "--format", "json"))
+    expected = ik.estimate_mutual_information(ref["x"].to_numpy(), ref["y"].to_numpy(), base="bits", rng=0)
+    assert out["estimate"]["value"] == pytest.approx(expected.value, rel=1e-10)
+    assert out["estimate"]["stderr"] == pytest.approx(expected.stderr, rel=1e-10)
+    assert out["plugin"]["value"] == pytest.approx(float(ik.mutual_information(ref["x"], ref["y"], base="bits")),
+                                                   rel=1e-10)
+    # string columns, bundled data
+    out = as_json(run_cli("mi", DECL, "--x", "letter", "--y", "next", "--estimator", "miller_madow",
+                          "--format", "json"))
+    df = pd.read_csv(DECL, keep_default_na=False)
+    expected = ik.estimate_mutual_information(df["letter"].to_numpy(), df["next"].to_numpy(), "miller_madow",
+                                              base="bits")
+    assert out["estimate"]["value"] == pytest.approx(expected.value, rel=1e-10)
+
+
+def test_mi_of_a_column_with_itself_is_its_entropy():
+    out = as_json(run_cli("mi", DECL, "--x", "letter", "--y", "letter", "--format", "json"))
+    assert out["plugin"]["value"] == pytest.approx(float(ik.entropy(ik.empirical(letter_values()), base="bits")))
+
+
+def test_mi_dropna(files):
+    assert_bad_input(run_cli("mi", files["some_missing"], "--x", "a", "--y", "b"), "missing", "--dropna")
+    out = as_json(run_cli("mi", files["some_missing"], "--x", "a", "--y", "b", "--dropna", "--format", "json"))
+    assert out["n"] == 2
+
+
+# --------------------------------------------------------------------------
+# drift
+# --------------------------------------------------------------------------
+def test_drift_matches_library(files, frames):
+    from infokit.drift import drift
+
+    ref, cur = frames
+    out = as_json(run_cli("drift", files["ref_csv"], files["cur_parquet"], "--columns", "x,colour,amount",
+                          "--format", "json"))
+    expected = drift(ref, cur, ["x", "colour", "amount"], rng=0)
+    got = {r["column"]: r for r in out["columns"]}
+    assert list(got) == ["x", "colour", "amount"]
+    for col in got:
+        for key in ("n_ref", "n_cur", "n_bins", "zero_bins_ref", "zero_bins_cur"):
+            assert got[col][key] == int(expected.loc[col, key])
+        for key in ("js_divergence", "hellinger", "kl_ref_cur"):
+            assert got[col][key] == pytest.approx(float(expected.loc[col, key]), rel=1e-9, abs=1e-15)
+        assert got[col]["verdict"] == expected.loc[col, "verdict"]
+    assert got["colour"]["psi"] == "inf"  # 'violet' is unseen in the reference: reported, not smoothed away
+    assert got["amount"]["verdict"] != "no drift"
+    assert out["unit"] == "bits" and out["psi_unit"] == "nats"
+
+
+@pytest.mark.parametrize("bins", ["uniform", "fd", "5"])
+def test_drift_bins_and_csv_output(files, frames, bins):
+    from infokit.drift import drift
+
+    ref, cur = frames
+    r = run_cli("drift", files["ref_parquet"], files["cur_csv"], "--columns", "amount", "--bins", bins,
+                "--smoothing", "jeffreys", "--format", "csv", "--permutations", "50")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert len(rows) == 1 and rows[0]["column"] == "amount"
+    spec = int(bins) if bins.isdigit() else bins
+    expected = drift(ref, cur, ["amount"], bins=spec, smoothing="jeffreys", n_permutations=50, rng=0)
+    assert float(rows[0]["psi"]) == pytest.approx(float(expected.loc["amount", "psi"]), rel=1e-9)
+    assert int(rows[0]["n_bins"]) == int(expected.loc["amount", "n_bins"])
+
+
+def test_drift_table_and_default_columns(files):
+    r = run_cli("drift", files["ref_csv"], files["cur_csv"], "--permutations", "50")
+    assert r.exit_code == 0, r.stderr
+    for col in ("x", "y", "colour", "amount"):
+        assert col in r.stdout
+    assert "PSI [nats]" in r.stdout and "JS [bits]" in r.stdout and "verdict" in r.stdout
+
+
+# --------------------------------------------------------------------------
+# explain
+# --------------------------------------------------------------------------
+def test_explain_table_json_csv():
+    r = run_cli("explain", "--p", "0.8,0.2", "--q", "0.5,0.5", "--labels", "a,b")
+    assert r.exit_code == 0
+    assert "I_p [bits]" in r.stdout and "H(P) + D(P||Q)" in r.stdout
+    d = ik.decompose([0.8, 0.2], [0.5, 0.5], base="bits")
+    out = as_json(run_cli("explain", "--p", "0.8,0.2", "--q", "0.5,0.5", "--labels", "a,b", "--format", "json"))
+    assert out["outcomes"] == ["a", "b"]
+    assert out["kl_divergence"] == pytest.approx(d.kl_divergence)
+    assert out["cross_entropy"] == pytest.approx(d.entropy + d.kl_divergence)
+    assert [row["kl_term"] for row in out["rows"]] == pytest.approx(list(d.kl_terms))
+    r = run_cli("explain", "--p", "0.8,0.2", "--q", "0.5,0.5", "--base", "nats", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["outcome"] for row in rows] == ["0", "1", "total"]
+    assert float(rows[-1]["kl_term"]) == pytest.approx(float(ik.kl_divergence([0.8, 0.2], [0.5, 0.5])))
+    assert rows[0]["unit"] == "nats"
+
+
+def test_explain_normalize_and_infinite():
+    out = as_json(run_cli("explain", "--p", "8,2", "--q", "1,1", "--normalize", "--format", "json"))
+    assert out["kl_divergence"] == pytest.approx(float(ik.kl_divergence([0.8, 0.2], [0.5, 0.5], base="bits")))
+    out = as_json(run_cli("explain", "--p", "0.5,0.5", "--q", "1,0", "--format", "json"))
+    assert out["kl_divergence"] == "inf"
+
+
+# --------------------------------------------------------------------------
+# --output: a figure only on success, never partial
+# --------------------------------------------------------------------------
+def test_output_png_written_on_success(tmp_path, files):
+    pytest.importorskip("matplotlib")
+    targets = {
+        "explain": ["explain", "--p", "0.8,0.2", "--q", "0.5,0.5"],
+        "kl": ["kl", GETT, DECL, "--column", "letter"],
+        "drift": ["drift", files["ref_parquet"], files["cur_parquet"], "--columns", "x,amount",
+                  "--permutations", "20"],
+    }
+    for name, args in targets.items():
+        png = tmp_path / f"{name}.png"
+        r = run_cli(*args, "--output", png)
+        assert r.exit_code == 0, r.stderr
+        assert png.read_bytes()[:8] == PNG_MAGIC
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drift.png", "explain.png", "kl.png"]  # no temp files
+
+
+def test_output_not_written_on_failure(tmp_path, files):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "fig.png"
+    assert_bad_input(run_cli("explain", "--p", "0.8,0.3", "--q", "0.5,0.5", "--output", png), "sum to 1")
+    assert_bad_input(run_cli("kl", files["truncated"], DECL, "--column", "letter", "--output", png))
+    assert_bad_input(run_cli("drift", files["ref_csv"], files["cur_csv"], "--columns", "nope", "--output", png),
+                     "'nope'")
+    assert list(tmp_path.iterdir()) == []
+    # an existing file is left as it was when the command fails
+    png.write_bytes(b"old")
+    assert_bad_input(run_cli("kl", DECL, tmp_path / "missing.csv", "--column", "letter", "--output", png))
+    assert png.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.png"]
+
+
+def test_output_bad_target_is_usage_error(tmp_path):
+    r = run_cli("explain", "--p", "0.8,0.2", "--q", "0.5,0.5", "--output", tmp_path / "fig.txt")
+    assert r.exit_code == 2 and "--output" in r.stderr
+    r = run_cli("explain", "--p", "0.8,0.2", "--q", "0.5,0.5", "--output", tmp_path / "no" / "fig.png")
+    assert r.exit_code == 2 and "does not exist" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------
+# bad input: each a one-line message and exit 2
+# --------------------------------------------------------------------------
+def test_missing_file(tmp_path):
+    missing = tmp_path / "nope.parquet"
+    assert_bad_input(run_cli("entropy", missing, "--column", "a"), "nope.parquet")
+    assert_bad_input(run_cli("kl", DECL, missing, "--column", "letter"), "nope.parquet")
+    assert_bad_input(run_cli("mi", missing, "--x", "a", "--y", "b"), "nope.parquet")
+    assert_bad_input(run_cli("drift", missing, DECL), "nope.parquet")
+    assert_bad_input(run_cli("drift", DECL, missing), "nope.parquet")
+
+
+def test_directory_instead_of_file(files):
+    assert_bad_input(run_cli("entropy", files["dir"], "--column", "a"), "directory")
+
+
+def test_unknown_column(files):
+    assert_bad_input(run_cli("entropy", files["ref_parquet"], "--column", "nope"), "'nope'", "'colour'")
+    assert_bad_input(run_cli("entropy", files["ref_csv"], "--column", "nope"), "'nope'", "'colour'")
+    assert_bad_input(run_cli("mi", files["ref_csv"], "--x", "x", "--y", "nope"), "'nope'")
+    assert_bad_input(run_cli("kl", files["ref_csv"], files["cur_csv"], "--column", "x", "--q-column", "nope"),
+                     "'nope'")
+    assert_bad_input(run_cli("drift", files["ref_csv"], files["cur_csv"], "--columns", "x,nope"), "'nope'")
+
+
+def test_truncated_and_unreadable_parquet(files):
+    assert_bad_input(run_cli("entropy", files["truncated"], "--column", "x"), "truncated.parquet")
+    assert_bad_input(run_cli("entropy", files["garbage"], "--column", "x"), "garbage.parquet")
+    assert_bad_input(run_cli("mi", files["truncated"], "--x", "x", "--y", "y"), "truncated.parquet")
+    assert_bad_input(run_cli("drift", files["ref_parquet"], files["truncated"]), "truncated.parquet")
+
+
+def test_csv_row_with_wrong_type(files):
+    # column v is int64 in the first block; row 150001 holds a word
+    assert_bad_input(run_cli("entropy", files["bad_row"], "--column", "v", "--batch-size", "1024"),
+                     "bad_row.csv", "not-a-number")
+    assert_bad_input(run_cli("drift", files["bad_row"], files["bad_row"], "--columns", "v", "--batch-size", "1024"),
+                     "bad_row.csv")
+
+
+def test_empty_columns(files):
+    assert_bad_input(run_cli("entropy", files["header_only"], "--column", "a"), "empty")
+    assert_bad_input(run_cli("entropy", files["all_missing"], "--column", "b"), "no values")
+    assert_bad_input(run_cli("entropy", files["all_missing"], "--column", "b", "--dropna"), "no values")
+    assert_bad_input(run_cli("drift", files["header_only"], files["ref_csv"]), "header_only.csv")
+    assert_bad_input(run_cli("mi", files["header_only"], "--x", "a", "--y", "b"), "empty")
+
+
+def test_empty_file(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert_bad_input(run_cli("entropy", empty, "--column", "a"), "empty")
+
+
+def test_bad_options_are_usage_errors():
+    for args in (
+        ["entropy", DECL, "--column", "letter", "--estimator", "bogus"],
+        ["entropy", DECL, "--column", "letter", "--base", "7x"],
+        ["entropy", DECL, "--column", "letter", "--format", "xml"],
+        ["entropy", DECL, "--column", "letter", "--support-size", "0"],
+        ["drift", DECL, DECL, "--bins", "many"],
+        ["drift", DECL, DECL, "--bins", "0"],
+        ["kl", DECL, GETT, "--column", "letter", "--smoothing", "-1"],
+        ["explain", "--p", "0.8,x", "--q", "0.5,0.5"],
+    ):
+        r = run_cli(*args)
+        assert r.exit_code == 2, args
+        assert r.stdout == "" and "Traceback" not in r.stderr
+        assert "Error:" in r.stderr
+
+
+def test_bad_values_exit_2():
+    assert_bad_input(run_cli("explain", "--p", "0.8,0.2", "--q", "0.5,0.3,0.2"), "--q")
+    assert_bad_input(run_cli("explain", "--p", "0.8,0.2", "--q", "0.5,0.5", "--labels", "a,b,c"), "--labels")
+    assert_bad_input(run_cli("explain", "--p", "0.8,0.3", "--q", "0.5,0.5"), "--normalize")
+    assert_bad_input(run_cli("entropy", DECL, "--column", "letter", "--support-size", "3"), "support")
+    # labels in P, numbers in Q
+    assert_bad_input(run_cli("kl", DECL, DECL, "--column", "letter", "--q-column", "word_length"), "cannot be compared")
+
+
+def test_version_and_help():
+    r = run_cli("--version")
+    assert r.exit_code == 0 and ik.__version__ in r.stdout
+    r = run_cli("--help")
+    assert r.exit_code == 0
+    for command in ("entropy", "kl", "mi", "drift", "explain", "demo"):
+        assert command in r.stdout
+
+
+# --------------------------------------------------------------------------
+# Dask
+# --------------------------------------------------------------------------
+def test_scheduler_gives_the_in_memory_result(files):
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("dask.dataframe")
+    cases = [
+        ["entropy", files["ref_parquet"], "--column", "colour"],
+        ["entropy", DECL, "--column", "letter"],
+        ["kl", GETT, DECL, "--column", "letter"],
+        ["mi", files["ref_csv"], "--x", "x", "--y", "y"],
+        ["drift", files["ref_csv"], files["cur_parquet"], "--permutations", "50"],
+    ]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        for args in cases:
+            local = run_cli(*args, "--format", "json")
+            remote = run_cli(*args, "--format", "json", "--scheduler", cluster.scheduler_address)
+            assert remote.exit_code == 0, (args, remote.stderr)
+            assert json.loads(remote.stdout) == json.loads(local.stdout), args
+        assert_bad_input(run_cli("entropy", files["ref_csv"], "--column", "nope", "--scheduler",
+                                 cluster.scheduler_address), "'nope'")
+        for command in (["entropy", files["some_missing"], "--column", "b"],
+                        ["mi", files["some_missing"], "--x", "a", "--y", "b"]):
+            assert_bad_input(run_cli(*command, "--scheduler", cluster.scheduler_address), "missing", "--dropna")
+            local = run_cli(*command, "--dropna", "--format", "json")
+            remote = run_cli(*command, "--dropna", "--format", "json", "--scheduler", cluster.scheduler_address)
+            assert json.loads(remote.stdout) == json.loads(local.stdout)
+        assert_bad_input(run_cli("entropy", files["truncated"], "--column", "x", "--scheduler",
+                                 cluster.scheduler_address), "truncated.parquet")
+
+
+def test_unreachable_scheduler_runner():
+    pytest.importorskip("distributed")
+    t0 = time.perf_counter()
+    for args in (["entropy", DECL, "--column", "letter"], ["drift", DECL, GETT]):
+        assert_bad_input(run_cli(*args, "--scheduler", "tcp://127.0.0.1:1"), "Dask scheduler", "127.0.0.1:1")
+    assert time.perf_counter() - t0 < 10
+
+
+def test_json_has_no_bare_infinities():
+    r = run_cli("kl", DECL, GETT, "--column", "letter", "--format", "json")
+    json.loads(r.stdout, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    assert not any(math.isinf(v) for v in _numbers(json.loads(r.stdout)))
+
+
+def _numbers(obj):
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from _numbers(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _numbers(v)
+    elif isinstance(obj, float):
+        yield obj
