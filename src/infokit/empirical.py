@@ -180,6 +180,11 @@ class Empirical:
     def __repr__(self) -> str:
         return f"Empirical(n={self._n}, outcomes={self._outcomes.size}, support_size={self._support_size})"
 
+    def _repr_html_(self) -> str:
+        from .reports import empirical_html
+
+        return empirical_html(self)
+
     def to_dict(self) -> dict:
         """``{outcome: count}`` (outcomes as Python objects)."""
         return dict(zip(self._outcomes.tolist(), self._counts.tolist()))
@@ -341,7 +346,9 @@ def empirical(samples, *, support=None, dropna=False) -> Empirical:
     samples : array_like
         A 1-D sample: a NumPy array of ints, floats, strings, bools or
         datetimes, a list of hashable values (strings, tuples, ...), a pandas
-        or polars Series, or a 1-D tensor.
+        or polars Series, or a 1-D tensor.  A 1-D dask array or dask
+        dataframe Series is counted on its cluster, exactly (see
+        :mod:`infokit._dask`).
     support : array_like, optional
         The declared set of possible outcomes, in the order wanted: unseen
         outcomes get count 0, and a sample outside it is an error.
@@ -377,6 +384,12 @@ def empirical(samples, *, support=None, dropna=False) -> Empirical:
     >>> ik.empirical(["H", "H", "T"], support=["H", "T", "edge"]).counts
     array([2, 1, 0])
     """
+    # -- dask hook: dask arrays / Series are counted as a map-reduce (infokit._dask) --
+    from ._dask import empirical_from_dask, is_dask_collection
+
+    if is_dask_collection(samples):
+        return empirical_from_dask(samples, support=support, dropna=dropna)
+    # -- end dask hook --
     arr = _counting.as_samples(samples, "samples")
     outcomes, counts = _counting.count(arr, name="samples", dropna=dropna)
     if support is None:
