@@ -33,6 +33,10 @@ bench: $(VENV)/.bench
 	$(PY) benchmarks/bench_exact.py --output benchmarks/RESULTS.md
 	$(PY) benchmarks/bench_counting.py --output benchmarks/RESULTS.md
 	$(PY) benchmarks/bench_estimators.py --output benchmarks/RESULTS.md
+	$(PY) benchmarks/bench_continuous.py --output benchmarks/RESULTS.md
+	$(PY) benchmarks/bench_lm.py --output benchmarks/RESULTS.md
+	$(PY) benchmarks/bench_io.py --output benchmarks/RESULTS.md
+	$(PY) benchmarks/bench_dask.py --output benchmarks/RESULTS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -16,7 +16,7 @@ CONTRACT = {
     "estimate_entropy", "estimate_mutual_information", "estimate_kl", "estimate_cross_entropy",
     "g_test", "InfokitWarning", "UnseenOutcomeWarning",
     # models and parametric distributions (issue 4)
-    "perplexity", "register_kl",
+    "perplexity", "register_kl", "lm",
     # drift (issue 5)
     "drift",
 }

@@ -1,11 +1,25 @@
 """infokit: information measures done right.
 
-Exact measures of distributions (this release): :func:`information`,
-:func:`entropy`, :func:`cross_entropy`, :func:`kl_divergence`,
-:func:`js_divergence`, :func:`js_distance`, :func:`renyi_entropy`,
-:func:`renyi_divergence`, distributions in log space (:func:`from_logits`,
-:func:`from_log_probs`, :class:`Categorical`) and the per-outcome
-:func:`decompose` of cross-entropy into entropy plus KL divergence.
+The three distributions of information theory and their four quantities
+(surprisal, entropy, cross-entropy, KL divergence):
+
+* exact measures of distributions — :func:`information`, :func:`entropy`,
+  :func:`cross_entropy`, :func:`kl_divergence`, :func:`js_divergence`,
+  :func:`js_distance`, :func:`renyi_entropy`, :func:`renyi_divergence`,
+  distributions in log space (:func:`from_logits`, :func:`from_log_probs`,
+  :class:`Categorical`), :func:`decompose`; scipy.stats and torch
+  distributions in closed form (:func:`register_kl`);
+* the empirical distribution of samples — :func:`empirical`,
+  :class:`Empirical`, :func:`empirical_joint`, :func:`joint_entropy`,
+  :func:`conditional_entropy`, :func:`mutual_information`,
+  :func:`conditional_mutual_information`;
+* estimates of the true distribution's measures, with uncertainty —
+  :func:`estimate_entropy`, :func:`estimate_kl`,
+  :func:`estimate_cross_entropy`, :func:`estimate_mutual_information`,
+  :func:`g_test`, returning :class:`Estimate`;
+* models — ``cross_entropy(data, model)``, :func:`perplexity`, :mod:`infokit.lm`;
+* data at scale — :func:`drift`, :mod:`infokit.io` (CSV/Parquet),
+  dask collections in :func:`empirical`, the ``infokit`` command.
 
 Importing infokit loads NumPy, SciPy and array-api-compat only.
 """
@@ -39,6 +53,7 @@ from .estimators import (
     estimate_mutual_information,
     g_test,
 )
+from . import lm
 from .models import perplexity
 from .parametric import register_kl
 from .exact import (
@@ -86,6 +101,7 @@ __all__ = [
     "js_distance",
     "js_divergence",
     "kl_divergence",
+    "lm",
     "mutual_information",
     "perplexity",
     "register_kl",
