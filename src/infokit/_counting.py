@@ -16,7 +16,6 @@ outcomes), which joint tables need.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from itertools import repeat
 
@@ -25,7 +24,7 @@ import numpy as np
 from ._blocked import _get_pool, num_threads
 from .errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["as_samples", "count", "missing_mask", "MISSING_HINT"]
+__all__ = ["as_samples", "count", "missing_mask", "tally_outcomes", "MISSING_HINT"]
 
 MISSING_HINT = "drop them first or pass dropna=True"
 _PARALLEL_MIN = 1 << 20  # samples below which one thread counts
@@ -265,23 +264,13 @@ def _count_sorted(x: np.ndarray, want_codes: bool):
     return outcomes, counts.astype(np.int64)
 
 
-def _count_objects(x: np.ndarray, name: str, dropna: bool, want_codes: bool):
-    try:
-        tally = Counter(x)  # C loop over the samples (hashing)
-    except TypeError as exc:
-        raise InvalidTypeError(
-            f"'{name}' has samples that are not hashable ({exc}); outcomes must be labels"
-        ) from None
-    na = _pandas_na()  # looked up once: the checks below run per distinct value
-    missing = [k for k in tally if k is None or k is na or (isinstance(k, float) and k != k)]
-    if missing:
-        n_missing = sum(tally[k] for k in missing)
-        if not dropna:
-            raise InvalidArgumentError(f"'{name}' contains {n_missing} missing value(s) (None/NaN); {MISSING_HINT}")
-        for k in missing:
-            del tally[k]
-        if not tally:
-            raise InvalidArgumentError(f"'{name}' has no samples left after dropping missing values")
+def tally_outcomes(tally: dict, name: str):
+    """Sorted outcomes, their counts and the sorted keys of a ``{outcome: count}`` tally.
+
+    Strings become a ``'U'`` array (unless that would change a label), Python
+    ints an int64 array, anything else an object array; outcomes that cannot
+    be ordered are an error naming ``name``.
+    """
     keys = list(tally)
     try:
         keys.sort()
@@ -300,6 +289,27 @@ def _count_objects(x: np.ndarray, name: str, dropna: bool, want_codes: bool):
         if -(2**63) <= keys[0] and keys[-1] < 2**63:  # Python ints (object Series): integer outcomes
             outcomes = np.array(keys, dtype=np.int64)
     counts = np.fromiter(map(tally.__getitem__, keys), dtype=np.int64, count=len(keys))
+    return outcomes, counts, keys
+
+
+def _count_objects(x: np.ndarray, name: str, dropna: bool, want_codes: bool):
+    try:
+        tally = Counter(x)  # C loop over the samples (hashing)
+    except TypeError as exc:
+        raise InvalidTypeError(
+            f"'{name}' has samples that are not hashable ({exc}); outcomes must be labels"
+        ) from None
+    na = _pandas_na()  # looked up once: the checks below run per distinct value
+    missing = [k for k in tally if k is None or k is na or (isinstance(k, float) and k != k)]
+    if missing:
+        n_missing = sum(tally[k] for k in missing)
+        if not dropna:
+            raise InvalidArgumentError(f"'{name}' contains {n_missing} missing value(s) (None/NaN); {MISSING_HINT}")
+        for k in missing:
+            del tally[k]
+        if not tally:
+            raise InvalidArgumentError(f"'{name}' has no samples left after dropping missing values")
+    outcomes, counts, keys = tally_outcomes(tally, name)
     if not want_codes:
         return outcomes, counts
     index = {k: i for i, k in enumerate(keys)}

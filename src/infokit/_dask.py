@@ -58,7 +58,6 @@ looks at ``sys.modules`` and never imports it.
 from __future__ import annotations
 
 import sys
-from itertools import repeat
 
 import numpy as np
 
@@ -174,27 +173,7 @@ def _merge_counts(full):
 
 def _outcome_array(tally: dict):
     """Sorted outcomes and counts of a tally, typed as :func:`infokit._counting.count` types them."""
-    keys = list(tally)
-    try:
-        keys.sort()
-    except TypeError:
-        kinds = sorted({type(k).__name__ for k in keys})
-        raise InvalidTypeError(
-            f"'samples' mixes outcome types that cannot be ordered ({', '.join(kinds)}); "
-            "convert the samples to one type (e.g. all str)"
-        ) from None
-    if any(isinstance(k, tuple) for k in keys[:1]):
-        outcomes = np.fromiter(keys, dtype=object, count=len(keys))
-    else:
-        outcomes = np.array(keys, dtype=object)
-    if all(map(isinstance, keys, repeat(str))):
-        as_str = outcomes.astype(str)
-        if as_str.tolist() == keys:
-            outcomes = as_str
-    elif all(isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)) for k in keys):
-        if -(2**63) <= keys[0] and keys[-1] < 2**63:
-            outcomes = np.array(keys, dtype=np.int64)
-    counts = np.fromiter(map(tally.__getitem__, keys), dtype=np.int64, count=len(keys))
+    outcomes, counts, _ = _counting.tally_outcomes(tally, "samples")
     return outcomes, counts
 
 

@@ -11,6 +11,7 @@ anything it cannot certify, so the messages come from one place.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 
 import numpy as np
@@ -138,3 +139,27 @@ def check_same_outcomes(a, b, name_a: str, name_b: str) -> None:
             f"'{name_a}' and '{name_b}' must have the same number of outcomes along the event axis "
             f"(got {a.shape[-1]} and {b.shape[-1]})"
         )
+
+
+#: Named pseudo-counts accepted by ``smoothing=``.
+PSEUDO_COUNTS = {"jeffreys": 0.5, "laplace": 1.0}
+
+
+def check_pseudo_count(smoothing):
+    """A ``smoothing=`` option as a pseudo-count: None, "jeffreys" (0.5), "laplace" (1) or a positive number.
+
+    >>> check_pseudo_count("jeffreys"), check_pseudo_count(None), check_pseudo_count(2)
+    (0.5, None, 2.0)
+    """
+    if smoothing is None:
+        return None
+    if isinstance(smoothing, str):
+        if smoothing not in PSEUDO_COUNTS:
+            raise InvalidArgumentError(
+                f"'smoothing' must be None, 'jeffreys' (0.5), 'laplace' (1) or a positive pseudo-count "
+                f"(got {smoothing!r})"
+            )
+        return PSEUDO_COUNTS[smoothing]
+    if isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real) or not 0 < smoothing < math.inf:
+        raise InvalidArgumentError(f"'smoothing' must be a positive finite pseudo-count (got {smoothing!r})")
+    return float(smoothing)

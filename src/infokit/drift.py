@@ -115,7 +115,6 @@ COLUMNS = (
     "js_null_q95", "p_value", "null_method", "verdict_psi", "verdict", "unit",
 )
 
-_SMOOTHING = {"jeffreys": 0.5, "laplace": 1.0}
 _HYPERGEOMETRIC_MAX = 10**9  # numpy's multivariate_hypergeometric needs fewer pooled values
 _NULL_CELLS = 1 << 22  # permuted tables are drawn in chunks of at most this many cells
 
@@ -124,18 +123,11 @@ _NULL_CELLS = 1 << 22  # permuted tables are drawn in chunks of at most this man
 # options
 # --------------------------------------------------------------------------
 def _check_smoothing(smoothing) -> float:
-    if smoothing is None:
-        return 0.0
-    if isinstance(smoothing, str):
-        if smoothing not in _SMOOTHING:
-            raise InvalidArgumentError(
-                f"'smoothing' must be None, 'jeffreys' (0.5), 'laplace' (1) or a positive pseudo-count "
-                f"(got {smoothing!r})"
-            )
-        return _SMOOTHING[smoothing]
-    if isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real) or not 0 < smoothing < math.inf:
-        raise InvalidArgumentError(f"'smoothing' must be a positive finite pseudo-count (got {smoothing!r})")
-    return float(smoothing)
+    """The pseudo-count added to every bin of both sides (0.0 for none)."""
+    from ._validate import check_pseudo_count
+
+    a = check_pseudo_count(smoothing)
+    return 0.0 if a is None else a
 
 
 def _check_n_permutations(n) -> int:

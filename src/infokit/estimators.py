@@ -28,10 +28,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import special, stats
 
-from . import _counting
 from ._profile import Profile
 from ._units import resolve_base
-from .empirical import Empirical, _cells, _resolve_columns, empirical
+from .empirical import Empirical, _resolve_columns, empirical
 from .errors import InvalidArgumentError, InvalidTypeError, UnseenOutcomeWarning
 
 __all__ = [
@@ -544,22 +543,7 @@ def estimate_mutual_information(
 # --------------------------------------------------------------------------
 # KL divergence and cross-entropy from samples
 # --------------------------------------------------------------------------
-_SMOOTHING = {"jeffreys": 0.5, "laplace": 1.0}
-
-
-def _check_smoothing(smoothing):
-    if smoothing is None:
-        return None
-    if isinstance(smoothing, str):
-        if smoothing not in _SMOOTHING:
-            raise InvalidArgumentError(
-                f"'smoothing' must be None, 'jeffreys' (0.5), 'laplace' (1) or a positive pseudo-count "
-                f"(got {smoothing!r})"
-            )
-        return _SMOOTHING[smoothing]
-    if isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real) or not 0 < smoothing < math.inf:
-        raise InvalidArgumentError(f"'smoothing' must be a positive finite pseudo-count (got {smoothing!r})")
-    return float(smoothing)
+from ._validate import check_pseudo_count as _check_smoothing  # noqa: E402
 
 
 class _Target:
