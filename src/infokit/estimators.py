@@ -147,20 +147,8 @@ def _citations():
     return c
 
 
-#: Names accepted by ``estimate_entropy(method=...)``.
-ENTROPY_METHODS = (
-    "auto",
-    "plugin",
-    "miller_madow",
-    "jackknife",
-    "grassberger",
-    "zhang",
-    "chao_shen",
-    "shrinkage",
-    "bonachela",
-    "dirichlet",
-    "nsb",
-)
+#: Names accepted by ``estimate_entropy(method=...)``: "auto" and every kernel.
+ENTROPY_METHODS = ("auto",) + tuple(_kernels())
 
 
 def _check_method(method, valid, name="method"):
