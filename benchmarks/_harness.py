@@ -202,3 +202,36 @@ def write_section(path: str, key: str, section: str) -> None:
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load average, for the record of a noisy shared machine."""
+    return " / ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def one_thread(fn: Callable[[], object]) -> Callable[[], object]:
+    """``fn`` run with ``INFOKIT_NUM_THREADS=1`` (infokit reads it at each call)."""
+
+    def run():
+        old = os.environ.get("INFOKIT_NUM_THREADS")
+        os.environ["INFOKIT_NUM_THREADS"] = "1"
+        try:
+            return fn()
+        finally:
+            if old is None:
+                del os.environ["INFOKIT_NUM_THREADS"]
+            else:
+                os.environ["INFOKIT_NUM_THREADS"] = old
+
+    return run
+
+
+def collector() -> tuple[Callable[[str], None], list[str]]:
+    """``emit, parts``: ``emit(text)`` prints a markdown block now and keeps it for the section."""
+    parts: list[str] = []
+
+    def emit(text: str) -> None:
+        print(text, end="\n\n", flush=True)
+        parts.append(text)
+
+    return emit, parts

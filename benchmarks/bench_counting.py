@@ -77,23 +77,6 @@ def unique_entropy(x):
     return -(p * np.log(p)).sum()
 
 
-def one_thread(fn):
-    """``fn`` run with INFOKIT_NUM_THREADS=1 (read by infokit at each call)."""
-
-    def run():
-        old = os.environ.get("INFOKIT_NUM_THREADS")
-        os.environ["INFOKIT_NUM_THREADS"] = "1"
-        try:
-            return fn()
-        finally:
-            if old is None:
-                del os.environ["INFOKIT_NUM_THREADS"]
-            else:
-                os.environ["INFOKIT_NUM_THREADS"] = old
-
-    return run
-
-
 def zipf_bounded(rng, n, k, s):
     """n samples of P(j) ~ (j+1)^-s on 0..k-1 (inverse CDF)."""
     cdf = np.cumsum(1.0 / np.arange(1, k + 1) ** s)
@@ -131,7 +114,7 @@ def timing_table(stats, ref):
 def int_contenders(x, with_bare=True):
     c = {
         "infokit": lambda: ik.entropy(ik.empirical(x)),
-        "infokit, 1 thread": one_thread(lambda: ik.entropy(ik.empirical(x))),
+        "infokit, 1 thread": h.one_thread(lambda: ik.entropy(ik.empirical(x))),
     }
     if with_bare:
         c["np.bincount + entropy"] = lambda: bare_entropy(x)
@@ -192,11 +175,7 @@ def main(argv=None):
     machine["load average at start (1/5/15 min)"] = " / ".join(f"{v:.2f}" for v in load_before)
     print("\n".join(f"{k}: {v}" for k, v in machine.items()), end="\n\n")
 
-    parts = []
-
-    def emit(text):
-        print(text, end="\n\n", flush=True)
-        parts.append(text)
+    emit, parts = h.collector()
 
     emit("\n".join(f"- {n}" for n in [
         f"Timings: median over {reps} repetitions; each repetition runs every contender once, "
@@ -262,7 +241,7 @@ def main(argv=None):
         ["case", "infokit / bincount", f"<= {VS_BINCOUNT:g}", "infomeasure / infokit",
          f">= {VS_INFOMEASURE:g}", "infokit / pandas", f"<= {VS_PANDAS:g}"],
         goal_rows)
-        + "\n\nload average at end (1/5/15 min): " + " / ".join(f"{v:.2f}" for v in os.getloadavg()))
+        + "\n\nload average at end (1/5/15 min): " + h.load_average())
 
     if args.output:
         section = h.render_section("Counting samples and plug-in entropy (bench_counting.py)", machine,

@@ -71,20 +71,6 @@ def words_series(n, partitions, seed):
                        meta=make_words((seed, 0, 1)).iloc[:0], enforce_metadata=False)
 
 
-def one_thread(fn):
-    def run():
-        old = os.environ.get("INFOKIT_NUM_THREADS")
-        os.environ["INFOKIT_NUM_THREADS"] = "1"
-        try:
-            return fn()
-        finally:
-            if old is None:
-                del os.environ["INFOKIT_NUM_THREADS"]
-            else:
-                os.environ["INFOKIT_NUM_THREADS"] = old
-    return run
-
-
 def same(a, b):
     return (a.outcomes.dtype == b.outcomes.dtype and np.array_equal(a.outcomes, b.outcomes)
             and np.array_equal(a.counts, b.counts))
@@ -120,7 +106,7 @@ def bench_case(label, make, clients, reps, n, in_memory):
     t_materialize = time.perf_counter() - t0
     if in_memory:
         contenders["in memory, 1 process"] = lambda: ik.empirical(values)
-        contenders["in memory, 1 process, 1 thread"] = one_thread(lambda: ik.empirical(values))
+        contenders["in memory, 1 process, 1 thread"] = h.one_thread(lambda: ik.empirical(values))
     # end to end: generate on the workers and count, nothing persisted
     for name, c in clients.items():
         contenders[f"Dask, {name}, generate + count"] = on(c, make())
@@ -162,14 +148,10 @@ def main(argv=None):
 
     machine = h.machine_description(("numpy", "pandas", "pyarrow", "dask", "distributed"))
     machine["infokit"] = f"{getattr(ik, '__version__', 'unknown')} ({os.path.dirname(ik.__file__)})"
-    machine["load average at start (1/5/15 min)"] = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    machine["load average at start (1/5/15 min)"] = h.load_average()
     print("\n".join(f"{k}: {v}" for k, v in machine.items()), end="\n\n", flush=True)
 
-    parts = []
-
-    def emit(text):
-        print(text, end="\n\n", flush=True)
-        parts.append(text)
+    emit, parts = h.collector()
 
     emit("\n".join(f"- {line}" for line in [
         f"Timings: median over {reps} repetitions; contenders interleaved round-robin in rotating "

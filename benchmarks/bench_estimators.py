@@ -656,11 +656,7 @@ def main(argv=None):
     for c in cells:
         failures.update(c["failures"])
 
-    parts = []
-
-    def emit(text):
-        print(text, end="\n\n", flush=True)
-        parts.append(text)
+    emit, parts = h.collector()
 
     n_cells = len(cells)
     reps = meta["reps"]

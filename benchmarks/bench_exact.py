@@ -148,11 +148,7 @@ def main(argv=None):
     machine["INFOKIT_NUM_THREADS"] = os.environ.get("INFOKIT_NUM_THREADS", "unset")
     print("\n".join(f"{k}: {v}" for k, v in machine.items()), end="\n\n")
 
-    parts = []  # markdown blocks, printed as they come and written at the end
-
-    def emit(text):
-        print(text, end="\n\n", flush=True)
-        parts.append(text)
+    emit, parts = h.collector()
 
     notes = [
         f"Timings: median over repetitions, contenders interleaved round-robin in rotating "

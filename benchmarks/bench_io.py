@@ -210,14 +210,10 @@ def main(argv=None):
     reps = args.reps or (1 if args.quick else 3)
 
     machine = h.machine_description(("numpy", "pyarrow", "pandas", "rich"))
-    machine["load average at start (1/5/15 min)"] = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    machine["load average at start (1/5/15 min)"] = h.load_average()
     print("\n".join(f"{k}: {v}" for k, v in machine.items()), end="\n\n", flush=True)
 
-    parts = []
-
-    def emit(text):
-        print(text, end="\n\n", flush=True)
-        parts.append(text)
+    emit, parts = h.collector()
 
     emit("\n".join(f"- {line}" for line in [
         "Parquet files written by pyarrow (default settings: dictionary encoding, snappy; row groups of "
@@ -314,7 +310,7 @@ def main(argv=None):
          "peak - after imports MiB"], base_rows))
     emit(f"### Batch size (read_empirical, column x, {sizes[0]:.1e} rows)\n\n" + h.markdown_table(
         ["batch_size (rows)", "M rows/s", "peak RSS MiB"], batch_rows)
-        + "\n\nload average at end (1/5/15 min): " + " / ".join(f"{v:.2f}" for v in os.getloadavg()))
+        + "\n\nload average at end (1/5/15 min): " + h.load_average())
 
     if args.output:
         section = h.render_section("Streaming counts from Parquet files (bench_io.py)", machine, "\n\n".join(parts))

@@ -199,14 +199,10 @@ def main(argv=None):
 
     machine = h.machine_description(("numpy", "torch"))
     machine["GPU"] = "none: only the CPU was measured"
-    machine["load average at start (1/5/15 min)"] = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    machine["load average at start (1/5/15 min)"] = h.load_average()
     print("\n".join(f"{k}: {v}" for k, v in machine.items()), end="\n\n")
 
-    parts = []
-
-    def emit(text):
-        print(text, end="\n\n", flush=True)
-        parts.append(text)
+    emit, parts = h.collector()
 
     emit("\n".join(f"- {n}" for n in [
         "CPU only (no GPU was available to this run).",
@@ -243,7 +239,7 @@ def main(argv=None):
                             f"{mem['infokit']:.0f}"])
     emit("### Ratios (infokit default chunk / plain torch)\n\n" + h.markdown_table(
         ["case", "time ratio", "peak-memory ratio", "plain peak (MiB)", "infokit peak (MiB)"], summary)
-        + "\n\nload average at end (1/5/15 min): " + " / ".join(f"{v:.2f}" for v in os.getloadavg()))
+        + "\n\nload average at end (1/5/15 min): " + h.load_average())
 
     if args.output:
         section = h.render_section("Chunked KL from logits (bench_lm.py)", machine, "\n\n".join(parts))
