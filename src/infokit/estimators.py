@@ -139,14 +139,6 @@ def _kernels():
     return table
 
 
-def _citations():
-    from . import _bayes, _entropy_estimators
-
-    c = dict(_entropy_estimators.CITATIONS)
-    c.update(_bayes.CITATIONS)
-    return c
-
-
 #: Names accepted by ``estimate_entropy(method=...)``: "auto" and every kernel.
 ENTROPY_METHODS = ("auto",) + tuple(_kernels())
 
@@ -182,21 +174,13 @@ def _as_empirical(data, name, dropna=False) -> Empirical:
     return empirical(data, dropna=dropna)
 
 
-def _profile(e: Empirical, support_size, name="support_size") -> Profile:
-    k_obs = e.n_observed
+def _profile(e: Empirical, support_size) -> Profile:
+    from .empirical import _check_support_size
+
     if support_size is None:
         k = e.support_size if e.support_declared else None
     else:
-        if isinstance(support_size, bool) or not isinstance(support_size, numbers.Integral):
-            raise InvalidTypeError(f"'{name}' must be an int or None (got {support_size!r})")
-        k = int(support_size)
-        if k < len(e):
-            raise InvalidArgumentError(
-                f"'{name}' ({k}) is smaller than the number of outcomes in the data ({len(e)}); "
-                "it must count every possible outcome"
-            )
-    if k is not None and k < k_obs:  # pragma: no cover - guarded above
-        raise InvalidArgumentError(f"'{name}' ({k}) is smaller than the observed outcomes ({k_obs})")
+        k = _check_support_size(support_size, len(e))
     return Profile.from_counts(e.counts, k)
 
 
@@ -491,8 +475,8 @@ def estimate_mutual_information(
     cells, counts, (xs, ys) = _resolve_columns([x, y], dropna)
     from .empirical import _cmi_cells, _group_counts
 
-    _, nx = _group_counts(cells[:, np.array(xs)], counts)
-    _, ny = _group_counts(cells[:, np.array(ys)], counts)
+    inv_x, nx = _group_counts(cells[:, np.array(xs)], counts)
+    inv_y, ny = _group_counts(cells[:, np.array(ys)], counts)
     kx, ky = nx.size, ny.size
     pxy = Profile.from_counts(counts, kx * ky)
     reason = None
@@ -507,8 +491,6 @@ def estimate_mutual_information(
     plug = _cmi_cells(cells, counts, xs, ys, [])
     n = int(counts.sum())
     # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂
-    inv_x, _ = _group_counts(cells[:, np.array(xs)], counts)
-    inv_y, _ = _group_counts(cells[:, np.array(ys)], counts)
     with np.errstate(divide="ignore"):
         pmi = np.log(counts * float(n) / (nx[inv_x].astype(float) * ny[inv_y]))
     w = counts / n
@@ -542,8 +524,6 @@ class _Target:
 
         self.sampled = isinstance(q, Empirical)
         if self.sampled:
-            if q.n == 0:  # pragma: no cover - Empirical cannot be empty
-                raise InvalidArgumentError("'q' is empty")
             self.a = _check_smoothing(smoothing)
             from .empirical import _union
 
