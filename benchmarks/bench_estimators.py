@@ -17,7 +17,7 @@ call and would otherwise dominate the run), ``--json PATH`` / ``--raw PATH``
 (per-cell summary, default ``benchmarks/estimators_sim.json``, ~0.4 MB; and
 per-sample arrays, default ``benchmarks/estimators_sim_raw.npz``, ~3 MB: not
 meant to be committed), ``--from-raw PATH`` (re-analyse a saved raw file with
-the current ``infokit._auto`` rule, in seconds: retune the rule without
+the current ``infokit._estimators.auto`` rule, in seconds: retune the rule without
 rerunning the kernels), ``--output PATH`` (write or replace the
 ``bench_estimators`` section of a markdown file).
 
@@ -41,7 +41,7 @@ rng.multinomial(N, p)``; the truth is the exact entropy of that ``p`` (nats).
 Every kernel of ``_entropy_estimators.KERNELS`` and ``_bayes.KERNELS`` (read at
 run time, so new kernels join automatically) is run on
 ``Profile.from_counts(counts, K)`` (the estimators know K).  ``auto`` is the
-kernel ``infokit._auto.choose`` picks for that profile (evaluated through
+kernel ``infokit._estimators.auto.choose`` picks for that profile (evaluated through
 ``_auto.decide`` on the saved features, which is what ``choose`` does);
 ``auto (K unknown)`` is its pick for the profile without a declared support,
 scored when it picks a method that does not use K (whose value is then the
@@ -88,8 +88,10 @@ except ImportError:  # not installed: fall back to the repository's src/
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
     import infokit
 
-from infokit import _auto, _bayes, _entropy_estimators  # noqa: E402
-from infokit._profile import Profile  # noqa: E402
+from infokit import _entropy_estimators  # noqa: E402
+from infokit._estimators import auto as _auto
+from infokit._estimators import bayes as _bayes
+from infokit._estimators.result import Profile  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_JSON = os.path.join(HERE, "estimators_sim.json")
@@ -180,7 +182,7 @@ def grid(quick):
 # --------------------------------------------------------------------------
 def _cs_value_only(prof, *, level, rng):
     """Chao-Shen value without its bootstrap SE (used with --skip-coverage)."""
-    from infokit._profile import KernelResult
+    from infokit._estimators.result import KernelResult
 
     value, _ = _entropy_estimators._chao_shen_value(prof)
     return KernelResult(value, float("nan"), "none")
@@ -667,7 +669,7 @@ def main(argv=None):
         "geom p_i ~ exp(-5 i / K); unif; py = Pitman-Yor(d=0.5, c=1) stick-breaking truncated at K "
         "and renormalised, new p per repetition.  Truth: exact entropy of each p.",
         "- ratio = RMSE / (smallest RMSE among the individual methods in that cell); geo-mean and "
-        "worst over cells.  `auto` = the kernel `infokit._auto.choose` picks for each sample; "
+        "worst over cells.  `auto` = the kernel `infokit._estimators.auto.choose` picks for each sample; "
         "`auto (K unknown)` = its pick when the support is not declared.",
         f"- simulation wall time: {meta.get('wall_s', float('nan')):.0f} s on {args.processes} "
         f"process(es); ms/call = mean CPU time of one kernel call.",

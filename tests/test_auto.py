@@ -1,4 +1,4 @@
-"""The ``method="auto"`` rule (``infokit._auto``): valid choices on edge cases,
+"""The ``method="auto"`` rule (``infokit._estimators.auto``): valid choices on edge cases,
 and a small seeded simulation against a few fixed estimators.
 
 The full simulation the rule was tuned on is ``benchmarks/bench_estimators.py``.
@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 from scipy.special import xlogy
 
-from infokit import _auto, _bayes, _entropy_estimators
-from infokit._profile import Profile
+from infokit._estimators import auto as _auto
+from infokit._estimators import bayes as _bayes
+from infokit._estimators import discrete as _entropy_estimators
+from infokit._estimators.result import Profile
 
 KERNELS = {**_entropy_estimators.KERNELS, **_bayes.KERNELS}
 NEEDS_K = {"shrinkage", "dirichlet", "nsb"}

@@ -1,4 +1,4 @@
-"""Tests of the Bayesian entropy kernels (infokit._bayes).
+"""Tests of the Bayesian entropy kernels (infokit._estimators.bayes).
 
 Independent references:
 
@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 from mpmath import mp, mpf
 
-from infokit._bayes import CITATIONS, KERNELS, dirichlet, dirichlet_moments, nsb
-from infokit._profile import Profile
+from infokit._estimators.bayes import CITATIONS, KERNELS, dirichlet, dirichlet_moments, nsb
+from infokit._estimators.result import Profile
 
 RNG = np.random.default_rng(12345)
 

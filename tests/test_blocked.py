@@ -1,6 +1,6 @@
 """The blocked, threaded NumPy path agrees with exact references on every layout.
 
-NumPy inputs go through ``infokit._blocked`` (cache-sized blocks, threads,
+NumPy inputs go through ``infokit._core.blocked`` (cache-sized blocks, threads,
 fused validation).  These tests exercise its layouts — rows spanning many
 blocks, many short rows per block, broadcast and strided views, zeros, and
 rows that need the exact recomputation — against references computed with
@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import infokit as ik
-from infokit import _blocked, _kernels
+from infokit._core import blocked as _blocked
+from infokit._core import kernels as _kernels
 
 
 def ref_kl(p, q):

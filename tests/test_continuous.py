@@ -19,8 +19,8 @@ import pytest
 from scipy import stats
 from scipy.spatial.distance import cdist
 
-from infokit._profile import KernelResult
-from infokit.continuous import (
+from infokit._estimators.result import KernelResult
+from infokit._estimators.continuous import (
     SPACING_METHODS,
     _vasicek_terms,
     knn_entropy,

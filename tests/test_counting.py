@@ -1,4 +1,4 @@
-"""Tests of infokit._counting: samples -> (outcomes, counts[, codes]).
+"""Tests of infokit._samples.counting: samples -> (outcomes, counts[, codes]).
 
 Every expected value comes from an independent brute force: a pure-Python
 ``collections.Counter`` over the samples' Python values, sorted.
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infokit import _counting
+from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 

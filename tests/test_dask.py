@@ -23,7 +23,7 @@ pd = pytest.importorskip("pandas")
 import dask  # noqa: E402
 
 import infokit as ik  # noqa: E402
-from infokit._dask import (  # noqa: E402
+from infokit._samples.dask import (  # noqa: E402
     SchedulerUnreachableError,
     connect,
     empirical_from_dask,
@@ -249,7 +249,7 @@ def test_without_cluster_synchronous_and_threads():
 def test_is_dask_collection_does_not_import_dask():
     code = (
         "import sys, numpy as np, infokit as ik\n"
-        "from infokit._dask import is_dask_collection\n"
+        "from infokit._samples.dask import is_dask_collection\n"
         "assert not is_dask_collection(np.arange(3)) and not is_dask_collection([1, 2])\n"
         "ik.empirical([1, 2, 2])\n"
         "assert 'dask' not in sys.modules, 'dask imported'\n"

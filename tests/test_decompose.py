@@ -11,8 +11,17 @@ P = [0.5, 0.25, 0.125, 0.125]
 Q = [0.25] * 4
 
 
-def test_worked_example_closed_form():
+def test_default_unit_is_nats_and_the_table_prints_bits():
     d = ik.decompose(P, Q, outcomes="ABCD")
+    assert d.unit == "nats" and d.display_unit == "bits"
+    assert d.kl_divergence == pytest.approx(0.25 * np.log(2), rel=1e-15)
+    assert "I_p [bits]" in str(d) and "D(P||Q)   = 0.25 bits" in str(d)
+    h = ik.decompose(P, Q, base="hartleys")
+    assert h.unit == h.display_unit == "hartleys" and "[hartleys]" in str(h)
+
+
+def test_worked_example_closed_form():
+    d = ik.decompose(P, Q, outcomes="ABCD", base="bits")
     np.testing.assert_array_equal(d.info_p, [1, 2, 3, 3])
     np.testing.assert_array_equal(d.info_q, [2, 2, 2, 2])
     np.testing.assert_array_equal(d.kl_terms, [0.5, 0, -0.125, -0.125])
@@ -46,9 +55,9 @@ def test_repr_is_a_readable_table_with_units():
 
 
 def test_categorical_and_normalize():
-    d1 = ik.decompose(ik.from_logits(np.log(P)), ik.from_logits(np.zeros(4)))
+    d1 = ik.decompose(ik.from_logits(np.log(P)), ik.from_logits(np.zeros(4)), base="bits")
     assert d1.kl_divergence == pytest.approx(0.25, rel=1e-15)
-    d2 = ik.decompose([2, 1, 0.5, 0.5], [1, 1, 1, 1], normalize=True)
+    d2 = ik.decompose([2, 1, 0.5, 0.5], [1, 1, 1, 1], normalize=True, base="bits")
     np.testing.assert_allclose(d2.p, P)
     assert d2.kl_divergence == pytest.approx(0.25, rel=1e-15)
 

@@ -1,4 +1,4 @@
-"""Tests of the frequentist entropy-estimator kernels (``infokit._entropy_estimators``).
+"""Tests of the frequentist entropy-estimator kernels (``infokit._estimators.discrete``).
 
 Reference values come from independent implementations written here with
 mpmath (50 digits) that follow each paper's literal formula on the count
@@ -16,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mpmath import mp, mpf
 
-from infokit._entropy_estimators import CITATIONS, KERNELS
-from infokit._profile import KernelResult, Profile
+from infokit._estimators.discrete import CITATIONS, KERNELS
+from infokit._estimators.result import KernelResult, Profile
 
 mp.dps = 50
 NAMES = list(KERNELS)

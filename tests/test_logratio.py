@@ -1,4 +1,4 @@
-"""Log-ratio (Schulman k1/k2/k3) estimators of D(P||Q) from samples of P: ``infokit._logratio``.
+"""Log-ratio (Schulman k1/k2/k3) estimators of D(P||Q) from samples of P: ``infokit._core.logratio``.
 
 * k1 and k3 are unbiased (Monte Carlo on Gaussians with closed-form KL,
   tolerances from the reported standard error); k2 is biased as predicted;
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import stats
 
-from infokit import _logratio as lr
+from infokit._core import logratio as lr
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import infokit as ik
-from infokit._units import resolve_base
+from infokit._lib.units import resolve_base
 
 P = [0.5, 0.25, 0.125, 0.125]
 Q = [0.25] * 4

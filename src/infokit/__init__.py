@@ -24,27 +24,21 @@ The three distributions of information theory and their four quantities
 Importing infokit loads NumPy, SciPy and array-api-compat only.
 """
 
-from .categorical import Categorical, from_log_probs, from_logits
-from .decompose import Decomposition, decompose
-from .drift import drift
-from .empirical import (
-    Empirical,
-    conditional_entropy,
-    conditional_mutual_information,
-    empirical,
-    empirical_joint,
-    joint_entropy,
-    mutual_information,
+from infokit import decompose, drift, empirical, lm
+from infokit._api.decompose import Decomposition
+from infokit._api.measures import (
+    cross_entropy,
+    entropy,
+    information,
+    js_distance,
+    js_divergence,
+    kl_divergence,
+    perplexity,
+    renyi_divergence,
+    renyi_entropy,
 )
-from .errors import (
-    InfokitError,
-    InfokitWarning,
-    InvalidArgumentError,
-    InvalidDistributionError,
-    InvalidTypeError,
-    UnseenOutcomeWarning,
-)
-from .estimators import (
+from infokit._core.categorical import Categorical, from_log_probs, from_logits
+from infokit._estimators.estimators import (
     Estimate,
     GTestResult,
     estimate_cross_entropy,
@@ -53,18 +47,22 @@ from .estimators import (
     estimate_mutual_information,
     g_test,
 )
-from . import lm
-from .models import perplexity
-from .parametric import register_kl
-from .exact import (
-    cross_entropy,
-    entropy,
-    information,
-    js_distance,
-    js_divergence,
-    kl_divergence,
-    renyi_divergence,
-    renyi_entropy,
+from infokit._models.parametric import register_kl
+from infokit._samples.empirical import (
+    conditional_entropy,
+    conditional_mutual_information,
+    empirical_joint,
+    joint_entropy,
+    mutual_information,
+)
+from infokit._samples.table import Empirical
+from infokit.errors import (
+    InfokitError,
+    InfokitWarning,
+    InvalidArgumentError,
+    InvalidDistributionError,
+    InvalidTypeError,
+    UnseenOutcomeWarning,
 )
 
 __version__ = "0.1.0"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__, cross_entropy, decompose, entropy, kl_divergence
+from infokit import __version__, cross_entropy, entropy, kl_divergence
+from infokit._api.decompose import decompose
 
 P = {"A": 1 / 2, "B": 1 / 4, "C": 1 / 8, "D": 1 / 8}
 Q = {"A": 1 / 4, "B": 1 / 4, "C": 1 / 4, "D": 1 / 4}

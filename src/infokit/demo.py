@@ -75,7 +75,7 @@ def data_path(name: str) -> Path:
     InvalidArgumentError
         For a name that is not one of the bundled files.
     """
-    from .errors import InvalidArgumentError
+    from infokit.errors import InvalidArgumentError
 
     if name not in DATA_FILES:
         raise InvalidArgumentError(
@@ -98,7 +98,7 @@ def data_path(name: str) -> Path:
 
 def letters(text: str = "declaration", column: str = "letter") -> np.ndarray:
     """One column of a bundled letter table as a NumPy array (``text``: "declaration" or "gettysburg")."""
-    from .errors import InvalidArgumentError
+    from infokit.errors import InvalidArgumentError
 
     if text not in ("declaration", "gettysburg"):
         raise InvalidArgumentError(f"'text' must be 'declaration' or 'gettysburg' (got {text!r})")
@@ -208,8 +208,8 @@ def run_demo(base="bits", *, seed: int = 0, sizes=(10, 100, 1000, 10000), repeat
     True
     """
     import infokit as ik
-    from ._units import resolve_base
-    from .errors import InvalidArgumentError
+    from infokit._lib.units import resolve_base
+    from infokit.errors import InvalidArgumentError
 
     unit = resolve_base(base).name
     sizes = [int(n) for n in sizes]

@@ -96,11 +96,12 @@ import numbers
 
 import numpy as np
 
-from . import exact
-from ._optional import require
-from ._units import resolve_base
-from .binning import binning_for
-from .errors import InfokitError, InvalidArgumentError, InvalidTypeError
+from infokit._api import measures as exact
+from infokit._lib.modules import make_callable
+from infokit._lib.optional import require
+from infokit._lib.units import resolve_base
+from infokit._samples.binning import binning_for
+from infokit.errors import InfokitError, InvalidArgumentError, InvalidTypeError
 
 __all__ = ["drift", "drift_from_counts", "PSI_THRESHOLDS", "ALPHA", "COLUMNS"]
 
@@ -124,7 +125,7 @@ _NULL_CELLS = 1 << 22  # permuted tables are drawn in chunks of at most this man
 # --------------------------------------------------------------------------
 def _check_smoothing(smoothing) -> float:
     """The pseudo-count added to every bin of both sides (0.0 for none)."""
-    from ._validate import check_pseudo_count
+    from infokit._lib.checks import check_pseudo_count
 
     a = check_pseudo_count(smoothing)
     return 0.0 if a is None else a
@@ -190,7 +191,7 @@ def _test_map(binning, k: int):
     unseen bin of categories.  The test merges underflow and overflow into
     the neighbouring interval and leaves the unseen bin out.
     """
-    from .binning import Binning, Categories
+    from infokit._samples.binning import Binning, Categories
 
     if isinstance(binning, Binning) and binning.method != "edges":
         group = np.arange(k)
@@ -408,7 +409,7 @@ def drift_from_counts(
 
 
 def _aligned(r, c, col, lab):
-    from .empirical import Empirical, _union
+    from infokit._samples.empirical import Empirical, _union
 
     if isinstance(r, Empirical) or isinstance(c, Empirical):
         if not (isinstance(r, Empirical) and isinstance(c, Empirical)):
@@ -554,3 +555,6 @@ def drift(
         ref_counts, cur_counts, bins=binnings, base=base, smoothing=smoothing,
         n_permutations=n_permutations, rng=rng, thresholds=thresholds, alpha=alpha,
     )
+
+
+make_callable(__name__, drift)

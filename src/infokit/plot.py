@@ -24,8 +24,8 @@ import math
 
 import numpy as np
 
-from ._optional import require
-from .errors import InvalidArgumentError, InvalidTypeError
+from infokit._lib.optional import require
+from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["plot_distributions", "plot_decomposition", "plot_estimates", "plot_drift"]
 
@@ -88,7 +88,7 @@ def plot_distributions(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
     sum to ``D(P||Q)``.  An infinite one (``p > 0 = q``) is drawn as a bar to
     the top of the axis marked "∞".
     """
-    from .decompose import decompose
+    from infokit._api.decompose import decompose
 
     d = decompose(p, q, base=base, outcomes=outcomes, normalize=normalize)
     fig, axes = _new_axes(ax, 2, figsize=(max(6.0, 0.45 * len(d.outcomes) + 2), 6.0), sharex=True)
@@ -166,7 +166,7 @@ def plot_decomposition(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
         computed on its own (the two have the same height), in the unit of
         ``base``.
     """
-    from .decompose import decompose
+    from infokit._api.decompose import decompose
 
     d = decompose(p, q, base=base, outcomes=outcomes, normalize=normalize)
     fig, (axis,) = _new_axes(ax, 1, figsize=(5.0, 4.5))
@@ -244,9 +244,9 @@ def plot_estimates(
     -------
     matplotlib.figure.Figure
     """
-    from ._units import resolve_base
-    from .estimators import estimate_entropy
-    from .exact import entropy
+    from infokit._lib.units import resolve_base
+    from infokit._estimators.estimators import estimate_entropy
+    from infokit._api.measures import entropy
 
     unit = resolve_base(base)
     gen = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng

@@ -16,7 +16,7 @@ import operator
 
 import numpy as np
 
-from .errors import InvalidArgumentError, InvalidDistributionError
+from infokit.errors import InvalidArgumentError, InvalidDistributionError
 
 
 def sum_tolerance(dtype) -> float:

@@ -8,7 +8,7 @@ import numbers
 import array_api_compat
 import numpy as np
 
-from .errors import InvalidArgumentError
+from infokit.errors import InvalidArgumentError
 
 _NAMED = {
     "nats": (1.0, "nats"),
@@ -49,6 +49,8 @@ class Unit:
         v = nats / self.log_base
         if not self._lo:
             return v
+        if isinstance(v, (float, np.generic)):  # a scalar stays a scalar of its type
+            return v - v * self._lo if math.isfinite(v) else v
         xp = array_api_compat.array_namespace(v) if array_api_compat.is_array_api_obj(v) else np
         with np.errstate(invalid="ignore"):
             return xp.where(xp.isfinite(v), v - v * self._lo, v)

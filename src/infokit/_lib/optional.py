@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from .errors import MissingDependencyError
+from infokit.errors import MissingDependencyError
 
 __all__ = ["require"]
 

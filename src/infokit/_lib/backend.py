@@ -11,7 +11,7 @@ from __future__ import annotations
 import array_api_compat
 import numpy as np
 
-from .errors import InvalidTypeError
+from infokit.errors import InvalidTypeError
 
 __all__ = ["namespace", "as_float_array", "is_numpy", "to_result"]
 

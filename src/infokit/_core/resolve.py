@@ -1,20 +1,20 @@
-"""The one place where a public function's inputs are resolved.
+"""Inputs of an exact measure, ready for a kernel.
 
 ``resolve`` turns the distribution arguments (arrays, lists, or
-:class:`~infokit.Categorical`), ``axis`` and ``base`` into a :class:`Resolved`:
-one array namespace, the event axis moved last, batch axes broadcast, a common
-floating dtype, and whether the computation happens on probabilities or in log
-space.  ``Resolved.finish`` converts units and restores ``keepdims``.
+:class:`~infokit.Categorical`, already aligned on outcomes) and ``axis`` into a
+:class:`Resolved`: one array namespace, the event axis moved last, batch axes
+broadcast, a common floating dtype, and whether the computation happens on
+probabilities or in log space.  ``Resolved.finish`` restores ``keepdims``.
 """
 
 from __future__ import annotations
 
 import math
 
-from . import _backend
-from ._units import resolve_base
-from ._validate import check_event_axis, check_probs, check_same_outcomes, normalize_axis
-from .errors import InvalidDistributionError
+from infokit._lib import backend as _backend
+from infokit._core.categorical import Categorical
+from infokit._lib.checks import check_event_axis, check_probs, check_same_outcomes, normalize_axis
+from infokit.errors import InvalidDistributionError
 
 __all__ = ["Resolved", "resolve"]
 
@@ -22,12 +22,11 @@ __all__ = ["Resolved", "resolve"]
 class Resolved:
     """Inputs of one call, ready for a kernel (event axis last, broadcast)."""
 
-    __slots__ = ("xp", "unit", "names", "arrays", "is_logits", "keep_axis", "validated", "input_dtypes")
+    __slots__ = ("xp", "names", "arrays", "is_logits", "keep_axis", "validated", "input_dtypes")
 
-    def __init__(self, xp, unit, names, arrays, is_logits, keep_axis, input_dtypes):
+    def __init__(self, xp, names, arrays, is_logits, keep_axis, input_dtypes):
         self.xp = xp
         self.input_dtypes = input_dtypes  # before promotion: the sum tolerance is theirs
-        self.unit = unit
         self.names = names
         self.arrays = arrays
         self.is_logits = is_logits
@@ -61,21 +60,15 @@ class Resolved:
             out.append(a)
         return out
 
-    def finish(self, nats, keepdims: bool):
+    def finish(self, value, keepdims: bool):
         xp = self.xp
-        value = self.unit.convert(nats)
         if keepdims:
             value = xp.expand_dims(value, axis=self.keep_axis)
         return _backend.to_result(xp, value)
 
 
-def resolve(named, *, axis=-1, base="nats") -> Resolved:
+def resolve(named, *, axis=-1) -> Resolved:
     """Resolve ``[(name, value), ...]`` distribution arguments of one call."""
-    from .categorical import Categorical
-    from .empirical import align
-
-    unit = resolve_base(base)
-    named = align(named)
     names, arrays, is_logits = [], [], []
     raw_axis = None
     for name, value in named:
@@ -119,5 +112,5 @@ def resolve(named, *, axis=-1, base="nats") -> Resolved:
     out_ndim = moved[0].ndim  # batch ndim + 1
     keep_axis = raw_axis if raw_axis >= 0 else raw_axis + out_ndim
     keep_axis = min(max(keep_axis, 0), out_ndim - 1)
-    return Resolved(xp, unit, names, moved, is_logits, keep_axis, input_dtypes)
+    return Resolved(xp, names, moved, is_logits, keep_axis, input_dtypes)
 

@@ -47,7 +47,7 @@ import math
 import numpy as np
 from scipy import optimize, special
 
-from ._profile import KernelResult, Profile
+from infokit._estimators.result import KernelResult, Profile
 
 __all__ = [
     "dirichlet",

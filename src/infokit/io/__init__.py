@@ -55,11 +55,11 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from . import _counting
-from ._optional import require
-from ._units import resolve_base
-from .empirical import Empirical, _cmi_cells, _on_support
-from .errors import InvalidArgumentError, InvalidFileError, InvalidTypeError
+from infokit._samples import counting as _counting
+from infokit._lib.optional import require
+from infokit._lib.units import resolve_base
+from infokit._samples.empirical import Empirical, _cmi_cells, _on_support
+from infokit.errors import InvalidArgumentError, InvalidFileError, InvalidTypeError
 
 __all__ = [
     "iter_batches",

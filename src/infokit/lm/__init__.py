@@ -35,12 +35,13 @@ import operator
 import array_api_compat
 import numpy as np
 
-from . import _backend, _kernels
-from ._logratio import as_bool_mask
-from ._units import resolve_base
-from ._validate import _concrete, normalize_axis
-from .exact import _quiet
-from .errors import InvalidArgumentError, InvalidDistributionError, InvalidTypeError
+from infokit._lib import backend as _backend
+from infokit._core import kernels as _kernels
+from infokit._core.logratio import as_bool_mask
+from infokit._lib.units import resolve_base
+from infokit._lib.checks import _concrete, normalize_axis
+from infokit._lib.errstate import quiet as _quiet
+from infokit.errors import InvalidArgumentError, InvalidDistributionError, InvalidTypeError
 
 __all__ = [
     "token_surprisal",

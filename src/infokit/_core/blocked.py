@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from . import _kernels
+from infokit._core import kernels as _kernels
 
 __all__ = ["BLOCK", "reduce_rows", "kl_block", "entropy_block", "cross_entropy_block", "num_threads"]
 

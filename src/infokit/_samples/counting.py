@@ -21,8 +21,8 @@ from itertools import repeat
 
 import numpy as np
 
-from ._blocked import _get_pool, num_threads
-from .errors import InvalidArgumentError, InvalidTypeError
+from infokit._core.blocked import _get_pool, num_threads
+from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["as_samples", "count", "missing_mask", "tally_outcomes", "MISSING_HINT"]
 

@@ -37,8 +37,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, xlogy
 
-from ._profile import KernelResult, Profile
-from .exact import entropy as _exact_entropy
+from infokit._estimators.result import KernelResult, Profile
+from infokit._core.measures import entropy as _exact_entropy
 
 __all__ = [
     "plugin",

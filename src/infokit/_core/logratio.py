@@ -43,10 +43,11 @@ from typing import NamedTuple
 import array_api_compat
 import numpy as np
 
-from . import _backend, _kernels
-from .exact import _quiet
-from ._validate import _concrete
-from .errors import InvalidArgumentError, InvalidTypeError
+from infokit._lib import backend as _backend
+from infokit._core import kernels as _kernels
+from infokit._lib.errstate import quiet as _quiet
+from infokit._lib.checks import _concrete
+from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["ESTIMATORS", "LogRatioEstimate", "log_ratio_terms", "log_ratio_kl", "estimate"]
 

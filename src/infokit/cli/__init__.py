@@ -87,7 +87,7 @@ def _one_line(text: str) -> str:
 
 def _is_bad_input(exc: BaseException) -> bool:
     """Whether ``exc`` means bad input or usage (exit 2) rather than a bug (exit 1)."""
-    from .errors import InfokitError
+    from infokit.errors import InfokitError
 
     if isinstance(exc, InfokitError):
         return True
@@ -193,7 +193,7 @@ def _flush_warnings(caught) -> None:
 # option parsing
 # ==========================================================================
 def _parse_base(ctx, param, value):
-    from ._units import resolve_base
+    from infokit._lib.units import resolve_base
 
     if value is None:
         return "bits"
@@ -294,7 +294,7 @@ def _check_output(ctx, param, value):
 
 
 def _entropy_methods():
-    from .estimators import ENTROPY_METHODS
+    from infokit._estimators.estimators import ENTROPY_METHODS
 
     return list(ENTROPY_METHODS)
 
@@ -473,7 +473,7 @@ class _Report:
         return buf.getvalue()
 
     def _table(self) -> str:
-        from ._optional import require
+        from infokit._lib.optional import require
 
         require("rich", "table output")
         from rich import box
@@ -553,16 +553,16 @@ def _save_figure(fig, path: Path) -> None:
 
 
 def _plot_module():
-    from ._optional import require
+    from infokit._lib.optional import require
 
     require("matplotlib", "--output (figures)")
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     try:
-        from . import plot
+        from infokit import plot
     except ImportError as exc:  # pragma: no cover - plot module absent in this build
-        from .errors import MissingDependencyError
+        from infokit.errors import MissingDependencyError
 
         if isinstance(exc, MissingDependencyError):
             raise
@@ -585,10 +585,10 @@ def _finish(report: _Report, fmt: str, output, make_figure=None) -> None:
 # reading data
 # ==========================================================================
 def _ikio():
-    from ._optional import require
+    from infokit._lib.optional import require
 
     require("pyarrow", "reading CSV and Parquet files")
-    from . import io as ikio
+    from infokit import io as ikio
 
     return ikio
 
@@ -620,7 +620,7 @@ def _file_kind(path: str, file_format):
 
 def _dask_frame(path, columns, file_format):
     """A Dask DataFrame of ``columns`` of a CSV or Parquet file."""
-    from ._optional import require
+    from infokit._lib.optional import require
 
     dd = require("dask.dataframe", "--scheduler")
     kind, compression, delimiter = _file_kind(os.fspath(path), file_format)
@@ -643,7 +643,7 @@ def _refused_fast(address: str) -> None:
     import socket
     from urllib.parse import urlsplit
 
-    from ._dask import SchedulerUnreachableError
+    from infokit._samples.dask import SchedulerUnreachableError
 
     text = address.strip()
     if "://" not in text:
@@ -676,7 +676,7 @@ class _Cluster:
 
     def __enter__(self):
         if self.address is not None:
-            from ._dask import connect
+            from infokit._samples.dask import connect
 
             _refused_fast(self.address)
             self.client = connect(self.address, set_as_default=False)
@@ -695,7 +695,7 @@ def _read_empirical(path, column, *, dropna, io_kw: dict, cluster: _Cluster):
     """The empirical distribution of one column: streamed with pyarrow, or counted on a Dask cluster."""
     if cluster.client is None:
         return _ikio().read_empirical(path, column, dropna=dropna, **io_kw)
-    from ._dask import empirical_from_dask
+    from infokit._samples.dask import empirical_from_dask
 
     _validate_file(path, [column], io_kw["format"])
     ddf = _dask_frame(path, [column], io_kw["format"])
@@ -732,8 +732,8 @@ def _read_joint(path, columns, *, dropna, io_kw: dict, cluster: _Cluster):
         return _ikio().read_joint_empirical(path, list(columns), dropna=dropna, **io_kw)
     import pandas as pd
 
-    from .empirical import Empirical
-    from .errors import InvalidArgumentError, InvalidFileError
+    from infokit._samples.empirical import Empirical
+    from infokit.errors import InvalidArgumentError, InvalidFileError
 
     cols = list(columns)
     _validate_file(path, cols, io_kw["format"])
@@ -956,7 +956,7 @@ def _smoothing_text(a) -> str:
 
 def _check_comparable(p, q, pcol, qcol):
     """Both columns must hold values of one kind (numbers vs labels) for the outcomes to align."""
-    from .errors import InvalidArgumentError
+    from infokit.errors import InvalidArgumentError
 
     kp, kq = p.outcomes.dtype.kind, q.outcomes.dtype.kind
     num = set("biuf")
@@ -1074,7 +1074,7 @@ def drift(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, se
     The compared columns of REF are loaded in memory to fit the bins; CUR is
     counted batch by batch (bounded memory).
     """
-    from .drift import drift_from_counts
+    from infokit.drift import drift_from_counts
 
     with _Cluster(scheduler) as cluster:
         ref_counts, cur_counts, labels, binnings = _drift_counts(
@@ -1144,14 +1144,14 @@ def _column_arrays(path, columns, io_kw: dict):
         for c in names:
             parts[c].append(batch.column(c).to_numpy(zero_copy_only=False))
     if names is None:  # no batch at all: a header without rows
-        from .errors import InvalidFileError
+        from infokit.errors import InvalidFileError
 
         raise InvalidFileError(f"{path}: the file has no data rows")
     out = {}
     for c in names:
         out[c] = np.concatenate(parts[c]) if parts[c] else np.array([])
         if out[c].size == 0:
-            from .errors import InvalidFileError
+            from infokit.errors import InvalidFileError
 
             raise InvalidFileError(f"{path}: column {c!r} is empty (the file has no data rows)")
     return out
@@ -1159,8 +1159,8 @@ def _column_arrays(path, columns, io_kw: dict):
 
 def _drift_counts(ref_path, cur_path, columns, bins, n_bins, io_kw, cluster):
     """Bin counts of REF and CUR per column: bins fitted on REF (in memory), CUR counted batch by batch."""
-    from .binning import binning_for
-    from .errors import InfokitError, InvalidArgumentError
+    from infokit._samples.binning import binning_for
+    from infokit.errors import InfokitError, InvalidArgumentError
 
     if cluster.client is not None:
         return _drift_counts_dask(ref_path, cur_path, columns, bins, n_bins, io_kw["format"], cluster)
@@ -1187,7 +1187,7 @@ def _drift_counts(ref_path, cur_path, columns, bins, n_bins, io_kw, cluster):
             raise
         raise type(exc)(f"{cur_path}: {exc}") if not str(exc).startswith(os.fspath(cur_path)) else exc from None
     if rows == 0:
-        from .errors import InvalidFileError
+        from infokit.errors import InvalidFileError
 
         raise InvalidFileError(f"{cur_path}: the file has no data rows")
     return ref_counts, cur_counts, labels, binnings
@@ -1197,15 +1197,15 @@ def _drift_counts_dask(ref_path, cur_path, columns, bins, n_bins, file_format, c
     """As :func:`_drift_counts`, the reading and counting done on the Dask cluster."""
     import dask
 
-    from .binning import binning_for
-    from .errors import InfokitError
+    from infokit._samples.binning import binning_for
+    from infokit.errors import InfokitError
 
     if columns is None:
         it = _ikio().iter_batches(ref_path, None, batch_size=1, format=file_format, progress=False)
         first = next(iter(it), None)
         getattr(it, "close", lambda: None)()
         if first is None:
-            from .errors import InvalidFileError
+            from infokit.errors import InvalidFileError
 
             raise InvalidFileError(f"{ref_path}: the file has no data rows")
         columns = list(first.schema.names)
@@ -1238,7 +1238,7 @@ def _drift_counts_dask(ref_path, cur_path, columns, bins, n_bins, file_format, c
     parts = [dask.delayed(count_partition)(p) for p in cur_ddf.to_delayed()]
     total = dask.delayed(add)(*parts) if parts else None
     if total is None:
-        from .errors import InvalidFileError
+        from infokit.errors import InvalidFileError
 
         raise InvalidFileError(f"{cur_path}: the file has no data rows")
     cur_counts = cluster.client.compute(total).result()
@@ -1263,7 +1263,7 @@ def explain(p, q, labels, normalize, base, fmt, output):
     and its share of H(P), H(P,Q) and D(P||Q).
     """
     import infokit as ik
-    from .errors import InvalidArgumentError
+    from infokit.errors import InvalidArgumentError
 
     if len(p) != len(q):
         raise InvalidArgumentError(f"--p has {len(p)} probabilities but --q has {len(q)}: they must match")
@@ -1329,7 +1329,7 @@ def demo(seed, sizes, repeats, base, fmt, output):
     cross-entropy; H(P̂,Q) = H(P̂) + D(P̂||Q) is checked; and entropy
     estimators are compared with the truth.
     """
-    from .demo import run_demo
+    from infokit.demo import run_demo
 
     r = run_demo(base, seed=seed, sizes=sizes, repeats=repeats)
     _finish(_demo_report(r), fmt, output, lambda plot: _demo_figure(plot, r))
@@ -1456,7 +1456,7 @@ def data_cmd(name, fmt):
     Example:
       infokit entropy "$(infokit data declaration_letters.csv)" --column letter
     """
-    from .demo import DATA_FILES, data_path
+    from infokit.demo import DATA_FILES, data_path
 
     if name is not None:
         click.echo(str(data_path(name)))

@@ -1,0 +1,168 @@
+"""Exact measures of probability arrays and :class:`~infokit.Categorical`, in nats.
+
+The implementations behind :mod:`infokit.exact`: each takes arrays (or
+Categoricals) already aligned on outcomes, validates them, and returns nats
+with ``keepdims`` applied.  Options other than the distributions are checked
+by the public functions; unit conversion is theirs too.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from infokit._core import blocked as _blocked, kernels as _kernels
+from infokit._core.categorical import Categorical
+from infokit._core.resolve import resolve
+from infokit._lib import backend as _backend
+from infokit._lib.checks import check_probs, sum_tolerance
+
+__all__ = [
+    "information",
+    "entropy",
+    "cross_entropy",
+    "kl_divergence",
+    "js_divergence",
+    "renyi_entropy",
+    "renyi_divergence",
+]
+
+
+# --------------------------------------------------------------------------
+# NumPy fast path: blocked reduction + certificate of validity
+# --------------------------------------------------------------------------
+def _numpy_fast(r, block_fn, n_checked: int):
+    """Run ``block_fn`` over ``r.arrays``; validate from the fused statistics.
+
+    Columns of the statistics: the measure's sum first, then the sum of each
+    of the first ``n_checked`` arguments, then their minima.  Anything the
+    statistics cannot certify is re-checked by the full validator, which
+    raises the error; the fast path never produces its own messages.
+    """
+    arrays = r.arrays
+    if arrays[0].dtype not in (np.float32, np.float64):
+        return None  # float16 / longdouble: generic path
+    stats = _blocked.reduce_rows(block_fn, *arrays)
+    if r.validated:
+        return stats
+    tols = np.array([sum_tolerance(dt) for dt in r.input_dtypes[:n_checked]])
+    with np.errstate(invalid="ignore"):
+        sums = stats[..., 1 : 1 + n_checked]
+        mins = stats[..., block_fn.n_sums :]
+        ok = (
+            not np.isnan(stats[..., 0]).any()
+            and bool(np.all(np.abs(sums - 1.0) <= tols))
+            and bool(np.all(mins >= 0))
+        )
+    if not ok:
+        r.validate_probs()  # raises with the precise message
+        raise AssertionError("infokit internal error: fused validation disagreed with the validator")
+    return stats
+
+
+class _Measure(NamedTuple):
+    """How one measure is evaluated: the NumPy blocked statistics and how to
+    finish them, the generic kernel on probabilities and the one in log space."""
+
+    block: Callable
+    finish: Callable  # blocked statistics -> nats
+    probs: Callable
+    logits: Callable
+    n_checked: int  # arguments whose sums/minima the blocked statistics certify
+
+
+_ENTROPY = _Measure(
+    _blocked.entropy_block,
+    lambda s: _kernels.entropy_finish(np, s[..., 0], s[..., 1]),
+    _kernels.entropy_probs,
+    _kernels.entropy_logits,
+    1,
+)
+_CROSS_ENTROPY = _Measure(
+    _blocked.cross_entropy_block,
+    lambda s: _kernels.cross_entropy_finish(np, s[..., 0], s[..., 1], s[..., 2]),
+    _kernels.cross_entropy_probs,
+    _kernels.cross_entropy_logits,
+    2,
+)
+_KL = _Measure(
+    _blocked.kl_block,
+    lambda s: _kernels.kl_finish(np, s[..., 0], s[..., 1], s[..., 3]),
+    _kernels.kl_probs,
+    _kernels.kl_logits,
+    2,
+)
+
+
+def _nats(r, m: _Measure):
+    """Evaluate measure ``m`` on resolved inputs ``r`` (validating them), in nats."""
+    if not r.all_probs:
+        if not r.validated:
+            r.validate_probs()  # the probability arguments beside a Categorical are checked too
+        return m.logits(r.xp, *r.logits())
+    if r.numpy:
+        stats = _numpy_fast(r, m.block, m.n_checked)
+        if stats is not None:
+            return m.finish(stats).astype(r.arrays[0].dtype)
+    if not r.validated:
+        r.validate_probs()
+    return m.probs(r.xp, *r.arrays)
+
+
+
+def information(p):
+    """``-log p`` elementwise (``+inf`` at 0); a Categorical gives ``-log softmax``."""
+    if isinstance(p, Categorical):
+        xp = _backend.namespace(p._z)
+        return _backend.to_result(xp, p._out(-_kernels.log_softmax(xp, p._z)))
+    x = _backend.as_float_array(p, "p")
+    xp = _backend.namespace(x)
+    check_probs(xp, xp.reshape(x, (1,)) if x.ndim == 0 else x, "p", sums=False)
+    zero = x == 0
+    return _backend.to_result(xp, xp.where(zero, xp.full_like(x, math.inf), -xp.log(xp.where(zero, xp.ones_like(x), x))))
+
+
+def _measure(m: _Measure, named, axis, keepdims, normalize):
+    r = resolve(named, axis=axis)
+    if normalize:
+        r.validate_probs(normalize=True)
+    return r.finish(_nats(r, m), keepdims)
+
+
+def entropy(p, *, axis=-1, keepdims=False, normalize=False):
+    return _measure(_ENTROPY, [("p", p)], axis, keepdims, normalize)
+
+
+def cross_entropy(p, q, *, axis=-1, keepdims=False, normalize=False):
+    return _measure(_CROSS_ENTROPY, [("p", p), ("q", q)], axis, keepdims, normalize)
+
+
+def kl_divergence(p, q, *, axis=-1, keepdims=False, normalize=False):
+    return _measure(_KL, [("p", p), ("q", q)], axis, keepdims, normalize)
+
+
+def js_divergence(p, q, *, axis=-1, keepdims=False, normalize=False):
+    r = resolve([("p", p), ("q", q)], axis=axis)
+    r.validate_probs(normalize=normalize)
+    if not r.all_probs:
+        return r.finish(_kernels.js_logits(r.xp, *r.logits()), keepdims)
+    return r.finish(_kernels.js_probs(r.xp, *r.arrays), keepdims)
+
+
+def renyi_entropy(p, alpha: float, *, axis=-1, keepdims=False, normalize=False):
+    if alpha == 1.0:
+        return entropy(p, axis=axis, keepdims=keepdims, normalize=normalize)
+    r = resolve([("p", p)], axis=axis)
+    r.validate_probs(normalize=normalize)
+    (z,) = r.logits()
+    return r.finish(_kernels.renyi_entropy_logits(r.xp, z, alpha), keepdims)
+
+
+def renyi_divergence(p, q, alpha: float, *, axis=-1, keepdims=False, normalize=False):
+    if alpha == 1.0:
+        return kl_divergence(p, q, axis=axis, keepdims=keepdims, normalize=normalize)
+    r = resolve([("p", p), ("q", q)], axis=axis)
+    r.validate_probs(normalize=normalize)
+    return r.finish(_kernels.renyi_divergence_logits(r.xp, *r.logits(), alpha), keepdims)

@@ -1,0 +1,592 @@
+"""Bins fitted on a reference sample, for comparing two samples bin by bin.
+
+Drift detection (:func:`infokit.drift`) and the command line compare a
+*reference* sample with a *current* one through their counts in common bins.
+The bins are fitted on the reference only, then every sample — the reference
+itself, the current sample, or a file read batch by batch — is counted in
+them:
+
+* :func:`fit_bins` — numeric columns: half-open intervals ``[a, b)`` from
+  the reference's quantiles (default), equal widths, the Freedman–Diaconis
+  rule or explicit edges, plus an explicit **underflow** bin (below the
+  reference's range), an **overflow** bin (above it) and a **missing** bin
+  (NaN, None);
+* :func:`fit_categories` — categorical columns: one bin per category of the
+  reference, an **unseen** bin (values the reference never had) and a
+  **missing** bin;
+* :func:`binning_for` — one or the other, from the column's type.
+
+Nothing is ever dropped: every value of the current sample lands in exactly
+one bin, so a shift out of the reference's range, a new category or a change
+in the rate of missing values shows up in the counts.  Counting is
+*mergeable* — ``counts(a) + counts(b) == counts(concatenate(a, b))`` — so a
+file larger than memory is counted batch by batch and the counts summed.
+
+Missing values (NaN, None, ``pandas.NA``, NaT) are counted in the missing bin
+rather than rejected: in drift monitoring a change in the missing rate is
+itself a change of distribution.  ``±inf`` are numbers and fall in the
+underflow / overflow bins; the edges are fitted on the finite values.
+
+Examples
+--------
+>>> import numpy as np
+>>> from infokit.binning import fit_bins, fit_categories
+>>> b = fit_bins([1.0, 2.0, 3.0, 4.0, 5.0], "uniform", n_bins=2)
+>>> b.labels
+['(-inf, 1)', '[1, 3)', '[3, 5]', '(5, inf)', '<missing>']
+>>> b.counts([0.5, 1.0, 3.0, 5.0, 7.0, np.nan]).tolist()
+[1, 1, 2, 1, 1]
+>>> c = fit_categories(["a", "b", "a"])
+>>> c.labels
+['a', 'b', '<unseen>', '<missing>']
+>>> c.counts(["a", "z", None, "b", "a"]).tolist()
+[2, 1, 1, 1]
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections import Counter
+
+import numpy as np
+
+from infokit._samples import counting as _counting
+from infokit._samples.table import _as_outcome_array
+from infokit.errors import InvalidArgumentError, InvalidTypeError
+
+__all__ = ["Binning", "Categories", "fit_bins", "fit_categories", "binning_for", "MISSING", "UNSEEN"]
+
+#: Label of the bin that counts missing values (NaN, None, pandas.NA, NaT).
+MISSING = "<missing>"
+#: Label of the bin of a :class:`Categories` that counts values the reference never had.
+UNSEEN = "<unseen>"
+
+#: The Freedman–Diaconis rule can ask for absurd numbers of bins (heavy tails, a tiny IQR).
+MAX_FD_BINS = 1000
+
+
+# --------------------------------------------------------------------------
+# converting a column
+# --------------------------------------------------------------------------
+def _is_empty(values) -> bool:
+    try:
+        return len(values) == 0
+    except TypeError:
+        return False
+
+
+def _as_array(values, name: str) -> np.ndarray:
+    """A 1-D NumPy array (pyarrow arrays converted, nulls kept as None / NaN)."""
+    mod = type(values).__module__.split(".")[0]
+    if mod == "pyarrow" and hasattr(values, "to_numpy"):
+        try:
+            values = values.to_numpy(zero_copy_only=False)
+        except TypeError:  # ChunkedArray.to_numpy has no zero_copy_only
+            values = values.to_numpy()
+    return _counting.as_samples(values, name)
+
+
+def _as_float(values, name: str) -> np.ndarray:
+    """Numbers as float64 (missing values as NaN); InvalidTypeError for anything else."""
+    arr = _as_array(values, name)
+    kind = arr.dtype.kind
+    if kind in "iufb":
+        return arr.astype(np.float64, copy=False)
+    if kind in "mM":
+        raise InvalidTypeError(
+            f"'{name}' holds dates/times (dtype {arr.dtype}); convert them to numbers first "
+            "(e.g. seconds since an origin) to bin them as a numeric column"
+        )
+    if kind != "O":
+        raise InvalidTypeError(
+            f"'{name}' holds {arr.dtype} values, not numbers; categorical columns are binned by fit_categories"
+        )
+    out = np.empty(arr.size, dtype=np.float64)
+    for i, v in enumerate(arr.tolist()):
+        if _counting._is_missing(v):
+            out[i] = np.nan
+        elif isinstance(v, (str, bytes, bool, np.bool_)) or not isinstance(v, numbers.Real):
+            raise InvalidTypeError(
+                f"'{name}' has the non-numeric value {v!r} (of type {type(v).__name__}); a numeric column "
+                "must hold numbers or missing values"
+            )
+        else:
+            out[i] = float(v)
+    return out
+
+
+def _is_numeric(arr: np.ndarray) -> bool:
+    """Whether a column is binned as numbers: int/float dtypes, or objects that are all numbers."""
+    kind = arr.dtype.kind
+    if kind in "iuf":
+        return True
+    if kind != "O":
+        return False
+    seen = False
+    for v in arr.tolist():
+        if _counting._is_missing(v):
+            continue
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+            return False
+        seen = True
+    return seen
+
+
+def _fmt_numbers(values) -> list[str]:
+    """Shortest ``%g`` formatting (at least 4 significant digits) that keeps distinct values distinct."""
+    values = [float(v) for v in values]
+    distinct = len(set(values))
+    for digits in range(4, 18):
+        out = [f"{v:.{digits}g}" for v in values]
+        if len(set(out)) == distinct:
+            return out
+    return [repr(v) for v in values]  # pragma: no cover - 17 digits always distinguish doubles
+
+
+# --------------------------------------------------------------------------
+# numeric bins
+# --------------------------------------------------------------------------
+class Binning:
+    """Bins of a numeric column: underflow, intervals, overflow, missing.
+
+    Build one with :func:`fit_bins` (or :func:`binning_for`).
+
+    Attributes
+    ----------
+    cuts : ndarray of float64
+        Strictly increasing boundaries ``c_0 < c_1 < ... < c_k``.  Bin 0
+        (underflow) is ``x < c_0``; bin ``i`` (``1 <= i <= k``) is
+        ``c_{i-1} <= x < c_i``; bin ``k + 1`` (overflow) is ``x >= c_k``; the
+        last bin counts missing values.  When the last interval is closed
+        (``[a, max]``, as in :func:`numpy.histogram`), ``c_k`` is the double
+        just above ``max``.
+    labels : list of str
+        ``"(-inf, c_0)"``, ``"[c_0, c_1)"``, ..., ``"[c_{k-1}, max]"``,
+        ``"(max, inf)"``, ``"<missing>"``.
+    n_bins : int
+        ``len(labels)`` (``k + 3``).
+    method : str
+        How the bins were fitted ("quantile", "uniform", "fd", "edges").
+    kind : str
+        ``"numeric"``.
+    """
+
+    kind = "numeric"
+    __slots__ = ("_cuts", "_closed_last", "_method", "_labels")
+
+    def __init__(self, cuts, *, closed_last: bool = True, method: str = "edges"):
+        cuts = np.array(cuts, dtype=np.float64)
+        if cuts.ndim != 1 or cuts.size < 2 or not np.all(np.isfinite(cuts)) or np.any(np.diff(cuts) <= 0):
+            raise InvalidArgumentError("bin cuts must be at least 2 finite, strictly increasing numbers")
+        cuts.flags.writeable = False
+        self._cuts = cuts
+        self._closed_last = bool(closed_last)
+        self._method = method
+        self._labels = self._make_labels()
+
+    def _make_labels(self) -> list[str]:
+        c = self._cuts.tolist()
+        top = math.nextafter(c[-1], -math.inf) if self._closed_last else c[-1]
+        text = _fmt_numbers(c[:-1] + [top])
+        low, top_s = text[:-1], text[-1]
+        labels = [f"(-inf, {low[0]})"]
+        for i in range(len(low) - 1):
+            labels.append(f"[{low[i]}, {low[i + 1]})")
+        if self._closed_last:
+            labels.append(f"[{low[-1]}, {top_s}]")
+            labels.append(f"({top_s}, inf)")
+        else:
+            labels.append(f"[{low[-1]}, {top_s})")
+            labels.append(f"[{top_s}, inf)")
+        labels.append(MISSING)
+        return labels
+
+    @property
+    def cuts(self) -> np.ndarray:
+        return self._cuts
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self._labels)
+
+    @property
+    def n_bins(self) -> int:
+        return len(self._labels)
+
+    @property
+    def method(self) -> str:
+        return self._method
+
+    def __len__(self) -> int:
+        return self.n_bins
+
+    def __repr__(self) -> str:
+        return f"Binning(method={self._method!r}, n_bins={self.n_bins}, labels={self._labels!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Binning):
+            return NotImplemented
+        return self._closed_last == other._closed_last and np.array_equal(self._cuts, other._cuts)
+
+    __hash__ = None
+
+    def counts(self, values) -> np.ndarray:
+        """Counts of ``values`` in each bin (int64, length :attr:`n_bins`).
+
+        Every value is counted once: below the reference's range in the
+        underflow bin, above it in the overflow bin, NaN/None in the missing
+        bin.  An empty input gives zeros, so batches of a file can be counted
+        one at a time and summed.
+
+        Raises
+        ------
+        InvalidTypeError
+            Values that are not numbers (strings, dates).
+        """
+        out = np.zeros(self.n_bins, dtype=np.int64)
+        if _is_empty(values):
+            return out
+        x = _as_float(values, "values")
+        nan = np.isnan(x)
+        n_nan = int(np.count_nonzero(nan))
+        if n_nan:
+            x = x[~nan]
+        idx = np.searchsorted(self._cuts, x, side="right")
+        out[:-1] = np.bincount(idx, minlength=self.n_bins - 1)
+        out[-1] = n_nan
+        return out
+
+
+def _check_n_bins(n_bins) -> int:
+    if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
+        raise InvalidArgumentError(f"'n_bins' must be a positive int (got {n_bins!r})")
+    return int(n_bins)
+
+
+def _close(edges: np.ndarray) -> np.ndarray:
+    """Edges whose last interval is closed, as half-open cuts (the last edge nudged up one ulp)."""
+    cuts = np.array(edges, dtype=np.float64)
+    cuts[-1] = np.nextafter(cuts[-1], np.inf)
+    return cuts
+
+
+def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
+    """Fit bins for a numeric column on a reference sample.
+
+    Parameters
+    ----------
+    reference_values : array_like
+        The reference sample (numbers; NaN/None are ignored for fitting;
+        infinities are ignored for fitting and later fall in the
+        underflow/overflow bins).
+    bins : {"quantile", "uniform", "fd"}, int or array_like, optional
+        * ``"quantile"`` (default): ``n_bins`` equal-frequency bins, edges at
+          the reference's quantiles (repeated edges merged, so ties give
+          fewer bins).  When the reference has at most ``n_bins`` distinct
+          values, each distinct value gets its own bin (a 0/1 flag gets the
+          bins ``[0, 1)`` and ``[1, 1]``).
+        * an int ``N``: ``N`` quantile bins (the same as ``"quantile"`` with
+          ``n_bins=N``).
+        * ``"uniform"``: ``n_bins`` equal-width bins over ``[min, max]``.
+        * ``"fd"``: NumPy's Freedman–Diaconis edges
+          (:func:`numpy.histogram_bin_edges` with ``bins="fd"``); an error if
+          the rule asks for more than 1000 bins.
+        * an array of edges: at least 2 finite, strictly increasing numbers.
+        In every case the intervals are ``[a, b)`` except the last, which is
+        closed, as in :func:`numpy.histogram`.
+    n_bins : int, optional
+        Number of bins for ``"quantile"`` and ``"uniform"``. Default 10.
+
+    Returns
+    -------
+    Binning
+        The intervals plus underflow, overflow and missing bins.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown ``bins``, bad edges, a reference with no finite value.
+    InvalidTypeError
+        A reference that is not numeric.
+
+    Examples
+    --------
+    >>> from infokit.binning import fit_bins
+    >>> fit_bins([0, 0, 1, 1, 1]).labels
+    ['(-inf, 0)', '[0, 1)', '[1, 1]', '(1, inf)', '<missing>']
+    >>> fit_bins(range(100), n_bins=4).labels
+    ['(-inf, 0)', '[0, 24.75)', '[24.75, 49.5)', '[49.5, 74.25)', '[74.25, 99]', '(99, inf)', '<missing>']
+    >>> fit_bins([5.0, 7.0], [0, 10]).counts([-1, 0, 10, 10.5]).tolist()
+    [1, 2, 1, 0]
+    """
+    if not isinstance(bins, str) and not (isinstance(bins, numbers.Integral) and not isinstance(bins, bool)):
+        try:
+            edges = np.asarray(bins, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(
+                f"'bins' must be 'quantile', 'uniform', 'fd', an int or an array of edges (got {bins!r})"
+            ) from None
+        if edges.ndim != 1 or edges.size < 2 or not np.all(np.isfinite(edges)) or np.any(np.diff(edges) <= 0):
+            raise InvalidArgumentError(
+                "explicit bin edges must be at least 2 finite, strictly increasing numbers "
+                "(underflow and overflow bins are added automatically)"
+            )
+        if not _is_empty(reference_values):
+            _as_float(reference_values, "reference")  # the column must still be numeric
+        return Binning(_close(edges), method="edges")
+    if isinstance(bins, numbers.Integral):
+        n_bins, bins = _check_n_bins(bins), "quantile"
+    n_bins = _check_n_bins(n_bins)
+    if bins not in ("quantile", "uniform", "fd"):
+        raise InvalidArgumentError(
+            f"'bins' must be 'quantile', 'uniform', 'fd', an int or an array of edges (got {bins!r})"
+        )
+    if _is_empty(reference_values):
+        raise InvalidArgumentError("the reference sample is empty: bins are fitted on the reference")
+    x = _as_float(reference_values, "reference")
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        raise InvalidArgumentError("the reference sample has no finite value to fit bins on (all missing or infinite)")
+    lo, hi = float(x.min()), float(x.max())
+    if lo == hi:
+        return Binning([lo, math.nextafter(lo, math.inf)], method=bins)  # one bin: [lo, lo]
+    if bins == "quantile":
+        edges = np.unique(np.quantile(x, np.linspace(0.0, 1.0, n_bins + 1)))
+        edges[0], edges[-1] = lo, hi
+        if edges.size <= n_bins:  # tied quantiles: maybe few distinct values (sorting only then)
+            distinct = np.unique(x)
+            if distinct.size <= n_bins:
+                # one bin per distinct value: [u_0, u_1), ..., [u_last, u_last]
+                return Binning(np.append(distinct, math.nextafter(float(distinct[-1]), math.inf)), method="quantile")
+    elif bins == "uniform":
+        edges = np.linspace(lo, hi, n_bins + 1)
+    else:
+        q25, q75 = np.percentile(x, [25.0, 75.0])
+        width = 2.0 * float(q75 - q25) * x.size ** (-1.0 / 3.0)
+        wanted = (hi - lo) / width if width > 0 else 1.0
+        edges = np.histogram_bin_edges(x, bins="fd") if wanted <= MAX_FD_BINS else None
+        if edges is None or edges.size - 1 > MAX_FD_BINS:
+            raise InvalidArgumentError(
+                f"the Freedman–Diaconis rule asks for {math.ceil(wanted)} bins on this reference (more than "
+                f"{MAX_FD_BINS}: heavy tails or a tiny interquartile range); use bins='quantile' or an int"
+            )
+    return Binning(_close(edges), method=bins)
+
+
+# --------------------------------------------------------------------------
+# categorical bins
+# --------------------------------------------------------------------------
+class Categories:
+    """Bins of a categorical column: the reference's categories, unseen, missing.
+
+    Build one with :func:`fit_categories` (or :func:`binning_for`).
+
+    Attributes
+    ----------
+    categories : ndarray
+        The reference's distinct (non-missing) values, in increasing order.
+    labels : list of str
+        ``str`` of each category, then ``"<unseen>"`` (values absent from the
+        reference) and ``"<missing>"``.
+    n_bins : int
+        ``len(categories) + 2``.
+    kind : str
+        ``"categorical"``.
+    """
+
+    kind = "categorical"
+    __slots__ = ("_categories", "_index")
+
+    def __init__(self, categories):
+        cats = np.asarray(categories) if not isinstance(categories, np.ndarray) else categories
+        cats = cats.view()
+        cats.flags.writeable = False
+        keys = cats.tolist()
+        index = {}
+        for i, k in enumerate(keys):
+            if k in index:
+                raise InvalidArgumentError(f"categories must be distinct; {k!r} is repeated")
+            index[k] = i
+        self._categories = cats
+        self._index = index
+
+    @property
+    def categories(self) -> np.ndarray:
+        return self._categories
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(c) for c in self._categories.tolist()] + [UNSEEN, MISSING]
+
+    @property
+    def n_bins(self) -> int:
+        return self._categories.size + 2
+
+    @property
+    def method(self) -> str:
+        return "categories"
+
+    def __len__(self) -> int:
+        return self.n_bins
+
+    def __repr__(self) -> str:
+        return f"Categories(n_categories={self._categories.size}, labels={self.labels[:12]!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Categories):
+            return NotImplemented
+        return self._categories.tolist() == other._categories.tolist()
+
+    __hash__ = None
+
+    def counts(self, values) -> np.ndarray:
+        """Counts of ``values`` in each bin (int64, length :attr:`n_bins`).
+
+        A value the reference never had is counted in the unseen bin
+        (second to last); missing values in the missing bin (last).  An
+        empty input gives zeros; counts of batches sum to the counts of the
+        whole.
+        """
+        out = np.zeros(self.n_bins, dtype=np.int64)
+        if _is_empty(values):
+            return out
+        arr = _as_array(values, "values")
+        miss = _counting.missing_mask(arr)
+        if miss is not None:
+            out[-1] = int(np.count_nonzero(miss))
+            arr = arr[~miss]
+        if arr.size == 0:
+            return out
+        keys, cnt = _tally(arr)
+        unseen = self.n_bins - 2
+        idx = np.fromiter((self._index.get(k, unseen) for k in keys), dtype=np.int64, count=len(keys))
+        np.add.at(out, idx, cnt)
+        return out
+
+
+def _tally(arr: np.ndarray):
+    """Distinct values (as Python objects) and their counts, in no particular order (no sorting of mixed types)."""
+    if arr.dtype.kind != "O":
+        outcomes, cnt = np.unique(arr, return_counts=True)
+        return outcomes.tolist(), cnt.astype(np.int64)
+    try:
+        tally = Counter(arr.tolist())
+    except TypeError as exc:
+        raise InvalidTypeError(
+            f"'values' has values that are not hashable ({exc}); categories must be labels"
+        ) from None
+    return list(tally), np.fromiter(tally.values(), dtype=np.int64, count=len(tally))
+
+
+def fit_categories(reference_values, current_values=None) -> Categories:
+    """One bin per category of a reference sample, plus unseen and missing bins.
+
+    Parameters
+    ----------
+    reference_values : array_like
+        The reference sample (strings, bools, ints, any hashable labels);
+        missing values are ignored for fitting.
+    current_values : array_like, optional
+        A second sample whose categories are added after the reference's:
+        the two samples are then aligned on the union of their categories,
+        each new category in a bin of its own (what :func:`infokit.drift`
+        does with both samples in memory).
+
+    Returns
+    -------
+    Categories
+
+    Raises
+    ------
+    InvalidArgumentError
+        A reference that is empty or entirely missing.
+
+    Notes
+    -----
+    Values of another sample that are not among the categories are counted
+    together in the ``"<unseen>"`` bin, which is empty in the reference by
+    construction: any such value makes ``D(current || reference)`` infinite
+    (unless smoothed) and shows in ``zero_bins_ref`` of :func:`infokit.drift`.
+    Categories are matched by equality of Python values (``1 == 1.0``,
+    ``1 != "1"``).
+
+    Examples
+    --------
+    >>> from infokit.binning import fit_categories
+    >>> c = fit_categories(["red", "green", "red", None])
+    >>> c.labels
+    ['green', 'red', '<unseen>', '<missing>']
+    >>> c.counts(["red", "blue", "blue"]).tolist()
+    [0, 1, 2, 0]
+    >>> fit_categories(["red", "green"], ["blue", "red"]).labels
+    ['green', 'red', 'blue', '<unseen>', '<missing>']
+    """
+    if _is_empty(reference_values):
+        raise InvalidArgumentError("the reference sample is empty: categories are taken from the reference")
+    ref = _distinct(reference_values, "reference")
+    if ref is None:
+        raise InvalidArgumentError("the reference sample has no non-missing value to take categories from")
+    if current_values is None or _is_empty(current_values):
+        return Categories(ref)
+    cur = _distinct(current_values, "current")
+    if cur is None:
+        return Categories(ref)
+    known = set(ref.tolist())
+    new = [v for v in cur.tolist() if v not in known]
+    if not new:
+        return Categories(ref)
+
+    return Categories(_as_outcome_array(ref.tolist() + new, ref))
+
+
+def _distinct(values, name: str):
+    """Distinct non-missing values in increasing order, or None if there are none."""
+    arr = _as_array(values, name)
+    miss = _counting.missing_mask(arr)
+    if miss is not None:
+        arr = arr[~miss]
+    if arr.size == 0:
+        return None
+    try:
+        return _counting.count(arr, name=name)[0]  # sorted
+    except InvalidTypeError:
+        _tally(arr)  # raises for unhashable values
+        keys = list(dict.fromkeys(arr.tolist()))  # labels of types that cannot be ordered: first-seen order
+        return np.fromiter(keys, dtype=object, count=len(keys))
+
+
+def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_values=None):
+    """Bins for a column of either type: :func:`fit_bins` for numbers, :func:`fit_categories` otherwise.
+
+    Parameters
+    ----------
+    reference_values : array_like
+        The reference sample.  Integer and float columns (and object columns
+        holding only numbers and missing values) are numeric; strings,
+        booleans, categoricals and other labels are categorical.
+    bins, n_bins
+        As in :func:`fit_bins`; used for numeric columns only.  Explicit
+        edges for a categorical column are an error.
+
+    Returns
+    -------
+    Binning or Categories
+
+    Examples
+    --------
+    >>> from infokit.binning import binning_for
+    >>> binning_for([1.5, 2.5, 3.5]).kind, binning_for(["a", "b"]).kind
+    ('numeric', 'categorical')
+    """
+    if _is_empty(reference_values):
+        raise InvalidArgumentError("the reference sample is empty: bins are fitted on the reference")
+    arr = _as_array(reference_values, "reference")
+    if _is_numeric(arr):
+        return fit_bins(arr, bins, n_bins=n_bins)
+    if not isinstance(bins, (str, numbers.Integral)):
+        raise InvalidArgumentError(
+            f"explicit bin edges were given for a categorical column (dtype {arr.dtype}); "
+            "categorical columns get one bin per reference category"
+        )
+    return fit_categories(arr, current_values)

@@ -1,0 +1,339 @@
+"""Counting Dask collections: ``ik.empirical(dask_array_or_series)`` as a map-reduce.
+
+``ik.empirical(x)`` with a 1-D :class:`dask.array.Array` or a
+:class:`dask.dataframe.Series` (or ``Index``) counts each chunk / partition
+where it lives (on the workers of a distributed cluster), merges the counts
+in a tree reduction, and brings back only the table of distinct outcomes.
+The result is *exactly* ``ik.empirical(x.compute())``: the same outcomes in
+the same order, with the same dtype, and the same counts (merging counts is
+exact, see :meth:`infokit.Empirical.merge`).  ``support=`` and ``dropna=``
+mean what they mean for in-memory samples; missing values are reported with
+their total over all partitions.
+
+Which scheduler runs it
+-----------------------
+* ``ik.empirical(x)`` uses Dask's current scheduler: the active
+  :class:`distributed.Client` if there is one, else Dask's default for the
+  collection (threads).
+* :func:`empirical_from_dask` takes ``scheduler=``: a ``distributed.Client``,
+  a scheduler address such as ``"tcp://10.0.0.5:8786"`` (a client is opened
+  for the call and closed after it), or a local scheduler name
+  (``"threads"``, ``"processes"``, ``"synchronous"``).
+* :func:`connect` opens a client on a scheduler address (the command line's
+  ``--scheduler ADDRESS``); an address that cannot be reached raises
+  :class:`SchedulerUnreachableError` (an ``InvalidArgumentError`` and an
+  ``OSError``) with one line naming the address, after ``timeout`` seconds
+  (5 by default) rather than hanging.
+
+Pointing it at a real cluster
+-----------------------------
+Start a scheduler on one machine and workers on the others (each worker
+needs infokit, numpy and pandas installed, ``pip install 'infokit[dask]'``)::
+
+    dask scheduler                        # prints: Scheduler at tcp://10.0.0.5:8786
+    dask worker tcp://10.0.0.5:8786       # on each worker machine
+
+then, from Python::
+
+    import distributed, dask.dataframe as dd, infokit as ik
+    with distributed.Client("tcp://10.0.0.5:8786"):
+        col = dd.read_parquet("s3://bucket/events/*.parquet", columns=["country"])["country"]
+        e = ik.empirical(col, dropna=True)      # counted on the cluster
+
+or ``ik.empirical(col, ...)`` after ``infokit._dask.connect("tcp://10.0.0.5:8786")``,
+or from the command line with ``--scheduler tcp://10.0.0.5:8786``.  On one
+machine, ``distributed.LocalCluster(n_workers=4, threads_per_worker=1)`` gives
+a cluster of worker processes.
+
+Threads.  Each chunk is counted with infokit's own threads for large integer
+chunks (``INFOKIT_NUM_THREADS``, default all usable cores).  When a machine
+runs one Dask worker thread per core, set ``INFOKIT_NUM_THREADS=1`` in the
+workers' environment (``dask worker ...`` or ``LocalCluster(env=...)``) so
+that the two kinds of parallelism do not oversubscribe the cores.
+
+Dask is imported only when a Dask collection is passed: :func:`is_dask_collection`
+looks at ``sys.modules`` and never imports it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from infokit._samples import counting as _counting
+from infokit._samples.table import Empirical, _check_distinct, _on_support
+from infokit._lib.optional import require
+from infokit.errors import InvalidArgumentError, InvalidTypeError
+
+__all__ = ["is_dask_collection", "empirical_from_dask", "connect", "SchedulerUnreachableError"]
+
+#: Scheduler names Dask runs in this process (not addresses).
+_LOCAL_SCHEDULERS = frozenset(
+    {"sync", "synchronous", "single-threaded", "threads", "threading", "processes", "multiprocessing"}
+)
+#: Partial counts merged per task of the tree reduction.
+SPLIT_EVERY = 8
+#: Seconds to wait for a scheduler before giving up.
+CONNECT_TIMEOUT = 5.0
+
+
+class SchedulerUnreachableError(InvalidArgumentError, OSError):
+    """A Dask scheduler address that cannot be reached (or is not an address)."""
+
+
+# --------------------------------------------------------------------------
+# recognising Dask collections
+# --------------------------------------------------------------------------
+def _kind(x) -> str | None:
+    """'array', 'series', 'index', 'dataframe', 'other' (another Dask collection) or None."""
+    if "dask" not in sys.modules:  # a Dask collection cannot exist before dask is imported
+        return None
+    da = sys.modules.get("dask.array")
+    if da is not None and isinstance(x, da.Array):
+        return "array"
+    dd = sys.modules.get("dask.dataframe")
+    if dd is not None:
+        if isinstance(x, dd.Series):
+            return "series"
+        if isinstance(x, dd.DataFrame):
+            return "dataframe"
+        if isinstance(x, dd.Index):
+            return "index"
+    if not isinstance(x, type) and hasattr(type(x), "__dask_graph__"):
+        return "other"  # bag, delayed, ...: reported by empirical_from_dask
+    return None
+
+
+def is_dask_collection(x) -> bool:
+    """Whether ``x`` is a Dask collection (array, Series, DataFrame, ...); never imports dask.
+
+    >>> is_dask_collection([1, 2, 3])
+    False
+    """
+    return _kind(x) is not None
+
+
+# --------------------------------------------------------------------------
+# map: one chunk -> partial counts; reduce: merge partial counts exactly
+# --------------------------------------------------------------------------
+# A partial result is (outcomes, counts, n_missing, kind): outcomes/counts as
+# returned by _counting.count (None when the chunk had no samples left),
+# n_missing the number of missing samples dropped, kind the dtype kind of the
+# samples where missing values were found (for the error message).
+
+
+def _count_chunk(chunk, dropna: bool):
+    if len(chunk) == 0:
+        return None, None, 0, None
+    arr = _counting.as_samples(chunk, "samples")
+    kind = arr.dtype.kind
+    if kind not in "fmMO":  # no missing values possible: no dropna work
+        outcomes, counts = _counting.count(arr, name="samples")
+        return outcomes, counts, 0, None
+    try:  # missing values are dropped here and reported (or not) once all chunks are counted
+        outcomes, counts = _counting.count(arr, name="samples", dropna=True)
+    except InvalidArgumentError:  # with dropna=True: only "no samples left", i.e. all missing
+        return None, None, int(arr.size), kind
+    missing = int(arr.size) - int(counts.sum())
+    return outcomes, counts, missing, (kind if missing else None)
+
+
+def _merge_parts(*parts):
+    """Merge partial counts in order: as if the chunks' samples had been counted together."""
+    missing = sum(p[2] for p in parts)
+    kind = next((p[3] for p in parts if p[3] is not None), None)
+    full = [(o, c) for o, c, _, _ in parts if o is not None]
+    if not full:
+        return None, None, missing, kind
+    if len(full) == 1:
+        return full[0][0], full[0][1], missing, kind
+    outcomes, counts = _merge_counts(full)
+    return outcomes, counts, missing, kind
+
+
+def _merge_counts(full):
+    dtypes = [o.dtype for o, _ in full]
+    kinds = {d.kind for d in dtypes}
+    k0 = dtypes[0].kind
+    if len(kinds) == 1 and k0 in "biufmMUS" and (k0 in "US" or all(d == dtypes[0] for d in dtypes)):
+        # same dtype (strings: any width): sort the union, as counting the samples would
+        allo = np.concatenate([o for o, _ in full])
+        outcomes, inv = np.unique(allo, return_inverse=True)
+        counts = np.zeros(outcomes.size, dtype=np.int64)
+        np.add.at(counts, inv.ravel(), np.concatenate([c for _, c in full]))
+        return outcomes, counts
+    # Python objects (or mixed dtypes): a tally keyed like collections.Counter, the first
+    # chunk's key kept for equal keys (1 == 1.0 == True), then _counting's ordering/typing
+    tally: dict = {}
+    for o, c in full:
+        for key, n in zip(o.tolist(), c.tolist()):
+            tally[key] = tally.get(key, 0) + n
+    return _outcome_array(tally)
+
+
+def _outcome_array(tally: dict):
+    """Sorted outcomes and counts of a tally, typed as :func:`infokit._counting.count` types them."""
+    outcomes, counts, _ = _counting.tally_outcomes(tally, "samples")
+    return outcomes, counts
+
+
+def _missing_error(kind: str, n_missing: int, left: bool) -> InvalidArgumentError:
+    """The error ``ik.empirical`` raises in memory for missing samples (``left``: some remain)."""
+    what = {"f": "NaN", "m": "NaT", "M": "NaT"}.get(kind)
+    if left:
+        if kind == "f":
+            detail = f"{n_missing} NaN value(s) (missing samples)"
+        elif what == "NaT":
+            detail = f"{n_missing} NaT value(s)"
+        else:
+            detail = f"{n_missing} missing value(s) (None/NaN)"
+        return InvalidArgumentError(f"'samples' contains {detail}; {_counting.MISSING_HINT}")
+    return InvalidArgumentError(f"'samples' has no samples left after dropping {what or 'missing values'}")
+
+
+# --------------------------------------------------------------------------
+# schedulers
+# --------------------------------------------------------------------------
+def connect(address: str, *, timeout: float = CONNECT_TIMEOUT, set_as_default: bool = True):
+    """A :class:`distributed.Client` connected to the Dask scheduler at ``address``.
+
+    Parameters
+    ----------
+    address : str
+        The scheduler's address, as ``dask scheduler`` prints it
+        (``"tcp://10.0.0.5:8786"``; ``"10.0.0.5:8786"`` means tcp).
+    timeout : float, optional
+        Seconds to wait for the scheduler (default 5).
+    set_as_default : bool, optional
+        Make the client Dask's default, so that ``ik.empirical(dask_series)``
+        runs on it (default True).  Close it with ``client.close()``, or use
+        it as a context manager: ``with connect(addr): ...``.
+
+    Raises
+    ------
+    SchedulerUnreachableError
+        (an :class:`~infokit.errors.InvalidArgumentError` and an ``OSError``)
+        no scheduler answered at ``address`` within ``timeout`` seconds, or
+        ``address`` is not an address.
+    MissingDependencyError
+        ``distributed`` is not installed (``pip install 'infokit[dask]'``).
+    """
+    if not isinstance(address, str) or not address.strip():
+        raise SchedulerUnreachableError(
+            f"a Dask scheduler address must be a string such as 'tcp://host:8786' (got {address!r})"
+        )
+    distributed = require("distributed", "connecting to a Dask scheduler")
+    try:
+        return distributed.Client(address.strip(), timeout=timeout, set_as_default=set_as_default)
+    except Exception as exc:  # OSError (refused, timed out), ValueError (bad address), ...
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise SchedulerUnreachableError(
+            f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s ({reason}); "
+            "check the address printed by `dask scheduler` (e.g. tcp://host:8786) and that it is running"
+        ) from None
+
+
+def _scheduler(scheduler):
+    """(what to pass to dask.compute, client to close afterwards or None)."""
+    if scheduler is None:
+        return None, None
+    if isinstance(scheduler, str):
+        if scheduler.strip().lower() in _LOCAL_SCHEDULERS:
+            return scheduler.strip().lower(), None
+        client = connect(scheduler, set_as_default=False)
+        return client, client
+    return scheduler, None  # a distributed.Client, or a get function
+
+
+# --------------------------------------------------------------------------
+# the map-reduce
+# --------------------------------------------------------------------------
+def empirical_from_dask(x, *, support=None, dropna=False, scheduler=None, split_every=SPLIT_EVERY):
+    """``ik.empirical`` of a Dask array or Series, counted as a map-reduce where the data live.
+
+    Parameters
+    ----------
+    x : dask.array.Array or dask.dataframe.Series
+        A 1-D sample (a Series or Index; for a DataFrame select a column, ``df["col"]``).
+    support, dropna
+        As in :func:`infokit.empirical`.
+    scheduler : distributed.Client, str or None, optional
+        ``None``: Dask's current scheduler (the active distributed client if
+        any).  A scheduler address (``"tcp://host:8786"``): a client is
+        connected for this call (:func:`connect`) and closed after it.  A
+        local scheduler name: ``"threads"``, ``"processes"``, ``"synchronous"``.
+    split_every : int, optional
+        Partial counts merged per task of the tree reduction (default 8).
+
+    Returns
+    -------
+    Empirical
+        Exactly ``ik.empirical(x.compute(), support=support, dropna=dropna)``.
+
+    Raises
+    ------
+    InvalidArgumentError, InvalidTypeError
+        As :func:`infokit.empirical` for the same samples; a DataFrame, a
+        Dask collection other than an array or Series, an array that is not 1-D.
+    SchedulerUnreachableError
+        ``scheduler`` is an address where no scheduler answers.
+    """
+    kind = _kind(x)
+    if kind == "dataframe":
+        cols = list(x.columns)
+        hint = f"ik.empirical(df[{cols[0]!r}])" if len(cols) else "ik.empirical(df['column'])"
+        raise InvalidTypeError(
+            f"'samples' is a Dask DataFrame with {len(cols)} column(s); select one column, e.g. {hint}"
+        )
+    if kind not in ("array", "series", "index"):
+        raise InvalidTypeError(
+            f"'samples' is a Dask {type(x).__name__}; ik.empirical accepts a 1-D dask.array.Array or a "
+            "dask.dataframe Series (convert it, e.g. bag.to_dataframe()['col'])"
+        )
+    if kind == "array":
+        if x.ndim != 1:
+            raise InvalidArgumentError(
+                f"'samples' must be 1-D (one sample per entry); got shape {x.shape}. "
+                "For several variables use ik.empirical_joint(x, y, ...)"
+            )
+        if x.dtype.kind == "c":
+            raise InvalidTypeError(
+                f"'samples' has complex values (dtype {x.dtype}); outcomes must be real or labels"
+            )
+        if x.shape[0] == 0:
+            raise InvalidArgumentError("'samples' is empty: at least one sample is needed")
+    if isinstance(split_every, bool) or not isinstance(split_every, int) or split_every < 2:
+        raise InvalidArgumentError(f"'split_every' must be an int >= 2 (got {split_every!r})")
+    sup = None
+    if support is not None:  # checked before any work is sent to the cluster
+        sup = support if isinstance(support, np.ndarray) else _counting.as_samples(support, "support")
+        if sup.ndim != 1:
+            raise InvalidArgumentError(f"'support' must be 1-D, got shape {sup.shape}")
+        _check_distinct(sup, "support")
+
+    dask = require("dask", "counting a Dask collection")
+    count_chunk = dask.delayed(_count_chunk, pure=True)
+    merge = dask.delayed(_merge_parts, pure=True)
+    parts = x.to_delayed().ravel().tolist() if kind == "array" else list(x.to_delayed())
+    level = [count_chunk(part, bool(dropna)) for part in parts]
+    if not level:
+        raise InvalidArgumentError("'samples' is empty: at least one sample is needed")
+    while len(level) > 1:  # tree reduction, partitions kept in order
+        level = [merge(*level[i:i + split_every]) for i in range(0, len(level), split_every)]
+    get, client = _scheduler(scheduler)
+    try:
+        (result,) = dask.compute(level[0], scheduler=get)
+    finally:
+        if client is not None:
+            client.close()
+    outcomes, counts, n_missing, missing_kind = result
+    if n_missing and not dropna:  # as in memory: missing values are reported before anything else
+        raise _missing_error(missing_kind, n_missing, left=True)
+    if outcomes is None:
+        if n_missing:
+            raise _missing_error(missing_kind, n_missing, left=False)
+        raise InvalidArgumentError("'samples' is empty: at least one sample is needed")
+    if sup is None:
+        return Empirical(outcomes, counts)
+    return _on_support(outcomes, counts, sup)
