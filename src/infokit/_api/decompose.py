@@ -72,8 +72,10 @@ class Decomposition:
         """The same decomposition with every surprisal and total in ``base`` (printed in it too)."""
         unit = resolve_base(base)
         to_nats = resolve_base(self.unit).log_base
-        conv = {k: unit.convert(getattr(self, k) * to_nats if to_nats != 1.0 else getattr(self, k))
-                for k in ("info_p", "info_q", "entropy_terms", "cross_entropy_terms", "kl_terms")}
+        ip, iq = (unit.convert(getattr(self, k) * to_nats if to_nats != 1.0 else getattr(self, k))
+                  for k in ("info_p", "info_q"))
+        conv = dict(zip(("info_p", "info_q", "entropy_terms", "cross_entropy_terms", "kl_terms"),
+                        (ip, iq, *_terms(self.p, ip, iq))))
         conv.update({k: float(unit.convert(getattr(self, k) * to_nats))
                      for k in ("entropy", "cross_entropy", "kl_divergence")})
         return replace(self, unit=unit.name, display_unit=unit.name, **conv)
@@ -183,12 +185,15 @@ def _decompose_discrete(args, kinds, outcomes, normalize) -> Decomposition:
     labels = list(range(len(pa))) if outcomes is None else list(outcomes)
     if len(labels) != len(pa):
         raise InvalidDistributionError(f"'outcomes' has {len(labels)} labels for {len(pa)} outcomes")
+    return Decomposition(labels, pa, qa, ip, iq, *_terms(pa, ip, iq), h, hpq, d, "nats", "bits")
+
+
+def _terms(pa, ip, iq):
+    """``p I_p``, ``p I_q`` and ``p (I_q - I_p)``, 0 where ``p = 0``."""
     pos = pa > 0
     ip_, iq_ = np.where(pos, ip, 0.0), np.where(pos, iq, 0.0)
-    ent, ce = pa * ip_, pa * iq_
     with np.errstate(invalid="ignore"):
-        kl = np.where(pos, pa * (iq_ - ip_), 0.0)
-    return Decomposition(labels, pa, qa, ip, iq, ent, ce, kl, h, hpq, d, "nats", "bits")
+        return pa * ip_, pa * iq_, np.where(pos, pa * (iq_ - ip_), 0.0)
 
 
 def _numpy(x):

@@ -1,5 +1,7 @@
 """``python -m infokit.cli``: the command line."""
 
+import sys
+
 from infokit.cli import main
 
-main()
+sys.exit(main())
