@@ -1,11 +1,14 @@
-"""The one validation path shared by every public function.
+"""Checks of arguments and options, shared by every public function.
 
-A check receives reductions along the event axis (sums, minima, finiteness)
+Distributions: a check receives reductions along the event axis (sums, minima, finiteness)
 and raises :class:`~infokit.errors.InvalidDistributionError` with a message
 naming the argument, what is wrong and how to fix it.  The generic path
 computes those reductions with ``xp``; the blocked NumPy path computes them
 while it evaluates the measure, and falls back to :func:`check_probs` on
 anything it cannot certify, so the messages come from one place.
+
+Options: :func:`check_level`, :func:`check_rng`, :func:`check_positive_int`,
+:func:`check_pseudo_count` — each names the argument and the accepted values.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import operator
 
 import numpy as np
 
-from infokit.errors import InvalidArgumentError, InvalidDistributionError
+from infokit.errors import InvalidArgumentError, InvalidDistributionError, InvalidTypeError
 
 
 def sum_tolerance(dtype) -> float:
@@ -121,15 +124,20 @@ def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True,
     return x
 
 
-def check_logits(xp, z, name: str):
+def logits_error(name: str, problem: str, where: str = "distribution") -> InvalidDistributionError:
+    """The one message for invalid logits: ``problem`` is ``"nan_inf"`` or ``"all_ninf"``."""
+    if problem == "nan_inf":
+        return InvalidDistributionError(f"'{name}' contains NaN or +inf logits; logits must be real numbers or -inf")
+    return InvalidDistributionError(f"'{name}' has a {where} whose logits are all -inf (every probability zero)")
+
+
+def check_logits(xp, z, name: str, *, where: str = "distribution"):
     """Logits may be any reals or -inf (zero probability); NaN/+inf and all -inf rows are errors."""
     check_event_axis(z, name)
     if _concrete(xp.any(xp.isnan(z) | (z == xp.inf))) is True:
-        raise InvalidDistributionError(f"'{name}' contains NaN or +inf logits; logits must be real numbers or -inf")
+        raise logits_error(name, "nan_inf")
     if math.prod(z.shape) and _concrete(xp.any(xp.all(z == -xp.inf, axis=-1))) is True:
-        raise InvalidDistributionError(
-            f"'{name}' has a distribution whose logits are all -inf (every probability zero)"
-        )
+        raise logits_error(name, "all_ninf", where)
     return z
 
 
@@ -163,3 +171,51 @@ def check_pseudo_count(smoothing):
     if isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real) or not 0 < smoothing < math.inf:
         raise InvalidArgumentError(f"'smoothing' must be a positive finite pseudo-count (got {smoothing!r})")
     return float(smoothing)
+
+
+def check_level(level, name: str = "ci") -> float:
+    """A confidence level in (0, 1).
+
+    >>> check_level(0.9)
+    0.9
+    """
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0.0 < float(level) < 1.0:
+        raise InvalidArgumentError(f"'{name}' must be a probability in (0, 1), e.g. 0.95 (got {level!r})")
+    return float(level)
+
+
+def check_rng(rng, name: str = "rng"):
+    """``None``, an int seed, a SeedSequence/BitGenerator or a Generator, as a ``numpy.random.Generator``.
+
+    A legacy ``numpy.random.RandomState`` is accepted as it is (it draws the same way).
+    """
+    if isinstance(rng, (np.random.Generator, np.random.RandomState)):
+        return rng
+    if isinstance(rng, bool):
+        raise InvalidTypeError(f"'{name}' must be None, an int seed or a numpy.random.Generator (got {rng!r})")
+    try:
+        return np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise InvalidTypeError(
+            f"'{name}' must be None, an int seed or a numpy.random.Generator (got {type(rng).__name__})"
+        ) from None
+
+
+def check_positive_int(value, name: str, *, minimum: int = 1, allow_none: bool = False):
+    """An integer >= ``minimum`` (``None`` passes through when ``allow_none``).
+
+    >>> check_positive_int(3, "n"), check_positive_int(None, "n", allow_none=True)
+    (3, None)
+    """
+    if value is None and allow_none:
+        return None
+    what = f"an integer >= {minimum}" + (" or None" if allow_none else "")
+    if isinstance(value, bool):
+        raise InvalidArgumentError(f"'{name}' must be {what} (got {value!r})")
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise InvalidArgumentError(f"'{name}' must be {what} (got {value!r})") from None
+    if v < minimum:
+        raise InvalidArgumentError(f"'{name}' must be {what} (got {value!r})")
+    return v
