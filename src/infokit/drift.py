@@ -293,7 +293,7 @@ def drift_from_counts(
     *,
     bins=None,
     labels=None,
-    base="bits",
+    base="nats",
     smoothing=None,
     n_permutations: int = 1000,
     rng=None,
@@ -319,8 +319,10 @@ def drift_from_counts(
     labels : mapping, optional
         ``{column: bin labels}`` (default: from ``bins``, else ``0..k-1``),
         kept in ``df.attrs["bin_counts"]``.
-    base : {"bits", "nats", "hartleys"} or float, optional
-        Unit of the JS and KL columns. Default bits.  PSI is always in nats.
+    base : {"nats", "bits", "hartleys"} or float, optional
+        Unit of the JS and KL columns. Default nats, like every library
+        function (the ``infokit drift`` command and its reports print bits).
+        PSI is always in nats.
     smoothing : None, "jeffreys", "laplace" or float, optional
         Pseudo-count added to every compared bin of both samples. Default None.
     n_permutations : int, optional
@@ -354,7 +356,7 @@ def drift_from_counts(
     >>> int(row.zero_bins_ref), float(row.psi), float(row.kl_ref_cur) < float("inf"), row.verdict
     (1, inf, True, 'drift')
     >>> round(float(df.loc["x", "js_divergence"]), 4), df.loc["x", "unit"]
-    (0.0715, 'bits')
+    (0.0496, 'nats')
     """
     pd = require("pandas", "ik.drift")
     unit = resolve_base(base)
@@ -450,7 +452,7 @@ def drift(
     *,
     bins="quantile",
     n_bins: int = 10,
-    base="bits",
+    base="nats",
     smoothing=None,
     n_permutations: int = 1000,
     rng=None,
@@ -481,8 +483,10 @@ def drift(
         others). Default "quantile".
     n_bins : int, optional
         Number of quantile / uniform bins. Default 10.
-    base : {"bits", "nats", "hartleys"} or float, optional
-        Unit of the JS and KL columns. Default bits.  PSI is always in nats.
+    base : {"nats", "bits", "hartleys"} or float, optional
+        Unit of the JS and KL columns. Default nats, like every library
+        function (the ``infokit drift`` command and its reports print bits).
+        PSI is always in nats.
     smoothing : None, "jeffreys", "laplace" or float, optional
         Pseudo-count added to every compared bin of *both* samples. Default
         None: empty bins give infinite KL divergences and PSI, reported as

@@ -65,8 +65,13 @@ def check_event_axis(x, name: str) -> None:
         raise InvalidDistributionError(f"'{name}' is empty: a distribution needs at least one outcome")
 
 
-def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, normalize=False) -> None:
-    """Raise if the reductions of ``name`` show it is not a distribution."""
+def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, normalize=False, values=None) -> None:
+    """Raise if the reductions of ``name`` show it is not a distribution.
+
+    ``values``, when given, is the array itself: a sum off 1 then says whether
+    it looks like samples or counts (whole numbers, values above 1) rather
+    than unnormalised weights.
+    """
     if finite is not None and _concrete(finite) is False:
         raise InvalidDistributionError(
             f"'{name}' contains NaN or infinite values; probabilities must be finite numbers in [0, 1]"
@@ -96,8 +101,24 @@ def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, n
         rng = f"{lo:.17g}" if lo == hi else f"from {lo:.17g} to {hi:.17g}"
         raise InvalidDistributionError(
             f"'{name}' does not sum to 1 along the event axis (sum {rng}; the tolerance for "
-            f"{_np_dtype(dtype)} is {tol:.2g}); pass normalize=True to renormalise explicitly"
+            f"{_np_dtype(dtype)} is {tol:.2g}); {_not_summing_hint(xp, values, name)}"
         )
+
+
+def _not_summing_hint(xp, values, name: str) -> str:
+    """What to do about a sum off 1: samples and counts are counted, weights renormalised."""
+    renormalise = "pass normalize=True to renormalise explicitly"
+    if values is None or _concrete(xp.all(xp.isfinite(values))) is not True:
+        return renormalise
+    whole = _concrete(xp.all(values == xp.floor(values)))
+    above_one = _concrete(xp.any(values > 1))
+    if whole:
+        return (f"these look like samples or counts, not probabilities: for samples use ik.empirical({name}), "
+                f"for counts ik.Empirical.from_counts({name})")
+    if above_one:
+        return (f"it has values above 1, so it is not a probability vector; if these are samples use "
+                f"ik.empirical({name}); if they are unnormalised weights, {renormalise}")
+    return renormalise
 
 
 def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True, tol_dtype=None):
@@ -118,7 +139,7 @@ def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True,
             )
         return x
     s = xp.sum(x, axis=-1, keepdims=True)
-    check_stats(xp, name, x.dtype if tol_dtype is None else tol_dtype, sums=s, normalize=normalize)
+    check_stats(xp, name, x.dtype if tol_dtype is None else tol_dtype, sums=s, normalize=normalize, values=x)
     if normalize:
         return x / s
     return x
