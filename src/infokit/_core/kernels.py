@@ -63,6 +63,37 @@ def _fill(xp, x, value):
     return xp.full_like(x, value)
 
 
+class _Scalars:
+    """The few namespace functions the ``*_finish`` kernels use, on Python floats.
+
+    A single distribution's statistics are scalars; evaluating the same
+    formulas on floats instead of 0-d arrays costs nanoseconds, not
+    microseconds per operation.
+    """
+
+    @staticmethod
+    def where(cond, a, b):
+        return a if cond else b
+
+    abs = staticmethod(abs)
+
+    @staticmethod
+    def zeros_like(x):
+        return 0.0
+
+    @staticmethod
+    def log(x):
+        return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+
+    @staticmethod
+    def log1p(x):
+        return math.log1p(x) if x > -1 else (-math.inf if x == -1 else math.nan)
+
+
+#: A namespace for the ``*_finish`` kernels on Python floats.
+SCALAR = _Scalars()
+
+
 # --------------------------------------------------------------------------
 # probabilities
 # --------------------------------------------------------------------------

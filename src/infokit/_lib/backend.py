@@ -13,7 +13,10 @@ import numpy as np
 
 from infokit.errors import InvalidTypeError
 
-__all__ = ["namespace", "as_float_array", "is_numpy", "to_result"]
+__all__ = ["namespace", "as_float_array", "is_numpy", "to_result", "NUMPY"]
+
+#: The array-API namespace of NumPy arrays (what ``namespace`` returns for them).
+NUMPY = array_api_compat.array_namespace(np.empty(0))
 
 
 def is_numpy(xp) -> bool:

@@ -24,7 +24,15 @@ from infokit.errors import InvalidArgumentError, InvalidDistributionError, Inval
 
 def sum_tolerance(dtype) -> float:
     """How far from 1 a sum of probabilities may be: sqrt(machine epsilon)."""
+    if isinstance(dtype, np.dtype):  # NumPy dtypes are kept (other libraries' dtypes compare oddly)
+        tol = _TOLERANCES.get(dtype)
+        if tol is None:
+            tol = _TOLERANCES[dtype] = math.sqrt(float(np.finfo(dtype).eps))
+        return tol
     return math.sqrt(float(np.finfo(_np_dtype(dtype)).eps))
+
+
+_TOLERANCES: dict = {}
 
 
 def _np_dtype(dtype):
