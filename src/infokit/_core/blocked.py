@@ -190,6 +190,9 @@ def reduce_rows(block_fn, *arrays):
     """
     shape = arrays[0].shape
     n = shape[-1]
+    if len(shape) == 1 and 0 < n < BLOCK:  # one distribution in one block: no scheduling
+        with np.errstate(all="ignore"):
+            return block_fn(*[a.reshape(1, n) for a in arrays])[0]
     lead = shape[:-1]
     rows = math.prod(lead)
     mats = [_as_rows(a, rows, n) for a in arrays]
