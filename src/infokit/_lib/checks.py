@@ -248,3 +248,35 @@ def check_positive_int(value, name: str, *, minimum: int = 1, allow_none: bool =
     if v < minimum:
         raise InvalidArgumentError(f"'{name}' must be {what} (got {value!r})")
     return v
+
+
+def check_counts(counts, name: str, *, allow_all_zero: bool = False) -> np.ndarray:
+    """A 1-D array of non-negative integer counts (integer-valued floats accepted) as int64.
+
+    ``name`` is quoted in the messages; all-zero counts are an error unless ``allow_all_zero``.
+    """
+    try:
+        c = np.asarray(counts)
+    except (ValueError, TypeError) as exc:
+        raise InvalidTypeError(f"'{name}' must be a 1-D array of counts ({exc})") from None
+    if c.ndim != 1:
+        raise InvalidArgumentError(f"'{name}' must be 1-D, got shape {c.shape}")
+    if c.size == 0:
+        raise InvalidArgumentError(f"'{name}' is empty: at least one count is needed")
+    if c.dtype.kind == "b" or c.dtype.kind not in "iuf":
+        raise InvalidTypeError(f"'{name}' must hold integer counts, got dtype {c.dtype}")
+    if c.dtype.kind == "f":
+        if not np.all(np.isfinite(c)):
+            raise InvalidArgumentError(f"'{name}' has non-finite values; counts must be finite integers")
+        if np.any(c != np.round(c)):
+            bad = c[c != np.round(c)][:3].tolist()
+            raise InvalidArgumentError(f"'{name}' must hold integers; got non-integer counts such as {bad}")
+        if np.any(np.abs(c) > 2.0**53):
+            raise InvalidArgumentError(f"'{name}' has counts above 2**53, which floats cannot hold exactly")
+    if np.any(c < 0):
+        bad = c[c < 0][:3].tolist()
+        raise InvalidArgumentError(f"'{name}' must be non-negative; got {bad}")
+    c = c.astype(np.int64)
+    if not allow_all_zero and not c.any():
+        raise InvalidArgumentError(f"'{name}' are all zero: an empirical distribution needs at least one sample")
+    return c
