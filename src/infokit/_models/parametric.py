@@ -73,6 +73,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 from scipy import special
 
+from infokit._core import kernels as _kernels
 from infokit._core.measures import kl_divergence as _core_kl
 from infokit._lib.units import resolve_base
 from infokit._models.recognize import (
@@ -241,21 +242,11 @@ def _no_closed_form(P, Q, why: str = "") -> InvalidArgumentError:
 # --------------------------------------------------------------------------
 # numerically careful building blocks (NumPy, vectorised)
 # --------------------------------------------------------------------------
-_PHI_COEF = [1.0 / math.factorial(k) for k in range(2, 22)]  # t^k / k!, k = 2..21
-
-
 def _phi(t):
-    """``expm1(t) - t`` (>= 0), accurate near ``t = 0`` (series) and for ``t = -inf``."""
+    """``expm1(t) - t = h(-t) >= 0`` (:func:`infokit._core.kernels.h_terms`), ``+inf`` at ``t = ±inf``."""
     t = np.asarray(t, dtype=np.float64)
-    small = np.abs(t) < 0.7
-    ts = np.where(small, t, 0.0)
-    acc = np.zeros_like(ts)
-    for c in reversed(_PHI_COEF):
-        acc = acc * ts + c
-    series = acc * ts * ts
     with np.errstate(all="ignore"):
-        direct = np.where(np.isinf(t), np.inf, np.expm1(t) - t)
-    return np.where(small, series, direct)
+        return np.where(np.isinf(t), np.inf, _kernels.h_terms(np, -t))
 
 
 def _log_ratio(a, b):
@@ -271,11 +262,8 @@ def _log_ratio(a, b):
 
 def _kl_term(x, y):
     """``x log(x/y) - x + y >= 0`` without cancellation (0 at x = y; y at x = 0; inf at y = 0 < x)."""
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
     with np.errstate(all="ignore"):
-        v = x * _phi(-_log_ratio(x, y))
-    return np.where(x == 0, y, np.where(y == 0, np.inf, v))
+        return _kernels.kl_terms(np, *np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(y, np.float64)))
 
 
 def _gammaln_bregman(a, b):
