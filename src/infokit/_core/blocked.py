@@ -62,7 +62,7 @@ def _get_pool(n: int) -> ThreadPoolExecutor:
 
 def _scratch(dtype, rows: int, cols: int, slot: str = "work"):
     """Two float buffers of shape (rows, cols), reused per thread."""
-    key = (np.dtype(dtype).str, slot)
+    key = (dtype, slot)
     bufs = getattr(_local, "bufs", None)
     if bufs is None:
         bufs = _local.bufs = {}
@@ -125,7 +125,8 @@ def kl_block(p, q):
     q.sum(axis=-1, out=sq)
     p.min(axis=-1, out=out[:, 4])
     out[:, 5] = 0.0
-    if np.isnan(a).any():  # 0 log 0 (p == 0) gives NaN: the term is q there
+    one = p.shape[0] == 1  # one row: decide with Python floats (no array operations for the checks)
+    if (a[0] != a[0]) if one else np.isnan(a).any():  # 0 log 0 (p == 0) gives NaN: the term is q there
         pz = p == 0
         t[pz] = q[pz]
         t.sum(axis=-1, out=a)
@@ -137,7 +138,14 @@ def kl_block(p, q):
     # (nearly identical distributions) and rows whose sum overflowed (q
     # subnormal) are recomputed exactly.  Since sum|p - q| <= sp + sq, the
     # spread is only computed for candidate rows.
-    maybe = np.nonzero((a < _KL_RECHECK * (sp + sq)) | np.isinf(a))[0]
+    if one:
+        a0 = a[0]
+        if a0 < _KL_RECHECK * (sp[0] + sq[0]) or a0 == np.inf:
+            maybe = np.zeros(1, dtype=np.intp)
+        else:
+            return out
+    else:
+        maybe = np.nonzero((a < _KL_RECHECK * (sp + sq)) | np.isinf(a))[0]
     if maybe.size:
         spread = np.abs(u[maybe]).sum(axis=-1)
         am = a[maybe]
