@@ -87,8 +87,8 @@ def kind_of(x) -> Kind:
     ['PROBS', 'LOGITS', 'PMF', 'COUNTS']
     """
     t = type(x)
-    if t in _FAST_PROBS or t.__module__ == "numpy":
-        return Kind.PROBS
+    if t in _FAST_PROBS or t.__module__ == "numpy" or hasattr(t, "__dlpack__"):
+        return Kind.PROBS  # lists, NumPy, torch, JAX, CuPy arrays
     if isinstance(x, Categorical):
         return Kind.LOGITS
     if isinstance(x, Empirical):

@@ -33,7 +33,7 @@ _MIN_PARALLEL = 1 << 17  # below this many elements, threads cost more than they
 
 # Recheck thresholds of kl_block (see there): rows with a sum of KL terms below
 # _KL_RECHECK * sum|p - q| or _KL_FLOOR * sum p are recomputed exactly.
-_KL_RECHECK = 1.0 / 32.0
+KL_RECHECK = _KL_RECHECK = 1.0 / 32.0
 _KL_FLOOR = 2.0**-8
 
 _pool: ThreadPoolExecutor | None = None

@@ -9,6 +9,7 @@ by the public functions; unit conversion is theirs too.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -116,12 +117,67 @@ _KL = _Measure(
 )
 
 
+def _torch_fast(r, m: _Measure):
+    """KL, entropy or cross-entropy of torch tensors in a few native operations, certified like the NumPy path.
+
+    The direct terms (``p log(p/q) - p + q``, ``-p log p``, ``-p log q``) and
+    the statistics that validate them (sums, minima) are computed in float64
+    with one device synchronisation; rows the direct form cannot certify (a
+    zero probability, invalid input, nearly identical distributions for KL)
+    return ``None`` and take the generic kernels, which check and compute
+    them exactly.  The result is the same differentiable function of ``p``
+    and ``q`` as the generic kernels' (``*_finish`` on the same sums).
+    """
+    torch = sys.modules["torch"]
+    arrays = r.arrays
+    dtype = arrays[0].dtype
+    if dtype not in (torch.float32, torch.float64) or arrays[0].ndim != 1:
+        return None
+    x = [a.to(torch.float64) for a in arrays] if dtype != torch.float64 else list(arrays)
+    p = x[0]
+    if m is _KL:
+        q = x[1]
+        terms = p * torch.log(p / q) - (p - q)
+        cols = [terms.sum(), p.sum(), q.sum(), (q - p).sum(), p.min(), q.min()]
+    elif m is _CROSS_ENTROPY:
+        q = x[1]
+        cols = [-(p * torch.log(q)).sum(), p.sum(), q.sum(), p.min(), q.min()]
+    else:
+        cols = [-(p * torch.log(p)).sum(), p.sum(), p.min()]
+    stats = torch.stack(cols)
+    vals = stats.detach().tolist()
+    n = len(arrays)
+    tol = sum_tolerance(_backend.np_dtype(dtype))
+    if not (vals[0] == vals[0] and abs(vals[0]) != math.inf and all(abs(vals[1 + i] - 1.0) <= tol for i in range(n))
+            and all(v > 0 for v in vals[-n:])):
+        return None  # zeros, invalid input or an infinite term: the generic path decides
+    if m is _KL and vals[0] < _blocked.KL_RECHECK * (vals[1] + vals[2]):
+        return None  # nearly identical distributions: the exact kernel
+    if torch.is_grad_enabled() and any(a.requires_grad for a in arrays):
+        ns, cols = torch, stats  # differentiable finish on 0-d tensors
+    else:
+        ns, cols = _kernels.SCALAR, vals  # nothing to differentiate: finish on floats
+    if m is _KL:
+        value = _kernels.kl_finish(ns, cols[0], cols[1], cols[3])
+    elif m is _CROSS_ENTROPY:
+        value = _kernels.cross_entropy_finish(ns, cols[0], cols[1], cols[2])
+    else:
+        value = _kernels.entropy_finish(ns, cols[0], cols[1])
+    if ns is torch:
+        return value.to(dtype)
+    return torch.tensor(value, dtype=dtype, device=arrays[0].device)
+
+
 def _nats(r, m: _Measure):
     """Evaluate measure ``m`` on resolved inputs ``r`` (validating them), in nats."""
     if not r.all_probs:
         if not r.validated:
             r.validate_probs()  # the probability arguments beside a Categorical are checked too
         return m.logits(r.xp, *r.logits())
+    if r.torch and not r.validated:
+        value = _torch_fast(r, m)
+        if value is not None:
+            return value
     if r.numpy:
         stats = _numpy_fast(r, m.block, m.n_checked)
         if stats is not None:

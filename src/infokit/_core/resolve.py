@@ -40,6 +40,10 @@ class Resolved:
         return _backend.is_numpy(self.xp)
 
     @property
+    def torch(self) -> bool:
+        return _backend.is_torch(self.xp)
+
+    @property
     def all_probs(self) -> bool:
         return not any(self.is_logits)
 
@@ -123,7 +127,7 @@ def resolve(named, *, axis=-1) -> Resolved:
     for i in range(1, len(moved)):
         check_same_outcomes(moved[0], moved[i], names[0], names[i])
     input_dtypes = [a.dtype for a in moved]
-    if len(moved) > 1:
+    if len(moved) > 1 and not all(a.shape == moved[0].shape and a.dtype == moved[0].dtype for a in moved[1:]):
         dtype = xp.result_type(*[a.dtype for a in moved])
         moved = [a if a.dtype == dtype else xp.astype(a, dtype) for a in moved]
         try:

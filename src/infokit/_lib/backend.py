@@ -24,6 +24,17 @@ def is_numpy(xp) -> bool:
     return array_api_compat.is_numpy_namespace(xp)
 
 
+def is_torch(xp) -> bool:
+    """True when ``xp`` is PyTorch's namespace (wrapped by array-api-compat or not)."""
+    return array_api_compat.is_torch_namespace(xp)
+
+
+def np_dtype(dtype):
+    """The NumPy dtype of the same name as ``dtype`` of any array library (bfloat16 as float32)."""
+    name = str(dtype).rsplit(".", 1)[-1]
+    return np.dtype({"bfloat16": "float32"}.get(name, name))
+
+
 def as_float_array(x, name: str):
     """Return ``x`` as a floating array of its own library.
 

@@ -19,6 +19,7 @@ import operator
 
 import numpy as np
 
+from infokit._lib.backend import np_dtype
 from infokit.errors import InvalidArgumentError, InvalidDistributionError, InvalidTypeError
 
 
@@ -36,8 +37,7 @@ _TOLERANCES: dict = {}
 
 
 def _np_dtype(dtype):
-    name = str(dtype).rsplit(".", 1)[-1]
-    return np.dtype({"bfloat16": "float32"}.get(name, name))
+    return np_dtype(dtype)
 
 
 def _concrete(flag):

@@ -13,14 +13,20 @@ import sys
 __all__ = ["is_distribution", "is_model", "describe", "family"]
 
 
+_SCIPY_CLASSES: list = []
+
+
 def _scipy_classes():
     """(rv_frozen, multi_rv_frozen, rv_generic, multi_rv_generic, rv_discrete), or None before scipy.stats loads."""
+    if _SCIPY_CLASSES:
+        return _SCIPY_CLASSES[0]
     if "scipy.stats" not in sys.modules:
         return None
     from scipy.stats._distn_infrastructure import rv_discrete, rv_frozen, rv_generic
     from scipy.stats._multivariate import multi_rv_frozen, multi_rv_generic
 
-    return rv_frozen, multi_rv_frozen, rv_generic, multi_rv_generic, rv_discrete
+    _SCIPY_CLASSES.append((rv_frozen, multi_rv_frozen, rv_generic, multi_rv_generic, rv_discrete))
+    return _SCIPY_CLASSES[0]
 
 
 def torch_distributions():

@@ -1,0 +1,92 @@
+"""The fast paths of ``infokit._core.measures`` agree with the generic kernels.
+
+One small NumPy distribution is finished on scalars; a 1-D torch tensor is
+certified from a few native operations.  Each must give the same values (and,
+for torch, the same gradients) as the generic array-API kernels, which serve
+batched input, and fall back to them wherever the direct form cannot be
+certified (zeros, nearly identical distributions, invalid input).
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+import infokit as ik
+
+mpmath.mp.dps = 50
+
+
+def mp_kl(p, q):
+    p = [mpmath.mpf(float(x)) for x in p]
+    q = [mpmath.mpf(float(x)) for x in q]
+    sp, sq = mpmath.fsum(p), mpmath.fsum(q)
+    return float(mpmath.fsum(a / sp * mpmath.log((a / sp) / (b / sq)) for a, b in zip(p, q) if a > 0))
+
+
+CASES = [
+    ([0.1, 0.2, 0.3, 0.4], [0.25, 0.25, 0.25, 0.25]),
+    ([0.5, 0.5 - 1e-9, 1e-9], [0.5, 0.5 - 2e-9, 2e-9]),  # nearly identical: the exact kernel
+    ([0.5, 0.5, 0.0], [0.25, 0.25, 0.5]),  # a zero in p
+]
+
+
+@pytest.mark.parametrize("p,q", CASES)
+def test_small_numpy_kl_matches_mpmath_and_the_batched_path(p, q):
+    p, q = np.array(p), np.array(q)
+    one = ik.kl_divergence(p, q)
+    assert isinstance(one, np.float64)
+    assert one == pytest.approx(mp_kl(p, q), rel=1e-14)
+    batched = ik.kl_divergence(np.stack([p, p]), np.stack([q, q]))  # the array-statistics finish
+    assert batched[0] == pytest.approx(one, rel=1e-15)
+
+
+def test_small_numpy_kl_with_an_impossible_outcome_is_infinite():
+    assert ik.kl_divergence(np.array([0.5, 0.5]), np.array([1.0, 0.0])) == math.inf
+    # -0.0 is a valid zero probability: the fused statistics cannot evaluate it, the generic kernel does
+    assert ik.kl_divergence(np.array([0.5, 0.5]), np.array([1.0, -0.0])) == math.inf
+
+
+@pytest.mark.parametrize("p,q", CASES)
+@pytest.mark.parametrize("measure", ["entropy", "cross_entropy", "kl_divergence"])
+def test_torch_1d_matches_numpy(p, q, measure):
+    torch = pytest.importorskip("torch")
+    args_np = [np.array(p)] + ([np.array(q)] if measure != "entropy" else [])
+    args_t = [torch.tensor(a, dtype=torch.float64) for a in args_np]
+    want = getattr(ik, measure)(*args_np)
+    got = getattr(ik, measure)(*args_t)
+    assert torch.is_tensor(got) and got.dtype == torch.float64 and got.shape == ()
+    assert float(got) == pytest.approx(float(want), rel=1e-14, abs=1e-300)
+
+
+@pytest.mark.parametrize("measure", ["entropy", "cross_entropy", "kl_divergence"])
+def test_torch_1d_gradient_equals_the_generic_path(measure):
+    torch = pytest.importorskip("torch")
+    p = torch.tensor([0.1, 0.2, 0.3, 0.4], dtype=torch.float64)
+    q = torch.tensor([0.4, 0.3, 0.2, 0.1], dtype=torch.float64)
+    fn = getattr(ik, measure)
+    x1 = p.clone().requires_grad_()
+    fn(*([x1] if measure == "entropy" else [x1, q])).backward()
+    x2 = p.clone().reshape(1, 4).requires_grad_()  # batched: the generic kernels
+    fn(*([x2] if measure == "entropy" else [x2, q.reshape(1, 4)])).sum().backward()
+    torch.testing.assert_close(x1.grad, x2.grad.reshape(4), rtol=1e-12, atol=1e-15)
+
+
+def test_torch_float32_keeps_its_dtype_and_accuracy():
+    torch = pytest.importorskip("torch")
+    p = torch.tensor([0.1, 0.2, 0.3, 0.4], dtype=torch.float32)
+    q = torch.tensor([0.25, 0.25, 0.25, 0.25], dtype=torch.float32)
+    got = ik.kl_divergence(p, q)
+    assert got.dtype == torch.float32
+    assert float(got) == pytest.approx(mp_kl(p.tolist(), q.tolist()), rel=5e-7)
+
+
+def test_torch_invalid_input_gets_the_validator_message():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ik.InvalidDistributionError, match="'q' does not sum to 1"):
+        ik.kl_divergence(torch.tensor([0.5, 0.5], dtype=torch.float64), torch.tensor([0.5, 0.6], dtype=torch.float64))
+    with pytest.raises(ik.InvalidDistributionError, match="'p' contains negative"):
+        ik.entropy(torch.tensor([1.5, -0.5], dtype=torch.float64))
