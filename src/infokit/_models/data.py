@@ -43,6 +43,7 @@ import math
 
 import numpy as np
 
+from infokit._lib import backend as _backend
 from infokit._models import parametric, recognize
 from infokit._lib.units import resolve_base
 from infokit._core.categorical import Categorical
@@ -103,6 +104,15 @@ def _counted(data, name="data") -> _Data:
     return _Data(e.outcomes, e.counts, e.n)
 
 
+def _points(data, ndim: int) -> tuple:
+    """``(x, counts, n)``: an Empirical's distinct outcomes (float64) and counts, or samples one each."""
+    if isinstance(data, Empirical):
+        d = _from_empirical(data)
+        return np.asarray(d.x, dtype=np.float64), d.counts, d.n
+    x = _samples(data, ndim)
+    return x, None, x.shape[0]
+
+
 def _samples(data, ndim: int, name="data") -> np.ndarray:
     """Data as a float64 NumPy array with ``ndim`` dimensions (samples first), or an error."""
     if isinstance(data, Empirical):
@@ -129,12 +139,7 @@ def _samples(data, ndim: int, name="data") -> np.ndarray:
 # --------------------------------------------------------------------------
 def _scipy_logq(data, model) -> tuple:
     if recognize.is_scipy_multivariate(model):
-        if isinstance(data, Empirical):
-            d = _from_empirical(data)
-            x, counts, n = np.asarray(d.x, dtype=np.float64), d.counts, d.n
-        else:
-            x, counts = _samples(data, 2), None
-            n = x.shape[0]
+        x, counts, n = _points(data, 2)
         dim = _scipy_dim(model)
         if x.ndim != 2 or (dim is not None and x.shape[1] != dim):
             raise InvalidArgumentError(
@@ -163,12 +168,7 @@ def _scipy_logq(data, model) -> tuple:
         lp = parametric._log_density(model, x)
         _check_univariate_lp(lp, x, model)
         return lp, d.counts, d.n
-    if isinstance(data, Empirical):
-        d = _from_empirical(data)
-        x, counts, n = np.asarray(d.x, dtype=np.float64), d.counts, d.n
-    else:
-        x, counts = _samples(data, 1), None
-        n = x.shape[0]
+    x, counts, n = _points(data, 1)
     lp = parametric._log_density(model, x)
     _check_univariate_lp(lp, x, model)
     return lp, counts, n
@@ -439,6 +439,4 @@ def data_cross_entropy(data, model, *, base="nats"):
     with np.errstate(all="ignore"):
         nats = _mean_surprisal(lp, counts, n)
         value = unit.convert(nats)
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        return value[()]
-    return value
+    return _backend.to_result(np, value) if isinstance(value, np.ndarray) else value
