@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import enum
 import itertools
-import operator
 import sys
 from typing import Callable, NamedTuple
 
 from infokit._core.categorical import Categorical
+from infokit._lib.checks import check_int
 from infokit._lib.units import Unit, resolve_base
 from infokit._models import recognize
 from infokit._samples.table import Empirical
@@ -135,13 +135,8 @@ class Options(NamedTuple):
 
 def check_options(*, base="nats", axis=-1, keepdims=False, normalize=False) -> Options:
     """Check every option of an exact measure, whatever the kinds of its arguments."""
-    if isinstance(axis, bool):
-        raise InvalidArgumentError(f"'axis' must be an integer (got {axis!r})")
-    try:
-        axis = operator.index(axis)
-    except TypeError:
-        raise InvalidArgumentError(f"'axis' must be an integer (got {axis!r})") from None
-    return Options(resolve_base(base), axis, check_bool(keepdims, "keepdims"), check_bool(normalize, "normalize"))
+    return Options(resolve_base(base), check_int(axis, "axis"), check_bool(keepdims, "keepdims"),
+                   check_bool(normalize, "normalize"))
 
 
 # --------------------------------------------------------------------------

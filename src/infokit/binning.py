@@ -1,5 +1,6 @@
 """Bins fitted on a reference sample (public path of :mod:`infokit._samples.binning`)."""
 
-from infokit._samples.binning import MISSING, UNSEEN, Binning, Categories, binning_for, fit_bins, fit_categories
+from infokit._samples import binning as _impl
+from infokit._samples.binning import *  # noqa: F401,F403
 
-__all__ = ["Binning", "Categories", "fit_bins", "fit_categories", "binning_for", "MISSING", "UNSEEN"]
+__all__ = list(_impl.__all__)

@@ -13,24 +13,9 @@ This module is also callable: ``infokit.empirical(x)`` is
 """
 
 from infokit._lib.modules import make_callable
-from infokit._samples.empirical import (
-    conditional_entropy,
-    conditional_mutual_information,
-    empirical,
-    empirical_joint,
-    joint_entropy,
-    mutual_information,
-)
-from infokit._samples.table import Empirical
+from infokit._samples import empirical as _impl
+from infokit._samples.empirical import *  # noqa: F401,F403
 
-__all__ = [
-    "Empirical",
-    "empirical",
-    "empirical_joint",
-    "joint_entropy",
-    "conditional_entropy",
-    "mutual_information",
-    "conditional_mutual_information",
-]
+__all__ = list(_impl.__all__)
 
-make_callable(__name__, empirical)
+make_callable(__name__, _impl.empirical)

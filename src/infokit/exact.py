@@ -1,23 +1,6 @@
 """Exact information measures of distributions (public path; the implementation is :mod:`infokit._api.measures`)."""
 
-from infokit._api.measures import (
-    cross_entropy,
-    entropy,
-    information,
-    js_distance,
-    js_divergence,
-    kl_divergence,
-    renyi_divergence,
-    renyi_entropy,
-)
+from infokit._api import measures as _impl
+from infokit._api.measures import *  # noqa: F401,F403  (the public measures)
 
-__all__ = [
-    "information",
-    "entropy",
-    "cross_entropy",
-    "kl_divergence",
-    "js_divergence",
-    "js_distance",
-    "renyi_entropy",
-    "renyi_divergence",
-]
+__all__ = [name for name in _impl.__all__ if name != "perplexity"]

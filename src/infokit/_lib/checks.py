@@ -48,13 +48,18 @@ def _concrete(flag):
         return None
 
 
+def check_int(value, name: str, what: str = "an integer") -> int:
+    """An integer option (NumPy integers too; not a bool), or an error naming ``name``."""
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    raise InvalidArgumentError(f"'{name}' must be {what} (got {value!r})")
+
+
 def normalize_axis(axis, ndim: int) -> int:
-    try:
-        if isinstance(axis, bool):
-            raise TypeError
-        ax = operator.index(axis)
-    except TypeError:
-        raise InvalidArgumentError(f"'axis' must be an integer (got {axis!r})") from None
+    ax = check_int(axis, "axis")
     if not -ndim <= ax < ndim:
         raise InvalidArgumentError(
             f"'axis' {axis} is out of range for an array with {ndim} dimension(s); "
@@ -239,12 +244,7 @@ def check_positive_int(value, name: str, *, minimum: int = 1, allow_none: bool =
     if value is None and allow_none:
         return None
     what = f"an integer >= {minimum}" + (" or None" if allow_none else "")
-    if isinstance(value, bool):
-        raise InvalidArgumentError(f"'{name}' must be {what} (got {value!r})")
-    try:
-        v = operator.index(value)
-    except TypeError:
-        raise InvalidArgumentError(f"'{name}' must be {what} (got {value!r})") from None
+    v = check_int(value, name, what)
     if v < minimum:
         raise InvalidArgumentError(f"'{name}' must be {what} (got {value!r})")
     return v

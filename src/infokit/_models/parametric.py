@@ -75,6 +75,7 @@ from scipy import special
 
 from infokit._core import kernels as _kernels
 from infokit._core.measures import kl_divergence as _core_kl
+from infokit._lib.checks import check_rng
 from infokit._lib.units import resolve_base
 from infokit._models.recognize import (
     describe as _describe,
@@ -633,15 +634,7 @@ class MonteCarloKL(NamedTuple):
     stderr: float
 
 
-def _generator(rng):
-    if isinstance(rng, (np.random.Generator, np.random.RandomState)):
-        return rng
-    try:
-        return np.random.default_rng(rng)
-    except (TypeError, ValueError):
-        raise InvalidTypeError(
-            f"'rng' must be None, an int seed or a numpy.random.Generator (got {type(rng).__name__})"
-        ) from None
+_generator = check_rng
 
 
 def _check_n(n):
