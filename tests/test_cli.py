@@ -347,7 +347,7 @@ def test_drift_matches_library(files, frames):
     ref, cur = frames
     out = as_json(run_cli("drift", files["ref_csv"], files["cur_parquet"], "--columns", "x,colour,amount",
                           "--format", "json"))
-    expected = drift(ref, cur, ["x", "colour", "amount"], rng=0)
+    expected = drift(ref, cur, ["x", "colour", "amount"], base="bits", rng=0)
     got = {r["column"]: r for r in out["columns"]}
     assert list(got) == ["x", "colour", "amount"]
     for col in got:
@@ -372,7 +372,7 @@ def test_drift_bins_and_csv_output(files, frames, bins):
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert len(rows) == 1 and rows[0]["column"] == "amount"
     spec = int(bins) if bins.isdigit() else bins
-    expected = drift(ref, cur, ["amount"], bins=spec, smoothing="jeffreys", n_permutations=50, rng=0)
+    expected = drift(ref, cur, ["amount"], bins=spec, base="bits", smoothing="jeffreys", n_permutations=50, rng=0)
     assert float(rows[0]["psi"]) == pytest.approx(float(expected.loc["amount", "psi"]), rel=1e-9)
     assert int(rows[0]["n_bins"]) == int(expected.loc["amount", "n_bins"])
 
