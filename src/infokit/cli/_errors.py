@@ -27,7 +27,7 @@ from infokit.errors import InfokitError
 
 click = require("click", "the command line")
 
-__all__ = ["DEBUG_ENV", "guarded", "report_exception", "is_bad_input", "cli_spelling", "one_line"]
+__all__ = ["DEBUG_ENV", "guarded", "report_exception", "is_bad_input", "cli_spelling"]
 
 DEBUG_ENV = "INFOKIT_DEBUG"
 
@@ -43,8 +43,10 @@ _SPELLINGS = (
 )
 
 
-def one_line(text) -> str:
-    return " ".join(str(text).split())
+def one_line(exc) -> str:
+    """A message on one line (the exception's type when it has none).  (Here, not from infokit.io:
+    ``infokit --help`` imports this module and nothing of the data layers.)"""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def cli_spelling(msg: str) -> str:
@@ -93,7 +95,7 @@ def _raised_in_library(exc: BaseException) -> bool:
 def _error_message(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
         return f"{exc.filename}: {exc.strerror}"
-    return cli_spelling(one_line(exc) or type(exc).__name__)
+    return cli_spelling(one_line(exc))
 
 
 def report_exception(exc: BaseException) -> int:

@@ -9,18 +9,20 @@ example`` parses ``--base`` without it too.
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 
 from infokit._lib.optional import require
 from infokit._lib.units import resolve_base
+from infokit.cli._sources import Sources
 from infokit.errors import InvalidArgumentError
-from infokit.io._format import FORMATS as FILE_FORMATS
+from infokit.io._format import FORMATS as FILE_FORMATS, one_line
 
 __all__ = [
     "OUTPUT_FORMATS", "FIGURE_SUFFIXES", "parse_base", "parse_numbers", "parse_names", "parse_bins", "parse_smoothing",
-    "parse_sizes", "parse_figure", "callback", "format_option", "base_option", "output_option", "scheduler_option",
-    "read_options", "level_option", "seed_option", "entropy_methods", "io_kwargs",
+    "parse_sizes", "parse_figure", "callback", "format_option", "base_option", "output_option", "file_options",
+    "estimate_options", "level_option", "seed_option", "entropy_methods",
 ]
 
 OUTPUT_FORMATS = ("table", "json", "csv")
@@ -44,7 +46,7 @@ def parse_base(text):
     try:
         resolve_base(base)
     except ValueError as exc:
-        raise InvalidArgumentError(" ".join(str(exc).split())) from None
+        raise InvalidArgumentError(one_line(exc)) from None
     return base
 
 
@@ -166,13 +168,6 @@ def output_option(f):
     )(f)
 
 
-def scheduler_option(f):
-    return _click().option(
-        "--scheduler", default=None, metavar="ADDRESS",
-        help="Count on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs infokit[dask]).",
-    )(f)
-
-
 def level_option(f):
     click = _click()
     return click.option(
@@ -185,20 +180,52 @@ def seed_option(what: str = "bootstrap intervals"):
     return _click().option("--seed", type=int, default=0, show_default=True, help=f"Seed of {what}.")
 
 
-def read_options(f=None, *, dropna: bool = True):
-    """``--dropna`` (unless ``dropna=False``), ``--progress``, ``--file-format``, ``--batch-size``."""
-    if f is None:
-        return lambda g: read_options(g, dropna=dropna)
+def file_options(*, dropna: bool = True):
+    """The options of a command that reads files, given to it as one ``sources`` argument.
+
+    ``--dropna`` (unless ``dropna=False``), ``--progress``, ``--file-format``,
+    ``--batch-size`` and ``--scheduler`` become a :class:`~infokit.cli._sources.Sources`.
+    """
     click = _click()
-    if dropna:
-        f = click.option("--dropna", is_flag=True,
-                         help="Drop missing values (empty cells, NA, NaN) instead of failing.")(f)
-    f = click.option("--progress/--no-progress", default=None,
-                     help="Progress bar on stderr (default: on a terminal, for files over 64 MB).")(f)
-    f = click.option("--file-format", type=click.Choice(FILE_FORMATS), default=None,
-                     help="File format (default: from the suffix: .csv, .tsv, .parquet, .csv.gz, ...).")(f)
-    return click.option("--batch-size", type=click.IntRange(min=1), default=None,
-                        help="Rows per record batch when streaming a file (default: infokit.io's).")(f)
+
+    def decorate(f):
+        @functools.wraps(f)
+        def command(*args, progress, file_format, batch_size, scheduler, dropna=False, **kwargs):
+            sources = Sources(scheduler, dropna=dropna, batch_size=batch_size, file_format=file_format,
+                              progress=progress)
+            return f(*args, sources=sources, **kwargs)
+
+        options = [
+            click.option("--progress/--no-progress", default=None,
+                         help="Progress bar on stderr (default: on a terminal, for files over 64 MB)."),
+            click.option("--file-format", type=click.Choice(FILE_FORMATS), default=None,
+                         help="File format (default: from the suffix: .csv, .tsv, .parquet, .csv.gz, ...)."),
+            click.option("--batch-size", type=click.IntRange(min=1), default=None,
+                         help="Rows per record batch when streaming a file (default: infokit.io's)."),
+            click.option("--scheduler", default=None, metavar="ADDRESS",
+                         help="Count on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs infokit[dask])."),
+        ]
+        if dropna:
+            options.insert(0, click.option("--dropna", is_flag=True,
+                                           help="Drop missing values (empty cells, NA, NaN) instead of failing."))
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def estimate_options(*, seed: bool = True):
+    """The options of a command that estimates a measure from files: ``--ci``, ``--seed`` (of
+    bootstrap intervals; unless ``seed=False``), the :func:`file_options`, ``--base``, ``--format``."""
+    decorators = [level_option, *([seed_option()] if seed else []), file_options(), base_option, format_option]
+
+    def decorate(f):
+        for d in reversed(decorators):
+            f = d(f)
+        return f
+
+    return decorate
 
 
 def entropy_methods() -> list[str]:
@@ -206,11 +233,3 @@ def entropy_methods() -> list[str]:
     from infokit._estimators.estimators import ENTROPY_METHODS
 
     return list(ENTROPY_METHODS)
-
-
-def io_kwargs(batch_size, file_format, progress) -> dict:
-    """The keywords of the :mod:`infokit.io` readers for ``--batch-size``, ``--file-format``, ``--progress``."""
-    kw = {"format": file_format, "progress": progress}
-    if batch_size is not None:
-        kw["batch_size"] = batch_size
-    return kw

@@ -25,7 +25,7 @@ from infokit._lib.optional import require
 
 click = require("click", "the command line")
 
-__all__ = ["Section", "Report", "estimate_report", "estimate_json", "auto_note", "cell", "interval", "finish"]
+__all__ = ["Section", "Report", "estimate_report", "estimate_json", "plugin_json", "auto_note", "cell", "interval", "finish"]
 
 #: Columns of the CSV rows of :func:`estimate_report`.
 ESTIMATE_COLUMNS = ["quantity", "value", "stderr", "ci_low", "ci_high", "unit", "method"]
@@ -94,6 +94,11 @@ def estimate_json(est) -> dict:
         "unit": est.unit,
         "diagnostics": dict(est.diagnostics),
     }
+
+
+def plugin_json(value, unit: str, description: str) -> dict:
+    """A plug-in value (the measure of the sample itself) as a JSON object."""
+    return {"value": value, "unit": unit, "method": "plugin", "description": description}
 
 
 def auto_note(est) -> list[str]:

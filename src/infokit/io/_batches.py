@@ -6,10 +6,11 @@ import os
 import sys
 from collections.abc import Iterator
 
+from infokit._lib.checks import check_positive_int
 from infokit._lib.optional import require
 from infokit.errors import InvalidArgumentError, InvalidFileError
 from infokit.io._arrow import is_stringlike, pyarrow
-from infokit.io._format import as_column_list, check_batch_size, check_columns, check_path, format_of, one_line
+from infokit.io._format import as_column_list, check_columns, check_path, format_of, one_line
 
 __all__ = ["iter_batches", "first_batch", "parquet_dictionary_columns", "PROGRESS_MIN_BYTES",
            "DEFAULT_BATCH_SIZE", "READ_BATCH_SIZE"]
@@ -125,7 +126,7 @@ def iter_batches(path, columns=None, *, batch_size=DEFAULT_BATCH_SIZE, format=No
     path = check_path(path)
     kind, compression, delimiter = format_of(path, format)
     cols = as_column_list(columns)
-    bs = check_batch_size(batch_size)
+    bs = check_positive_int(batch_size, "batch_size")
     pyarrow()
     if progress is True:
         require("rich.progress", "a progress bar")
@@ -226,8 +227,8 @@ def _csv_header(path, compression, delimiter) -> list[str]:
 def _csv_batches(path, cols, batch_size, progress, compression, delimiter, block_size):
     if block_size is None:
         block_size = max(32 * batch_size, 1 << 20)
-    elif isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
-        raise InvalidArgumentError(f"'block_size' must be a positive int (got {block_size!r})")
+    else:
+        block_size = check_positive_int(block_size, "block_size")
     raw, stream, reader = _csv_reader(path, cols, compression, delimiter, block_size)
     return _csv_gen(path, raw, stream, reader, batch_size, progress, compression, delimiter, block_size)
 

@@ -13,6 +13,7 @@ from infokit.io._arrow import is_stringlike, missing_error, missing_mask, pyarro
 from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionary_columns
 from infokit.io._dask import frame
 from infokit.io._format import as_column_list, check_path
+from infokit.io._partial import PartialCounts
 
 __all__ = ["read_empirical", "read_columns_empirical"]
 
@@ -40,9 +41,7 @@ class _ColumnCounts:
 
     def __init__(self, path, column, dropna):
         self.path, self.column, self.dropna = path, column, dropna
-        self.parts: list[tuple[np.ndarray, np.ndarray]] = []
-        self.pending = 0
-        self.acc_size = 0
+        self.counts = PartialCounts(self._recount)
         self.rows = 0  # rows seen, missing ones included
         self.n = 0  # values counted
         self.first_missing = None  # (row, what) of the first missing value
@@ -111,18 +110,7 @@ class _ColumnCounts:
     def _push(self, outcomes: np.ndarray, counts: np.ndarray, counted=False) -> None:
         if not counted:
             self._got_values(int(counts.sum()))
-        self.parts.append((outcomes, counts))
-        self.pending += outcomes.size
-        if self.pending > max(2 * self.acc_size, 1 << 16):
-            self._reduce()
-
-    def _reduce(self) -> None:
-        if len(self.parts) > 1:
-            o = np.concatenate([p[0] for p in self.parts])
-            c = np.concatenate([p[1] for p in self.parts])
-            self.parts = [self._recount(o, c)]
-        self.acc_size = self.parts[0][0].size if self.parts else 0
-        self.pending = 0
+        self.counts.add(outcomes, counts)
 
     def _recount(self, o, c):
         try:
@@ -137,10 +125,9 @@ class _ColumnCounts:
         self._flush_dictionary()
         if self.n == 0:
             raise _empty_column_error(self.path, self.column, self.rows)
-        self._reduce()
         # one more pass through the counting module (also for a single batch):
         # the order and dtype of counting the whole column at once
-        uo, uc = self._recount(*self.parts[0])
+        uo, uc = self._recount(*self.counts.reduce())
         if support is None:
             return Empirical(uo, uc)
         try:

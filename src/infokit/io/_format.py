@@ -11,7 +11,7 @@ import os
 
 from infokit.errors import InvalidArgumentError, InvalidFileError, InvalidTypeError
 
-__all__ = ["FORMATS", "check_path", "format_of", "as_column_list", "check_columns", "one_line", "check_batch_size"]
+__all__ = ["FORMATS", "check_path", "format_of", "as_column_list", "check_columns", "one_line"]
 
 #: Values of ``format=`` (and of the command line's ``--file-format``).
 FORMATS = ("csv", "tsv", "parquet")
@@ -117,8 +117,3 @@ def one_line(exc) -> str:
     msg = " ".join(str(exc).split())
     return msg or type(exc).__name__
 
-
-def check_batch_size(batch_size) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise InvalidArgumentError(f"'batch_size' must be a positive int (got {batch_size!r})")
-    return batch_size

@@ -17,6 +17,7 @@ from infokit.io._arrow import is_stringlike, missing_rows, pyarrow, to_numpy
 from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionary_columns
 from infokit.io._dask import computing_on, frame
 from infokit.io._format import as_column_list, check_path
+from infokit.io._partial import PartialCounts
 
 __all__ = ["read_joint_empirical", "read_mutual_information"]
 
@@ -75,9 +76,7 @@ class _JointCounts:
     def __init__(self, path, cols, dropna):
         self.path, self.cols, self.dropna = path, cols, dropna
         self.encoders = [_Encoder(path, c) for c in cols]
-        self.parts: list[tuple[np.ndarray, np.ndarray]] = []  # (cells (m, d) of global ids, counts)
-        self.pending = 0
-        self.acc_size = 0
+        self.counts = PartialCounts(self._merge)  # (cells (m, d) of global ids, counts)
         self.rows = 0
 
     def _sizes(self):
@@ -93,22 +92,15 @@ class _JointCounts:
             return
         ids = [e.encode(batch.column(c), f"column {c!r}") for e, c in zip(self.encoders, self.cols)]
         cells, counts = _group(ids, self._sizes())
-        self.parts.append((cells, counts))
-        self.pending += counts.size
-        if self.pending > max(2 * self.acc_size, 1 << 16):
-            self._reduce()
+        self.counts.add(cells, counts)
 
-    def _reduce(self) -> None:
-        if len(self.parts) > 1:
-            cells = np.concatenate([p[0] for p in self.parts])
-            counts = np.concatenate([p[1] for p in self.parts])
-            self.parts = [_group([cells[:, j] for j in range(cells.shape[1])], self._sizes(), counts)]
-        self.acc_size = self.parts[0][1].size if self.parts else 0
-        self.pending = 0
+    def _merge(self, cells, counts):
+        return _group([cells[:, j] for j in range(cells.shape[1])], self._sizes(), counts)
 
     def cells(self):
         """``(cell codes (m, d), counts, per-column outcomes)`` as ``empirical_joint`` builds them in memory."""
-        if not self.parts:
+        merged = self.counts.reduce()
+        if merged is None:
             what = ", ".join(repr(c) for c in self.cols)
             if self.rows == 0:
                 raise InvalidFileError(f"{self.path}: columns {what} are empty (the file has no data rows)")
@@ -116,8 +108,7 @@ class _JointCounts:
                 f"{self.path}: no row has a value in every one of the columns {what} "
                 f"(all {self.rows} rows have a missing value)"
             )
-        self._reduce()
-        cells, counts = self.parts[0]
+        cells, counts = merged
         finals = [e.final() for e in self.encoders]
         ranked = [rank[cells[:, j]] for j, (_, rank) in enumerate(finals)]
         return _sorted_cells(ranked, counts, [o for o, _ in finals])

@@ -11,17 +11,15 @@ from infokit.cli import COMMANDS
 from infokit.cli._options import (
     base_option,
     callback,
+    file_options,
     format_option,
     output_option,
     parse_bins,
     parse_names,
     parse_smoothing,
-    read_options,
-    scheduler_option,
     seed_option,
 )
 from infokit.cli._report import Report, Section, cell, finish
-from infokit.cli._sources import Sources
 
 click = require("click", "the command line")
 
@@ -40,13 +38,12 @@ click = require("click", "the command line")
 @click.option("--permutations", type=click.IntRange(min=0), default=1000, show_default=True,
               help="Permutations for the p-value (0: none).")
 @seed_option("the permutations")
-@read_options(dropna=False)
-@scheduler_option
+@file_options(dropna=False)
 @base_option
 @format_option
 @output_option
-def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, seed, progress, file_format,
-            batch_size, scheduler, base, fmt, output):
+def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, seed, sources, base, fmt,
+            output):
     """Drift of each column between a reference file REF and a current file CUR.
 
     Numeric columns are binned on REF (quantile bins by default, plus
@@ -60,7 +57,7 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
     """
     from infokit.drift import drift_from_counts
 
-    with Sources(scheduler, batch_size=batch_size, file_format=file_format, progress=progress) as sources:
+    with sources:
         counts = sources.drift_counts(ref_path, cur_path, columns, bins=bins, n_bins=n_bins)
     df = drift_from_counts(counts.reference, counts.current, bins=counts.bins, base=base, smoothing=smoothing,
                            n_permutations=permutations, rng=seed)

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import os
 
-from infokit.cli import COMMANDS
-from infokit.cli._options import (
-    base_option,
-    entropy_methods,
-    format_option,
-    level_option,
-    read_options,
-    scheduler_option,
-    seed_option,
-)
-from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish
-from infokit.cli._sources import Sources
 from infokit._lib.optional import require
+from infokit.cli import COMMANDS
+from infokit.cli._options import entropy_methods, estimate_options
+from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json
 
 click = require("click", "the command line")
 
@@ -28,14 +19,8 @@ click = require("click", "the command line")
               help="Entropy estimator (auto chooses from the data).")
 @click.option("--support-size", "-k", type=click.IntRange(min=1), default=None,
               help="Number of possible outcomes K, if known.")
-@level_option
-@seed_option()
-@read_options
-@scheduler_option
-@base_option
-@format_option
-def command(path, column, estimator, support_size, level, seed, dropna, progress, file_format, batch_size,
-            scheduler, base, fmt):
+@estimate_options()
+def command(path, column, estimator, support_size, level, seed, sources, base, fmt):
     """Entropy of a column of a CSV or Parquet file.
 
     Prints the plug-in entropy H(P̂) of the sample (exact for the sample,
@@ -44,8 +29,7 @@ def command(path, column, estimator, support_size, level, seed, dropna, progress
     """
     import infokit as ik
 
-    with Sources(scheduler, dropna=dropna, batch_size=batch_size, file_format=file_format,
-                 progress=progress) as sources:
+    with sources:
         e = sources.empirical(path, column)
     est = ik.estimate_entropy(e, estimator, support_size=support_size, base=base, ci=level, rng=seed)
     plug = float(ik.entropy(e, base=base))
@@ -56,8 +40,7 @@ def command(path, column, estimator, support_size, level, seed, dropna, progress
         "unit": est.unit,
         "n": e.n,
         "observed_outcomes": e.n_observed,
-        "plugin": {"value": plug, "unit": est.unit, "method": "plugin",
-                   "description": "H(P̂), the entropy of the empirical distribution"},
+        "plugin": plugin_json(plug, est.unit, "H(P̂), the entropy of the empirical distribution"),
         "estimate": estimate_json(est),
     }
     notes = [_diagnostics_line(est.diagnostics), *auto_note(est)]

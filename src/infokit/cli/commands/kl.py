@@ -8,18 +8,8 @@ import warnings
 
 from infokit._lib.optional import require
 from infokit.cli import COMMANDS
-from infokit.cli._options import (
-    base_option,
-    callback,
-    format_option,
-    level_option,
-    output_option,
-    parse_smoothing,
-    read_options,
-    scheduler_option,
-)
-from infokit.cli._report import cell, estimate_json, estimate_report, finish
-from infokit.cli._sources import Sources
+from infokit.cli._options import callback, estimate_options, output_option, parse_smoothing
+from infokit.cli._report import cell, estimate_json, estimate_report, finish, plugin_json
 from infokit.errors import InvalidArgumentError
 
 click = require("click", "the command line")
@@ -36,14 +26,9 @@ click = require("click", "the command line")
 @click.option("--estimator", "-e", default="auto", show_default=True,
               type=click.Choice(["auto", "plugin", "miller_madow"]),
               help="plugin D(P̂||Q̂), or miller_madow (bias-corrected; auto).")
-@level_option
-@read_options
-@scheduler_option
-@base_option
-@format_option
+@estimate_options(seed=False)
 @output_option
-def command(p_path, q_path, column, q_column, smoothing, estimator, level, dropna, progress, file_format,
-            batch_size, scheduler, base, fmt, output):
+def command(p_path, q_path, column, q_column, smoothing, estimator, level, sources, base, fmt, output):
     """KL divergence D(P||Q) between the values of a column in two files.
 
     P_PATH holds a sample of P, Q_PATH a sample of Q.  Prints the plug-in
@@ -52,8 +37,7 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, level, dropn
     import infokit as ik
 
     qcol = q_column or column
-    with Sources(scheduler, dropna=dropna, batch_size=batch_size, file_format=file_format,
-                 progress=progress) as sources:
+    with sources:
         p = sources.empirical(p_path, column)
         q = sources.empirical(q_path, qcol)
     _check_comparable(p, q, column, qcol)
@@ -74,8 +58,7 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, level, dropn
         "n_p": p.n,
         "n_q": q.n,
         "smoothing": smoothing,
-        "plugin": {"value": plug, "unit": est.unit, "method": "plugin",
-                   "description": "D(P̂||Q̂) of the two samples"},
+        "plugin": plugin_json(plug, est.unit, "D(P̂||Q̂) of the two samples"),
         "entropy_p_hat": h_p,
         "cross_entropy_p_hat_q_hat": h_pq,
         "estimate": estimate_json(est),

@@ -8,17 +8,8 @@ import numpy as np
 
 from infokit._lib.optional import require
 from infokit.cli import COMMANDS
-from infokit.cli._options import (
-    base_option,
-    entropy_methods,
-    format_option,
-    level_option,
-    read_options,
-    scheduler_option,
-    seed_option,
-)
-from infokit.cli._report import auto_note, estimate_json, estimate_report, finish
-from infokit.cli._sources import Sources
+from infokit.cli._options import entropy_methods, estimate_options
+from infokit.cli._report import auto_note, estimate_json, estimate_report, finish, plugin_json
 
 click = require("click", "the command line")
 
@@ -30,13 +21,8 @@ click = require("click", "the command line")
 @click.option("--estimator", "-e", default="auto", show_default=True,
               type=click.Choice([m for m in entropy_methods() if m != "dirichlet"]),
               help="Entropy estimator applied to H(X) + H(Y) - H(X,Y).")
-@level_option
-@seed_option()
-@read_options
-@scheduler_option
-@base_option
-@format_option
-def command(path, x, y, estimator, level, seed, dropna, progress, file_format, batch_size, scheduler, base, fmt):
+@estimate_options()
+def command(path, x, y, estimator, level, seed, sources, base, fmt):
     """Mutual information I(X;Y) between two columns of a file.
 
     Prints the plug-in I of the sample's joint table and an estimate of the
@@ -45,8 +31,7 @@ def command(path, x, y, estimator, level, seed, dropna, progress, file_format, b
     import infokit as ik
 
     columns = [x] if x == y else [x, y]
-    with Sources(scheduler, dropna=dropna, batch_size=batch_size, file_format=file_format,
-                 progress=progress) as sources:
+    with sources:
         joint = sources.joint(path, columns)
     codes = _joint_codes(joint, len(columns))
     cx, cy = codes[0], codes[-1]  # I(X;X) = H(X)
@@ -62,8 +47,7 @@ def command(path, x, y, estimator, level, seed, dropna, progress, file_format, b
         "y": y,
         "unit": est.unit,
         "n": joint.n,
-        "plugin": {"value": plug, "unit": est.unit, "method": "plugin",
-                   "description": "I of the empirical joint table"},
+        "plugin": plugin_json(plug, est.unit, "I of the empirical joint table"),
         "entropy_x": hx,
         "entropy_y": hy,
         "estimate": estimate_json(est),
