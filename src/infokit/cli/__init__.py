@@ -56,7 +56,7 @@ class CommandInfo(NamedTuple):
 #: The commands, imported on demand.
 COMMANDS = {
     "data": CommandInfo("data", "The bundled example files, or the path of one."),
-    "demo": CommandInfo("demo", "The story end to end on bundled data: truth, samples, a model, estimators."),
+    "demo": CommandInfo("demo", "The story end to end on bundled data: truth, samples, model, estimators."),
     "drift": CommandInfo("drift", "Drift of each column between a reference file and a current file."),
     "entropy": CommandInfo("entropy", "Entropy of a column of a CSV or Parquet file."),
     "example": CommandInfo("example", "The worked example: H(P,Q) = H(P) + D(P||Q) for four symbols."),

@@ -230,6 +230,6 @@ def estimate_options(*, seed: bool = True):
 
 def entropy_methods() -> list[str]:
     """The names ``--estimator`` accepts for entropy (those of :func:`infokit.estimate_entropy`)."""
-    from infokit._estimators.estimators import ENTROPY_METHODS
+    from infokit.estimators import ENTROPY_METHODS
 
     return list(ENTROPY_METHODS)

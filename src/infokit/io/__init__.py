@@ -59,14 +59,19 @@ worker tcp://HOST:8786`` on the others (each with ``pip install
     >>> e = ikio.read_empirical("events.parquet", "country", scheduler=client)  # doctest: +SKIP
     >>> e = ik.empirical(dask_series)     # runs on the client too  # doctest: +SKIP
 
-``connect`` raises :class:`~infokit._samples.dask.SchedulerUnreachableError`
-(an ``InvalidArgumentError`` and an ``OSError``) naming the address when no
+``connect`` raises :class:`SchedulerUnreachableError` (an
+``InvalidArgumentError`` and an ``OSError``) naming the address when no
 scheduler answers within its timeout.
+
+The readers live in private modules (``_format``: file names and formats,
+``_arrow``: Arrow to NumPy and missing values, ``_batches``: record batches,
+``_columns``/``_joint``: counts of columns and joint tables, ``_drift``: bin
+counts of two files, ``_dask``: files as Dask DataFrames); this module is the
+public surface.
 """
 
-
 from infokit._samples.dask import SchedulerUnreachableError, connect
-from infokit.io._batches import DEFAULT_BATCH_SIZE, PROGRESS_MIN_BYTES, READ_BATCH_SIZE, iter_batches
+from infokit.io._batches import DEFAULT_BATCH_SIZE, PROGRESS_MIN_BYTES, READ_BATCH_SIZE, iter_batches  # noqa: F401
 from infokit.io._columns import read_columns_empirical, read_empirical
 from infokit.io._drift import DriftCounts, read_drift_counts
 from infokit.io._joint import read_joint_empirical, read_mutual_information

@@ -71,10 +71,18 @@ def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bi
 
     Examples
     --------
-    >>> import infokit.io as ikio                                   # doctest: +SKIP
-    >>> from infokit.drift import drift_from_counts                 # doctest: +SKIP
-    >>> c = ikio.read_drift_counts("ref.parquet", "cur.parquet")    # doctest: +SKIP
-    >>> drift_from_counts(c.reference, c.current, bins=c.bins, base="bits")  # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> import infokit.io as ikio
+    >>> from infokit.drift import drift_from_counts
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     ref, cur = pathlib.Path(tmp, "ref.csv"), pathlib.Path(tmp, "cur.csv")
+    ...     _ = ref.write_text("colour\\nred\\nred\\nblue\\n"), cur.write_text("colour\\nred\\nblue\\ngreen\\n")
+    ...     c = ikio.read_drift_counts(ref, cur)
+    >>> c.bins["colour"].labels, c.reference["colour"].tolist(), c.current["colour"].tolist()
+    (['blue', 'red', '<unseen>', '<missing>'], [1, 2, 0, 0], [1, 1, 1, 0])
+    >>> df = drift_from_counts(c.reference, c.current, bins=c.bins, base="bits", n_permutations=0)
+    >>> str(df.loc["colour", "verdict"])
+    'drift'
     """
     cols = as_column_list(columns)
     if scheduler is not None:
