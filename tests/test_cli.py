@@ -1,6 +1,6 @@
 """The ``infokit`` command line: values against the library, output formats, exit codes, bad input.
 
-End-to-end cases run the real entry point (``python -m infokit.cli`` in a
+End-to-end cases run the real entry point (``python -m infokit`` in a
 subprocess); the rest use click's CliRunner on the same command group.  Data
 files are CSV and Parquet written here with pandas / pyarrow.
 """
@@ -48,7 +48,7 @@ def run_module(*args, env=None, timeout=60):
     full_env = dict(os.environ)
     full_env.pop("INFOKIT_DEBUG", None)
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "infokit.cli", *[str(a) for a in args]],
+    return subprocess.run([sys.executable, "-m", "infokit", *[str(a) for a in args]],
                           capture_output=True, text=True, timeout=timeout, env=full_env)
 
 
@@ -347,7 +347,7 @@ def test_drift_matches_library(files, frames):
     ref, cur = frames
     out = as_json(run_cli("drift", files["ref_csv"], files["cur_parquet"], "--columns", "x,colour,amount",
                           "--format", "json"))
-    expected = drift(ref, cur, ["x", "colour", "amount"], rng=0)
+    expected = drift(ref, cur, ["x", "colour", "amount"], base="bits", rng=0)
     got = {r["column"]: r for r in out["columns"]}
     assert list(got) == ["x", "colour", "amount"]
     for col in got:
@@ -372,7 +372,7 @@ def test_drift_bins_and_csv_output(files, frames, bins):
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert len(rows) == 1 and rows[0]["column"] == "amount"
     spec = int(bins) if bins.isdigit() else bins
-    expected = drift(ref, cur, ["amount"], bins=spec, smoothing="jeffreys", n_permutations=50, rng=0)
+    expected = drift(ref, cur, ["amount"], bins=spec, base="bits", smoothing="jeffreys", n_permutations=50, rng=0)
     assert float(rows[0]["psi"]) == pytest.approx(float(expected.loc["amount", "psi"]), rel=1e-9)
     assert int(rows[0]["n_bins"]) == int(expected.loc["amount", "n_bins"])
 
@@ -539,8 +539,65 @@ def test_version_and_help():
     assert r.exit_code == 0 and ik.__version__ in r.stdout
     r = run_cli("--help")
     assert r.exit_code == 0
-    for command in ("entropy", "kl", "mi", "drift", "explain", "demo"):
+    for command in ("entropy", "kl", "mi", "drift", "explain", "demo", "example", "data"):
         assert command in r.stdout
+
+
+def test_registry_names_every_command_and_its_summary():
+    import click
+
+    from infokit.cli import COMMANDS
+
+    ctx = click.Context(cli)
+    assert cli.list_commands(ctx) == sorted(COMMANDS)
+    help_text = run_cli("--help").stdout
+    for name, info in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command.name == name and command.short_help == info.summary
+        assert " ".join(info.summary.split()) in " ".join(help_text.split())
+    assert cli.get_command(ctx, "nosuchcommand") is None
+
+
+def test_help_imports_no_command_and_no_data_library():
+    code = (
+        "import sys, infokit.cli\n"
+        "code = infokit.cli.main(['--help'])\n"
+        "heavy = {'pandas', 'pyarrow', 'dask', 'distributed', 'matplotlib', 'rich'}\n"
+        "loaded = {m for m in sys.modules if m.split('.')[0] in heavy or m.startswith('infokit.cli.commands.')}\n"
+        "print(code, sorted(loaded), file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stderr.strip() == "0 []", r.stderr
+    assert "Commands:" in r.stdout
+
+
+def test_example_closed_forms():
+    r = run_cli("example")
+    assert r.exit_code == 0, r.stderr
+    # P = (1/2, 1/4, 1/8, 1/8), Q uniform: H(P) = 1.75 bits, H(P,Q) = 2 bits, D(P||Q) = 0.25 bits
+    for line in ("H(P)      = 1.75 bits", "H(P,Q)    = 2 bits", "D(P||Q)   = 0.25 bits"):
+        assert line in r.stdout
+    r = run_cli("example", "--base", "hartleys")
+    assert f"D(P||Q)   = {0.25 * math.log10(2):.6g} hartleys" in r.stdout
+    assert run_cli("example", "--base", "0").exit_code == 2
+
+
+def test_labels_are_printed_as_given():
+    r = run_cli("explain", "--p", "0.5,0.5", "--q", "0.5,0.5", "--labels", "1.50,x")
+    assert r.exit_code == 0
+    assert "1.50" in r.stdout  # a label is text, not a number to reformat
+
+
+def test_drift_in_nats_is_the_library_drift_in_nats(files, frames):
+    from infokit.drift import drift
+
+    ref, cur = frames
+    out = as_json(run_cli("drift", files["ref_parquet"], files["cur_parquet"], "--columns", "x,amount",
+                          "--base", "nats", "--permutations", "0", "--format", "json"))
+    expected = drift(ref, cur, ["x", "amount"], base="nats", n_permutations=0)
+    assert out["unit"] == "nats"
+    for r in out["columns"]:
+        assert r["js_divergence"] == pytest.approx(float(expected.loc[r["column"], "js_divergence"]), rel=1e-9)
 
 
 # --------------------------------------------------------------------------

@@ -403,3 +403,126 @@ def test_missing_rich(monkeypatch, parquet_path, capsys):
     with pytest.raises(MissingDependencyError, match="rich"):
         io.read_empirical(parquet_path, "i", progress=True)
     assert io.read_empirical(parquet_path, "i").n == N  # no bar asked for: no rich needed
+
+
+# --------------------------------------------------------------------------
+# drift counts (read_drift_counts)
+# --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def drift_files(tmp_path_factory):
+    """REF x = 0..4, colour a a b b b; CUR x = -1 0 1 2 5 (missing), colour a c b (missing) a a."""
+    d = tmp_path_factory.mktemp("drift")
+    ref = pd.DataFrame({"x": [0.0, 1, 2, 3, 4], "colour": ["a", "a", "b", "b", "b"]})
+    cur = pd.DataFrame({"x": [-1.0, 0, 1, 2, 5, np.nan], "colour": ["a", "c", "b", None, "a", "a"]})
+    paths = {"ref_csv": d / "ref.csv", "cur_csv": d / "cur.csv", "ref_pq": d / "ref.parquet",
+             "cur_pq": d / "cur.parquet", "header_only": d / "header_only.csv"}
+    ref.to_csv(paths["ref_csv"], index=False)
+    cur.to_csv(paths["cur_csv"], index=False)
+    ref.to_parquet(paths["ref_pq"])
+    cur.to_parquet(paths["cur_pq"])
+    paths["header_only"].write_text("x,colour\n")
+    return paths
+
+
+BY_HAND = {  # bins fitted on REF: x uniform with 2 bins -> edges 0, 2, 4
+    "x": {"(-inf, 0)": (0, 1), "[0, 2)": (2, 2), "[2, 4]": (3, 1), "(4, inf)": (0, 1), "<missing>": (0, 1)},
+    "colour": {"a": (2, 3), "b": (3, 1), "<unseen>": (0, 1), "<missing>": (0, 1)},
+}
+
+
+def by_bin(counts):
+    return {c: dict(zip(counts.bins[c].labels, zip(counts.reference[c].tolist(), counts.current[c].tolist())))
+            for c in counts.bins}
+
+
+@pytest.mark.parametrize("ref,cur", [("ref_csv", "cur_csv"), ("ref_pq", "cur_pq"), ("ref_csv", "cur_pq")])
+def test_drift_counts_by_hand(drift_files, ref, cur):
+    c = io.read_drift_counts(drift_files[ref], drift_files[cur], bins="uniform", n_bins=2, batch_size=2)
+    assert isinstance(c, io.DriftCounts)
+    assert list(c.reference) == list(c.current) == ["x", "colour"]  # every column of REF, in its order
+    assert by_bin(c) == BY_HAND
+    assert by_bin(io.read_drift_counts(drift_files[ref], drift_files[cur], ["colour"])) == {"colour": BY_HAND["colour"]}
+
+
+def test_drift_counts_give_the_drift_of_the_files_in_memory(tmp_path):
+    from infokit.drift import drift, drift_from_counts
+
+    rng = np.random.default_rng(11)
+    ref = pd.DataFrame({"v": rng.normal(0, 1, 4000), "k": rng.choice(["p", "q", "r"], 4000)})
+    cur = pd.DataFrame({"v": rng.normal(0.3, 1, 3000), "k": rng.choice(["p", "q", "s"], 3000)})
+    ref.to_parquet(tmp_path / "ref.parquet", row_group_size=700)
+    cur.to_csv(tmp_path / "cur.csv", index=False)
+    c = io.read_drift_counts(tmp_path / "ref.parquet", tmp_path / "cur.csv", batch_size=500)
+    got = drift_from_counts(c.reference, c.current, bins=c.bins, base="bits", smoothing="jeffreys",
+                            n_permutations=0)
+    want = drift(ref, cur, base="bits", smoothing="jeffreys", n_permutations=0)
+    for col in ("v", "k"):
+        for key in ("n_ref", "n_cur", "n_bins"):
+            assert got.loc[col, key] == want.loc[col, key]
+        for key in ("js_divergence", "psi", "kl_ref_cur", "hellinger"):
+            assert got.loc[col, key] == pytest.approx(want.loc[col, key], rel=1e-12)
+
+
+def test_drift_counts_bad_files_name_the_file(drift_files, tmp_path):
+    ref, cur = drift_files["ref_csv"], drift_files["cur_csv"]
+    one_line_error(InvalidFileError, lambda: io.read_drift_counts(ref, drift_files["header_only"]),
+                   str(drift_files["header_only"]), "no data rows")
+    one_line_error(InvalidFileError, lambda: io.read_drift_counts(drift_files["header_only"], cur),
+                   str(drift_files["header_only"]))
+    one_line_error(InvalidArgumentError, lambda: io.read_drift_counts(ref, cur, ["x", "nope"]),
+                   "'nope'", "'colour'")
+    bad = tmp_path / "bad.csv"  # x is a float column in its first block, then a word
+    with open(bad, "w") as f:
+        f.write("x,colour\n")
+        f.writelines(f"{i % 7}.5,a\n" for i in range(300_000))
+        f.write("oops,a\n")
+    msg = one_line_error(InvalidFileError, lambda: io.read_drift_counts(ref, bad, ["x"], batch_size=1024), "oops")
+    assert msg.startswith(str(bad))
+
+
+# --------------------------------------------------------------------------
+# scheduler=: the same counts, with Dask
+# --------------------------------------------------------------------------
+def test_scheduler_gives_the_streamed_results(parquet_path, csv_path, frame, drift_files):
+    pytest.importorskip("dask.dataframe")
+    for p in (parquet_path, csv_path):
+        for col in ("i", "s", "f"):
+            same(io.read_empirical(p, col, scheduler="synchronous"), ik.empirical(frame[col]))
+        j = io.read_joint_empirical(p, ["i", "s"], scheduler="synchronous")
+        m = ik.empirical_joint(frame["i"], frame["s"])
+        assert j.outcomes.tolist() == m.outcomes.tolist() and np.array_equal(j.counts, m.counts)
+        for k in range(2):
+            same(j.marginal(k), m.marginal(k))
+    sup = sorted(set(frame["s"])) + ["never"]
+    same(io.read_empirical(parquet_path, "s", support=sup, scheduler="synchronous"),
+         ik.empirical(frame["s"], support=sup), dtype=False)
+    for ref, cur in (("ref_csv", "cur_csv"), ("ref_pq", "cur_pq")):
+        c = io.read_drift_counts(drift_files[ref], drift_files[cur], bins="uniform", n_bins=2, scheduler="threads")
+        assert by_bin(c) == BY_HAND
+
+
+def test_scheduler_missing_values_and_bad_files(with_nulls, tmp_path):
+    pytest.importorskip("dask.dataframe")
+    p, t = with_nulls
+    df = t.to_pandas()
+    one_line_error(InvalidArgumentError, lambda: io.read_joint_empirical(p, ["s", "ok"], scheduler="synchronous"),
+                   str(p), "missing value", "dropna=True")
+    j = io.read_joint_empirical(p, ["s", "ok"], dropna=True, scheduler="synchronous")
+    m = ik.empirical_joint(df["s"], df["ok"], dropna=True)
+    assert j.outcomes.tolist() == m.outcomes.tolist() and np.array_equal(j.counts, m.counts)
+    with pytest.raises(InvalidArgumentError, match="missing"):
+        io.read_empirical(p, "s", scheduler="synchronous")
+    # the file is checked with pyarrow before any work is sent to Dask
+    one_line_error(InvalidArgumentError, lambda: io.read_empirical(p, "nope", scheduler="synchronous"), "'nope'")
+    one_line_error(InvalidFileError, lambda: io.read_joint_empirical(tmp_path / "no.csv", ["a"], scheduler="sync"),
+                   "no such file")
+
+
+def test_connect_is_the_dask_entry_point():
+    from infokit import _dask
+    from infokit._samples import dask as samples_dask
+
+    assert io.connect is samples_dask.connect is _dask.connect
+    assert issubclass(io.SchedulerUnreachableError, InvalidArgumentError)
+    with pytest.raises(io.SchedulerUnreachableError, match="address"):
+        io.connect("")

@@ -1,0 +1,253 @@
+"""What a command prints: tables for people (rich), JSON and CSV for programs, and figures.
+
+A command builds a :class:`Report` -- a JSON payload and one or more
+:class:`Section` tables -- and hands it to :func:`finish`, which renders it,
+writes the figure (atomically) and only then prints.  The entropy, KL and MI
+commands build theirs with :func:`estimate_report`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from infokit._lib.fmt import format_number
+from infokit._lib.optional import require
+
+click = require("click", "the command line")
+
+__all__ = ["Section", "Report", "estimate_report", "estimate_json", "plugin_json", "auto_note", "cell", "interval", "finish"]
+
+#: Columns of the CSV rows of :func:`estimate_report`.
+ESTIMATE_COLUMNS = ["quantity", "value", "stderr", "ci_low", "ci_high", "unit", "method"]
+
+
+def cell(v, digits: int = 6) -> str:
+    """A table cell: numbers by :func:`~infokit._lib.fmt.format_number`, text as it is, '' for None."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    return format_number(v, digits)
+
+
+def interval(ci, digits: int = 6) -> str:
+    if ci is None:
+        return ""
+    lo, hi = ci
+    return f"[{cell(lo, digits)}, {cell(hi, digits)}]"
+
+
+def jsonable(v):
+    """``v`` with NumPy values as Python ones and non-finite floats as the strings inf, -inf, nan."""
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return [jsonable(x) for x in v.tolist()]
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return f if math.isfinite(f) else format_number(f)
+    if isinstance(v, (int, str)) or v is None:
+        return v
+    if hasattr(v, "item"):
+        try:
+            return jsonable(v.item())
+        except (TypeError, ValueError):
+            pass
+    return str(v)
+
+
+def _csv_cell(v):
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return repr(f) if math.isfinite(f) else format_number(f)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (list, tuple)):
+        return json.dumps(jsonable(v))
+    return "" if v is None else v
+
+
+def estimate_json(est) -> dict:
+    """An :class:`~infokit.Estimate` as a JSON object."""
+    return {
+        "value": est.value,
+        "stderr": est.stderr,
+        "ci": list(est.ci),
+        "level": est.level,
+        "method": est.method,
+        "unit": est.unit,
+        "diagnostics": dict(est.diagnostics),
+    }
+
+
+def plugin_json(value, unit: str, description: str) -> dict:
+    """A plug-in value (the measure of the sample itself) as a JSON object."""
+    return {"value": value, "unit": unit, "method": "plugin", "description": description}
+
+
+def auto_note(est) -> list[str]:
+    """The note saying what ``--estimator auto`` chose and why (none for another estimator)."""
+    reason = est.diagnostics.get("auto_reason")
+    return [f"auto chose {est.method}: {reason}"] if reason else []
+
+
+class Section:
+    """One table of a report: a title, columns, rows of raw values and notes under it."""
+
+    def __init__(self, title, columns, rows, notes=(), name=None, digits=6):
+        self.digits = digits
+        self.title = title
+        self.columns = list(columns)
+        self.rows = [list(r) for r in rows]
+        self.notes = list(notes)
+        self.name = name or "result"
+
+
+class Report:
+    """What a command prints: sections (tables) for people and CSV, and a payload for JSON."""
+
+    def __init__(self, payload: dict, sections, csv_columns=None, csv_rows=None):
+        self.payload = payload
+        self.sections = list(sections)
+        self.csv_columns = csv_columns
+        self.csv_rows = csv_rows
+
+    def render(self, fmt: str) -> str:
+        if fmt == "json":
+            return json.dumps(jsonable(self.payload), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        if fmt == "csv":
+            return self._csv()
+        return self._table()
+
+    def _csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        if self.csv_columns is not None:
+            tables = [(self.csv_columns, self.csv_rows)]
+        elif len(self.sections) == 1:
+            tables = [(self.sections[0].columns, self.sections[0].rows)]
+        else:  # several sections: one long table with a 'section' column
+            columns = list(dict.fromkeys(c for s in self.sections for c in s.columns))
+            rows = [[s.name] + [dict(zip(s.columns, r)).get(c) for c in columns] for s in self.sections for r in s.rows]
+            tables = [(["section"] + columns, rows)]
+        for columns, rows in tables:
+            w.writerow(columns)
+            for r in rows:
+                w.writerow([_csv_cell(v) for v in r])
+        return buf.getvalue()
+
+    def _table(self) -> str:
+        require("rich", "table output")
+        from rich import box
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        tty = bool(getattr(sys.stdout, "isatty", lambda: False)())
+        width = shutil.get_terminal_size((120, 24)).columns if tty else 120
+        buf = io.StringIO()
+        console = Console(file=buf, width=max(width, 80), force_terminal=tty, no_color=not tty,
+                          highlight=False, emoji=False, soft_wrap=False)
+        for i, s in enumerate(self.sections):
+            if i:
+                console.print()
+            if s.columns:
+                t = Table(title=Text(s.title, style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
+                for j, c in enumerate(s.columns):
+                    t.add_column(Text(c), justify="left" if j == 0 else "right", overflow="fold")
+                for r in s.rows:
+                    t.add_row(*[Text(cell(v, s.digits)) for v in r])
+                console.print(t)
+            elif s.title:
+                console.print(Text(s.title, style="bold"))
+            for note in s.notes:
+                console.print(Text(note))
+        return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+
+
+def estimate_report(payload: dict, title: str, est, *, plugin: tuple, estimate: str, more=(), notes=()) -> Report:
+    """The report of a measure estimated from samples (``entropy``, ``kl``, ``mi``).
+
+    One table: ``plugin = (label, value)`` (the measure of the sample itself),
+    the estimate ``est`` of the source's measure (labelled ``estimate``) with
+    its standard error and interval, then the plug-in values of ``more``
+    (``(label, value)`` pairs); ``notes`` under it.  CSV: the same rows with
+    the raw numbers (:data:`ESTIMATE_COLUMNS`).
+    """
+    unit = est.unit
+    rows = [[plugin[0], plugin[1], None, None, None, unit, "plugin"],
+            [estimate, est.value, est.stderr, est.ci[0], est.ci[1], unit, est.method]]
+    rows += [[label, value, None, None, None, unit, "plugin"] for label, value in more]
+    table = [[r[0], r[1], r[2], interval((r[3], r[4])) if r[3] is not None else "", r[5], r[6]] for r in rows]
+    header = ["quantity", f"value [{unit}]", "± stderr", f"{est.level:.0%} interval", "unit", "method"]
+    return Report(payload, [Section(title, header, table, notes)], ESTIMATE_COLUMNS, rows)
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode an ordinary new file would get (0666 less the umask), or the existing file's mode."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _save_figure(fig, path: Path) -> None:
+    """Write ``fig`` to a temporary file next to ``path`` and rename it into place."""
+    import matplotlib.pyplot as plt
+
+    fmt = path.suffix.lower().lstrip(".")
+    fmt = {"jpg": "jpeg", "tif": "tiff"}.get(fmt, fmt)
+    parent = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format=fmt, bbox_inches="tight", dpi=120)
+        os.chmod(tmp, _new_file_mode(path))  # mkstemp makes 0600; give the file the usual mode
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    finally:
+        plt.close(fig)
+
+
+def _plot_module():
+    matplotlib = require("matplotlib", "--output (figures)")
+    matplotlib.use("Agg", force=True)
+    from infokit import plot
+
+    return plot
+
+
+def finish(report: Report, fmt: str, output=None, make_figure=None) -> None:
+    """Render, write the figure (atomically), then print: nothing is printed or written on failure.
+
+    ``make_figure(plot)`` draws the figure with :mod:`infokit.plot` when ``--output`` is given.
+    """
+    text = report.render(fmt)
+    if output is not None and make_figure is not None:
+        _save_figure(make_figure(_plot_module()), output)
+    click.echo(text, nl=False)
+    if output is not None:
+        click.echo(f"infokit: figure written to {output}", err=True)

@@ -1,0 +1,94 @@
+"""``infokit kl P_PATH Q_PATH --column C``: the KL divergence between the values of a column in two files."""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+
+from infokit._lib.optional import require
+from infokit.cli import COMMANDS
+from infokit.cli._options import callback, estimate_options, output_option, parse_smoothing
+from infokit.cli._report import cell, estimate_json, estimate_report, finish, plugin_json
+from infokit.errors import InvalidArgumentError
+
+click = require("click", "the command line")
+
+
+@click.command("kl", short_help=COMMANDS["kl"].summary)
+@click.argument("p_path", type=click.Path(dir_okay=True))
+@click.argument("q_path", type=click.Path(dir_okay=True))
+@click.option("--column", "-c", required=True, help="The column (in both files).")
+@click.option("--q-column", default=None, help="The column in Q_PATH, if its name differs.")
+@click.option("--smoothing", "-s", default=None, callback=callback(parse_smoothing),
+              help="Pseudo-count added to Q's counts: none (default; an outcome never seen in Q gives inf), "
+                   "jeffreys (0.5), laplace (1) or a number.")
+@click.option("--estimator", "-e", default="auto", show_default=True,
+              type=click.Choice(["auto", "plugin", "miller_madow"]),
+              help="plugin D(P̂||Q̂), or miller_madow (bias-corrected; auto).")
+@estimate_options(seed=False)
+@output_option
+def command(p_path, q_path, column, q_column, smoothing, estimator, level, sources, base, fmt, output):
+    """KL divergence D(P||Q) between the values of a column in two files.
+
+    P_PATH holds a sample of P, Q_PATH a sample of Q.  Prints the plug-in
+    D(P̂||Q̂) of the two samples and an estimate of D(P||Q) with its interval.
+    """
+    import infokit as ik
+
+    qcol = q_column or column
+    with sources:
+        p = sources.empirical(p_path, column)
+        q = sources.empirical(q_path, qcol)
+    _check_comparable(p, q, column, qcol)
+    est = ik.estimate_kl(p, q, estimator, smoothing=smoothing, base=base, ci=level)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plug = float(ik.kl_divergence(p, q, base=base))
+        h_p = float(ik.entropy(p, base=base))
+        h_pq = float(ik.cross_entropy(p, q, base=base))
+    d = est.diagnostics
+    payload = {
+        "command": "kl",
+        "p_path": os.fspath(p_path),
+        "q_path": os.fspath(q_path),
+        "column": column,
+        "q_column": qcol,
+        "unit": est.unit,
+        "n_p": p.n,
+        "n_q": q.n,
+        "smoothing": smoothing,
+        "plugin": plugin_json(plug, est.unit, "D(P̂||Q̂) of the two samples"),
+        "entropy_p_hat": h_p,
+        "cross_entropy_p_hat_q_hat": h_pq,
+        "estimate": estimate_json(est),
+    }
+    notes = [f"n(P) = {p.n}, n(Q) = {q.n}; outcomes: {d.get('k')} in the union, "
+             f"{d.get('k_observed')} seen in P, {d.get('unseen_in_q', 0)} of them never seen in Q; "
+             f"smoothing = {_smoothing_text(d.get('smoothing', smoothing))}"]
+    if not math.isfinite(est.value):
+        notes.append("D is infinite: some outcome of P never occurs in Q's sample. "
+                     "Add a pseudo-count with --smoothing jeffreys (or laplace) for a finite estimate.")
+    title = (f"KL divergence D(P||Q): {column!r} of {os.path.basename(os.fspath(p_path))} (P) "
+             f"vs {qcol!r} of {os.path.basename(os.fspath(q_path))} (Q)")
+    report = estimate_report(payload, title, est, plugin=("D(P̂||Q̂) plug-in (of the samples)", plug),
+                             estimate="D(P||Q) estimate",
+                             more=[("H(P̂) plug-in", h_p), ("H(P̂,Q̂) plug-in", h_pq)], notes=notes)
+    finish(report, fmt, output, lambda plot: plot.plot_distributions(p, q, base=base))
+
+
+def _smoothing_text(a) -> str:
+    if a is None or a == 0:
+        return "none"
+    return {0.5: "0.5 (jeffreys)", 1.0: "1 (laplace)"}.get(a, cell(a)) if isinstance(a, (int, float)) else str(a)
+
+
+def _check_comparable(p, q, pcol, qcol):
+    """Both columns must hold values of one kind (numbers vs labels) for the outcomes to align."""
+    kp, kq = p.outcomes.dtype.kind, q.outcomes.dtype.kind
+    num = set("biuf")
+    if (kp in num) != (kq in num) and "O" not in (kp, kq):
+        raise InvalidArgumentError(
+            f"column {pcol!r} of P holds {'numbers' if kp in num else 'labels'} but column {qcol!r} of Q holds "
+            f"{'numbers' if kq in num else 'labels'}: the outcomes cannot be compared"
+        )

@@ -1,0 +1,252 @@
+"""Counts of single columns of a file, accumulated batch by batch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from infokit._lib.optional import require
+from infokit._samples import counting as _counting
+from infokit._samples.dask import empirical_from_dask
+from infokit._samples.table import Empirical, _on_support
+from infokit.errors import InvalidArgumentError, InvalidFileError, InvalidTypeError
+from infokit.io._arrow import is_stringlike, missing_error, missing_mask, pyarrow, to_numpy
+from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionary_columns
+from infokit.io._dask import frame
+from infokit.io._format import as_column_list, check_path
+from infokit.io._partial import PartialCounts
+
+__all__ = ["read_empirical", "read_columns_empirical"]
+
+
+def _empty_column_error(path, column, rows):
+    if rows == 0:
+        return InvalidFileError(f"{path}: column {column!r} is empty (the file has no data rows)")
+    return InvalidFileError(f"{path}: column {column!r} has no values: all {rows} rows are missing (null or NaN)")
+
+
+class _ColumnCounts:
+    """Exact counts of one column, accumulated batch by batch in O(distinct) memory.
+
+    Each batch is counted on its own (bincount / sort for numbers, Arrow's
+    hash ``value_counts`` for strings, a bincount of the codes for dictionary
+    arrays); the per-batch ``(outcomes, counts)`` pile up and are reduced
+    with :func:`infokit._samples.counting.count` when they outgrow the distinct
+    values counted so far.  The last reduction puts the outcomes in the
+    order, and the dtype, that counting the whole column in memory gives.
+
+    Without ``dropna`` a missing value is an error, raised as soon as the
+    column is known to have values too; a column with nothing but missing
+    values is reported as empty instead.
+    """
+
+    def __init__(self, path, column, dropna):
+        self.path, self.column, self.dropna = path, column, dropna
+        self.counts = PartialCounts(self._recount)
+        self.rows = 0  # rows seen, missing ones included
+        self.n = 0  # values counted
+        self.first_missing = None  # (row, what) of the first missing value
+        self._dict = None  # (dictionary, dense counts over it) of the current dictionary
+        self.name = f"column {column!r}"
+
+    def add(self, arr) -> None:
+        pa = pyarrow()
+        offset = self.rows
+        self.rows += len(arr)
+        missing, what = missing_mask(arr)
+        if missing is not None:
+            if self.first_missing is None:
+                self.first_missing = (offset + int(np.argmax(missing)), what)
+            if not self.dropna and (self.n or not missing.all()):
+                raise missing_error(self.path, self.column, *self.first_missing)
+            arr = arr.filter(pa.array(~missing)) if arr.null_count != len(arr) else arr.slice(0, 0)
+        if len(arr) == 0:
+            return
+        t = arr.type
+        if pa.types.is_dictionary(t) and arr.dictionary.null_count == 0:
+            self._add_dictionary(arr)
+            return
+        if pa.types.is_dictionary(t):
+            arr = arr.dictionary_decode()
+            t = arr.type
+        if is_stringlike(t):
+            pc = require("pyarrow.compute", "reading files")
+            vc = pc.value_counts(arr)
+            self._push(to_numpy(vc.field("values")), to_numpy(vc.field("counts")).astype(np.int64))
+            return
+        values = to_numpy(arr)
+        if values.ndim != 1:
+            raise InvalidTypeError(f"{self.path}: column {self.column!r} of type {t} is not 1-D data")
+        try:
+            o, c = _counting.count(values, name=self.name, dropna=False)
+        except (InvalidArgumentError, InvalidTypeError) as exc:
+            raise type(exc)(f"{self.path}: {exc}") from None
+        self._push(o, c)
+
+    def _add_dictionary(self, arr) -> None:
+        dictionary = arr.dictionary
+        codes = to_numpy(arr.indices)
+        if self._dict is not None and (self._dict[0] is dictionary or self._dict[0].equals(dictionary)):
+            dense = self._dict[1]
+            dense += np.bincount(codes, minlength=dense.size)[: dense.size]
+        else:
+            self._flush_dictionary()
+            self._dict = (dictionary, np.bincount(codes, minlength=len(dictionary)).astype(np.int64))
+        self._got_values(codes.size)
+
+    def _flush_dictionary(self) -> None:
+        if self._dict is None:
+            return
+        dictionary, dense = self._dict
+        self._dict = None
+        nz = np.flatnonzero(dense)
+        if nz.size:
+            self._push(to_numpy(dictionary)[nz], dense[nz], counted=True)
+
+    def _got_values(self, k: int) -> None:
+        self.n += k
+        if k and self.first_missing is not None and not self.dropna:
+            raise missing_error(self.path, self.column, *self.first_missing)
+
+    def _push(self, outcomes: np.ndarray, counts: np.ndarray, counted=False) -> None:
+        if not counted:
+            self._got_values(int(counts.sum()))
+        self.counts.add(outcomes, counts)
+
+    def _recount(self, o, c):
+        try:
+            uo, _, codes = _counting.count(o, name=self.name, dropna=False, codes=True)
+        except (InvalidArgumentError, InvalidTypeError) as exc:
+            raise type(exc)(f"{self.path}: {exc}") from None
+        uc = np.zeros(uo.size, dtype=np.int64)
+        np.add.at(uc, codes, c)
+        return uo, uc
+
+    def result(self, support=None) -> Empirical:
+        self._flush_dictionary()
+        if self.n == 0:
+            raise _empty_column_error(self.path, self.column, self.rows)
+        # one more pass through the counting module (also for a single batch):
+        # the order and dtype of counting the whole column at once
+        uo, uc = self._recount(*self.counts.reduce())
+        if support is None:
+            return Empirical(uo, uc)
+        try:
+            return _on_support(uo, uc, support)
+        except (InvalidArgumentError, InvalidTypeError) as exc:
+            raise type(exc)(f"{self.path}, column {self.column!r}: {exc}") from None
+
+
+def read_columns_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=None, dropna=False,
+                           progress=None, support=None) -> dict:
+    """The empirical distribution of each of several columns of a file, read in one pass.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A CSV or Parquet file (see :func:`iter_batches`).
+    columns : list of str
+        The columns.
+    batch_size, format, progress
+        As in :func:`iter_batches`.
+    dropna : bool, optional
+        Drop each column's missing values (nulls; NaN in float columns) --
+        column by column, so the columns may end with different ``n``.
+        Default: a missing value is an error.
+    support : dict, optional
+        ``{column: declared support}`` for some columns (see :func:`infokit.empirical`).
+
+    Returns
+    -------
+    dict
+        ``{column: Empirical}``, in the order of ``columns``; each equal
+        (outcomes, counts, their order and dtype) to ``ik.empirical`` of the
+        whole column loaded in memory.
+
+    Raises
+    ------
+    InvalidFileError, InvalidArgumentError
+        As :func:`iter_batches`; also a missing value without ``dropna``,
+        and a column with no values (empty file or all missing).
+    """
+    path = check_path(path)
+    cols = as_column_list(columns)
+    if cols is None:
+        raise InvalidArgumentError("'columns' must name at least one column")
+    if support is not None and not isinstance(support, dict):
+        raise InvalidTypeError("'support' must be a dict {column: support} in read_columns_empirical()")
+    pyarrow()
+    counters = {c: _ColumnCounts(path, c, dropna) for c in cols}
+    dict_cols = parquet_dictionary_columns(path, cols, format)
+    for batch in iter_batches(path, cols, batch_size=batch_size, format=format, progress=progress,
+                              read_dictionary=dict_cols):
+        for c in cols:
+            counters[c].add(batch.column(c))
+    return {c: counters[c].result((support or {}).get(c)) for c in cols}
+
+
+def read_empirical(path, column, *, batch_size=READ_BATCH_SIZE, format=None, dropna=False,
+                   progress=None, support=None, scheduler=None) -> Empirical:
+    """The empirical distribution of one column of a CSV or Parquet file, streamed.
+
+    Counts accumulate batch by batch, in memory proportional to one batch
+    plus the number of distinct values; the result is exactly
+    ``ik.empirical(whole_column)`` (same outcomes, order, dtype and counts).
+    With ``scheduler``, the column is counted with Dask instead, partition
+    by partition where the data live (:func:`infokit.empirical` of a Dask
+    Series), with the same result.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A CSV or Parquet file (format from the suffix or ``format=``).
+    column : str
+        The column.
+    batch_size : int, optional
+        Rows per record batch (default 262144: a few MB per column).
+    format : {"csv", "tsv", "parquet"}, optional
+        See :func:`iter_batches`.
+    dropna : bool, optional
+        Drop missing values (nulls, NaN) instead of raising.
+    progress : bool or None, optional
+        Progress bar on stderr; None: on a terminal for files over 64 MB.
+    support : array_like, optional
+        The declared support (see :func:`infokit.empirical`).
+    scheduler : distributed.Client or str, optional
+        Count with Dask: a client, a scheduler address (``"tcp://host:8786"``;
+        a client is opened for the call and closed after it, see
+        :func:`connect`) or a local scheduler name (``"threads"``,
+        ``"processes"``, ``"synchronous"``).  ``batch_size`` and ``progress``
+        do not apply then.  Default None: streamed with pyarrow.
+
+    Returns
+    -------
+    Empirical
+
+    Raises
+    ------
+    InvalidFileError
+        Missing, directory, empty, unreadable or truncated file; a CSV value
+        that does not fit its column's type (with its row); a column with no
+        values.
+    InvalidArgumentError
+        Unknown column (the available ones are listed); a missing value
+        without ``dropna`` (with its row).
+    MissingDependencyError
+        pyarrow (or, with ``scheduler``, dask) is not installed.
+    SchedulerUnreachableError
+        ``scheduler`` is an address where no scheduler answers.
+
+    Notes
+    -----
+    Parquet string columns are read as dictionaries and counted by code;
+    dictionary-encoded columns (e.g. pandas categoricals) are counted by code
+    too.  Only reads the file.
+    """
+    if not isinstance(column, str):
+        raise InvalidTypeError(f"'column' must be a column name (str), got {column!r}")
+    if scheduler is not None:
+        series = frame(path, [column], format)[column]
+        return empirical_from_dask(series, support=support, dropna=dropna, scheduler=scheduler)
+    sup = None if support is None else {column: support}
+    return read_columns_empirical(path, [column], batch_size=batch_size, format=format, dropna=dropna,
+                                  progress=progress, support=sup)[column]

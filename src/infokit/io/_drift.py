@@ -1,0 +1,175 @@
+"""Bin counts of a reference and a current file, for :func:`infokit.drift.drift_from_counts`."""
+
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+import numpy as np
+
+from infokit._lib.optional import require
+from infokit._samples.binning import binning_for
+from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
+from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
+from infokit.io._dask import computing_on, frame
+from infokit.io._format import as_column_list
+
+__all__ = ["DriftCounts", "read_drift_counts"]
+
+
+class DriftCounts(NamedTuple):
+    """The result of :func:`read_drift_counts`: ``{column: ...}`` mappings, in the order of the columns."""
+
+    #: Counts of the reference sample in each bin (int64 arrays).
+    reference: dict
+    #: Counts of the current sample in the same bins.
+    current: dict
+    #: The bins, fitted on the reference (:class:`~infokit.binning.Binning` or
+    #: :class:`~infokit.binning.Categories`); their ``labels`` name the bins.
+    bins: dict
+
+
+def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bins: int = 10,
+                      batch_size=READ_BATCH_SIZE, format=None, progress=None, scheduler=None) -> DriftCounts:
+    """Bin counts of columns of a reference file and a current file, bins fitted on the reference.
+
+    The compared columns of the reference are read into memory (the bins are
+    fitted on all of it, :func:`infokit.binning.binning_for`); the current
+    file is counted batch by batch, in memory proportional to one batch.
+    Pass the result to :func:`infokit.drift.drift_from_counts`; the drift is
+    that of ``ik.drift`` of the two files loaded in memory.
+
+    Parameters
+    ----------
+    reference, current : str or os.PathLike
+        CSV or Parquet files (see :func:`iter_batches`), both with ``columns``.
+    columns : str or list of str, optional
+        The columns to compare (default: every column of ``reference``).
+    bins : {"quantile", "uniform", "fd"} or int, optional
+        Bins of numeric columns (see :func:`infokit.binning.fit_bins`);
+        categorical columns get one bin per reference category, plus unseen
+        and missing bins.
+    n_bins : int, optional
+        Number of quantile / uniform bins. Default 10.
+    batch_size, format, progress
+        As in :func:`iter_batches`.
+    scheduler : distributed.Client or str, optional
+        Read and count with Dask (as in :func:`read_empirical`): the
+        reference is gathered to fit the bins, the current file is counted
+        partition by partition where it lives.  Default None: pyarrow.
+
+    Returns
+    -------
+    DriftCounts
+        ``(reference, current, bins)``, each ``{column: ...}``.
+
+    Raises
+    ------
+    InvalidFileError, InvalidArgumentError
+        As :func:`iter_batches` (the message names the file); a file with no
+        data rows; a column whose bins cannot be fitted.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import infokit.io as ikio
+    >>> from infokit.drift import drift_from_counts
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     ref, cur = pathlib.Path(tmp, "ref.csv"), pathlib.Path(tmp, "cur.csv")
+    ...     _ = ref.write_text("colour\\nred\\nred\\nblue\\n"), cur.write_text("colour\\nred\\nblue\\ngreen\\n")
+    ...     c = ikio.read_drift_counts(ref, cur)
+    >>> c.bins["colour"].labels, c.reference["colour"].tolist(), c.current["colour"].tolist()
+    (['blue', 'red', '<unseen>', '<missing>'], [1, 2, 0, 0], [1, 1, 1, 0])
+    >>> df = drift_from_counts(c.reference, c.current, bins=c.bins, base="bits", n_permutations=0)
+    >>> str(df.loc["colour", "verdict"])
+    'drift'
+    """
+    cols = as_column_list(columns)
+    if scheduler is not None:
+        return _dask_counts(reference, current, cols, bins, n_bins, format, scheduler)
+    io_kw = {"batch_size": batch_size, "format": format, "progress": progress}
+    ref = _column_arrays(reference, cols, io_kw)
+    binnings, ref_counts = _fit(reference, ref, bins, n_bins)
+    del ref
+    cols = list(binnings)
+    cur_counts = {c: np.zeros(binnings[c].n_bins, dtype=np.int64) for c in cols}
+    rows = 0
+    try:
+        for batch in iter_batches(current, cols, **io_kw):
+            rows += batch.num_rows
+            for c in cols:
+                cur_counts[c] += binnings[c].counts(batch.column(c).to_numpy(zero_copy_only=False))
+    except InfokitError as exc:
+        raise _naming(current, exc) from None
+    if rows == 0:
+        raise InvalidFileError(f"{os.fspath(current)}: the file has no data rows")
+    return DriftCounts(ref_counts, cur_counts, binnings)
+
+
+def _fit(path, ref: dict, bins, n_bins):
+    """``({column: bins}, {column: reference counts})`` of the reference columns ``ref``."""
+    binnings, counts = {}, {}
+    for c, values in ref.items():
+        try:
+            b = binning_for(values, bins, n_bins=n_bins)
+            counts[c] = b.counts(values)
+        except InfokitError as exc:
+            raise type(exc)(f"{os.fspath(path)}: column {c!r}: {exc}") from None
+        binnings[c] = b
+    return binnings, counts
+
+
+def _naming(path, exc: InfokitError) -> InfokitError:
+    """``exc`` with the file named first (an unknown column's message names it already)."""
+    p = os.fspath(path)
+    if (isinstance(exc, InvalidArgumentError) and "no column" in str(exc)) or str(exc).startswith(p):
+        return exc
+    return type(exc)(f"{p}: {exc}")
+
+
+def _column_arrays(path, columns, io_kw: dict) -> dict:
+    """``{column: numpy array}`` of ``columns`` (default all) of a file, read in record batches."""
+    parts: dict = {}
+    names = None
+    for batch in iter_batches(path, columns, **io_kw):
+        if names is None:
+            names = list(batch.schema.names)
+            parts = {c: [] for c in names}
+        for c in names:
+            parts[c].append(batch.column(c).to_numpy(zero_copy_only=False))
+    if names is None:  # no batch at all: a header without rows
+        raise InvalidFileError(f"{os.fspath(path)}: the file has no data rows")
+    out = {c: np.concatenate(parts[c]) for c in names}
+    for c, values in out.items():
+        if values.size == 0:
+            raise InvalidFileError(f"{os.fspath(path)}: column {c!r} is empty (the file has no data rows)")
+    return out
+
+
+def _dask_counts(reference, current, cols, bins, n_bins, format, scheduler) -> DriftCounts:
+    """As :func:`read_drift_counts`, the files read and the current one counted by Dask."""
+    dask = require("dask", "reading files with Dask (scheduler=)")
+    if cols is None:
+        first = first_batch(reference, format=format)
+        if first is None:
+            raise InvalidFileError(f"{os.fspath(reference)}: the file has no data rows")
+        cols = list(first.schema.names)
+    ref_ddf = frame(reference, cols, format)
+    cur_ddf = frame(current, cols, format)
+    with computing_on(scheduler) as get:
+        ref = ref_ddf.compute(scheduler=get)  # the bins are fitted on the whole reference
+        binnings, ref_counts = _fit(reference, {c: ref[c].to_numpy() for c in cols}, bins, n_bins)
+        del ref
+        parts = [dask.delayed(_count_partition)(p, binnings) for p in cur_ddf.to_delayed()]
+        if not parts:
+            raise InvalidFileError(f"{os.fspath(current)}: the file has no data rows")
+        (cur_counts,) = dask.compute(dask.delayed(_add)(*parts), scheduler=get)
+    return DriftCounts(ref_counts, cur_counts, binnings)
+
+
+def _count_partition(part, binnings: dict) -> dict:
+    return {c: b.counts(part[c].to_numpy()) for c, b in binnings.items()}
+
+
+def _add(*counts: dict) -> dict:
+    return {c: sum(d[c] for d in counts) for c in counts[0]}
