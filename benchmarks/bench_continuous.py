@@ -6,7 +6,7 @@ Run from the repository root::
     PYTHONPATH=src python benchmarks/bench_continuous.py            # full: d in {1,2,5,10}, n in {500..5000}
     PYTHONPATH=src python benchmarks/bench_continuous.py --output benchmarks/RESULTS.md
 
-Validation against closed forms (issue 4), ``--reps`` seeded samples per cell
+Validation against closed forms, ``--reps`` seeded samples per cell
 (default 100), k = 3 neighbours:
 
 * k-NN (Kozachenko–Leonenko) entropy of N(0, Sigma), Sigma equicorrelated

@@ -6,7 +6,7 @@ Run from the repository root::
     PYTHONPATH=src python benchmarks/bench_counting.py --quick    # smoke run
     PYTHONPATH=src python benchmarks/bench_counting.py --output benchmarks/RESULTS.md
 
-Goals (issue 3), contenders timed interleaved in one run, median reported:
+Goals: contenders timed interleaved in one run, median reported:
 
 * plug-in entropy of 1e7 int samples, ``ik.entropy(ik.empirical(x))``, at least
   3x faster than infomeasure (``infomeasure.entropy(x, approach="discrete")``,

@@ -6,7 +6,7 @@ Run from the repository root::
     PYTHONPATH=src python benchmarks/bench_io.py             # 2.5e7, 1e8, 2e8 rows (~0.25, 1, 2 GB)
     PYTHONPATH=src python benchmarks/bench_io.py --output benchmarks/RESULTS.md
 
-Goal (issue 5): a file larger than memory is counted with bounded memory --
+Goal: a file larger than memory is counted with bounded memory --
 peak RSS must stay flat as the file grows -- at a useful speed.
 
 For each size a Parquet file is written to a temporary directory under /tmp

@@ -597,8 +597,11 @@ def test_dict_errors():
         ik.kl_divergence(e, {0: "a", 1: "b"})
     with pytest.raises(InvalidDistributionError, match="sum to 1"):
         ik.kl_divergence(e, {0: 0.5, 1: 0.6})
-    with pytest.raises(InvalidTypeError, match="dict"):
-        ik.kl_divergence({0: 0.5, 1: 0.5}, np.array([0.5, 0.5]))
+    with pytest.raises(InvalidTypeError, match="'p' is a dict keyed by labels"):
+        ik.kl_divergence({"a": 0.5, "b": 0.5}, np.array([0.5, 0.5]))
+    # integer keys index an array, as the integer outcomes of an Empirical do
+    assert ik.kl_divergence({1: 0.75, 0: 0.25}, np.array([0.5, 0.5])) == pytest.approx(
+        0.25 * np.log(0.5) + 0.75 * np.log(1.5), rel=1e-14)
 
 
 def test_empirical_against_int_indexed_array():

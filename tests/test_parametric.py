@@ -579,3 +579,39 @@ def test_mc_kl_estimate_and_errors():
         mc_kl(stats.norm(0, 1), stats.norm(1, 1), n=10, rng="seed")
     with pytest.raises(InvalidTypeError):
         mc_kl([0.5, 0.5], stats.norm(1, 1), n=10)
+
+
+def test_register_kl_matches_torch_subclasses_most_specific_first():
+    torch = pytest.importorskip("torch")
+    D = torch.distributions
+
+    class MyNormal(D.Normal):
+        pass
+
+    class MyOtherNormal(MyNormal):
+        pass
+
+    calls = []
+
+    @ik.register_kl(D.Normal, D.Normal)
+    def _base(p, q):
+        calls.append("base")
+        return torch.tensor(1.0)
+
+    try:
+        p, q = MyOtherNormal(0.0, 1.0), MyOtherNormal(1.0, 1.0)
+        assert float(ik.kl_divergence(p, q)) == 1.0 and calls == ["base"]  # a base-class pair serves a subclass
+
+        @ik.register_kl(MyNormal, MyNormal)
+        def _specific(p, q):
+            calls.append("specific")
+            return torch.tensor(2.0)
+
+        assert float(ik.kl_divergence(p, q)) == 2.0 and calls[-1] == "specific"  # nearer in the MRO wins
+        # an exact torch pair without an infokit registration still goes to torch's registry
+        assert float(ik.kl_divergence(D.Normal(0.0, 1.0), D.Normal(1.0, 1.0))) == 1.0  # ours, registered above
+    finally:
+        pm._REGISTRY.pop((D.Normal, D.Normal), None)
+        pm._REGISTRY.pop((MyNormal, MyNormal), None)
+        pm._MEMO.clear()
+    assert float(ik.kl_divergence(D.Normal(0.0, 1.0), D.Normal(1.0, 1.0))) == pytest.approx(0.5, rel=1e-6)

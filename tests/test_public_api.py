@@ -10,14 +10,14 @@ CONTRACT = {
     "renyi_entropy", "renyi_divergence", "from_logits", "from_log_probs", "Categorical",
     "decompose", "Decomposition", "InfokitError", "InvalidArgumentError",
     "InvalidDistributionError", "InvalidTypeError",
-    # empirical distributions and estimators (issue 3)
+    # empirical distributions and estimators
     "Empirical", "empirical", "empirical_joint", "joint_entropy", "conditional_entropy",
     "mutual_information", "conditional_mutual_information", "Estimate", "GTestResult",
     "estimate_entropy", "estimate_mutual_information", "estimate_kl", "estimate_cross_entropy",
     "g_test", "InfokitWarning", "UnseenOutcomeWarning",
-    # models and parametric distributions (issue 4)
+    # models and parametric distributions
     "perplexity", "register_kl", "lm",
-    # drift (issue 5)
+    # drift
     "drift",
 }
 

@@ -158,14 +158,16 @@ def test_empirical_html_joint_and_errors():
 # --------------------------------------------------------------------------
 # drift
 # --------------------------------------------------------------------------
-def drift_frame():
+def drift_inputs():
     pytest.importorskip("pandas")
-    from infokit.drift import drift
-
     rng = np.random.default_rng(0)
     ref = {"x <1>": rng.normal(0, 1, 2000), "y": rng.normal(0, 1, 2000)}
     cur = {"x <1>": rng.normal(1, 1, 2000), "y": rng.normal(0, 1, 2000)}
-    return drift(ref, cur, rng=0)
+    return ref, cur
+
+
+def drift_frame():
+    return ik.drift(*drift_inputs(), rng=0)
 
 
 def test_drift_html_units_and_verdict_colours():
@@ -176,7 +178,12 @@ def test_drift_html_units_and_verdict_colours():
     assert "JS divergence [bits]" in header and "PSI [nats]" in header and "KL(ref‖cur) [bits]" in header
     rows = {r[0]: dict(zip(header, r)) for r in c.tables[0][1:]}
     assert rows["x <1>"]["verdict"] == "drift" and rows["y"]["verdict"] == "no drift"
-    assert rows["x <1>"]["JS divergence [bits]"] == f"{df.loc['x <1>', 'js_divergence']:.4g}"
+    # the frame is in nats (the library default); the report is in bits
+    assert df.loc["x <1>", "unit"] == "nats"
+    js_bits = ik.drift(*drift_inputs(), base="bits", rng=0).loc["x <1>", "js_divergence"]
+    assert rows["x <1>"]["JS divergence [bits]"] == f"{js_bits:.4g}"
+    nats = parse(drift_html(df, base="nats")).tables[0]
+    assert "JS divergence [nats]" in nats[0]
     assert rows["x <1>"]["n ref"] == "2000"
     assert any("#f8d7da" in s for s in c.styles) and any("#d4edda" in s for s in c.styles)
     assert "x &lt;1&gt;" in frag

@@ -188,15 +188,19 @@ def _describe_set(s: frozenset) -> str:
     return " or ".join(sorted(k.name.lower() for k in s))
 
 
-def lookup(measure: str, args: tuple, names: tuple):
-    """``(implementation, kinds)`` for ``measure`` on ``args``, or the one InvalidTypeError."""
+def lookup(measure: str, args: tuple, names: tuple, *, called: str | None = None):
+    """``(implementation, kinds)`` for ``measure`` on ``args``, or the one InvalidTypeError.
+
+    ``called`` is the public name to show when a function uses another
+    measure's rows (``perplexity`` those of ``entropy`` and ``cross_entropy``).
+    """
     kinds = tuple(kind_of(a) for a in args)
     fn = _TABLE.get((measure, kinds))
     if fn is not None:
         return fn, kinds
     got = ", ".join(f"'{n}' is {k.value}" for n, k in zip(names, kinds))
     accepted = "; ".join("(" + ", ".join(_describe_set(s) for s in row) + ")" for row in _ROWS.get(measure, ()))
-    msg = f"ik.{measure} is not defined for these kinds of argument: {got}. It accepts {accepted}"
+    msg = f"ik.{called or measure} is not defined for these kinds of argument: {got}. It accepts {accepted}"
     extra = _HINTS.get((measure, kinds))
     if extra:
         msg += f". {extra}"

@@ -1,4 +1,4 @@
-"""The mission's story end to end, on the bundled letter data (``infokit demo``).
+"""The story of the three distributions end to end, on the bundled letter data (``infokit demo``).
 
 1. **The truth.** P is the letter distribution of the opening of the US
    Declaration of Independence (1653 letters, 26 outcomes; bundled with the

@@ -97,10 +97,12 @@ import numbers
 import numpy as np
 
 from infokit._api import measures as exact
+from infokit._lib.checks import check_counts, check_pseudo_count, check_rng
 from infokit._lib.modules import make_callable
 from infokit._lib.optional import require
 from infokit._lib.units import resolve_base
-from infokit._samples.binning import binning_for
+from infokit._samples.binning import Binning, Categories, binning_for
+from infokit._samples.table import Empirical, _union
 from infokit.errors import InfokitError, InvalidArgumentError, InvalidTypeError
 
 __all__ = ["drift", "drift_from_counts", "PSI_THRESHOLDS", "ALPHA", "COLUMNS"]
@@ -125,8 +127,6 @@ _NULL_CELLS = 1 << 22  # permuted tables are drawn in chunks of at most this man
 # --------------------------------------------------------------------------
 def _check_smoothing(smoothing) -> float:
     """The pseudo-count added to every bin of both sides (0.0 for none)."""
-    from infokit._lib.checks import check_pseudo_count
-
     a = check_pseudo_count(smoothing)
     return 0.0 if a is None else a
 
@@ -149,37 +149,14 @@ def _check_thresholds(thresholds, alpha):
     return (t1, t2), float(alpha)
 
 
-def _rng(rng):
-    try:
-        return np.random.default_rng(rng)
-    except (TypeError, ValueError):
-        raise InvalidTypeError(
-            f"'rng' must be None, an int seed or a numpy.random.Generator (got {type(rng).__name__})"
-        ) from None
-
-
 # --------------------------------------------------------------------------
 # one column
 # --------------------------------------------------------------------------
-def _counts_array(c, name: str) -> np.ndarray:
-    try:
-        a = np.asarray(c)
-    except (TypeError, ValueError):
-        raise InvalidTypeError(f"{name} must be a 1-D array of bin counts") from None
-    if a.ndim != 1 or a.size == 0:
-        raise InvalidArgumentError(f"{name} must be a non-empty 1-D array of bin counts (got shape {a.shape})")
-    if a.dtype.kind == "b" or a.dtype.kind not in "iuf":
-        raise InvalidTypeError(f"{name} must hold integer counts (got dtype {a.dtype})")
-    if a.dtype.kind == "f" and (not np.all(np.isfinite(a)) or np.any(a != np.round(a))):
-        raise InvalidArgumentError(f"{name} must hold finite integer counts")
-    if np.any(a < 0):
-        raise InvalidArgumentError(f"{name} has negative counts")
-    return a.astype(np.int64)
-
-
-def _psi_nats(pw, qw) -> float:
-    """PSI = D(P||Q) + D(Q||P) in nats, from the core's KL divergence."""
-    return float(exact.kl_divergence(pw, qw, normalize=True)) + float(exact.kl_divergence(qw, pw, normalize=True))
+def _psi_nats(pw, qw):
+    """``(D(P||Q), D(Q||P), PSI = their sum)`` in nats, from the core's KL divergence of the weights."""
+    kl_pq = float(exact.kl_divergence(pw, qw, normalize=True))
+    kl_qp = float(exact.kl_divergence(qw, pw, normalize=True))
+    return kl_pq, kl_qp, kl_pq + kl_qp
 
 
 def _test_map(binning, k: int):
@@ -191,8 +168,6 @@ def _test_map(binning, k: int):
     unseen bin of categories.  The test merges underflow and overflow into
     the neighbouring interval and leaves the unseen bin out.
     """
-    from infokit._samples.binning import Binning, Categories
-
     if isinstance(binning, Binning) and binning.method != "edges":
         group = np.arange(k)
         group[0], group[k - 2] = 1, k - 3  # underflow -> first interval, overflow -> last interval
@@ -243,9 +218,7 @@ def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha, test_map) -> dict:
     pw, qw = rk + a, ck + a  # weights; the core normalises them exactly (normalize=True)
     js = float(exact.js_divergence(pw, qw, base=base, normalize=True))
     jsd = float(exact.js_distance(pw, qw, base=base, normalize=True))
-    kl_pq = float(exact.kl_divergence(pw, qw, normalize=True))
-    kl_qp = float(exact.kl_divergence(qw, pw, normalize=True))
-    psi = kl_pq + kl_qp
+    kl_pq, kl_qp, psi = _psi_nats(pw, qw)
     p, q = pw / pw.sum(), qw / qw.sum()
     hell = min(1.0, math.sqrt(0.5 * math.fsum(((np.sqrt(p) - np.sqrt(q)) ** 2).tolist())))
 
@@ -257,7 +230,7 @@ def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha, test_map) -> dict:
     else:
         p_value, q95, method = math.nan, math.nan, "none"
 
-    verdict_psi = psi if math.isfinite(psi) else _psi_nats(rk + 0.5, ck + 0.5)
+    verdict_psi = psi if math.isfinite(psi) else _psi_nats(rk + 0.5, ck + 0.5)[2]
     t1, t2 = thresholds
     verdict = "no drift" if verdict_psi < t1 else ("moderate" if verdict_psi < t2 else "drift")
     if n_perm and not p_value < alpha:
@@ -293,7 +266,7 @@ def drift_from_counts(
     *,
     bins=None,
     labels=None,
-    base="bits",
+    base="nats",
     smoothing=None,
     n_permutations: int = 1000,
     rng=None,
@@ -319,8 +292,10 @@ def drift_from_counts(
     labels : mapping, optional
         ``{column: bin labels}`` (default: from ``bins``, else ``0..k-1``),
         kept in ``df.attrs["bin_counts"]``.
-    base : {"bits", "nats", "hartleys"} or float, optional
-        Unit of the JS and KL columns. Default bits.  PSI is always in nats.
+    base : {"nats", "bits", "hartleys"} or float, optional
+        Unit of the JS and KL columns. Default nats, like every library
+        function (the ``infokit drift`` command and its reports print bits).
+        PSI is always in nats.
     smoothing : None, "jeffreys", "laplace" or float, optional
         Pseudo-count added to every compared bin of both samples. Default None.
     n_permutations : int, optional
@@ -354,14 +329,14 @@ def drift_from_counts(
     >>> int(row.zero_bins_ref), float(row.psi), float(row.kl_ref_cur) < float("inf"), row.verdict
     (1, inf, True, 'drift')
     >>> round(float(df.loc["x", "js_divergence"]), 4), df.loc["x", "unit"]
-    (0.0715, 'bits')
+    (0.0496, 'nats')
     """
     pd = require("pandas", "ik.drift")
     unit = resolve_base(base)
     a = _check_smoothing(smoothing)
     n_perm = _check_n_permutations(n_permutations)
     thresholds, alpha = _check_thresholds(thresholds, alpha)
-    gen = _rng(rng)
+    gen = check_rng(rng)
     if not hasattr(reference_counts, "keys") or not hasattr(current_counts, "keys"):
         raise InvalidTypeError("'reference_counts' and 'current_counts' must be mappings {column: counts}")
     cols = list(reference_counts.keys())
@@ -409,15 +384,13 @@ def drift_from_counts(
 
 
 def _aligned(r, c, col, lab):
-    from infokit._samples.empirical import Empirical, _union
-
     if isinstance(r, Empirical) or isinstance(c, Empirical):
         if not (isinstance(r, Empirical) and isinstance(c, Empirical)):
             raise InvalidTypeError(f"column {col!r}: pass both counts as arrays or both as ik.Empirical")
         outcomes, (ra, ca) = _union([r, c])
         return ra, ca, (list(lab) if lab is not None else [str(o) for o in outcomes.tolist()])
-    ra = _counts_array(r, f"reference counts of column {col!r}")
-    ca = _counts_array(c, f"current counts of column {col!r}")
+    ra = check_counts(r, f"reference[{col!r}]", allow_all_zero=True)
+    ca = check_counts(c, f"current[{col!r}]", allow_all_zero=True)
     if ra.size != ca.size:
         raise InvalidArgumentError(
             f"column {col!r}: {ra.size} reference bins but {ca.size} current bins; counts must be in the same bins"
@@ -450,7 +423,7 @@ def drift(
     *,
     bins="quantile",
     n_bins: int = 10,
-    base="bits",
+    base="nats",
     smoothing=None,
     n_permutations: int = 1000,
     rng=None,
@@ -481,8 +454,10 @@ def drift(
         others). Default "quantile".
     n_bins : int, optional
         Number of quantile / uniform bins. Default 10.
-    base : {"bits", "nats", "hartleys"} or float, optional
-        Unit of the JS and KL columns. Default bits.  PSI is always in nats.
+    base : {"nats", "bits", "hartleys"} or float, optional
+        Unit of the JS and KL columns. Default nats, like every library
+        function (the ``infokit drift`` command and its reports print bits).
+        PSI is always in nats.
     smoothing : None, "jeffreys", "laplace" or float, optional
         Pseudo-count added to every compared bin of *both* samples. Default
         None: empty bins give infinite KL divergences and PSI, reported as

@@ -24,6 +24,8 @@ import math
 
 import numpy as np
 
+from infokit._lib.checks import check_rng
+from infokit._lib.fmt import format_number
 from infokit._lib.optional import require
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
@@ -143,10 +145,7 @@ def plot_distributions(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
 
 
 def _fmt(v) -> str:
-    v = float(v)
-    if math.isinf(v):
-        return "∞" if v > 0 else "-∞"
-    return f"{v:.4g}"
+    return format_number(float(v), 4, inf="∞")
 
 
 def plot_decomposition(p, q, *, outcomes=None, base="bits", ax=None, normalize=False):
@@ -249,7 +248,7 @@ def plot_estimates(
     from infokit._api.measures import entropy
 
     unit = resolve_base(base)
-    gen = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+    gen = check_rng(rng)
     if isinstance(methods, str):
         methods = (methods,)
     methods = tuple(methods)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from infokit._api.decompose import decomposition_html
 from infokit._estimators.estimators import estimate_html
+from infokit._lib.units import resolve_base
 from infokit._lib.html import (
     _VERDICT_COLOURS,
     div as _div,
@@ -69,13 +70,17 @@ _DRIFT_COLUMNS = (
 )
 
 
-def drift_html(df) -> str:
+def drift_html(df, *, base="bits") -> str:
     """HTML report of a drift DataFrame (:func:`infokit.drift`): units in the headers, verdicts coloured.
 
     Parameters
     ----------
     df : pandas.DataFrame
-        As returned by :func:`infokit.drift` or :func:`infokit.drift_from_counts`.
+        As returned by :func:`infokit.drift` or :func:`infokit.drift_from_counts`
+        (in whatever unit it was computed: its ``unit`` column says which).
+    base : {"bits", "nats", "hartleys"} or float, optional
+        Unit of the JS and KL columns in the report.  Default bits (a report is
+        read by people); PSI is always in nats.
 
     Returns
     -------
@@ -97,11 +102,13 @@ def drift_html(df) -> str:
     if missing:
         raise InvalidArgumentError(f"drift_html() needs the columns of ik.drift; missing {missing}")
     attrs = getattr(df, "attrs", {}) or {}
-    units = sorted({str(u) for u in df["unit"].tolist()})
-    unit = _esc(attrs.get("unit", units[0] if len(units) == 1 else "/".join(units)))
+    target = resolve_base(base)
+    unit = _esc(target.name)
+    factors = [resolve_base(u).log_base / target.log_base for u in df["unit"].tolist()]
     header = ["column"]
     for _, title, kind in _DRIFT_COLUMNS:
         header.append(f"{_esc(title)} [{unit if kind == 'unit' else kind}]" if kind else _esc(title))
+    kind_of_column = {c: kind for c, _, kind in _DRIFT_COLUMNS}
     rows, styles = [], {}
     for j, (name, row) in enumerate(df.iterrows()):
         cells = [_esc(name)]
@@ -112,6 +119,8 @@ def drift_html(df) -> str:
                 if colour:
                     styles[(j, i)] = f"background-color: {colour}; font-weight: bold; text-align: center"
                 cells.append(_esc(v))
+            elif kind_of_column[c] == "unit":
+                cells.append(_num(v * factors[j], 4))
             else:
                 cells.append(_num(v, 4))
         rows.append(cells)

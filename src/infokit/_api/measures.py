@@ -86,8 +86,8 @@ def _aligned(args, kinds):
     return tuple(v for _, v in align(list(zip(_PQ, args))))
 
 
-def _call(measure, args, names, opts, *extra):
-    fn, kinds = lookup(measure, args, names)
+def _call(measure, args, names, opts, *extra, called=None):
+    fn, kinds = lookup(measure, args, names, called=called)
     return fn(args, kinds, opts, *extra)
 
 
@@ -99,20 +99,19 @@ def _information_discrete(args, kinds, opts):
     return core.information(*_aligned(args, kinds))
 
 
-def _discrete_row(measure):
-    fn = getattr(core, measure)
-
+def _discrete_row(fn):
     def row(args, kinds, opts, *extra):
         return fn(*_aligned(args, kinds), *extra, axis=opts.axis, keepdims=opts.keepdims, normalize=opts.normalize)
 
-    row.__name__ = f"_{measure}_discrete"
+    row.__name__ = f"_{fn.__name__}_discrete"
     return row
 
 
-implements("entropy", DISCRETE)(_discrete_row("entropy"))
-implements("renyi_entropy", DISCRETE)(_discrete_row("renyi_entropy"))
+implements("entropy", DISCRETE)(_discrete_row(core.entropy))
+implements("renyi_entropy", DISCRETE)(_discrete_row(core.renyi_entropy))
 for _m in ("cross_entropy", "kl_divergence", "js_divergence", "renyi_divergence"):
-    implements(_m, DISCRETE, DISCRETE)(_discrete_row(_m))
+    implements(_m, DISCRETE, DISCRETE)(_discrete_row(getattr(core, _m)))
+implements("js_distance", DISCRETE, DISCRETE)(_discrete_row(core.js_divergence))  # sqrt taken after the unit
 del _m
 
 
@@ -144,7 +143,7 @@ def _looks_like_pmf(x) -> bool:
         return False
     if np.all(a == np.floor(a)) or a.min() < 0 or a.max() > 1:
         return False
-    return abs(float(a.sum()) - 1.0) <= sum_tolerance(np.float64)
+    return abs(float(a.sum()) - 1.0) <= sum_tolerance(a.dtype)
 
 
 @implements("cross_entropy", _DATA, _MODELS)
@@ -168,7 +167,7 @@ _DATA_MODEL_HINT = (
 _SAMPLES_HINT = "To measure samples, count them first: ik.entropy(ik.empirical(samples))"
 hint("kl_divergence", _DATA, Kind.MODEL, text=_DATA_MODEL_HINT)
 hint("kl_divergence", _DATA, Kind.PARAMETRIC, text=_DATA_MODEL_HINT)
-for _m in ("js_divergence", "renyi_divergence"):
+for _m in ("js_divergence", "js_distance", "renyi_divergence"):
     hint(_m, Kind.PARAMETRIC, Kind.PARAMETRIC, text=f"ik.{_m} has no closed forms for parametric "
          "distributions; for the KL divergence use ik.kl_divergence(P, Q)")
 for _m in ("kl_divergence", "cross_entropy"):
@@ -442,7 +441,8 @@ def js_distance(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
     >>> float(ik.js_distance([1.0, 0.0], [0.5, 0.5], base=2))  # doctest: +ELLIPSIS
     0.5579...
     """
-    js = js_divergence(p, q, base=base, axis=axis, keepdims=keepdims, normalize=normalize)
+    opts = check_options(base=base, axis=axis, keepdims=keepdims, normalize=normalize)
+    js = opts.unit.convert(_call("js_distance", (p, q), _PQ, opts))
     if isinstance(js, np.generic):
         return np.sqrt(js)
     return _backend.namespace(js).sqrt(js)
@@ -600,5 +600,5 @@ def perplexity(p, q=None, *, axis=-1, keepdims=False, normalize=False):
     """
     opts = check_options(axis=axis, keepdims=keepdims, normalize=normalize)
     if q is None:
-        return _exp(_call("entropy", (p,), _P, opts))
-    return _exp(_call("cross_entropy", (p, q), _PQ, opts))
+        return _exp(_call("entropy", (p,), _P, opts, called="perplexity"))
+    return _exp(_call("cross_entropy", (p, q), _PQ, opts, called="perplexity"))

@@ -62,7 +62,7 @@ def _get_pool(n: int) -> ThreadPoolExecutor:
 
 def _scratch(dtype, rows: int, cols: int, slot: str = "work"):
     """Two float buffers of shape (rows, cols), reused per thread."""
-    key = (np.dtype(dtype).str, slot)
+    key = (dtype, slot)
     bufs = getattr(_local, "bufs", None)
     if bufs is None:
         bufs = _local.bufs = {}
@@ -76,10 +76,10 @@ def _scratch(dtype, rows: int, cols: int, slot: str = "work"):
 
 # --------------------------------------------------------------------------
 # block functions: (p, q) blocks of shape (r, m) -> stats of shape (r, k)
-# stats columns: sums first, then minima (see N_SUMS / STATS of each).
+# stats columns: sums first, then minima (``n_sums`` and ``n_cols`` of each).
 # --------------------------------------------------------------------------
-def kl_terms(p, q):
-    """:func:`infokit._kernels.kl_terms` for float64 NumPy arrays, evaluated sparsely.
+def kl_terms_sparse(p, q):
+    """:func:`infokit._core.kernels.kl_terms` for float64 NumPy arrays, evaluated sparsely.
 
     The direct form everywhere, the series only where p ~ q, and the generic
     kernel only on the rare special values (zeros, overflowing ratios).
@@ -118,31 +118,43 @@ def kl_block(p, q):
     np.multiply(t, p, out=t)
     np.subtract(p, q, out=u)
     np.subtract(t, u, out=t)  # p log(p/q) - (p - q), accurate unless p ~ q
-    a = t.sum(axis=-1)
-    sp, sq = p.sum(axis=-1), q.sum(axis=-1)
-    qmin = np.zeros(p.shape[0])
-    if np.isnan(a).any():  # 0 log 0 (p == 0) gives NaN: the term is q there
+    out = np.empty((p.shape[0], 6))
+    a, sp, sq, dqp = out[:, 0], out[:, 1], out[:, 2], out[:, 3]
+    t.sum(axis=-1, out=a)
+    p.sum(axis=-1, out=sp)
+    q.sum(axis=-1, out=sq)
+    p.min(axis=-1, out=out[:, 4])
+    out[:, 5] = 0.0
+    one = p.shape[0] == 1  # one row: decide with Python floats (no array operations for the checks)
+    if (a[0] != a[0]) if one else np.isnan(a).any():  # 0 log 0 (p == 0) gives NaN: the term is q there
         pz = p == 0
         t[pz] = q[pz]
-        a = t.sum(axis=-1)
-        qmin = q.min(axis=-1)
-    dqp = sq - sp
+        t.sum(axis=-1, out=a)
+        q.min(axis=-1, out=out[:, 5])
+    np.subtract(sq, sp, out=dqp)
     # The direct form's absolute error is a few ulp of p per outcome (the
     # rounding of p/q), plus a few ulp of |p - q|.  Rows where that could
     # exceed ~1e-13 of the sum -- a < 2^-8 sum p or a < sum|p - q| / 32 --
     # (nearly identical distributions) and rows whose sum overflowed (q
     # subnormal) are recomputed exactly.  Since sum|p - q| <= sp + sq, the
     # spread is only computed for candidate rows.
-    maybe = np.nonzero((a < _KL_RECHECK * (sp + sq)) | np.isinf(a))[0]
+    if one:
+        a0 = a[0]
+        if a0 < _KL_RECHECK * (sp[0] + sq[0]) or a0 == np.inf:
+            maybe = np.zeros(1, dtype=np.intp)
+        else:
+            return out
+    else:
+        maybe = np.nonzero((a < _KL_RECHECK * (sp + sq)) | np.isinf(a))[0]
     if maybe.size:
         spread = np.abs(u[maybe]).sum(axis=-1)
         am = a[maybe]
         redo = maybe[(am < _KL_RECHECK * spread) | (am < _KL_FLOOR * sp[maybe]) | np.isinf(am)]
         if redo.size:
             p64, q64 = p[redo].astype(np.float64), q[redo].astype(np.float64)
-            a[redo] = kl_terms(p64, q64).sum(axis=-1)
+            a[redo] = kl_terms_sparse(p64, q64).sum(axis=-1)
             dqp[redo] = (q64 - p64).sum(axis=-1)
-    return np.stack([a, sp, sq, dqp, p.min(axis=-1), qmin], axis=-1)
+    return out
 
 
 def cross_entropy_block(p, q):
@@ -171,9 +183,9 @@ def entropy_block(p):
     return np.stack([a, p.sum(axis=-1)], axis=-1)
 
 
-kl_block.n_sums = 4
-cross_entropy_block.n_sums = 3
-entropy_block.n_sums = 2
+kl_block.n_sums, kl_block.n_cols = 4, 6
+cross_entropy_block.n_sums, cross_entropy_block.n_cols = 3, 5
+entropy_block.n_sums, entropy_block.n_cols = 2, 2
 
 
 # --------------------------------------------------------------------------
@@ -186,6 +198,9 @@ def reduce_rows(block_fn, *arrays):
     """
     shape = arrays[0].shape
     n = shape[-1]
+    if len(shape) == 1 and 0 < n < BLOCK:  # one distribution in one block: no scheduling
+        with np.errstate(all="ignore"):
+            return block_fn(*[a.reshape(1, n) for a in arrays])[0]
     lead = shape[:-1]
     rows = math.prod(lead)
     mats = [_as_rows(a, rows, n) for a in arrays]
@@ -196,11 +211,12 @@ def reduce_rows(block_fn, *arrays):
         nblocks = 1
         per = max(1, BLOCK // n)
         tasks = [(r, min(r + per, rows), 0) for r in range(0, rows, per)]
-    n_sums = block_fn.n_sums
-    with np.errstate(all="ignore"):
-        k = block_fn(*[np.ones((1, 1), a.dtype) for a in arrays]).shape[-1]
+    n_sums, k = block_fn.n_sums, block_fn.n_cols
     if rows == 0:
         return np.empty((*lead, k))
+    if len(tasks) == 1:  # one block: no scheduling, no copy of the statistics
+        with np.errstate(all="ignore"):
+            return block_fn(*mats).reshape(*lead, k)
     out = np.empty((rows, nblocks, k))
 
     def run(task):

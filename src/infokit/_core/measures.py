@@ -39,26 +39,39 @@ def _numpy_fast(r, block_fn, n_checked: int):
     Columns of the statistics: the measure's sum first, then the sum of each
     of the first ``n_checked`` arguments, then their minima.  Anything the
     statistics cannot certify is re-checked by the full validator, which
-    raises the error; the fast path never produces its own messages.
+    raises the error; the fast path never produces its own messages.  Input
+    the validator accepts but the statistics cannot evaluate (a ``-0.0``
+    probability, say) goes to the generic kernels (``None``).
+
+    A single distribution's statistics come back as Python floats (a tuple):
+    finishing them costs no array operations.
     """
     arrays = r.arrays
     if arrays[0].dtype not in (np.float32, np.float64):
         return None  # float16 / longdouble: generic path
     stats = _blocked.reduce_rows(block_fn, *arrays)
-    if r.validated:
+    if stats.ndim == 1:
+        stats = tuple(stats.tolist())
+        if r.validated:
+            return stats
+        ok = stats[0] == stats[0] and all(
+            abs(stats[1 + i] - 1.0) <= sum_tolerance(r.input_dtypes[i]) for i in range(n_checked)
+        ) and all(v >= 0 for v in stats[block_fn.n_sums :])
+    elif r.validated:
         return stats
-    tols = np.array([sum_tolerance(dt) for dt in r.input_dtypes[:n_checked]])
-    with np.errstate(invalid="ignore"):
-        sums = stats[..., 1 : 1 + n_checked]
-        mins = stats[..., block_fn.n_sums :]
-        ok = (
-            not np.isnan(stats[..., 0]).any()
-            and bool(np.all(np.abs(sums - 1.0) <= tols))
-            and bool(np.all(mins >= 0))
-        )
+    else:
+        tols = np.array([sum_tolerance(dt) for dt in r.input_dtypes[:n_checked]])
+        with np.errstate(invalid="ignore"):
+            sums = stats[..., 1 : 1 + n_checked]
+            mins = stats[..., block_fn.n_sums :]
+            ok = (
+                not np.isnan(stats[..., 0]).any()
+                and bool(np.all(np.abs(sums - 1.0) <= tols))
+                and bool(np.all(mins >= 0))
+            )
     if not ok:
         r.validate_probs()  # raises with the precise message
-        raise AssertionError("infokit internal error: fused validation disagreed with the validator")
+        return None
     return stats
 
 
@@ -73,23 +86,30 @@ class _Measure(NamedTuple):
     n_checked: int  # arguments whose sums/minima the blocked statistics certify
 
 
+def _columns(s, *cols):
+    """Columns of blocked statistics, with the kernels' namespace: NumPy for arrays, scalars for a tuple."""
+    if isinstance(s, tuple):
+        return (_kernels.SCALAR, *(s[c] for c in cols))
+    return (np, *(s[..., c] for c in cols))
+
+
 _ENTROPY = _Measure(
     _blocked.entropy_block,
-    lambda s: _kernels.entropy_finish(np, s[..., 0], s[..., 1]),
+    lambda s: _kernels.entropy_finish(*_columns(s, 0, 1)),
     _kernels.entropy_probs,
     _kernels.entropy_logits,
     1,
 )
 _CROSS_ENTROPY = _Measure(
     _blocked.cross_entropy_block,
-    lambda s: _kernels.cross_entropy_finish(np, s[..., 0], s[..., 1], s[..., 2]),
+    lambda s: _kernels.cross_entropy_finish(*_columns(s, 0, 1, 2)),
     _kernels.cross_entropy_probs,
     _kernels.cross_entropy_logits,
     2,
 )
 _KL = _Measure(
     _blocked.kl_block,
-    lambda s: _kernels.kl_finish(np, s[..., 0], s[..., 1], s[..., 3]),
+    lambda s: _kernels.kl_finish(*_columns(s, 0, 1, 3)),
     _kernels.kl_probs,
     _kernels.kl_logits,
     2,
@@ -105,7 +125,8 @@ def _nats(r, m: _Measure):
     if r.numpy:
         stats = _numpy_fast(r, m.block, m.n_checked)
         if stats is not None:
-            return m.finish(stats).astype(r.arrays[0].dtype)
+            value = m.finish(stats)
+            return r.arrays[0].dtype.type(value) if isinstance(stats, tuple) else value.astype(r.arrays[0].dtype)
     if not r.validated:
         r.validate_probs()
     return m.probs(r.xp, *r.arrays)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from infokit._lib import backend as _backend
 from infokit._core.categorical import Categorical
 from infokit._lib.checks import check_event_axis, check_probs, check_same_outcomes, normalize_axis
@@ -67,8 +69,33 @@ class Resolved:
         return _backend.to_result(xp, value)
 
 
+_NP_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def _resolve_numpy(named, axis):
+    """The common case in few steps: NumPy float arrays of one shape and dtype, the event axis last."""
+    first = named[0][1]
+    if type(first) is not np.ndarray or first.dtype not in _NP_FLOATS or first.ndim == 0:
+        return None
+    shape, dtype = first.shape, first.dtype
+    for _, v in named[1:]:
+        if type(v) is not np.ndarray or v.shape != shape or v.dtype != dtype:
+            return None
+    ndim = len(shape)
+    if axis != -1 and axis != ndim - 1:
+        return None
+    if shape[-1] == 0:
+        return None  # the general path reports the empty event axis
+    arrays = [v for _, v in named]
+    return Resolved(_backend.NUMPY, [n for n, _ in named], arrays, [False] * len(arrays), ndim - 1,
+                    [dtype] * len(arrays))
+
+
 def resolve(named, *, axis=-1) -> Resolved:
     """Resolve ``[(name, value), ...]`` distribution arguments of one call."""
+    fast = _resolve_numpy(named, axis)
+    if fast is not None:
+        return fast
     names, arrays, is_logits = [], [], []
     raw_axis = None
     for name, value in named:

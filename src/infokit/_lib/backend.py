@@ -13,7 +13,10 @@ import numpy as np
 
 from infokit.errors import InvalidTypeError
 
-__all__ = ["namespace", "as_float_array", "is_numpy", "to_result"]
+__all__ = ["namespace", "as_float_array", "is_numpy", "to_result", "NUMPY"]
+
+#: The array-API namespace of NumPy arrays (what ``namespace`` returns for them).
+NUMPY = array_api_compat.array_namespace(np.empty(0))
 
 
 def is_numpy(xp) -> bool:
@@ -27,6 +30,13 @@ def as_float_array(x, name: str):
     Native arrays (NumPy, PyTorch, JAX, CuPy, array-api-strict, ...) stay in
     their library; anything else goes through :func:`numpy.asarray`.
     """
+    if isinstance(x, np.ma.MaskedArray):
+        if np.ma.getmaskarray(x).any():
+            raise InvalidTypeError(
+                f"'{name}' is a masked array with masked entries; infokit does not guess what a mask means: "
+                f"drop them ({name}.compressed()) or fill them ({name}.filled(0)) first"
+            )
+        x = np.ma.getdata(x)
     if not array_api_compat.is_array_api_obj(x) or isinstance(x, np.generic):
         try:
             x = np.asarray(x)

@@ -24,7 +24,15 @@ from infokit.errors import InvalidArgumentError, InvalidDistributionError, Inval
 
 def sum_tolerance(dtype) -> float:
     """How far from 1 a sum of probabilities may be: sqrt(machine epsilon)."""
+    if isinstance(dtype, np.dtype):  # NumPy dtypes are kept (other libraries' dtypes compare oddly)
+        tol = _TOLERANCES.get(dtype)
+        if tol is None:
+            tol = _TOLERANCES[dtype] = math.sqrt(float(np.finfo(dtype).eps))
+        return tol
     return math.sqrt(float(np.finfo(_np_dtype(dtype)).eps))
+
+
+_TOLERANCES: dict = {}
 
 
 def _np_dtype(dtype):
@@ -65,8 +73,13 @@ def check_event_axis(x, name: str) -> None:
         raise InvalidDistributionError(f"'{name}' is empty: a distribution needs at least one outcome")
 
 
-def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, normalize=False) -> None:
-    """Raise if the reductions of ``name`` show it is not a distribution."""
+def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, normalize=False, values=None) -> None:
+    """Raise if the reductions of ``name`` show it is not a distribution.
+
+    ``values``, when given, is the array itself: a sum off 1 then says whether
+    it looks like samples or counts (whole numbers, values above 1) rather
+    than unnormalised weights.
+    """
     if finite is not None and _concrete(finite) is False:
         raise InvalidDistributionError(
             f"'{name}' contains NaN or infinite values; probabilities must be finite numbers in [0, 1]"
@@ -96,8 +109,24 @@ def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, n
         rng = f"{lo:.17g}" if lo == hi else f"from {lo:.17g} to {hi:.17g}"
         raise InvalidDistributionError(
             f"'{name}' does not sum to 1 along the event axis (sum {rng}; the tolerance for "
-            f"{_np_dtype(dtype)} is {tol:.2g}); pass normalize=True to renormalise explicitly"
+            f"{_np_dtype(dtype)} is {tol:.2g}); {_not_summing_hint(xp, values, name)}"
         )
+
+
+def _not_summing_hint(xp, values, name: str) -> str:
+    """What to do about a sum off 1: samples and counts are counted, weights renormalised."""
+    renormalise = "pass normalize=True to renormalise explicitly"
+    if values is None or _concrete(xp.all(xp.isfinite(values))) is not True:
+        return renormalise
+    whole = _concrete(xp.all(values == xp.floor(values)))
+    above_one = _concrete(xp.any(values > 1))
+    if whole:
+        return (f"these look like samples or counts, not probabilities: for samples use ik.empirical({name}), "
+                f"for counts ik.Empirical.from_counts({name})")
+    if above_one:
+        return (f"it has values above 1, so it is not a probability vector; if these are samples use "
+                f"ik.empirical({name}); if they are unnormalised weights, {renormalise}")
+    return renormalise
 
 
 def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True, tol_dtype=None):
@@ -118,7 +147,7 @@ def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True,
             )
         return x
     s = xp.sum(x, axis=-1, keepdims=True)
-    check_stats(xp, name, x.dtype if tol_dtype is None else tol_dtype, sums=s, normalize=normalize)
+    check_stats(xp, name, x.dtype if tol_dtype is None else tol_dtype, sums=s, normalize=normalize, values=x)
     if normalize:
         return x / s
     return x
@@ -219,3 +248,35 @@ def check_positive_int(value, name: str, *, minimum: int = 1, allow_none: bool =
     if v < minimum:
         raise InvalidArgumentError(f"'{name}' must be {what} (got {value!r})")
     return v
+
+
+def check_counts(counts, name: str, *, allow_all_zero: bool = False) -> np.ndarray:
+    """A 1-D array of non-negative integer counts (integer-valued floats accepted) as int64.
+
+    ``name`` is quoted in the messages; all-zero counts are an error unless ``allow_all_zero``.
+    """
+    try:
+        c = np.asarray(counts)
+    except (ValueError, TypeError) as exc:
+        raise InvalidTypeError(f"'{name}' must be a 1-D array of counts ({exc})") from None
+    if c.ndim != 1:
+        raise InvalidArgumentError(f"'{name}' must be 1-D, got shape {c.shape}")
+    if c.size == 0:
+        raise InvalidArgumentError(f"'{name}' is empty: at least one count is needed")
+    if c.dtype.kind == "b" or c.dtype.kind not in "iuf":
+        raise InvalidTypeError(f"'{name}' must hold integer counts, got dtype {c.dtype}")
+    if c.dtype.kind == "f":
+        if not np.all(np.isfinite(c)):
+            raise InvalidArgumentError(f"'{name}' has non-finite values; counts must be finite integers")
+        if np.any(c != np.round(c)):
+            bad = c[c != np.round(c)][:3].tolist()
+            raise InvalidArgumentError(f"'{name}' must hold integers; got non-integer counts such as {bad}")
+        if np.any(np.abs(c) > 2.0**53):
+            raise InvalidArgumentError(f"'{name}' has counts above 2**53, which floats cannot hold exactly")
+    if np.any(c < 0):
+        bad = c[c < 0][:3].tolist()
+        raise InvalidArgumentError(f"'{name}' must be non-negative; got {bad}")
+    c = c.astype(np.int64)
+    if not allow_all_zero and not c.any():
+        raise InvalidArgumentError(f"'{name}' are all zero: an empirical distribution needs at least one sample")
+    return c

@@ -56,14 +56,28 @@ class Unit:
             return xp.where(xp.isfinite(v), v - v * self._lo, v)
 
 
+_RESOLVED: dict = {}
+
+
 def resolve_base(base) -> Unit:
-    """Resolve a ``base=`` argument.
+    """Resolve a ``base=`` argument (resolved units are kept: a Unit is immutable in use).
 
     >>> resolve_base("bits").name
     'bits'
     >>> resolve_base(10).name
     'hartleys'
     """
+    if type(base) is str or type(base) is float or type(base) is int:
+        unit = _RESOLVED.get(base)
+        if unit is None:
+            unit = _resolve(base)
+            if len(_RESOLVED) < 64:
+                _RESOLVED[base] = unit
+        return unit
+    return _resolve(base)
+
+
+def _resolve(base) -> Unit:
     if isinstance(base, str):
         key = base.strip().lower()
         if key in _NAMED:

@@ -67,12 +67,13 @@ from __future__ import annotations
 
 import math
 import numbers
-import sys
+import warnings
 from typing import Callable, NamedTuple
 
 import numpy as np
 from scipy import special
 
+from infokit._core import kernels as _kernels
 from infokit._core.measures import kl_divergence as _core_kl
 from infokit._lib.units import resolve_base
 from infokit._models.recognize import (
@@ -87,7 +88,7 @@ from infokit._models.recognize import (
     is_torch as _is_torch,
     torch_distributions as _torch_distributions,
 )
-from infokit.errors import InvalidArgumentError, InvalidDistributionError, InvalidTypeError
+from infokit.errors import InfokitWarning, InvalidArgumentError, InvalidDistributionError, InvalidTypeError
 
 __all__ = [
     "register_kl",
@@ -141,8 +142,9 @@ def register_kl(type_p, type_q) -> Callable:
     Like ``torch.distributions.register_kl``.  The decorated function is
     called as ``fn(P, Q)`` with the two distribution objects and must return
     the divergence in nats (a float, NumPy array or tensor); ``ik.kl_divergence``
-    and ``ik.cross_entropy`` then use it for that pair (exact key match, in
-    that order: ``P``'s family first).  Registering a pair again replaces it.
+    and ``ik.cross_entropy`` then use it for that pair (``P``'s family first;
+    torch classes also for their subclasses, the most specific registered
+    pair winning, as in torch's own registry).  Registering a pair again replaces it.
 
     Parameters
     ----------
@@ -175,9 +177,50 @@ def register_kl(type_p, type_q) -> Callable:
         if not callable(fn):
             raise InvalidTypeError(f"register_kl must decorate a function fn(P, Q); got {type(fn).__name__}")
         _REGISTRY[(kp, kq)] = fn
+        _MEMO.clear()
         return fn
 
     return decorator
+
+
+_MEMO: dict = {}
+
+
+def _lookup(P, Q):
+    """The registered closed form for ``(P, Q)``: scipy families by name; torch classes by the most specific match.
+
+    As ``torch.distributions.kl_divergence`` does: among the registered pairs
+    whose classes are bases of ``(type(P), type(Q))``, the one nearest in both
+    method resolution orders wins; a tie is broken in favour of ``P``'s
+    nearer match, with a warning naming the pair to register.  Results are
+    memoised per pair of classes and forgotten when a pair is registered.
+    """
+    kp, kq = _family(P), _family(Q)
+    fn = _REGISTRY.get((kp, kq))
+    if fn is not None or not (isinstance(kp, type) and isinstance(kq, type)):
+        return fn
+    key = (kp, kq)
+    if key in _MEMO:
+        return _MEMO[key]
+    mro_p, mro_q = kp.__mro__, kq.__mro__
+    matches = [(mro_p.index(a), mro_q.index(b), (a, b)) for (a, b) in _REGISTRY
+               if isinstance(a, type) and isinstance(b, type) and a in mro_p and b in mro_q]
+    fn = None
+    if matches:
+        best = min(matches, key=lambda m: (m[0] + m[1], m[0]))
+        ties = [m for m in matches if m[0] + m[1] == best[0] + best[1] and m != best]
+        if ties:
+            warnings.warn(
+                f"ambiguous closed form for KL({kp.__name__} || {kq.__name__}): registered pairs "
+                f"{[(m[2][0].__name__, m[2][1].__name__) for m in [best, *ties]]} match equally well; using "
+                f"{(best[2][0].__name__, best[2][1].__name__)}. Register the pair ({kp.__name__}, {kq.__name__}) "
+                f"with ik.register_kl to choose",
+                InfokitWarning,
+                stacklevel=4,
+            )
+        fn = _REGISTRY[best[2]]
+    _MEMO[key] = fn
+    return fn
 
 
 def _no_closed_form(P, Q, why: str = "") -> InvalidArgumentError:
@@ -199,21 +242,11 @@ def _no_closed_form(P, Q, why: str = "") -> InvalidArgumentError:
 # --------------------------------------------------------------------------
 # numerically careful building blocks (NumPy, vectorised)
 # --------------------------------------------------------------------------
-_PHI_COEF = [1.0 / math.factorial(k) for k in range(2, 22)]  # t^k / k!, k = 2..21
-
-
 def _phi(t):
-    """``expm1(t) - t`` (>= 0), accurate near ``t = 0`` (series) and for ``t = -inf``."""
+    """``expm1(t) - t = h(-t) >= 0`` (:func:`infokit._core.kernels.h_terms`), ``+inf`` at ``t = ±inf``."""
     t = np.asarray(t, dtype=np.float64)
-    small = np.abs(t) < 0.7
-    ts = np.where(small, t, 0.0)
-    acc = np.zeros_like(ts)
-    for c in reversed(_PHI_COEF):
-        acc = acc * ts + c
-    series = acc * ts * ts
     with np.errstate(all="ignore"):
-        direct = np.where(np.isinf(t), np.inf, np.expm1(t) - t)
-    return np.where(small, series, direct)
+        return np.where(np.isinf(t), np.inf, _kernels.h_terms(np, -t))
 
 
 def _log_ratio(a, b):
@@ -229,11 +262,8 @@ def _log_ratio(a, b):
 
 def _kl_term(x, y):
     """``x log(x/y) - x + y >= 0`` without cancellation (0 at x = y; y at x = 0; inf at y = 0 < x)."""
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
     with np.errstate(all="ignore"):
-        v = x * _phi(-_log_ratio(x, y))
-    return np.where(x == 0, y, np.where(y == 0, np.inf, v))
+        return _kernels.kl_terms(np, *np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(y, np.float64)))
 
 
 def _gammaln_bregman(a, b):
@@ -552,7 +582,7 @@ def dist_kl(P, Q, *, base="nats"):
     unit = resolve_base(base)
     _check_dist(P, "P")
     _check_dist(Q, "Q")
-    fn = _REGISTRY.get((_family(P), _family(Q)))
+    fn = _lookup(P, Q)
     if fn is None and _is_torch(P) and _is_torch(Q):
         td = _torch_distributions()
         try:

@@ -56,14 +56,14 @@ def align_with_labels(named):
             return [(names[i], c / c.sum()) for i, c in enumerate(counts)], list(outcomes.tolist())
         labels, probs = _union_pmfs(dists)
         return [(names[i], p) for i, p in enumerate(probs)], labels
-    if dicts_as_emp:
-        i = next(iter(dicts_as_emp))
-        what = "labelled Series" if _is_series(values[i]) else "dict"
-        raise InvalidTypeError(
-            f"'{names[i]}' is a {what} (probabilities keyed by outcome), which can only be combined with "
-            "an ik.Empirical or another labelled pmf (a dict, a Series indexed by outcome); pass the array "
-            "argument as a dict too"
-        )
+    for i, (keys, _) in dicts_as_emp.items():
+        if not all(isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)) for k in keys):
+            what = "labelled Series" if _is_series(values[i]) else "dict"
+            raise InvalidTypeError(
+                f"'{names[i]}' is a {what} keyed by labels {keys[:3]}..., which can only be combined with an "
+                "ik.Empirical or another labelled pmf (a dict, a Series indexed by outcome); an array has no "
+                "labels to match. Pass the array argument as a dict too (integer keys index an array)"
+            )
     ref = values[others[0]]
     z = ref._z if isinstance(ref, Categorical) else None
     if z is not None:
@@ -76,16 +76,23 @@ def align_with_labels(named):
     out = list(named)
     labels = None
     for i, e in emp:
+        e = dicts_as_emp.get(i, e)
         p = _dense_probs(e, length, names[i], names[others[0]])
         out[i] = (names[i], _like(p, ref))
         if labels is None:
-            labels = list(range(length)) if _is_int_outcomes(e) else list(e._outcomes.tolist())
+            labels = list(range(length)) if isinstance(e, tuple) or _is_int_outcomes(e) else list(e._outcomes.tolist())
     return out, labels
 
 
-def _dense_probs(e: Empirical, length: int, name: str, other: str) -> np.ndarray:
-    if _is_int_outcomes(e):
-        o = e._outcomes
+def _dense_probs(e, length: int, name: str, other: str) -> np.ndarray:
+    """An Empirical or an integer-keyed ``(keys, probs)`` pmf as a dense vector indexed by outcome."""
+    if isinstance(e, tuple):
+        o, w = np.asarray(e[0], dtype=np.int64), e[1]
+    elif _is_int_outcomes(e):
+        o, w = e._outcomes, e._counts / e._n
+    else:
+        o = None
+    if o is not None:
         if o.size and (o.min() < 0 or o.max() >= length):
             bad = o[(o < 0) | (o >= length)][:5].tolist()
             raise InvalidDistributionError(
@@ -93,7 +100,7 @@ def _dense_probs(e: Empirical, length: int, name: str, other: str) -> np.ndarray
                 f"the array '{other}' is indexed by outcome. Pass a dict or an ik.Empirical to align labels"
             )
         p = np.zeros(length)
-        p[o] = e._counts / e._n
+        p[o] = w
         return p
     if e._outcomes.size != length:
         raise InvalidDistributionError(

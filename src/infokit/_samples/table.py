@@ -10,6 +10,7 @@ import numpy as np
 
 from infokit._core.measures import entropy as _core_entropy
 from infokit._lib import html
+from infokit._lib.checks import check_counts as _check_counts
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError, InvalidDistributionError, InvalidTypeError
 
@@ -223,34 +224,6 @@ class Empirical:
 # --------------------------------------------------------------------------
 # validation helpers
 # --------------------------------------------------------------------------
-def _check_counts(counts, name: str) -> np.ndarray:
-    try:
-        c = np.asarray(counts)
-    except (ValueError, TypeError) as exc:
-        raise InvalidTypeError(f"'{name}' must be a 1-D array of counts ({exc})") from None
-    if c.ndim != 1:
-        raise InvalidArgumentError(f"'{name}' must be 1-D, got shape {c.shape}")
-    if c.size == 0:
-        raise InvalidArgumentError(f"'{name}' is empty: at least one count is needed")
-    if c.dtype.kind == "b" or c.dtype.kind not in "iuf":
-        raise InvalidTypeError(f"'{name}' must hold integer counts, got dtype {c.dtype}")
-    if c.dtype.kind == "f":
-        if not np.all(np.isfinite(c)):
-            raise InvalidArgumentError(f"'{name}' has non-finite values; counts must be finite integers")
-        if np.any(c != np.round(c)):
-            bad = c[c != np.round(c)][:3].tolist()
-            raise InvalidArgumentError(f"'{name}' must hold integers; got non-integer counts such as {bad}")
-        if np.any(np.abs(c) > 2.0**53):
-            raise InvalidArgumentError(f"'{name}' has counts above 2**53, which floats cannot hold exactly")
-    if np.any(c < 0):
-        bad = c[c < 0][:3].tolist()
-        raise InvalidArgumentError(f"'{name}' must be non-negative; got {bad}")
-    c = c.astype(np.int64)
-    if not c.any():
-        raise InvalidArgumentError(f"'{name}' are all zero: an empirical distribution needs at least one sample")
-    return c
-
-
 def _check_support_size(support_size, n_outcomes: int) -> int:
     if support_size is None:
         return n_outcomes
