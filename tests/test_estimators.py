@@ -82,6 +82,7 @@ def test_g_test_result_unpacks():
 
 
 def test_import_does_not_load_scipy_stats():
-    code = "import sys, infokit; print(sorted(m for m in sys.modules if m.startswith(('scipy.stats', 'scipy.spatial'))))"
+    code = ("import sys, infokit; "
+            "print(sorted(m for m in sys.modules if m.startswith(('scipy.stats', 'scipy.spatial'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", f"import infokit loaded {out.strip()}; import them where they are used"

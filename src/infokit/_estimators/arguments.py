@@ -3,7 +3,7 @@
 Every estimate function checks the options that are valid on every path
 (``base``, ``ci``, ``rng``, ``dropna``, the ``method`` name), looks up the
 kinds of its arguments in :mod:`infokit._dispatch`'s table, and the row it
-finds declares with :meth:`Options.only` which of the remaining options its
+finds declares with :meth:`EstimateOptions.only` which of the remaining options its
 path takes — so an option that does not apply (``n=`` with samples,
 ``smoothing=`` with ``method="knn"``) is an error naming it, raised before
 any work.
@@ -29,7 +29,7 @@ from infokit._samples.empirical import empirical
 from infokit._samples.table import Empirical
 from infokit.errors import InvalidArgumentError
 
-__all__ = ["SAMPLES", "Options", "defaults", "lookup", "as_empirical", "raw_samples", "COUNTS_HINT",
+__all__ = ["SAMPLES", "EstimateOptions", "defaults", "lookup", "as_empirical", "raw_samples", "COUNTS_HINT",
            "samples_hints"]
 
 #: The kinds a sample of a discrete distribution can come as: the samples, or their counts.
@@ -52,17 +52,22 @@ _APPLIES = {
 
 
 def defaults(fn) -> dict:
-    """The defaults of ``fn``'s options that :class:`Options` tracks (read from its signature)."""
+    """The defaults of ``fn``'s options that :class:`EstimateOptions` tracks (read from its signature)."""
     return {n: p.default for n, p in inspect.signature(fn).parameters.items() if n in _APPLIES}
 
 
 def _is_default(value, default) -> bool:
     if default is None or isinstance(default, bool):
         return value is default
-    return type(value) is type(default) and value == default
+    if isinstance(value, bool):
+        return False
+    try:
+        return bool(value == default)  # 3 and numpy.int64(3) alike
+    except (TypeError, ValueError):  # an array, say
+        return False
 
 
-class Options:
+class EstimateOptions:
     """The options of one estimate call; :meth:`only` rejects those given where they do not apply."""
 
     def __init__(self, measure: str, defaults: dict, **values):

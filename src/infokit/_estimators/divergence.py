@@ -33,7 +33,15 @@ from infokit._core.kernels import log_softmax
 from infokit._core.measures import cross_entropy, kl_divergence
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import methods
-from infokit._estimators.arguments import SAMPLES, Options, as_empirical, defaults, lookup, raw_samples, samples_hints
+from infokit._estimators.arguments import (
+    SAMPLES,
+    EstimateOptions,
+    as_empirical,
+    defaults,
+    lookup,
+    raw_samples,
+    samples_hints,
+)
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
 from infokit._estimators.result import Profile, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
@@ -177,7 +185,7 @@ def estimate_kl(
     >>> mc.method
     'monte_carlo'
     """
-    opts = Options("estimate_kl", _KL_DEFAULTS, method=method, smoothing=smoothing, n=n, estimator=estimator,
+    opts = EstimateOptions("estimate_kl", _KL_DEFAULTS, method=method, smoothing=smoothing, n=n, estimator=estimator,
                    mask=mask, n_neighbors=n_neighbors, jitter=jitter, dropna=check_bool(dropna, "dropna"),
                    level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng))
     if log_p is not None or log_q is not None:
@@ -234,7 +242,7 @@ def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base=
     (1.0, 0.0)
     """
     m = methods.check(method, CROSS_ENTROPY)
-    opts = Options("estimate_cross_entropy", _CE_DEFAULTS, method=method, smoothing=smoothing,
+    opts = EstimateOptions("estimate_cross_entropy", _CE_DEFAULTS, method=method, smoothing=smoothing,
                    dropna=check_bool(dropna, "dropna"), level=check_level(ci), unit=resolve_base(base), rng=rng,
                    gen=check_rng(rng))
     fn, kinds = lookup("estimate_cross_entropy", (samples_p, q), _PQ)
@@ -335,7 +343,7 @@ def _row(what: str, path: str, *options: str, estimates=None, where: str = ""):
     """
     def wrap(body):
         @functools.wraps(body)
-        def row(p, q, kinds, m: methods.Method, o: Options):
+        def row(p, q, kinds, m: methods.Method, o: EstimateOptions):
             if estimates is not None:
                 methods.check(m.name, *estimates, data=DISCRETE, where=where)
             o.only(path, "method", *options, *raw_samples(kinds[0]))
@@ -356,7 +364,7 @@ def _row(what: str, path: str, *options: str, estimates=None, where: str = ""):
     return wrap
 
 
-def _infinite(t: _Target, seen, diag, what: str, method: str, o: Options):
+def _infinite(t: _Target, seen, diag, what: str, method: str, o: EstimateOptions):
     """The estimate ``+inf`` (with a warning) when an outcome of P's sample has ``q = 0``; else None."""
     bad = seen & np.isneginf(t.log_q)
     if not bad.any():
@@ -399,7 +407,7 @@ def _sample_of_q_terms(s: _Sample):
 @implements("estimate_kl", SAMPLES, KNOWN)
 @_row("KL divergence", "D(P||Q) from a sample of P against a known Q", estimates=(KL,),
       where=" for a sample of P against a known Q")
-def _kl_known(s: _Sample, diag, m: methods.Method, o: Options):
+def _kl_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     # H(P, Q) = E_P[-log q(X)], estimated without bias by the mean surprisal; H(P) by the entropy method
     ce = float(-np.sum(s.w * s.lq))
     h, used, reason = methods.entropy_nats(Profile.from_counts(s.t.cp, s.t.k), m.name, o.level, o.gen)
@@ -416,7 +424,7 @@ def _kl_known(s: _Sample, diag, m: methods.Method, o: Options):
 @implements("estimate_kl", SAMPLES, Kind.COUNTS)
 @_row("KL divergence", "D(P||Q) from a sample of P and a sample of Q", "smoothing", estimates=(KL_SAMPLED,),
       where=" for a sample of Q")
-def _kl_sampled(s: _Sample, diag, m: methods.Method, o: Options):
+def _kl_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     plug = float(kl_divergence(*_plugin_pair(s), normalize=True))
     bias_q, var_q = _sample_of_q_terms(s)
     used = "miller_madow" if m.name == "auto" else m.name
@@ -428,7 +436,7 @@ def _kl_sampled(s: _Sample, diag, m: methods.Method, o: Options):
 
 @implements("estimate_cross_entropy", SAMPLES, KNOWN)
 @_row("cross-entropy", "H(P, Q) from a sample of P against a known Q")
-def _ce_known(s: _Sample, diag, m: methods.Method, o: Options):
+def _ce_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     ce = float(-np.sum(s.w * s.lq))  # the mean surprisal: unbiased
     var = float(np.sum(s.w * (s.lq + ce) ** 2))
     diag["stderr_method"] = "sample variance"
@@ -437,7 +445,7 @@ def _ce_known(s: _Sample, diag, m: methods.Method, o: Options):
 
 @implements("estimate_cross_entropy", SAMPLES, Kind.COUNTS)
 @_row("cross-entropy", "H(P, Q) from a sample of P and a sample of Q", "smoothing")
-def _ce_sampled(s: _Sample, diag, m: methods.Method, o: Options):
+def _ce_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     plug = float(cross_entropy(*_plugin_pair(s), normalize=True))
     bias_q, var_q = _sample_of_q_terms(s)
     used = "miller_madow" if m.name == "auto" else m.name
@@ -447,20 +455,20 @@ def _ce_sampled(s: _Sample, diag, m: methods.Method, o: Options):
     return make_estimate(value, math.sqrt(var_ce + var_q), None, o.level, used, o.unit, diag)
 
 
-def _kl_knn(x, y, kinds, m: methods.Method, o: Options):
+def _kl_knn(x, y, kinds, m: methods.Method, o: EstimateOptions):
     o.only(f"D(P||Q) from continuous samples of P and Q (method={m.name!r})", "method", *m.options)
     res = m.kernels[KL](x, y, **o.pick(m.options), rng=o.rng)
     return from_kernel(res, o.level, m.name, o.unit, lower=-math.inf, reference=m.reference)
 
 
 @implements("estimate_kl", Kind.PARAMETRIC, Kind.PARAMETRIC)
-def _kl_monte_carlo(P, Q, kinds, m: methods.Method, o: Options):
+def _kl_monte_carlo(P, Q, kinds, m: methods.Method, o: EstimateOptions):
     o.only("D(P||Q) of two distributions by Monte Carlo", "n")
     return _monte_carlo(P, Q, _MC_DRAWS if o.n is None else o.n, o.rng, o.level, o.unit)
 
 
 @implements(_LOG_RATIO, Kind.PROBS, Kind.PROBS)
-def _kl_log_ratio(log_p, log_q, kinds, m, o: Options):
+def _kl_log_ratio(log_p, log_q, kinds, m, o: EstimateOptions):
     o.only("D(P||Q) from log-densities at samples of P (log_p=, log_q=)", "estimator", "mask")
     r = logratio.estimate(log_p, log_q, estimator=o.estimator, mask=o.mask)
     diag = {"n": r.n, "stderr_method": "sample standard deviation / sqrt(n)", "direction": "D(P||Q), samples from P"}

@@ -7,7 +7,15 @@ import numbers
 
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import bayes, methods
-from infokit._estimators.arguments import SAMPLES, Options, as_empirical, defaults, lookup, raw_samples, samples_hints
+from infokit._estimators.arguments import (
+    SAMPLES,
+    EstimateOptions,
+    as_empirical,
+    defaults,
+    lookup,
+    raw_samples,
+    samples_hints,
+)
 from infokit._estimators.methods import CONTINUOUS, ENTROPY, METHODS
 from infokit._estimators.result import KernelResult, Profile, from_kernel, make_estimate, z_score
 from infokit._lib.checks import check_level, check_rng
@@ -126,7 +134,7 @@ def estimate_entropy(
     2.5301
     """
     m = methods.check(method, ENTROPY)
-    opts = Options("estimate_entropy", _DEFAULTS, method=method, support_size=support_size,
+    opts = EstimateOptions("estimate_entropy", _DEFAULTS, method=method, support_size=support_size,
                    dropna=check_bool(dropna, "dropna"), concentration=concentration, n_neighbors=n_neighbors,
                    jitter=jitter, level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng))
     fn, kinds = lookup(methods.table_key("estimate_entropy", m), (data,), ("data",))
@@ -140,7 +148,7 @@ _DEFAULTS = defaults(estimate_entropy)
 # rows of the table
 # --------------------------------------------------------------------------
 @implements("estimate_entropy", SAMPLES)
-def _discrete(data, kind: Kind, m: methods.Method, o: Options):
+def _discrete(data, kind: Kind, m: methods.Method, o: EstimateOptions):
     o.only(f"the entropy of a discrete distribution (method={m.name!r})", "method", "support_size",
            *m.options, *raw_samples(kind))
     options = {"concentration": _check_concentration(o.concentration)} if o.concentration is not None else {}
@@ -160,7 +168,7 @@ def _discrete(data, kind: Kind, m: methods.Method, o: Options):
     return make_estimate(res.value, stderr, interval, o.level, used, o.unit, diag, upper=upper)
 
 
-def _continuous(data, kind: Kind, m: methods.Method, o: Options):
+def _continuous(data, kind: Kind, m: methods.Method, o: EstimateOptions):
     o.only(f"a differential entropy from continuous samples (method={m.name!r})", "method", *m.options)
     res = m.kernels[ENTROPY](data, **o.pick(m.options), rng=o.rng)
     return from_kernel(res, o.level, m.name, o.unit, lower=-math.inf, reference=m.reference)

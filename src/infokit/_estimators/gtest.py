@@ -10,7 +10,15 @@ from scipy import special
 
 from infokit._core.measures import kl_divergence
 from infokit._dispatch import Kind, check_bool, hint, implements
-from infokit._estimators.arguments import SAMPLES, Options, as_empirical, defaults, lookup, raw_samples, samples_hints
+from infokit._estimators.arguments import (
+    SAMPLES,
+    EstimateOptions,
+    as_empirical,
+    defaults,
+    lookup,
+    raw_samples,
+    samples_hints,
+)
 from infokit._estimators.result import GTestResult
 from infokit._samples.align import align
 from infokit.errors import InvalidArgumentError, InvalidTypeError
@@ -69,7 +77,7 @@ def g_test(samples_or_empirical, q, *, williams=True, ddof=0, dropna=False) -> G
         raise InvalidTypeError(f"'williams' must be True or False (got {williams!r})")
     if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral) or ddof < 0:
         raise InvalidArgumentError(f"'ddof' must be a non-negative int (got {ddof!r})")
-    opts = Options("g_test", _DEFAULTS, dropna=check_bool(dropna, "dropna"))
+    opts = EstimateOptions("g_test", _DEFAULTS, dropna=check_bool(dropna, "dropna"))
     fn, kinds = lookup("g_test", (samples_or_empirical, q), ("samples_or_empirical", "q"))
     return fn(samples_or_empirical, q, kinds, williams, int(ddof), opts)
 
@@ -78,7 +86,7 @@ _DEFAULTS = defaults(g_test)
 
 
 @implements("g_test", SAMPLES, {Kind.PROBS, Kind.PMF})
-def _g_test(samples, q, kinds, williams: bool, ddof: int, o: Options) -> GTestResult:
+def _g_test(samples, q, kinds, williams: bool, ddof: int, o: EstimateOptions) -> GTestResult:
     o.only("a goodness-of-fit test of a sample against a known distribution", *raw_samples(kinds[0]))
     e = as_empirical(samples, kinds[0], o.dropna)
     (_, pp), (_, qq) = align([("p", e), ("q", np.asarray(q, dtype=np.float64) if kinds[1] is Kind.PROBS else q)])

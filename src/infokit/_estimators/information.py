@@ -8,7 +8,7 @@ import numpy as np
 
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import auto, methods
-from infokit._estimators.arguments import Options, defaults, lookup
+from infokit._estimators.arguments import EstimateOptions, defaults, lookup
 from infokit._estimators.methods import CONTINUOUS, METHODS, MUTUAL_INFORMATION
 from infokit._estimators.result import Profile, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_rng
@@ -77,7 +77,7 @@ def estimate_mutual_information(
     (True, 'bits')
     """
     m = methods.check(method, MUTUAL_INFORMATION)
-    opts = Options("estimate_mutual_information", _DEFAULTS, method=method, dropna=check_bool(dropna, "dropna"),
+    opts = EstimateOptions("estimate_mutual_information", _DEFAULTS, method=method, dropna=check_bool(dropna, "dropna"),
                    n_neighbors=n_neighbors, jitter=jitter, level=check_level(ci), unit=resolve_base(base), rng=rng,
                    gen=check_rng(rng))
     fn, _ = lookup(methods.table_key("estimate_mutual_information", m), (x, y), _XY, samples=2)
@@ -88,7 +88,7 @@ _DEFAULTS = defaults(estimate_mutual_information)
 
 
 @implements("estimate_mutual_information", Kind.PROBS, Kind.PROBS)
-def _discrete(x, y, m: methods.Method, o: Options):
+def _discrete(x, y, m: methods.Method, o: EstimateOptions):
     o.only(f"the mutual information of discrete samples (method={m.name!r})", "method", "dropna")
     cells, counts, (xs, ys) = _resolve_columns([x, y], o.dropna)
     inv_x, nx = _group_counts(cells[:, np.array(xs)], counts)
@@ -124,7 +124,7 @@ def _discrete(x, y, m: methods.Method, o: Options):
     return make_estimate(value, stderr, None, o.level, used, o.unit, diag)
 
 
-def _continuous(x, y, m: methods.Method, o: Options):
+def _continuous(x, y, m: methods.Method, o: EstimateOptions):
     o.only(f"the mutual information of continuous samples (method={m.name!r})", "method", *m.options)
     res = m.kernels[MUTUAL_INFORMATION](x, y, **o.pick(m.options), rng=o.rng)
     return from_kernel(res, o.level, m.name, o.unit, reference=m.reference)

@@ -130,7 +130,7 @@ ENTROPY_KERNELS = {m.name: m.kernels[ENTROPY] for m in _REGISTRY if m.data == DI
 
 
 def check(method, *estimates: str, data: str | None = None, where: str = "") -> Method:
-    """The registered :class:`Method` called ``method``, if one of ``estimates`` accepts it; else an error listing them."""
+    """The :class:`Method` called ``method`` if one of ``estimates`` accepts it, else an error listing them."""
     valid = names(*estimates, data=data)
     if not isinstance(method, str) or method not in valid:
         raise InvalidArgumentError(
