@@ -33,15 +33,8 @@ from infokit._core.kernels import log_softmax
 from infokit._core.measures import cross_entropy, kl_divergence
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import methods
-from infokit._estimators.arguments import (
-    SAMPLES,
-    EstimateOptions,
-    as_empirical,
-    defaults,
-    lookup,
-    raw_samples,
-    samples_hints,
-)
+from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
+from infokit._estimators.arguments import raw_samples, samples_hints
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
 from infokit._estimators.result import Profile, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng

@@ -7,15 +7,8 @@ import numbers
 
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import bayes, methods
-from infokit._estimators.arguments import (
-    SAMPLES,
-    EstimateOptions,
-    as_empirical,
-    defaults,
-    lookup,
-    raw_samples,
-    samples_hints,
-)
+from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
+from infokit._estimators.arguments import raw_samples, samples_hints
 from infokit._estimators.methods import CONTINUOUS, ENTROPY, METHODS
 from infokit._estimators.result import KernelResult, Profile, from_kernel, make_estimate, z_score
 from infokit._lib.checks import check_level, check_rng

@@ -10,15 +10,8 @@ from scipy import special
 
 from infokit._core.measures import kl_divergence
 from infokit._dispatch import Kind, check_bool, hint, implements
-from infokit._estimators.arguments import (
-    SAMPLES,
-    EstimateOptions,
-    as_empirical,
-    defaults,
-    lookup,
-    raw_samples,
-    samples_hints,
-)
+from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
+from infokit._estimators.arguments import raw_samples, samples_hints
 from infokit._estimators.result import GTestResult
 from infokit._samples.align import align
 from infokit.errors import InvalidArgumentError, InvalidTypeError
