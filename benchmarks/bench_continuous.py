@@ -43,11 +43,11 @@ import _harness as h  # noqa: E402
 
 try:
     import infokit as ik
-    from infokit._estimators import continuous as C
+    from infokit import continuous as C
 except ImportError:  # not installed: fall back to the repository's src/
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
     import infokit as ik
-    from infokit._estimators import continuous as C
+    from infokit import continuous as C
 
 K = 3
 R = 0.6

@@ -38,8 +38,8 @@ the random families):
 K in {10, 100, 1000, 10000}; N/K in {0.01, 0.1, 1, 10}, cells with N < 10
 skipped (9 families x 13 (K, N) = 117 cells).  Samples: ``counts =
 rng.multinomial(N, p)``; the truth is the exact entropy of that ``p`` (nats).
-Every kernel of ``_entropy_estimators.KERNELS`` and ``_bayes.KERNELS`` (read at
-run time, so new kernels join automatically) is run on
+Every discrete entropy kernel of the registry ``infokit._estimators.methods``
+(``ENTROPY_KERNELS``, read at run time, so new kernels join automatically) is run on
 ``Profile.from_counts(counts, K)`` (the estimators know K).  ``auto`` is the
 kernel ``infokit._estimators.auto.choose`` picks for that profile (evaluated through
 ``_auto.decide`` on the saved features, which is what ``choose`` does);
@@ -88,10 +88,10 @@ except ImportError:  # not installed: fall back to the repository's src/
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
     import infokit
 
-from infokit import _entropy_estimators  # noqa: E402
-from infokit._estimators import auto as _auto
-from infokit._estimators import bayes as _bayes
-from infokit._estimators.result import Profile  # noqa: E402
+from infokit._estimators import auto as _auto  # noqa: E402
+from infokit._estimators import discrete as _discrete  # noqa: E402
+from infokit._estimators.methods import ENTROPY_KERNELS  # noqa: E402
+from infokit._estimators.result import KernelResult, Profile  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_JSON = os.path.join(HERE, "estimators_sim.json")
@@ -118,9 +118,7 @@ QUICK_KS = [100, 1000]
 
 
 def kernels():
-    table = dict(_entropy_estimators.KERNELS)
-    table.update(_bayes.KERNELS)
-    return table
+    return dict(ENTROPY_KERNELS)
 
 
 # --------------------------------------------------------------------------
@@ -182,9 +180,7 @@ def grid(quick):
 # --------------------------------------------------------------------------
 def _cs_value_only(prof, *, level, rng):
     """Chao-Shen value without its bootstrap SE (used with --skip-coverage)."""
-    from infokit._estimators.result import KernelResult
-
-    value, _ = _entropy_estimators._chao_shen_value(prof)
+    value, _ = _discrete._chao_shen_value(prof)
     return KernelResult(value, float("nan"), "none")
 
 
@@ -323,13 +319,26 @@ def load_raw(path):
 # --------------------------------------------------------------------------
 # analysis
 # --------------------------------------------------------------------------
+def _profile_with(n, k_obs, f1, f2, k):
+    """A profile with the saved statistics (n, outcomes seen, singletons, doubletons, support size).
+
+    The rule reads only these and the saved colliding pairs, so any counts with
+    them will do: f1 ones, f2 twos and the rest of the sample on the other
+    outcomes, 3 or more each.
+    """
+    rest = k_obs - f1 - f2
+    big = n - f1 - 2 * f2
+    counts = [1] * f1 + [2] * f2 + ([3] * (rest - 1) + [big - 3 * (rest - 1)] if rest else [])
+    return Profile.from_counts(np.array(counts, dtype=np.int64), k)
+
+
 def auto_choices(res, declared, decide):
     """``decide`` (``_auto.decide``) on each sample's features, as ``choose`` would see them."""
     fam, K, N = res["cell"]
     out = []
     for ko, a, b, pr in zip(res["k_obs"], res["f1"], res["f2"], res["pairs"]):
-        ft = _auto.Features(n=int(N), k_obs=int(ko), k=int(K if declared else ko), k_declared=declared,
-                            f1=int(a), f2=int(b), pairs=int(pr))
+        prof = _profile_with(int(N), int(ko), int(a), int(b), int(K) if declared else None)
+        ft = _auto.Features(prof, pairs=int(pr))
         out.append(decide(ft)[0])
     return out
 

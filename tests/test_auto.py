@@ -13,11 +13,9 @@ import pytest
 from scipy.special import xlogy
 
 from infokit._estimators import auto as _auto
-from infokit._estimators import bayes as _bayes
-from infokit._estimators import discrete as _entropy_estimators
+from infokit._estimators.methods import ENTROPY_KERNELS as KERNELS
 from infokit._estimators.result import Profile
 
-KERNELS = {**_entropy_estimators.KERNELS, **_bayes.KERNELS}
 NEEDS_K = {"shrinkage", "dirichlet", "nsb"}
 
 
@@ -81,6 +79,7 @@ def test_features_match_profile():
     assert ft.f1 == 2 and ft.f2 == 1
     assert ft.pairs == sum(c * (c - 1) // 2 for c in counts)
     assert ft.coincidences == prof.coincidences and ft.coverage == pytest.approx(prof.coverage)
+    assert ft.profile is prof  # the features are the profile's, plus the colliding pairs
     assert _auto.choose(prof) == _auto.decide(ft)
 
 

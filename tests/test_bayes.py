@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from mpmath import mp, mpf
 
-from infokit._estimators.bayes import CITATIONS, KERNELS, dirichlet, dirichlet_moments, nsb
+from infokit._estimators.bayes import dirichlet, dirichlet_moments, nsb
 from infokit._estimators.result import Profile
 
 RNG = np.random.default_rng(12345)
@@ -345,9 +345,3 @@ def test_nsb_interval_nested_in_level():
     # the normal approximation is close for this well-informed case
     z = 1.6448536269514722
     assert r90.interval[0] == pytest.approx(r90.value - z * r90.stderr, abs=0.02)
-
-
-def test_registry():
-    assert set(KERNELS) >= {"dirichlet", "nsb"}
-    assert set(CITATIONS) == set(KERNELS)
-    assert all(isinstance(v, str) and v for v in CITATIONS.values())

@@ -38,15 +38,11 @@ from infokit._api.measures import (
     renyi_entropy,
 )
 from infokit._core.categorical import Categorical, from_log_probs, from_logits
-from infokit._estimators.estimators import (
-    Estimate,
-    GTestResult,
-    estimate_cross_entropy,
-    estimate_entropy,
-    estimate_kl,
-    estimate_mutual_information,
-    g_test,
-)
+from infokit._estimators.divergence import estimate_cross_entropy, estimate_kl
+from infokit._estimators.entropy import estimate_entropy
+from infokit._estimators.gtest import g_test
+from infokit._estimators.information import estimate_mutual_information
+from infokit._estimators.result import Estimate, GTestResult
 from infokit._models.parametric import register_kl
 from infokit._samples.empirical import (
     conditional_entropy,

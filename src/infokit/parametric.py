@@ -1,6 +1,6 @@
 """Exact measures between parametric distributions (public path of :mod:`infokit._models.parametric`)."""
 
-from infokit._estimators.estimators import mc_kl_estimate
+from infokit._estimators.divergence import mc_kl_estimate
 from infokit._models.parametric import (
     MonteCarloKL,
     dist_cross_entropy,

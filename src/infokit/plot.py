@@ -244,7 +244,7 @@ def plot_estimates(
     matplotlib.figure.Figure
     """
     from infokit._lib.units import resolve_base
-    from infokit._estimators.estimators import estimate_entropy
+    from infokit._estimators.entropy import estimate_entropy
     from infokit._api.measures import entropy
 
     unit = resolve_base(base)

@@ -1,6 +1,6 @@
 """The rule behind ``estimate_entropy(..., method="auto")``.
 
-:func:`choose` looks only at the sample (its :class:`~infokit._profile.Profile`),
+:func:`choose` looks only at the sample (its :class:`~infokit._estimators.result.Profile`),
 never at the distribution, and returns an estimator name and a one-line reason::
 
     support size K declared (K >= 2):
@@ -58,8 +58,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from scipy import special
+
+from infokit._estimators.result import Profile
 
 __all__ = ["Features", "decide", "choose", "UNIFORM_LEVEL", "COVERAGE_WELL_SAMPLED"]
 
@@ -72,46 +73,31 @@ COVERAGE_WELL_SAMPLED = 0.95
 
 @dataclass(frozen=True)
 class Features:
-    """The sample statistics the rule looks at.
+    """The sample statistics the rule looks at: a :class:`~infokit._estimators.result.Profile`
+    and ``pairs = sum_x n_x (n_x - 1) / 2`` (colliding pairs of samples).
 
-    ``n`` sample size, ``k_obs`` outcomes seen, ``k`` support size (declared, or
-    ``k_obs``), ``k_declared``, ``f1``/``f2`` outcomes seen once/twice, and
-    ``pairs = sum_x n_x (n_x - 1) / 2`` (colliding pairs of samples).
+    ``n``, ``k_obs``, ``k``, ``k_declared``, ``coverage`` and ``coincidences``
+    are the profile's; ``f1``/``f2`` its outcomes seen once/twice.
     """
 
-    n: int
-    k_obs: int
-    k: int
-    k_declared: bool
-    f1: int
-    f2: int
+    profile: Profile
     pairs: int
 
     @classmethod
-    def of(cls, prof) -> "Features":
-        """The features of a :class:`~infokit._profile.Profile` (O(distinct counts))."""
-        v = np.asarray(prof.values, dtype=np.int64)
-        m = np.asarray(prof.mult, dtype=np.int64)
+    def of(cls, prof: Profile) -> "Features":
+        """The features of a profile (O(distinct counts))."""
         # exact integers: v (v - 1) / 2 <= 4.6e18 for counts up to ~3e9
-        pairs = sum(int(a) * (int(b) * (int(b) - 1) // 2) for a, b in zip(m, v))
-        return cls(
-            n=int(prof.n),
-            k_obs=int(prof.k_obs),
-            k=int(prof.k),
-            k_declared=bool(prof.k_declared),
-            f1=int(prof.f(1)),
-            f2=int(prof.f(2)),
-            pairs=pairs,
-        )
+        pairs = sum(int(a) * (int(b) * (int(b) - 1) // 2) for a, b in zip(prof.mult, prof.values))
+        return cls(prof, pairs)
 
-    @property
-    def coverage(self) -> float:
-        """Good-Turing coverage ``1 - f1/n`` (0 for an empty sample)."""
-        return 1.0 - self.f1 / self.n if self.n > 0 else 0.0
-
-    @property
-    def coincidences(self) -> int:
-        return self.n - self.k_obs
+    n = property(lambda self: self.profile.n)
+    k_obs = property(lambda self: self.profile.k_obs)
+    k = property(lambda self: self.profile.k)
+    k_declared = property(lambda self: self.profile.k_declared)
+    f1 = property(lambda self: self.profile.f(1))
+    f2 = property(lambda self: self.profile.f(2))
+    coverage = property(lambda self: self.profile.coverage)
+    coincidences = property(lambda self: self.profile.coincidences)
 
     @property
     def expected_pairs_uniform(self) -> float:
@@ -157,6 +143,6 @@ def decide(ft: Features) -> tuple[str, str]:
     )
 
 
-def choose(prof) -> tuple[str, str]:
+def choose(prof: Profile) -> tuple[str, str]:
     """The estimator ``method="auto"`` uses for this profile, and a one-line reason."""
     return decide(Features.of(prof))

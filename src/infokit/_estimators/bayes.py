@@ -1,6 +1,6 @@
 """Bayesian estimators of the Shannon entropy of a discrete distribution from counts.
 
-Kernels (contract of :mod:`infokit._profile`)::
+Kernels (contract of :mod:`infokit._estimators.result`)::
 
     kernel(profile, *, level, rng) -> KernelResult      # nats
 
@@ -45,15 +45,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
-from infokit._estimators.result import KernelResult, Profile
+from infokit._estimators.result import KernelResult, Profile, z_score
 
 __all__ = [
     "dirichlet",
     "nsb",
-    "KERNELS",
-    "CITATIONS",
     "dirichlet_moments",
 ]
 
@@ -136,10 +134,6 @@ def _log_dxi(beta, k):
     return np.where(big, ser, direct)
 
 
-def _z(level: float) -> float:
-    return float(special.ndtri(0.5 + 0.5 * float(level)))
-
-
 # --------------------------------------------------------------------------- #
 # Dirichlet posterior moments on a fingerprint                                 #
 # --------------------------------------------------------------------------- #
@@ -209,7 +203,7 @@ def dirichlet(prof: Profile, *, level: float, rng: np.random.Generator, concentr
     mean, var = dirichlet_moments(values, mult, a, n=prof.n, k=k)
     mean = float(min(max(float(mean), 0.0), logk))
     sd = math.sqrt(float(var))
-    z = _z(level)
+    z = z_score(level)
     lo = min(max(mean - z * sd, 0.0), logk)
     hi = min(max(mean + z * sd, 0.0), logk)
     return KernelResult(mean, sd, "posterior", (lo, hi), {"concentration": a, "posterior_sd": sd})
@@ -258,6 +252,8 @@ def _panels(t0, sigma, lo, hi):
 
 def _mixture_interval(w, mu, sd, level, lo_clip, hi_clip):
     """Equal-tailed interval of the mixture ``sum_i w_i N(mu_i, sd_i^2)`` (w normalised)."""
+    from scipy import optimize  # loaded on first use (~0.1 s)
+
     sd = np.maximum(sd, 1e-15 * np.maximum(1.0, np.abs(mu)))
     q = 0.5 * (1.0 - float(level))
     a = float(np.min(mu - 12.0 * sd))
@@ -299,6 +295,8 @@ def _nsb_posterior(prof: Profile):
     i = int(np.argmax(fg))
     lo_b = grid[max(i - 1, 0)]
     hi_b = grid[min(i + 1, grid.size - 1)]
+    from scipy import optimize  # loaded on first use (~0.1 s)
+
     res = optimize.minimize_scalar(
         lambda t: -float(logpost(t)[0]), bounds=(lo_b, hi_b), method="bounded", options={"xatol": 1e-10}
     )
@@ -367,18 +365,3 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     if prof.n == prof.k_obs:
         info["warning"] = "no coincidences: the NSB estimate is dominated by the prior"
     return KernelResult(mean, sd, "posterior", interval, info)
-
-
-# --------------------------------------------------------------------------- #
-# registry                                                                      #
-# --------------------------------------------------------------------------- #
-
-KERNELS = {
-    "dirichlet": dirichlet,
-    "nsb": nsb,
-}
-
-CITATIONS = {
-    "dirichlet": "Wolpert & Wolf (1995), Estimating functions of probability distributions from a finite set of samples, Phys. Rev. E 52, 6841.",
-    "nsb": "Nemenman, Shafee & Bialek (2002), Entropy and inference, revisited, NIPS 14; Nemenman, Bialek & de Ruyter van Steveninck (2004), Phys. Rev. E 69, 056111.",
-}

@@ -3,7 +3,7 @@
 Pure functions of NumPy-convertible samples (1-D arrays of ``n`` scalars, or
 2-D ``n x d`` arrays of ``n`` points in ``d`` dimensions; torch tensors are
 detached and copied to the CPU).  Each returns a
-:class:`~infokit._profile.KernelResult` in **nats**; the public wrappers
+:class:`~infokit._estimators.result.KernelResult` in **nats**; the public wrappers
 :func:`infokit.estimate_entropy`, :func:`infokit.estimate_kl` and
 :func:`infokit.estimate_mutual_information` turn it into an ``Estimate``.
 
@@ -15,7 +15,8 @@ detached and copied to the CPU).  Each returns a
 * :func:`ksg_mi` — Kraskov, Stögbauer & Grassberger (2004), estimator 1.
 
 Nearest neighbours come from :class:`scipy.spatial.cKDTree` (``workers=-1``:
-all cores).
+all cores).  ``scipy.spatial`` and ``scipy.stats`` are imported on the first
+call, not with infokit (they take a quarter of a second to load).
 
 Standard errors
 ---------------
@@ -55,10 +56,10 @@ import math
 import numbers
 
 import numpy as np
-from scipy import special, stats
-from scipy.spatial import cKDTree
+from scipy import special
 
 from infokit._estimators.result import KernelResult
+from infokit._lib.checks import check_rng
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
@@ -69,8 +70,18 @@ __all__ = [
     "ksg_mi",
 ]
 
+#: The m-spacing estimators of :func:`spacing_entropy` (scipy.stats.differential_entropy's names) and
+#: the paper of each; ``infokit._estimators.methods`` registers them as ``method=`` names.
+SPACING_REFERENCES = {
+    "vasicek": "O. Vasicek, A test for normality based on sample entropy, J. R. Stat. Soc. B 38 (1976) 54-59.",
+    "ebrahimi": "N. Ebrahimi, K. Pflughoeft & E. S. Soofi, Two measures of sample entropy, "
+    "Stat. Probab. Lett. 20 (1994) 225-234.",
+    "van es": "B. van Es, Estimating functionals related to a density by a class of statistics based on "
+    "spacings, Scand. J. Stat. 19 (1992) 61-72.",
+    "correa": "J. C. Correa, A new estimator of entropy, Commun. Stat. Theory Methods 24 (1995) 2439-2449.",
+}
 #: Names accepted by :func:`spacing_entropy` (``"van_es"`` is an alias of ``"van es"``).
-SPACING_METHODS = ("vasicek", "ebrahimi", "van es", "correa")
+SPACING_METHODS = tuple(SPACING_REFERENCES)
 
 _JITTER_HINT = (
     "pass jitter=1e-10 with an explicit rng (e.g. rng=np.random.default_rng(0)) to break ties "
@@ -162,13 +173,34 @@ def _check_jitter(jitter, rng):
             "'jitter' needs an explicit 'rng' (a numpy.random.Generator or an int seed), "
             "e.g. rng=np.random.default_rng(0); infokit never draws random numbers without one"
         )
-    try:
-        gen = np.random.default_rng(rng)
-    except (TypeError, ValueError):
-        raise InvalidTypeError(
-            f"'rng' must be a numpy.random.Generator or an int seed (got {type(rng).__name__})"
-        ) from None
-    return float(jitter), gen
+    return float(jitter), check_rng(rng)
+
+
+def _tree(points: np.ndarray):
+    """A :class:`scipy.spatial.cKDTree` of ``points`` (scipy.spatial is loaded on first use)."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(points)
+
+
+def _two_samples(x, y, k: int, jitter, gen, *, paired: bool):
+    """``x`` and ``y`` as point arrays of one space, jittered (``x`` first) when ``jitter`` is set.
+
+    Paired samples (KSG) need the same number of points; samples of two
+    distributions (KL) the same dimension.
+    """
+    a = _as_points(x, "x", min_points=k + 1)
+    b = _as_points(y, "y", min_points=k + 1 if paired else k)
+    axis, what, why = (0, "number of samples", "row i of x is paired with row i of y") if paired else (
+        1, "dimension", "they are samples of two distributions on the same space")
+    if a.shape[axis] != b.shape[axis]:
+        raise InvalidArgumentError(
+            f"'x' and 'y' must have the same {what} (x has {a.shape[axis]}, y has {b.shape[axis]}): {why}"
+        )
+    if jitter is not None:
+        a = _jitter(a, jitter, gen)
+        b = _jitter(b, jitter, gen)
+    return a, b
 
 
 def _n_repeats(a: np.ndarray) -> int:
@@ -298,7 +330,7 @@ def knn_entropy(x, *, n_neighbors: int = 3, workers: int = -1, jitter: float | N
         a = _jitter(a, jitter, gen)
     _no_repeats([(_n_repeats(a), "repeated point(s) in 'x'")], jitter is not None)
     n, d = a.shape
-    eps = cKDTree(a).query(a, [k + 1], workers=workers)[0][:, 0]
+    eps = _tree(a).query(a, [k + 1], workers=workers)[0][:, 0]
     _positive(eps, "x")
     const = float(special.digamma(n) - special.digamma(k)) + _log_unit_ball(d)
     terms = const + d * np.log(eps)
@@ -412,6 +444,8 @@ def spacing_entropy(
         a = _jitter(a, jitter, gen)
     _no_repeats([(_n_repeats(a), "repeated value(s) in 'x'")], jitter is not None)
     s = np.sort(a[:, 0])
+    from scipy import stats  # loaded on first use: scipy.stats takes ~0.2 s to import
+
     value = float(stats.differential_entropy(s, window_length=m, method=key))
     _, se = _mean_and_stderr(_vasicek_terms(s, m))
     return KernelResult(value, se, "delta", info={"n": n, "window_length": m, "method": key, "jitter": jitter})
@@ -479,20 +513,11 @@ def knn_kl(
     k = _check_k(n_neighbors)
     workers = _check_workers(workers)
     jitter, gen = _check_jitter(jitter, rng)
-    a = _as_points(x, "x", min_points=k + 1)
-    b = _as_points(y, "y", min_points=k)
-    if a.shape[1] != b.shape[1]:
-        raise InvalidArgumentError(
-            f"'x' and 'y' must have the same dimension (x has {a.shape[1]}, y has {b.shape[1]}): "
-            "they are samples of two distributions on the same space"
-        )
-    if jitter is not None:
-        a = _jitter(a, jitter, gen)
-        b = _jitter(b, jitter, gen)
+    a, b = _two_samples(x, y, k, jitter, gen, paired=False)
     n, d = a.shape
     m = b.shape[0]
     # nearest and k-th nearest point of y to each x_i: the first finds points shared by x and y
-    near, idx = cKDTree(b).query(a, sorted({1, k}), workers=workers)
+    near, idx = _tree(b).query(a, sorted({1, k}), workers=workers)
     zero = np.flatnonzero(near[:, 0] == 0.0)
     shared = int(np.count_nonzero((b[idx[zero, 0]] == a[zero]).all(axis=1)))
     _no_repeats(
@@ -504,7 +529,7 @@ def knn_kl(
         jitter is not None,
     )
     nu = near[:, -1]
-    rho = cKDTree(a).query(a, [k + 1], workers=workers)[0][:, 0]
+    rho = _tree(a).query(a, [k + 1], workers=workers)[0][:, 0]
     _positive(rho, "x")
     _positive(nu, "y")
     terms = d * (np.log(nu) - np.log(rho)) + math.log(m / (n - 1))
@@ -580,16 +605,7 @@ def ksg_mi(
     k = _check_k(n_neighbors)
     workers = _check_workers(workers)
     jitter, gen = _check_jitter(jitter, rng)
-    a = _as_points(x, "x", min_points=k + 1)
-    b = _as_points(y, "y", min_points=k + 1)
-    if a.shape[0] != b.shape[0]:
-        raise InvalidArgumentError(
-            f"'x' and 'y' must have the same number of samples (x has {a.shape[0]}, y has {b.shape[0]}): "
-            "row i of x is paired with row i of y"
-        )
-    if jitter is not None:
-        a = _jitter(a, jitter, gen)
-        b = _jitter(b, jitter, gen)
+    a, b = _two_samples(x, y, k, jitter, gen, paired=True)
     z = np.concatenate([a, b], axis=1)
     _no_repeats(
         [
@@ -600,10 +616,10 @@ def ksg_mi(
         jitter is not None,
     )
     n = z.shape[0]
-    eps = cKDTree(z).query(z, [k + 1], p=np.inf, workers=workers)[0][:, 0]
+    eps = _tree(z).query(z, [k + 1], p=np.inf, workers=workers)[0][:, 0]
     r = np.nextafter(eps, 0.0)  # query_ball_point counts distances <= r: this makes it "< eps"
-    nx = cKDTree(a).query_ball_point(a, r, p=np.inf, return_length=True, workers=workers) - 1
-    ny = cKDTree(b).query_ball_point(b, r, p=np.inf, return_length=True, workers=workers) - 1
+    nx = _tree(a).query_ball_point(a, r, p=np.inf, return_length=True, workers=workers) - 1
+    ny = _tree(b).query_ball_point(b, r, p=np.inf, return_length=True, workers=workers) - 1
     const = float(special.digamma(k) + special.digamma(n))
     terms = const - special.digamma(nx + 1.0) - special.digamma(ny + 1.0)
     value, se = _mean_and_stderr(terms)

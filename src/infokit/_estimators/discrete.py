@@ -1,7 +1,7 @@
 """Frequentist estimators of the Shannon entropy of a discrete distribution.
 
 Each kernel estimates ``H = -sum_x p_x log p_x`` (nats) from a sample of size
-``n`` summarised by its :class:`~infokit._profile.Profile`, and has the
+``n`` summarised by its :class:`~infokit._estimators.result.Profile`, and has the
 signature shared by all estimator kernels::
 
     kernel(prof, *, level, rng) -> KernelResult
@@ -49,8 +49,6 @@ __all__ = [
     "chao_shen",
     "shrinkage",
     "bonachela",
-    "KERNELS",
-    "CITATIONS",
 ]
 
 # Chao–Shen bootstrap: replicates, and the largest number of (replicate,
@@ -320,30 +318,3 @@ def bonachela(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     value = float(np.sum(prof.mult * (v + 1.0) * d) / (n + 2.0))
     h = _plugin_value(prof)
     return KernelResult(value, _delta_stderr(prof, h), "delta")
-
-
-KERNELS = {
-    "plugin": plugin,
-    "miller_madow": miller_madow,
-    "jackknife": jackknife,
-    "grassberger": grassberger,
-    "zhang": zhang,
-    "chao_shen": chao_shen,
-    "shrinkage": shrinkage,
-    "bonachela": bonachela,
-}
-
-CITATIONS = {
-    "plugin": "C. E. Shannon, A Mathematical Theory of Communication, Bell System Technical Journal 27 (1948) 379-423.",
-    "miller_madow": "G. A. Miller, Note on the bias of information estimates, Information Theory in Psychology II-B (1955) 95-100.",
-    "jackknife": "S. Zahl, Jackknifing an index of diversity, Ecology 58 (1977) 907-913; "
-    "B. Efron & C. Stein, The jackknife estimate of variance, Annals of Statistics 9 (1981) 586-596.",
-    "grassberger": "P. Grassberger, Entropy estimates from insufficient samplings, arXiv:physics/0307138 (2003), eq. 35.",
-    "zhang": "Z. Zhang, Entropy estimation in Turing's perspective, Neural Computation 24 (2012) 1368-1389.",
-    "chao_shen": "A. Chao & T.-J. Shen, Nonparametric estimation of Shannon's index of diversity when there "
-    "are unseen species in sample, Environmental and Ecological Statistics 10 (2003) 429-443.",
-    "shrinkage": "J. Hausser & K. Strimmer, Entropy inference and the James-Stein estimator, with application "
-    "to nonlinear gene association networks, JMLR 10 (2009) 1469-1484.",
-    "bonachela": "J. A. Bonachela, H. Hinrichsen & M. A. Munoz, Entropy estimates of small data sets, "
-    "J. Phys. A 41 (2008) 202001.",
-}

@@ -1,4 +1,4 @@
-"""Sufficient statistics of a sample for entropy estimation.
+"""What the estimators compute on and what they return.
 
 Every entropy estimator of this package is a function of the count vector only
 through its *profile* (fingerprint): which counts occur and how many outcomes
@@ -6,21 +6,35 @@ have each.  A :class:`Profile` holds that, so estimators cost O(distinct counts)
 rather than O(outcomes), plus the raw positive counts for the few that need
 them (plug-in via the exact kernels, shrinkage).
 
-Estimator kernels (``_entropy_estimators``, ``_bayes``) share one contract::
+Estimator kernels (:mod:`~infokit._estimators.discrete`,
+:mod:`~infokit._estimators.bayes`) share one contract::
 
     kernel(profile, *, level: float, rng: numpy.random.Generator) -> KernelResult
 
-returning values in **nats**.  Kernels never validate (the public wrapper has
+returning values in **nats** (``rng`` is used only by ``chao_shen``'s
+bootstrap and ``level`` only by the Bayesian kernels' intervals; the others
+take both and ignore them).  Kernels never validate (the public wrapper has
 already checked counts, support size and level) and never convert units.
+
+:func:`make_estimate` turns nats into the :class:`Estimate` a public function
+returns: the one place units are converted and intervals finished.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
+import array_api_compat
 import numpy as np
+from scipy import special
 
-__all__ = ["Profile", "KernelResult"]
+from infokit._lib import html
+from infokit._lib.backend import is_numpy
+from infokit.errors import InvalidTypeError
+
+__all__ = ["Profile", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel", "estimate_html",
+           "z_score"]
 
 
 @dataclass(frozen=True)
@@ -78,13 +92,27 @@ class Profile:
 
     @property
     def coverage(self) -> float:
-        """Good–Turing sample coverage ``1 - f1/n`` (probability mass of the seen outcomes)."""
-        return 1.0 - self.f(1) / self.n
+        """Good–Turing sample coverage ``1 - f1/n`` (probability mass of the seen outcomes; 0 when empty)."""
+        return 1.0 - self.f(1) / self.n if self.n > 0 else 0.0
 
     @property
     def coincidences(self) -> int:
         """``n - k_obs``: samples that repeat an outcome already seen."""
         return self.n - self.k_obs
+
+    def diagnostics(self) -> dict:
+        """What an estimate from this profile rests on (the head of ``Estimate.diagnostics``)."""
+        return {
+            "n": self.n,
+            "k_observed": self.k_obs,
+            "k": self.k,
+            "k_declared": self.k_declared,
+            "f1": self.f(1),
+            "f2": self.f(2),
+            "coverage": self.coverage,
+            "n_over_k": self.n / self.k,
+            "coincidences": self.coincidences,
+        }
 
 
 @dataclass(frozen=True)
@@ -103,3 +131,173 @@ class KernelResult:
     stderr_method: str
     interval: tuple[float, float] | None = None
     info: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------
+# the Estimate
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Estimate:
+    """An estimate with its uncertainty.
+
+    Attributes
+    ----------
+    value : float
+        The estimate, in ``unit``.
+    stderr : float
+        Its standard error (or posterior standard deviation), in ``unit``.
+    ci : tuple of float
+        The interval ``(low, high)`` at level ``level``, in ``unit``.
+    level : float
+        Level of ``ci`` (e.g. 0.95).
+    method : str
+        The estimator used (for ``"auto"``, the one it chose).
+    unit : str
+        "nats", "bits", "hartleys", ...
+    diagnostics : dict
+        What the estimate rests on: sample size ``n``, observed outcomes
+        ``k_observed``, the support size used ``k`` and whether it was
+        declared, singletons ``f1``, doubletons ``f2``, Good–Turing coverage
+        ``1 - f1/n``, ``n_over_k``, where the standard error comes from
+        (``stderr_method``), the estimator's ``reference``, and for
+        ``"auto"`` the reason for its choice.
+
+    Examples
+    --------
+    >>> import infokit as ik
+    >>> est = ik.estimate_entropy([0, 0, 1, 1, 2, 3], method="miller_madow", base="bits")
+    >>> round(est.value, 5), est.unit, est.method
+    (2.27897, 'bits', 'miller_madow')
+    """
+
+    value: float
+    stderr: float
+    ci: tuple
+    level: float
+    method: str
+    unit: str
+    diagnostics: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __str__(self) -> str:
+        lo, hi = self.ci
+        return (
+            f"{float(self.value):.6g} {self.unit} ± {self.stderr:.3g} (standard error); "
+            f"{self.level:.0%} interval [{lo:.6g}, {hi:.6g}] {self.unit}; method={self.method}"
+        )
+
+    def _repr_html_(self) -> str:
+        return estimate_html(self)
+
+
+def estimate_html(est) -> str:
+    """HTML table of an :class:`~infokit.Estimate`: value, standard error, interval, diagnostics.
+
+    Examples
+    --------
+    >>> import infokit as ik
+    >>> from infokit.reports import estimate_html
+    >>> h = estimate_html(ik.estimate_entropy([0, 0, 1, 2], method="plugin", base="bits"))
+    >>> "1.5 bits" in h and "plugin" in h
+    True
+    """
+    if not isinstance(est, Estimate):
+        raise InvalidTypeError(f"estimate_html() takes an ik.Estimate (got {type(est).__name__})")
+    u = html.esc(est.unit)
+    lo, hi = est.ci
+    rows = [
+        ["estimate", f"{html.num(float(est.value))} {u}"],
+        ["standard error", f"{html.num(est.stderr)} {u}"],
+        [f"{html.esc(format(est.level, '.0%'))} interval", f"[{html.num(lo)}, {html.num(hi)}] {u}"],
+        ["method", html.esc(est.method)],
+    ]
+    parts = [html.table(f"Estimate ({html.esc(est.method)}) [{u}]", ["", "value"], rows)]
+    diag = dict(est.diagnostics or {})
+    if diag:
+        drows = [[html.esc(k), html.diag_value(v)] for k, v in diag.items()]
+        parts.append(html.table("Diagnostics", ["", "value"], drows))
+    return html.div(*parts, cls="estimate")
+
+
+def z_score(level: float) -> float:
+    """``z`` of the two-sided normal interval at ``level``: ``Phi^-1(1/2 + level/2)`` (1.96 at 0.95)."""
+    return float(special.ndtri(0.5 + 0.5 * float(level)))
+
+
+def _foreign(array) -> bool:
+    """A 0-d array of a library other than NumPy (torch, JAX)."""
+    return array_api_compat.is_array_api_obj(array) and not is_numpy(array_api_compat.array_namespace(array))
+
+
+def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, lower=0.0, upper=math.inf,
+                  array=None):
+    """The :class:`Estimate` of a value in nats: convert to ``unit`` and finish the interval.
+
+    ``interval`` ``None`` means the normal interval ``value -/+ z stderr``;
+    either way it is clipped to the feasible range ``[lower, upper]``.
+    ``array``, the same value as a 0-d torch or JAX array, becomes
+    ``Estimate.value`` (converted in its own library, so gradients flow);
+    ``stderr`` and ``ci`` are floats.
+    """
+    if interval is None:
+        if math.isfinite(value) and math.isfinite(stderr):
+            z = z_score(level)
+            interval = (value - z * stderr, value + z * stderr)
+        else:
+            interval = (value, value) if not math.isfinite(value) else (lower, upper)
+    lo, hi = interval
+    lo = min(max(lo, lower), upper)  # the interval stays in the feasible range [lower, upper]
+    hi = max(min(hi, upper), lower)
+    conv = unit.convert
+    return Estimate(
+        value=conv(array) if array is not None and _foreign(array) else float(conv(np.float64(value))),
+        stderr=float(conv(np.float64(stderr))),
+        ci=(float(conv(np.float64(lo))), float(conv(np.float64(hi)))),
+        level=level,
+        method=method,
+        unit=unit.name,
+        diagnostics=diagnostics,
+    )
+
+
+def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math.inf, reference=""):
+    """:func:`make_estimate` of a :class:`KernelResult`: diagnostics ``stderr_method``, its ``info``, ``reference``."""
+    diag = {"stderr_method": res.stderr_method, **res.info, "reference": reference}
+    return make_estimate(res.value, res.stderr, res.interval, level, method, unit, diag, lower=lower, upper=upper)
+
+
+# --------------------------------------------------------------------------
+# the G-test's result
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GTestResult:
+    """Result of :func:`~infokit.g_test`.
+
+    Attributes
+    ----------
+    statistic : float
+        ``G = 2 n D(P̂||Q)`` (D in nats), divided by Williams' factor when
+        ``williams=True``.
+    pvalue : float
+        ``P(chi2_dof >= statistic)``.
+    dof : int
+        Degrees of freedom ``K - 1 - ddof``.
+    divergence : float
+        ``D(P̂||Q)`` in nats.
+    williams : float
+        Williams' correction factor ``1 + (K + 1)/(6 n)`` (1.0 when not applied).
+    n : int
+        Sample size.
+    """
+
+    statistic: float
+    pvalue: float
+    dof: int
+    divergence: float
+    williams: float
+    n: int
+
+    def __iter__(self):  # statistic, pvalue = ik.g_test(...)
+        return iter((self.statistic, self.pvalue))

@@ -1,0 +1,133 @@
+"""The arguments of the estimate functions: kinds through the one table, options per path, samples.
+
+Every estimate function checks the options that are valid on every path
+(``base``, ``ci``, ``rng``, ``dropna``, the ``method`` name), looks up the
+kinds of its arguments in :mod:`infokit._dispatch`'s table, and the row it
+finds declares with :meth:`EstimateOptions.only` which of the remaining options its
+path takes — so an option that does not apply (``n=`` with samples,
+``smoothing=`` with ``method="knn"``) is an error naming it, raised before
+any work.
+
+The samples rule
+----------------
+Where an estimate takes data, :func:`~infokit._dispatch.kind_of`'s
+"probabilities" (an array, a list, a tensor, a DataFrame) are the samples
+and an :class:`~infokit.Empirical` is counted samples.  A pandas Series in a
+samples position is samples whatever its index (the index labels rows, not
+outcomes), although elsewhere a Series with a meaningful index is a labelled
+pmf.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+
+from infokit import _dispatch
+from infokit._dispatch import Kind
+from infokit._samples.empirical import empirical
+from infokit._samples.table import Empirical
+from infokit.errors import InvalidArgumentError
+
+__all__ = ["SAMPLES", "EstimateOptions", "defaults", "lookup", "as_empirical", "raw_samples", "COUNTS_HINT",
+           "samples_hints"]
+
+#: The kinds a sample of a discrete distribution can come as: the samples, or their counts.
+SAMPLES = frozenset({Kind.PROBS, Kind.COUNTS})
+
+#: Where each option applies (the error says it when an option is given on another path).
+_APPLIES = {
+    "method": "selects an estimator from samples",
+    "support_size": "applies to the discrete estimators only",
+    "concentration": "applies to method='dirichlet' only",
+    "n_neighbors": "applies to the k-nearest-neighbour estimators only (method='knn' or 'ksg')",
+    "jitter": "applies to the continuous estimators only",
+    "dropna": "applies to raw discrete samples only (an ik.Empirical has no missing values; continuous "
+              "samples must be finite)",
+    "smoothing": "applies to a sampled 'q' (an ik.Empirical) only; a known distribution is used as given",
+    "n": "(Monte Carlo draws) applies to two distributions P and Q only",
+    "estimator": "applies to log_p=/log_q= estimates only",
+    "mask": "applies to log_p=/log_q= estimates only",
+}
+
+
+def defaults(fn) -> dict:
+    """The defaults of ``fn``'s options that :class:`EstimateOptions` tracks (read from its signature)."""
+    return {n: p.default for n, p in inspect.signature(fn).parameters.items() if n in _APPLIES}
+
+
+def _is_default(value, default) -> bool:
+    if default is None or isinstance(default, bool):
+        return value is default
+    if isinstance(value, bool):
+        return False
+    try:
+        return bool(value == default)  # 3 and numpy.int64(3) alike
+    except (TypeError, ValueError):  # an array, say
+        return False
+
+
+class EstimateOptions:
+    """The options of one estimate call; :meth:`only` rejects those given where they do not apply."""
+
+    def __init__(self, measure: str, defaults: dict, **values):
+        self.measure = measure
+        self.__dict__.update(values)
+        self._given = {n: v for n, v in values.items() if n in defaults and not _is_default(v, defaults[n])}
+
+    def only(self, path: str, *names: str) -> None:
+        """Raise if an option other than ``names`` was given: this call estimates ``path``."""
+        bad = [n for n in self._given if n not in names]
+        if bad:
+            said = "; ".join(f"'{n}' {_APPLIES[n]} (got {n}={self._given[n]!r})" for n in bad)
+            raise InvalidArgumentError(f"ik.{self.measure}: {said}; this call estimates {path}")
+
+    def pick(self, names) -> dict:
+        """The values of ``names`` as keywords (for a kernel that takes them)."""
+        return {n: getattr(self, n) for n in names}
+
+
+def raw_samples(kind: Kind) -> tuple:
+    """``("dropna",)`` where the samples are raw (missing values can be dropped), else nothing."""
+    return ("dropna",) if kind is Kind.PROBS else ()
+
+
+def _is_series(x) -> bool:
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(x, pd.Series)
+
+
+def lookup(measure: str, args: tuple, names: tuple, *, samples: int = 1):
+    """:func:`infokit._dispatch.lookup`, with the samples rule for the first ``samples`` arguments.
+
+    A pandas Series there is classified as samples (an empty tuple stands in
+    for it: probabilities, this position's samples); the implementation gets
+    the Series itself.
+    """
+    shown = tuple(() if i < samples and _is_series(a) else a for i, a in enumerate(args))
+    return _dispatch.lookup(measure, shown, names)
+
+
+def as_empirical(data, kind: Kind, dropna: bool) -> Empirical:
+    """Counted samples: an Empirical as it is, samples counted."""
+    return data if kind is Kind.COUNTS else empirical(data, dropna=dropna)
+
+
+#: The hint for a dict (a labelled pmf) where samples belong.
+COUNTS_HINT = ("A sample is an array of outcomes or an ik.Empirical; for counts use "
+               "ik.Empirical.from_counts(...)")
+
+
+def samples_hints(measure: str, position: int, arity: int, *, exact: str) -> None:
+    """Register the hints for a distribution or a model in the samples position ``position`` of ``measure``.
+
+    Register these before more specific hints for the same measure (a later hint for the same kinds wins).
+    """
+    def at(kind):
+        return tuple(kind if i == position else frozenset(Kind) for i in range(arity))
+
+    _dispatch.hint(measure, *at(Kind.PMF), text=COUNTS_HINT)
+    _dispatch.hint(measure, *at(frozenset({Kind.LOGITS, Kind.PARAMETRIC})),
+                   text=f"The measures of a known distribution are exact: {exact}")
+    _dispatch.hint(measure, *at(Kind.MODEL), text="To score samples under a model use ik.cross_entropy(data, model)")
+

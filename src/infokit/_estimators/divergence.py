@@ -1,0 +1,509 @@
+"""KL divergence and cross-entropy from samples, and Monte Carlo KL of two distributions.
+
+:func:`estimate_kl` has five call shapes, told apart by the kinds of its
+arguments (:func:`infokit._dispatch.kind_of`) and the ``method``:
+
+=================================  ==========================  =============
+arguments                          estimate                    row
+=================================  ==========================  =============
+sample of P, known Q               ``H(P, Q) - H(P)``          ``_kl_known``
+sample of P, ``ik.empirical(y)``   plug-in / Miller–Madow      ``_kl_sampled``
+continuous x, y, ``method="knn"``  Wang–Kulkarni–Verdú         ``_kl_knn``
+two distributions P, Q             Monte Carlo                 ``_kl_monte_carlo``
+``log_p=``, ``log_q=``             Schulman's k1/k2/k3         ``_kl_log_ratio``
+=================================  ==========================  =============
+
+A sample of P is an array of outcomes or an :class:`~infokit.Empirical`; a
+known Q is an array of probabilities, a :class:`~infokit.Categorical` or a
+labelled pmf (dict, Series), aligned with the sample by outcome.
+:func:`estimate_cross_entropy` takes the first two shapes.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+
+from infokit._core import logratio
+from infokit._core.kernels import log_softmax
+from infokit._core.measures import cross_entropy, kl_divergence
+from infokit._dispatch import Kind, check_bool, hint, implements
+from infokit._estimators import methods
+from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
+from infokit._estimators.arguments import raw_samples, samples_hints
+from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
+from infokit._estimators.result import Profile, from_kernel, make_estimate
+from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
+from infokit._lib.units import resolve_base
+from infokit._models import parametric
+from infokit._models.recognize import describe
+from infokit._samples.align import align
+from infokit._samples.table import Empirical, _union
+from infokit.errors import InvalidArgumentError, UnseenOutcomeWarning
+
+__all__ = ["estimate_kl", "estimate_cross_entropy", "mc_kl_estimate"]
+
+_PQ = ("samples_p", "q")
+#: The kinds a known Q can come as.
+KNOWN = frozenset({Kind.PROBS, Kind.LOGITS, Kind.PMF})
+_LOG_RATIO = "estimate_kl(log_p=..., log_q=...)"
+_MC_DRAWS = 100_000
+
+
+def estimate_kl(
+    samples_p=None,
+    q=None,
+    method="auto",
+    *,
+    smoothing=None,
+    n=None,
+    log_p=None,
+    log_q=None,
+    estimator="k3",
+    mask=None,
+    n_neighbors=3,
+    jitter=None,
+    base="nats",
+    ci=0.95,
+    rng=None,
+    dropna=False,
+):
+    """Estimate the KL divergence ``D(P||Q)`` from samples or by Monte Carlo.
+
+    The call shape says what is known:
+
+    * ``estimate_kl(samples_p, q)`` — a sample of P (discrete outcomes)
+      against a known Q (array, dict or Categorical) or against a **sample** of
+      Q wrapped in ``ik.empirical(samples_q)`` (the type says which);
+    * ``estimate_kl(x, y, method="knn")`` — continuous samples ``x ~ P`` and
+      ``y ~ Q`` (Wang, Kulkarni & Verdú 2009);
+    * ``estimate_kl(P, Q, n=100_000, rng=0)`` — two distributions (scipy.stats
+      frozen or torch) that can sample and evaluate log-densities: Monte Carlo
+      ``mean(log p(X) - log q(X))``, ``X ~ P``, for pairs with no closed form
+      (``ik.kl_divergence(P, Q)`` gives the closed forms);
+    * ``estimate_kl(log_p=..., log_q=..., estimator="k3")`` — log-densities of
+      P and Q evaluated at samples **drawn from P** (Schulman's k1/k2/k3, as
+      used in RL fine-tuning).
+
+    Parameters
+    ----------
+    samples_p : array_like or Empirical, or a distribution
+        A sample of P (or, for Monte Carlo, the distribution P).
+    q : array_like, dict, Categorical or Empirical, or a distribution
+        See above.
+    method : str, optional
+        Known Q: ``D = H(P, Q) - H(P)`` with ``H(P, Q)`` estimated without
+        bias by the mean surprisal ``-mean(log q(x_i))`` and ``H(P)`` by the
+        entropy estimator ``method`` (any of :func:`estimate_entropy`, with
+        ``support_size = len(q)``; ``"auto"`` as there).  Sample of Q:
+        ``"plugin"`` (``D(P̂||Q̂)``) or ``"miller_madow"`` (``"auto"``), the plug-in
+        less its first-order bias ``(K_P - 1)/(2n) + sum p̂(1 - q̂)/(2 m q̂)``.
+        Continuous samples: ``"knn"``.
+    smoothing : None, "jeffreys", "laplace" or float, optional
+        Sample of Q only: pseudo-count added to every outcome of the union
+        support before estimating Q̂ (0.5 Jeffreys, 1 Laplace).  With ``None``
+        (default) an outcome seen in P's sample but never in Q's makes the
+        estimate ``+inf``, with an :class:`~infokit.UnseenOutcomeWarning`
+        saying how many — never a silent epsilon.
+    n : int, optional
+        Monte Carlo only: number of draws from P (default 100 000).
+    log_p, log_q : array, optional
+        Log-densities ``log p(x_i)``, ``log q(x_i)`` at samples ``x_i ~ P``
+        (NumPy, torch or JAX; any shape).
+    estimator : {"k1", "k2", "k3"}, optional
+        With ``log_p``/``log_q``; with ``r = q(x)/p(x)``: ``k1 = -log r``
+        (unbiased, can be negative), ``k2 = (log r)^2 / 2`` (biased, low
+        variance), ``k3 = (r - 1) - log r`` (unbiased and never negative; the
+        default).
+    mask : boolean array, optional
+        With ``log_p``/``log_q``: the samples to average over.
+    n_neighbors, jitter
+        ``method="knn"`` only, as in :func:`estimate_entropy`.
+    base, ci, rng, dropna
+        As in :func:`estimate_entropy`; ``rng`` also seeds the Monte Carlo draws.
+
+    Returns
+    -------
+    Estimate
+        ``diagnostics`` reports what the estimate rests on (for samples: ``n``,
+        ``m`` (Q's sample size), the support, the smoothing and
+        ``unseen_in_q``).  A bias-corrected value can fall slightly below 0.
+        With ``log_p``/``log_q`` from torch or JAX, ``value`` is a 0-d array of
+        that library with autograd intact (``stderr`` and ``ci`` are floats).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown ``method``, an option given to a call shape it does not apply
+        to (``n=`` with samples, ``smoothing=`` with ``method="knn"``, ...).
+    InvalidTypeError
+        Arguments of kinds no call shape takes (a sample against a scipy.stats
+        distribution, a dict of counts as the sample, ...); the message names
+        the kinds and the shapes that exist.
+
+    Notes
+    -----
+    Direction: ``D(P||Q) = E_P[log p(X) - log q(X)]``, expectations under the
+    **first** argument.  For the log-ratio estimators the samples must come
+    from P: with ``x ~ P = N(0, 1)`` and ``Q = N(0.5, 1)``, ``log_p =
+    norm.logpdf(x)``, ``log_q = norm.logpdf(x, 0.5)`` estimate ``D(P||Q) =
+    0.125``; swapping ``log_p`` and ``log_q`` estimates neither divergence
+    (the samples would have to come from Q).
+
+    A known Q with ``q(x) = 0`` at an observed ``x`` gives ``+inf``: the
+    divergence is infinite for certain.  Standard errors: delta method,
+    ``Var_P̂[log(p̂/q)]/n`` (plus ``Var_Q̂[p̂/q̂]/m`` for a sample of Q); the
+    sample standard deviation over ``sqrt(n)`` for Monte Carlo and log-ratio
+    estimates.
+
+    Examples
+    --------
+    >>> import numpy as np, infokit as ik
+    >>> from scipy import stats
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.choice(3, size=20000, p=[0.5, 0.3, 0.2])
+    >>> est = ik.estimate_kl(x, [1/3, 1/3, 1/3], method="miller_madow")
+    >>> exact = float(ik.kl_divergence([0.5, 0.3, 0.2], [1/3, 1/3, 1/3]))
+    >>> bool(abs(est.value - exact) < 3 * est.stderr)
+    True
+    >>> z = rng.standard_normal(100_000)                    # samples from P = N(0, 1)
+    >>> k3 = ik.estimate_kl(log_p=stats.norm.logpdf(z), log_q=stats.norm.logpdf(z, 0.5))
+    >>> bool(abs(k3.value - 0.125) < 3 * k3.stderr), k3.method
+    (True, 'k3')
+    >>> mc = ik.estimate_kl(stats.gamma(2.0), stats.lognorm(0.8), n=200_000, rng=1)
+    >>> mc.method
+    'monte_carlo'
+    """
+    opts = EstimateOptions("estimate_kl", _KL_DEFAULTS, method=method, smoothing=smoothing, n=n, estimator=estimator,
+                   mask=mask, n_neighbors=n_neighbors, jitter=jitter, dropna=check_bool(dropna, "dropna"),
+                   level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng))
+    if log_p is not None or log_q is not None:
+        if samples_p is not None or q is not None:
+            raise InvalidArgumentError(
+                "pass either samples (samples_p, q) or log-densities (log_p=..., log_q=...), not both"
+            )
+        if log_p is None or log_q is None:
+            raise InvalidArgumentError("'log_p' and 'log_q' must both be given (log-densities at samples from P)")
+        fn, kinds = lookup(_LOG_RATIO, (log_p, log_q), ("log_p", "log_q"), samples=2)
+        return fn(log_p, log_q, kinds, None, opts)
+    if samples_p is None or q is None:
+        raise InvalidArgumentError("estimate_kl needs samples_p and q (or log_p= and log_q=)")
+    m = methods.check(method, KL, KL_SAMPLED)
+    fn, kinds = lookup(methods.table_key("estimate_kl", m), (samples_p, q), _PQ,
+                       samples=2 if m.data == CONTINUOUS else 1)
+    return fn(samples_p, q, kinds, m, opts)
+
+
+def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base="nats", ci=0.95, rng=None,
+                           dropna=False):
+    """Estimate the cross-entropy ``H(P, Q)`` from a sample of P, against a known Q or a sample of Q.
+
+    Parameters
+    ----------
+    samples_p, q, smoothing, base, ci, rng, dropna
+        As in :func:`estimate_kl`.
+    method : str, optional
+        Known Q: the mean surprisal ``-mean(log q(x_i))`` — unbiased; the
+        only method (``"auto"``/``"plugin"`` give it).  Sample of Q:
+        ``"plugin"`` (``H(P̂, Q̂)``) or ``"miller_madow"`` (``"auto"``), which
+        removes the first-order bias of ``log q̂``, ``sum p̂(1 - q̂)/(2 m q̂)``.
+
+    Returns
+    -------
+    Estimate
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown ``method``; ``smoothing`` with a known Q.
+    InvalidTypeError
+        ``q`` a model or a scipy.stats / torch distribution (the cross-entropy
+        of data under a model is exact for the sample:
+        ``ik.cross_entropy(data, model)``), or ``samples_p`` not a sample.
+
+    Examples
+    --------
+    >>> import numpy as np, infokit as ik
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.choice(2, size=10000, p=[0.9, 0.1])
+    >>> est = ik.estimate_cross_entropy(x, [0.5, 0.5], base="bits")
+    >>> est.value, est.stderr   # every sample costs exactly 1 bit under a fair coin
+    (1.0, 0.0)
+    """
+    m = methods.check(method, CROSS_ENTROPY)
+    opts = EstimateOptions("estimate_cross_entropy", _CE_DEFAULTS, method=method, smoothing=smoothing,
+                   dropna=check_bool(dropna, "dropna"), level=check_level(ci), unit=resolve_base(base), rng=rng,
+                   gen=check_rng(rng))
+    fn, kinds = lookup("estimate_cross_entropy", (samples_p, q), _PQ)
+    return fn(samples_p, q, kinds, m, opts)
+
+
+def mc_kl_estimate(P, Q, *, n=_MC_DRAWS, rng=None, ci=0.95, base="nats"):
+    """:func:`mc_kl` as an :class:`~infokit.Estimate` (value, stderr, normal interval at level ``ci``, unit).
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> from infokit.parametric import mc_kl_estimate
+    >>> est = mc_kl_estimate(stats.norm(0, 1), stats.norm(1, 1), n=100_000, rng=1, base="bits")
+    >>> est.method, est.unit, est.ci[0] < est.value < est.ci[1]
+    ('monte_carlo', 'bits', True)
+    """
+    return _monte_carlo(P, Q, n, rng, check_level(ci), resolve_base(base))
+
+
+_KL_DEFAULTS = defaults(estimate_kl)
+_CE_DEFAULTS = defaults(estimate_cross_entropy)
+
+
+# --------------------------------------------------------------------------
+# the second argument, aligned with the sample of P
+# --------------------------------------------------------------------------
+class _Target(NamedTuple):
+    """Q on the outcomes of P's sample: ``cp`` P's counts there, ``log_q`` and ``q_probs`` Q's probabilities.
+
+    A sample of Q also has its counts ``cq``, size ``m``, pseudo-count ``a``
+    and the smoothed mass ``unseen_mass_q`` of declared outcomes neither sample saw.
+    """
+
+    cp: np.ndarray
+    log_q: np.ndarray
+    q_probs: np.ndarray
+    k: int
+    cq: np.ndarray | None = None
+    m: int | None = None
+    a: float | None = None
+    unseen_mass_q: float = 0.0
+
+    @property
+    def sampled(self) -> bool:
+        return self.cq is not None
+
+
+def _sampled_target(p: Empirical, q: Empirical, a: float | None) -> _Target:
+    outcomes, (cp, cq) = _union([p, q])
+    k = max(outcomes.size, p.support_size if p.support_declared else 0, q.support_size if q.support_declared else 0)
+    if not a:
+        return _Target(cp, _log_or_ninf(cq / q.n), cq / q.n, k, cq, q.n, a)
+    total = q.n + a * k
+    return _Target(cp, np.log(cq + a) - math.log(total), (cq + a) / total, k, cq, q.n, a,
+                   (k - outcomes.size) * a / total)
+
+
+def _known_target(p: Empirical, q, kind: Kind) -> _Target:
+    if kind is Kind.LOGITS:
+        if q.batch_shape:
+            raise InvalidArgumentError("'q' must be a single distribution (1-D), not a batch")
+        (_, pp), _ = align([("p", p), ("q", q)])
+        log_q = np.asarray(log_softmax(np, np.asarray(q._z, dtype=np.float64)))
+    else:
+        if kind is Kind.PROBS:
+            q = np.asarray(q, dtype=np.float64) if not hasattr(q, "detach") else q.detach().cpu().numpy()
+            if q.ndim != 1:
+                raise InvalidArgumentError(f"'q' must be a 1-D distribution, got shape {q.shape}")
+        (_, pp), (_, qq) = align([("p", p), ("q", q)])
+        log_q = _log_or_ninf(check_probs(np, np.asarray(qq, dtype=np.float64), "q"))
+    pp = np.asarray(pp)
+    return _Target(np.rint(pp * p.n).astype(np.int64), log_q, np.exp(log_q), pp.size)
+
+
+def _log_or_ninf(x):
+    with np.errstate(divide="ignore"):
+        return np.log(x)
+
+
+class _Sample(NamedTuple):
+    """P's sample against Q: its size, Q aligned with it, the outcomes seen, and P̂ and log q there."""
+
+    n: int
+    t: _Target
+    seen: np.ndarray
+    w: np.ndarray
+    lq: np.ndarray
+
+
+def _row(what: str, path: str, *options: str, estimates=None, where: str = ""):
+    """Wrap the body of a sample-of-P row: options of ``path`` checked, the sample counted and Q aligned.
+
+    The body gets a :class:`_Sample` and the diagnostics so far; when an
+    outcome of P's sample has ``q = 0`` it is not called: the estimate is
+    ``+inf`` (with a warning).  ``estimates``, if given, are the ones whose
+    ``method`` names this shape accepts.
+    """
+    def wrap(body):
+        @functools.wraps(body)
+        def row(p, q, kinds, m: methods.Method, o: EstimateOptions):
+            if estimates is not None:
+                methods.check(m.name, *estimates, data=DISCRETE, where=where)
+            o.only(path, "method", *options, *raw_samples(kinds[0]))
+            a = check_pseudo_count(o.smoothing) if kinds[1] is Kind.COUNTS else None
+            e = as_empirical(p, kinds[0], o.dropna)
+            t = _sampled_target(e, q, a) if kinds[1] is Kind.COUNTS else _known_target(e, q, kinds[1])
+            seen = t.cp > 0
+            diag = {"n": e.n, "k": t.k, "k_observed": int(np.count_nonzero(seen))}
+            if t.sampled:
+                diag.update(m=t.m, smoothing=t.a, unseen_in_q=int(np.count_nonzero(seen & (t.cq == 0))))
+            inf = _infinite(t, seen, diag, what, m.name, o)
+            if inf is not None:
+                return inf
+            return body(_Sample(e.n, t, seen, t.cp[seen] / e.n, t.log_q[seen]), diag, m, o)
+
+        return row
+
+    return wrap
+
+
+def _infinite(t: _Target, seen, diag, what: str, method: str, o: EstimateOptions):
+    """The estimate ``+inf`` (with a warning) when an outcome of P's sample has ``q = 0``; else None."""
+    bad = seen & np.isneginf(t.log_q)
+    if not bad.any():
+        return None
+    src = "the sample of Q" if t.sampled else "Q (probability 0)"
+    diag["unseen_in_q"] = int(np.count_nonzero(bad))
+    warnings.warn(
+        f"{diag['unseen_in_q']} outcome(s) of the sample of P never occur in {src}: the {what} estimate is +inf. "
+        + ("Pass smoothing='jeffreys' (or 'laplace', or a pseudo-count) for a finite estimate." if t.sampled else ""),
+        UnseenOutcomeWarning,
+        stacklevel=4,  # the caller of ik.estimate_kl / ik.estimate_cross_entropy
+    )
+    diag["stderr_method"] = "none (infinite)"
+    return make_estimate(math.inf, math.inf, (math.inf, math.inf), o.level,
+                         "plugin" if method == "auto" else method, o.unit, diag)
+
+
+def _plugin_pair(s: _Sample):
+    """P̂ and Q̂ as probability vectors (with the smoothed mass of unnamed declared outcomes)."""
+    t = s.t
+    p_hat, q = t.cp / s.n, t.q_probs
+    if t.unseen_mass_q > 0:
+        p_hat, q = np.append(p_hat, 0.0), np.append(q, t.unseen_mass_q)
+    return p_hat, q
+
+
+def _sample_of_q_terms(s: _Sample):
+    """First-order bias of ``log q̂`` and the variance Q's sample adds, ``Var_Q̂[p̂/q̂]/m``."""
+    t = s.t
+    m = t.m + (t.a or 0.0) * t.k
+    qh = t.q_probs[s.seen]
+    bias_q = float(np.sum(s.w * (1.0 - qh) / (2.0 * m * qh)))
+    ratio = t.cp / s.n / t.q_probs
+    return bias_q, float(np.sum(t.q_probs * (ratio - 1.0) ** 2)) / t.m
+
+
+# --------------------------------------------------------------------------
+# rows of the table
+# --------------------------------------------------------------------------
+@implements("estimate_kl", SAMPLES, KNOWN)
+@_row("KL divergence", "D(P||Q) from a sample of P against a known Q", estimates=(KL,),
+      where=" for a sample of P against a known Q")
+def _kl_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
+    # H(P, Q) = E_P[-log q(X)], estimated without bias by the mean surprisal; H(P) by the entropy method
+    ce = float(-np.sum(s.w * s.lq))
+    h, used, reason = methods.entropy_nats(Profile.from_counts(s.t.cp, s.t.k), m.name, o.level, o.gen)
+    log_ratio = np.log(s.w) - s.lq
+    plug = float(np.sum(s.w * log_ratio))
+    var = float(np.sum(s.w * (log_ratio - plug) ** 2))
+    diag.update(stderr_method="delta", entropy_estimate=h.value, cross_entropy_estimate=ce)
+    if reason:
+        diag["auto_reason"] = reason
+    diag["reference"] = METHODS[used].reference
+    return make_estimate(ce - h.value, math.sqrt(var / s.n), None, o.level, used, o.unit, diag, lower=-math.inf)
+
+
+@implements("estimate_kl", SAMPLES, Kind.COUNTS)
+@_row("KL divergence", "D(P||Q) from a sample of P and a sample of Q", "smoothing", estimates=(KL_SAMPLED,),
+      where=" for a sample of Q")
+def _kl_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
+    plug = float(kl_divergence(*_plugin_pair(s), normalize=True))
+    bias_q, var_q = _sample_of_q_terms(s)
+    used = "miller_madow" if m.name == "auto" else m.name
+    value = plug - (diag["k_observed"] - 1) / (2.0 * s.n) - bias_q if used == "miller_madow" else plug
+    var_p = float(np.sum(s.w * (np.log(s.w) - s.lq - plug) ** 2)) / s.n
+    diag["stderr_method"] = "delta"
+    return make_estimate(value, math.sqrt(var_p + var_q), None, o.level, used, o.unit, diag, lower=-math.inf)
+
+
+@implements("estimate_cross_entropy", SAMPLES, KNOWN)
+@_row("cross-entropy", "H(P, Q) from a sample of P against a known Q")
+def _ce_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
+    ce = float(-np.sum(s.w * s.lq))  # the mean surprisal: unbiased
+    var = float(np.sum(s.w * (s.lq + ce) ** 2))
+    diag["stderr_method"] = "sample variance"
+    return make_estimate(ce, math.sqrt(var / s.n), None, o.level, "mean_surprisal", o.unit, diag)
+
+
+@implements("estimate_cross_entropy", SAMPLES, Kind.COUNTS)
+@_row("cross-entropy", "H(P, Q) from a sample of P and a sample of Q", "smoothing")
+def _ce_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
+    plug = float(cross_entropy(*_plugin_pair(s), normalize=True))
+    bias_q, var_q = _sample_of_q_terms(s)
+    used = "miller_madow" if m.name == "auto" else m.name
+    value = plug - (bias_q if used == "miller_madow" else 0.0)
+    var_ce = float(np.sum(s.w * (s.lq + plug) ** 2)) / s.n
+    diag["stderr_method"] = "delta"
+    return make_estimate(value, math.sqrt(var_ce + var_q), None, o.level, used, o.unit, diag)
+
+
+def _kl_knn(x, y, kinds, m: methods.Method, o: EstimateOptions):
+    o.only(f"D(P||Q) from continuous samples of P and Q (method={m.name!r})", "method", *m.options)
+    res = m.kernels[KL](x, y, **o.pick(m.options), rng=o.rng)
+    return from_kernel(res, o.level, m.name, o.unit, lower=-math.inf, reference=m.reference)
+
+
+@implements("estimate_kl", Kind.PARAMETRIC, Kind.PARAMETRIC)
+def _kl_monte_carlo(P, Q, kinds, m: methods.Method, o: EstimateOptions):
+    o.only("D(P||Q) of two distributions by Monte Carlo", "n")
+    return _monte_carlo(P, Q, _MC_DRAWS if o.n is None else o.n, o.rng, o.level, o.unit)
+
+
+@implements(_LOG_RATIO, Kind.PROBS, Kind.PROBS)
+def _kl_log_ratio(log_p, log_q, kinds, m, o: EstimateOptions):
+    o.only("D(P||Q) from log-densities at samples of P (log_p=, log_q=)", "estimator", "mask")
+    r = logratio.estimate(log_p, log_q, estimator=o.estimator, mask=o.mask)
+    diag = {"n": r.n, "stderr_method": "sample standard deviation / sqrt(n)", "direction": "D(P||Q), samples from P"}
+    return make_estimate(r.value, r.stderr, None, o.level, o.estimator, o.unit, diag, lower=-math.inf,
+                         array=r.mean)
+
+
+def _monte_carlo(P, Q, n, rng, level: float, unit):
+    n = parametric._check_n(n)
+    mean, stderr = parametric.mc_kl(P, Q, n=n, rng=rng)
+    if np.ndim(mean) != 0:
+        raise InvalidArgumentError(
+            "a Monte Carlo Estimate needs one distribution per argument; got batched distributions "
+            "(use infokit.parametric.mc_kl for per-batch means and standard errors)"
+        )
+    diagnostics = {
+        "n": n,
+        "p": describe(P),
+        "q": describe(Q),
+        "stderr_method": "sample standard deviation of log p(X) - log q(X), X ~ P, over sqrt(n)",
+    }
+    return make_estimate(mean, stderr, None, level, "monte_carlo", unit, diagnostics, lower=-math.inf)
+
+
+# --------------------------------------------------------------------------
+# the continuous rows, and what an undefined combination is told
+# --------------------------------------------------------------------------
+_ANY = frozenset(Kind)
+_MC_HINT = ("Monte Carlo KL needs two distributions (scipy.stats frozen or torch); to compare samples with a "
+            "distribution, pass its probabilities (discrete) or score the samples with "
+            "ik.cross_entropy(samples, model)")
+samples_hints("estimate_kl", 0, 2, exact="ik.kl_divergence(p, q)")
+hint("estimate_kl", SAMPLES, {Kind.PARAMETRIC, Kind.MODEL}, text=_MC_HINT)
+hint("estimate_kl", Kind.PARAMETRIC, _ANY - {Kind.PARAMETRIC}, text=_MC_HINT)
+for _name in methods.names(KL, data=CONTINUOUS):
+    _key = methods.table_key("estimate_kl", METHODS[_name])
+    implements(_key, Kind.PROBS, Kind.PROBS)(_kl_knn)
+    hint(_key, _ANY, _ANY, text=f"method={_name!r} takes continuous samples of P and of Q themselves (arrays of "
+         "points), not an ik.Empirical or a distribution")
+del _name, _key
+hint(_LOG_RATIO, _ANY, _ANY, text="'log_p' and 'log_q' are arrays of log-densities log p(x_i), log q(x_i) at "
+     "samples x_i drawn from P")
+samples_hints("estimate_cross_entropy", 0, 2, exact="ik.cross_entropy(p, q)")
+hint("estimate_cross_entropy", SAMPLES, {Kind.PARAMETRIC, Kind.MODEL}, text="The cross-entropy of data under a "
+     "model is exact for the sample: ik.cross_entropy(data, model), the mean surprisal")

@@ -1,0 +1,218 @@
+"""``estimate_entropy``: the entropy of the distribution a sample was drawn from."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from infokit._dispatch import Kind, check_bool, hint, implements
+from infokit._estimators import bayes, methods
+from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
+from infokit._estimators.arguments import raw_samples, samples_hints
+from infokit._estimators.methods import CONTINUOUS, ENTROPY, METHODS
+from infokit._estimators.result import KernelResult, Profile, from_kernel, make_estimate, z_score
+from infokit._lib.checks import check_level, check_rng
+from infokit._lib.units import resolve_base
+from infokit._samples.table import Empirical, _check_support_size
+from infokit.errors import InvalidArgumentError
+
+__all__ = ["estimate_entropy"]
+
+
+def estimate_entropy(
+    data,
+    method="auto",
+    *,
+    support_size=None,
+    base="nats",
+    ci=0.95,
+    rng=None,
+    dropna=False,
+    concentration=None,
+    n_neighbors=3,
+    jitter=None,
+):
+    """Estimate the entropy of the distribution a sample was drawn from.
+
+    Parameters
+    ----------
+    data : array_like or Empirical
+        Samples (anything :func:`~infokit.empirical` accepts) or their
+        :class:`~infokit.Empirical` (e.g. counts via ``Empirical.from_counts``).
+    method : str, optional
+        The estimator (references in Notes); default ``"auto"``, which
+        chooses from the sample size, observed and declared support, the
+        coincidences and the coverage (the rule and the simulation it was
+        tuned on: ``benchmarks/bench_estimators.py``, ``benchmarks/RESULTS.md``).
+    support_size : int, optional
+        Number of possible outcomes K, if known.  Used by ``"shrinkage"``,
+        ``"dirichlet"`` and ``"nsb"`` (which otherwise take the observed
+        number) and by ``"auto"``.  Defaults to the support declared in an
+        ``Empirical`` (``support=`` / ``support_size=``), if any.
+    base : {"nats", "bits", "hartleys"} or float, optional
+        Unit of the estimate. Default nats.
+    ci : float, optional
+        Level of the interval. Default 0.95.
+    rng : None, int or numpy.random.Generator, optional
+        Randomness for bootstrap standard errors (``"chao_shen"``); pass a
+        seed for reproducible intervals.
+    dropna : bool, optional
+        Drop missing samples instead of raising.
+    concentration : float, optional
+        ``method="dirichlet"`` only: the symmetric Dirichlet prior's
+        concentration ``a`` (default 0.5, Jeffreys; 1 is Laplace/Bayes,
+        ``1/K`` Perks).
+    n_neighbors, jitter : optional
+        Continuous methods only (see below): the k of the k-nearest-neighbour
+        estimator (default 3), and the scale of the noise that breaks ties
+        between repeated points (default None: repeated points are an error;
+        jitter needs an explicit ``rng``).
+
+    Returns
+    -------
+    Estimate
+        ``value``, ``stderr``, ``ci`` (clipped to ``[0, log K]`` when K is
+        declared), ``method``, ``unit`` and ``diagnostics``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown ``method`` (the message lists the valid ones), empty data,
+        ``support_size`` smaller than the observed outcomes, ``ci`` outside
+        (0, 1), an option given to a method it does not apply to.
+    InvalidTypeError
+        ``data`` is not a sample: a dict, a distribution, a model — or an
+        ``Empirical`` given to a continuous method.
+
+    Notes
+    -----
+    ================  ============================================  ==================
+    method            reference                                     standard error
+    ================  ============================================  ==================
+    ``plugin``        maximum likelihood ``H(P̂)``                   delta method
+    ``miller_madow``  Miller (1955): ``H(P̂) + (K_obs - 1)/(2n)``     delta method
+    ``jackknife``     Zahl (1977), delete-one jackknife             jackknife
+    ``grassberger``   Grassberger (2003), eq. 35                    delta method
+    ``zhang``         Zhang (2012), Neural Computation 24           delta method
+    ``chao_shen``     Chao & Shen (2003), coverage-adjusted HT      bootstrap (200)
+    ``shrinkage``     Hausser & Strimmer (2009), James–Stein        delta method
+    ``bonachela``     Bonachela, Hinrichsen & Muñoz (2008)          delta method
+    ``dirichlet``     Wolpert & Wolf (1995), Dirichlet(a) prior     posterior s.d.
+    ``nsb``           Nemenman, Shafee & Bialek (2002)              posterior s.d.
+    ================  ============================================  ==================
+
+    **Continuous samples** (differential entropy, which can be negative):
+    ``method="knn"`` — Kozachenko & Leonenko (1987), any dimension (``data``
+    is ``n`` scalars or an ``n x d`` array); ``"vasicek"``, ``"ebrahimi"``,
+    ``"van_es"``, ``"correa"`` — m-spacing estimators of a 1-D sample
+    (through :func:`scipy.stats.differential_entropy`).  See
+    :mod:`infokit.continuous` for their standard errors and accuracy.
+
+    ``diagnostics["reference"]`` names the paper of the estimator used.
+    The delta-method error ``sqrt(Var[log p̂(X)] / n)`` describes sampling
+    noise only: when the sample is small compared with the support (coverage
+    well below 1) the bias of every estimator can exceed it, and intervals
+    undercover.  The coverage simulation in ``benchmarks/RESULTS.md`` says
+    where each interval holds its level.
+
+    Examples
+    --------
+    >>> import infokit as ik
+    >>> counts = [7, 3, 5, 8, 9, 1, 3, 3, 1, 0, 2, 5, 2, 11, 4, 23, 5, 0, 8, 0]
+    >>> e = ik.Empirical.from_counts(counts)
+    >>> est = ik.estimate_entropy(e, "nsb", support_size=20)
+    >>> round(est.value, 5), est.unit
+    (2.62363, 'nats')
+    >>> round(ik.estimate_entropy(e, "plugin").value, 5)    # biased low
+    2.5301
+    """
+    m = methods.check(method, ENTROPY)
+    opts = EstimateOptions("estimate_entropy", _DEFAULTS, method=method, support_size=support_size,
+                   dropna=check_bool(dropna, "dropna"), concentration=concentration, n_neighbors=n_neighbors,
+                   jitter=jitter, level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng))
+    fn, kinds = lookup(methods.table_key("estimate_entropy", m), (data,), ("data",))
+    return fn(data, kinds[0], m, opts)
+
+
+_DEFAULTS = defaults(estimate_entropy)
+
+
+# --------------------------------------------------------------------------
+# rows of the table
+# --------------------------------------------------------------------------
+@implements("estimate_entropy", SAMPLES)
+def _discrete(data, kind: Kind, m: methods.Method, o: EstimateOptions):
+    o.only(f"the entropy of a discrete distribution (method={m.name!r})", "method", "support_size",
+           *m.options, *raw_samples(kind))
+    options = {"concentration": _check_concentration(o.concentration)} if o.concentration is not None else {}
+    e = as_empirical(data, kind, o.dropna)
+    prof = _profile(e, o.support_size)
+    res, used, reason = methods.entropy_nats(prof, m.name, o.level, o.gen, **options)
+    diag = {**prof.diagnostics(), "stderr_method": res.stderr_method}
+    if reason:
+        diag["auto_reason"] = reason
+    diag.update(res.info)
+    diag["reference"] = METHODS[used].reference
+    upper = math.log(prof.k) if prof.k_declared else math.inf
+    stderr, interval = res.stderr, res.interval
+    if m.name == "auto" and used == "shrinkage":
+        stderr, interval = _hedged_shrinkage_interval(prof, res, o.level, o.gen, upper)
+        diag["stderr_method"] = "max(delta, NSB posterior s.d.); interval: union with NSB's"
+    return make_estimate(res.value, stderr, interval, o.level, used, o.unit, diag, upper=upper)
+
+
+def _continuous(data, kind: Kind, m: methods.Method, o: EstimateOptions):
+    o.only(f"a differential entropy from continuous samples (method={m.name!r})", "method", *m.options)
+    res = m.kernels[ENTROPY](data, **o.pick(m.options), rng=o.rng)
+    return from_kernel(res, o.level, m.name, o.unit, lower=-math.inf, reference=m.reference)
+
+
+samples_hints("estimate_entropy", 0, 1, exact="ik.entropy(p)")
+for _name in methods.names(ENTROPY, data=CONTINUOUS):
+    _key = methods.table_key("estimate_entropy", METHODS[_name])
+    implements(_key, Kind.PROBS)(_continuous)
+    samples_hints(_key, 0, 1, exact="ik.entropy(p)")
+    hint(_key, Kind.COUNTS, text="The continuous estimators take the continuous samples themselves, "
+         "not an ik.Empirical of their counts")
+del _name, _key
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+def _check_concentration(concentration) -> float:
+    if isinstance(concentration, bool) or not isinstance(concentration, numbers.Real) or not (
+        0 < concentration < math.inf
+    ):
+        raise InvalidArgumentError(
+            f"'concentration' must be a positive finite number, e.g. 0.5 (Jeffreys) or 1 (Laplace) "
+            f"(got {concentration!r})"
+        )
+    return float(concentration)
+
+
+def _profile(e: Empirical, support_size) -> Profile:
+    """The profile of ``e``'s counts, on the support size given, or else declared in ``e``."""
+    if support_size is None:
+        k = e.support_size if e.support_declared else None
+    else:
+        k = _check_support_size(support_size, len(e))
+    return Profile.from_counts(e.counts, k)
+
+
+def _hedged_shrinkage_interval(prof: Profile, res: KernelResult, level: float, rng, upper: float):
+    """Standard error and interval of ``auto``'s shrinkage choice, widened to NSB's posterior.
+
+    ``auto`` shrinks toward uniform when the counts cannot be told apart from
+    uniform; with few samples that test has little power and the delta-method
+    interval (sampling noise only) misses the truth whenever the distribution
+    is not in fact uniform.  The interval reported is the smallest one that
+    holds both the shrinkage interval and NSB's posterior interval, and the
+    standard error the larger of the two (``benchmarks/bench_estimators.py``
+    measures the coverage of exactly this interval).
+    """
+    nsb = bayes.nsb(prof, level=level, rng=rng)
+    z = z_score(level)
+    lo_s, hi_s = max(res.value - z * res.stderr, 0.0), min(res.value + z * res.stderr, upper)
+    lo_n, hi_n = nsb.interval if nsb.interval is not None else (nsb.value - z * nsb.stderr, nsb.value + z * nsb.stderr)
+    return max(res.stderr, nsb.stderr), (min(lo_s, lo_n), max(hi_s, hi_n))

@@ -1,0 +1,67 @@
+"""``estimate_mutual_information`` (``infokit._estimators.information``): plug-in, bias correction, KSG."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import infokit as ik
+
+
+def test_mi_plugin_equals_exact_measure_of_empirical():
+    rng = np.random.default_rng(10)
+    x = rng.integers(0, 6, 3000)
+    y = (x + rng.integers(0, 3, 3000)) % 6
+    est = ik.estimate_mutual_information(x, y, "plugin")
+    assert est.value == pytest.approx(ik.mutual_information(x, y), rel=1e-12)
+    assert est.diagnostics["plugin"] == pytest.approx(est.value, rel=1e-12)
+
+def test_mi_bias_correction_near_independence():
+    rng = np.random.default_rng(12)
+    vals_plug, vals_mm, covered = [], [], 0
+    for _ in range(100):
+        x = rng.integers(0, 8, 500)
+        y = rng.integers(0, 8, 500)
+        vals_plug.append(ik.estimate_mutual_information(x, y, "plugin").value)
+        est = ik.estimate_mutual_information(x, y, "miller_madow")
+        vals_mm.append(est.value)
+        covered += est.ci[0] <= 0.0 <= est.ci[1]
+    assert np.mean(vals_plug) > 0.04  # ~ 49 / (2 * 500)
+    assert abs(np.mean(vals_mm)) < 0.3 * np.mean(vals_plug)
+    assert covered >= 85
+
+def test_mi_noisy_copy_close_to_truth():
+    rng = np.random.default_rng(13)
+    n, k, eps = 20_000, 4, 0.1
+    x = rng.integers(0, k, n)
+    y = np.where(rng.random(n) < eps, rng.integers(0, k, n), x)
+    joint = np.full((k, k), eps / k / k) + np.eye(k) * (1 - eps) / k
+    truth = float(ik.kl_divergence(joint.ravel(), np.outer(joint.sum(1), joint.sum(0)).ravel()))
+    est = ik.estimate_mutual_information(x, y, "auto", base="nats")
+    assert abs(est.value - truth) < 4 * est.stderr
+
+def test_mi_errors():
+    with pytest.raises(ValueError, match="lengths"):
+        ik.estimate_mutual_information([0, 1, 2], [0, 1])
+    with pytest.raises(ValueError, match="'method' must be one of"):
+        ik.estimate_mutual_information([0, 1], [0, 1], "dirichlet")
+
+def test_ksg_through_public_api():
+    rng = np.random.default_rng(21)
+    r = 0.6
+    xy = rng.multivariate_normal([0, 0], [[1, r], [r, 1]], size=2000)
+    mi = ik.estimate_mutual_information(xy[:, 0], xy[:, 1], "ksg")
+    assert abs(mi.value + 0.5 * math.log(1 - r * r)) < 4 * mi.stderr + 0.02
+    assert mi.method == "ksg" and "Kraskov" in mi.diagnostics["reference"]
+
+
+def test_pandas_series_are_samples_whatever_their_index():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(14)
+    x = rng.integers(0, 4, 500)
+    y = (x + rng.integers(0, 2, 500)) % 4
+    idx = np.arange(500) * 3 + 7  # a filtered frame's index: not 0..n-1
+    a = ik.estimate_mutual_information(pd.Series(x, index=idx), pd.Series(y, index=idx), "miller_madow")
+    assert a.value == ik.estimate_mutual_information(x, y, "miller_madow").value
