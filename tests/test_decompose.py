@@ -69,3 +69,11 @@ def test_bad_input():
         ik.decompose(P, Q, outcomes="AB")
     with pytest.raises(ik.InvalidDistributionError, match="'q'"):
         ik.decompose(P, [0.5, 0.5, 0.5, 0.5])
+
+
+def test_any_base_prints_and_converts():
+    d = ik.decompose(P, Q, base=2.5)
+    assert d.unit == d.display_unit == "log-base-2.5 units"
+    assert "D(P||Q)" in str(d) and "log-base-2.5 units" in str(d)
+    assert d.in_unit("bits").kl_divergence == pytest.approx(0.25, rel=1e-15)
+    assert d.kl_divergence == pytest.approx(0.25 * np.log(2) / np.log(2.5), rel=1e-15)

@@ -34,7 +34,7 @@ same check by hand::
 from __future__ import annotations
 
 from infokit._api.decompose import decomposition_html
-from infokit._estimators.estimators import estimate_html
+from infokit._estimators.result import estimate_html
 from infokit._lib.units import resolve_base
 from infokit._lib.html import (
     _VERDICT_COLOURS,

@@ -83,6 +83,11 @@ def _resolve(base) -> Unit:
         if key in _NAMED:
             lb, name = _NAMED[key]
             return Unit(lb, name)
+        if key.startswith("log-base-") and key.endswith(" units"):  # a Unit's own name reads back
+            try:
+                return _resolve(float(key[len("log-base-"):-len(" units")]))
+            except ValueError:
+                pass
         raise InvalidArgumentError(f"'base' must be {_VALID} (got {base!r})")
     if isinstance(base, bool) or not isinstance(base, numbers.Real):
         raise InvalidArgumentError(f"'base' must be {_VALID} (got {base!r} of type {type(base).__name__})")

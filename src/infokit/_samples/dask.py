@@ -40,7 +40,7 @@ then, from Python::
         col = dd.read_parquet("s3://bucket/events/*.parquet", columns=["country"])["country"]
         e = ik.empirical(col, dropna=True)      # counted on the cluster
 
-or ``ik.empirical(col, ...)`` after ``infokit._dask.connect("tcp://10.0.0.5:8786")``,
+or ``ik.empirical(col, ...)`` after ``infokit.io.connect("tcp://10.0.0.5:8786")``,
 or from the command line with ``--scheduler tcp://10.0.0.5:8786``.  On one
 machine, ``distributed.LocalCluster(n_workers=4, threads_per_worker=1)`` gives
 a cluster of worker processes.

@@ -56,7 +56,7 @@ def empirical(samples, *, support=None, dropna=False) -> Empirical:
         datetimes, a list of hashable values (strings, tuples, ...), a pandas
         or polars Series, or a 1-D tensor.  A 1-D dask array or dask
         dataframe Series is counted on its cluster, exactly (see
-        :mod:`infokit._dask`).
+        :mod:`infokit.io`, ``infokit.io.connect``).
     support : array_like, optional
         The declared set of possible outcomes, in the order wanted: unseen
         outcomes get count 0, and a sample outside it is an error.

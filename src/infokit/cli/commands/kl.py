@@ -6,6 +6,7 @@ import math
 import os
 import warnings
 
+from infokit._estimators import methods
 from infokit._lib.optional import require
 from infokit.cli import COMMANDS
 from infokit.cli._options import callback, estimate_options, output_option, parse_smoothing
@@ -24,7 +25,7 @@ click = require("click", "the command line")
               help="Pseudo-count added to Q's counts: none (default; an outcome never seen in Q gives inf), "
                    "jeffreys (0.5), laplace (1) or a number.")
 @click.option("--estimator", "-e", default="auto", show_default=True,
-              type=click.Choice(["auto", "plugin", "miller_madow"]),
+              type=click.Choice(list(methods.names(methods.KL_SAMPLED))),
               help="plugin D(P̂||Q̂), or miller_madow (bias-corrected; auto).")
 @estimate_options(seed=False)
 @output_option
