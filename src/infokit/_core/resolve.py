@@ -91,7 +91,7 @@ def _resolve_numpy(named, axis):
     if shape[-1] == 0:
         return None  # the general path reports the empty event axis
     arrays = [v for _, v in named]
-    return Resolved(_backend.NUMPY, [n for n, _ in named], arrays, [False] * len(arrays), ndim - 1,
+    return Resolved(_backend.numpy_namespace(), [n for n, _ in named], arrays, [False] * len(arrays), ndim - 1,
                     [dtype] * len(arrays))
 
 

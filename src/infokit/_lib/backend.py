@@ -13,10 +13,16 @@ import numpy as np
 
 from infokit.errors import InvalidTypeError
 
-__all__ = ["namespace", "as_float_array", "is_numpy", "to_result", "NUMPY"]
+__all__ = ["namespace", "as_float_array", "is_numpy", "to_result", "numpy_namespace"]
 
-#: The array-API namespace of NumPy arrays (what ``namespace`` returns for them).
-NUMPY = array_api_compat.array_namespace(np.empty(0))
+_NUMPY: list = []
+
+
+def numpy_namespace():
+    """The array-API namespace of NumPy arrays (what ``namespace`` returns for them), loaded on first use."""
+    if not _NUMPY:
+        _NUMPY.append(array_api_compat.array_namespace(np.empty(0)))
+    return _NUMPY[0]
 
 
 def is_numpy(xp) -> bool:
