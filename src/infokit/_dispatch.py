@@ -67,11 +67,16 @@ DISCRETE = frozenset({Kind.PROBS, Kind.LOGITS, Kind.COUNTS, Kind.PMF})
 _FAST_PROBS = (list, tuple)
 
 
+def _is_series(x) -> bool:
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(x, pd.Series)
+
+
 def _is_labelled_series(x) -> bool:
     """A pandas Series whose index carries outcome labels (not the default 0..n-1 positions)."""
-    pd = sys.modules.get("pandas")
-    if pd is None or not isinstance(x, pd.Series):
+    if not _is_series(x):
         return False
+    pd = sys.modules["pandas"]
     idx = x.index
     if isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1:
         return False
@@ -183,17 +188,24 @@ def _describe_set(s: frozenset) -> str:
     return " or ".join(sorted(k.name.lower() for k in s))
 
 
-def lookup(measure: str, args: tuple, names: tuple, *, called: str | None = None):
+_AS_SAMPLES = {Kind.PROBS: "samples (an array, list or Series of outcomes)"}
+
+
+def lookup(measure: str, args: tuple, names: tuple, *, called: str | None = None, samples: int = 0):
     """``(implementation, kinds)`` for ``measure`` on ``args``, or the one InvalidTypeError.
 
     ``called`` is the public name to show when a function uses another
     measure's rows (``perplexity`` those of ``entropy`` and ``cross_entropy``).
+    The first ``samples`` arguments take data: there an array is samples
+    (PROBS) and a pandas Series is samples whatever its index (the index
+    labels rows, not outcomes); the message calls them samples.
     """
-    kinds = tuple(kind_of(a) for a in args)
+    kinds = tuple(Kind.PROBS if i < samples and _is_series(a) else kind_of(a) for i, a in enumerate(args))
     fn = _TABLE.get((measure, kinds))
     if fn is not None:
         return fn, kinds
-    got = ", ".join(f"'{n}' is {k.value}" for n, k in zip(names, kinds))
+    got = ", ".join(f"'{n}' is {_AS_SAMPLES.get(k, k.value) if i < samples else k.value}"
+                    for i, (n, k) in enumerate(zip(names, kinds)))
     accepted = "; ".join("(" + ", ".join(_describe_set(s) for s in row) + ")" for row in _ROWS.get(measure, ()))
     msg = f"ik.{called or measure} is not defined for these kinds of argument: {got}. It accepts {accepted}"
     extra = _HINTS.get((measure, kinds))

@@ -21,7 +21,6 @@ pmf.
 from __future__ import annotations
 
 import inspect
-import sys
 
 from infokit import _dispatch
 from infokit._dispatch import Kind
@@ -92,20 +91,9 @@ def raw_samples(kind: Kind) -> tuple:
     return ("dropna",) if kind is Kind.PROBS else ()
 
 
-def _is_series(x) -> bool:
-    pd = sys.modules.get("pandas")
-    return pd is not None and isinstance(x, pd.Series)
-
-
 def lookup(measure: str, args: tuple, names: tuple, *, samples: int = 1):
-    """:func:`infokit._dispatch.lookup`, with the samples rule for the first ``samples`` arguments.
-
-    A pandas Series there is classified as samples (an empty tuple stands in
-    for it: probabilities, this position's samples); the implementation gets
-    the Series itself.
-    """
-    shown = tuple(() if i < samples and _is_series(a) else a for i, a in enumerate(args))
-    return _dispatch.lookup(measure, shown, names)
+    """:func:`infokit._dispatch.lookup` with the first ``samples`` arguments in samples positions."""
+    return _dispatch.lookup(measure, args, names, samples=samples)
 
 
 def as_empirical(data, kind: Kind, dropna: bool) -> Empirical:
