@@ -213,3 +213,78 @@ def test_samples_given_as_a_distribution_point_to_empirical(data):
 def test_weights_not_summing_to_one_point_to_normalize():
     with pytest.raises(ik.InvalidDistributionError, match="normalize=True"):
         ik.entropy([0.2, 0.3])
+
+
+# --------------------------------------------------------------------------
+# estimates from samples: the first argument is data
+# --------------------------------------------------------------------------
+def data_exemplar(kind: Kind, which: str, measure: str):
+    """As :func:`exemplar`, but an array in a samples position is the sample itself (P̂ = P, Q̂ = Q)."""
+    samples = P_SAMPLES if which == "p" else Q_SAMPLES
+    in_samples_position = which == "p" or measure == "estimate_mutual_information"
+    if kind is Kind.PROBS and in_samples_position:
+        return np.array(samples)
+    return exemplar(kind, which)
+
+
+def _counts(samples):
+    return np.bincount(samples, minlength=3).astype(float)
+
+
+def _mi(x, y):
+    pairs = {}
+    for a, b in zip(x, y):
+        pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    n = len(x)
+    hxy = -math.fsum(c / n * math.log(c / n) for c in pairs.values())
+    return H(_counts(x) / n) + H(_counts(y) / n) - hxy
+
+
+G_WANT = float(stats.power_divergence(_counts(P_SAMPLES), len(P_SAMPLES) * np.array(Q),
+                                      lambda_="log-likelihood").statistic)
+
+
+def expected_estimate(measure: str, kinds):
+    samples = {Kind.PROBS, Kind.COUNTS}
+    known_q = {Kind.PROBS, Kind.LOGITS, Kind.PMF}
+    if measure == "estimate_entropy":
+        return H(P) if kinds[0] in samples else None
+    if measure == "estimate_mutual_information":
+        return _mi(P_SAMPLES, Q_SAMPLES) if kinds == (Kind.PROBS, Kind.PROBS) else None
+    if measure == "g_test":
+        return G_WANT if kinds[0] in samples and kinds[1] in {Kind.PROBS, Kind.PMF} else None
+    if kinds == (Kind.PARAMETRIC, Kind.PARAMETRIC):
+        return KL_NORM if measure == "estimate_kl" else None
+    if kinds[0] in samples and (kinds[1] in known_q or kinds[1] is Kind.COUNTS):
+        return KL(P, Q) if measure == "estimate_kl" else CE(P, Q)  # P̂ = P, Q̂ = Q: plug-in values
+    return None
+
+
+def call_estimate(measure, args):
+    if measure == "g_test":
+        return ik.g_test(*args, williams=False).statistic
+    if measure == "estimate_kl" and all(kind_of(a) is Kind.PARAMETRIC for a in args):
+        return ik.estimate_kl(*args, n=40_000, rng=0)
+    return getattr(ik, measure)(*args, method="plugin").value
+
+
+ESTIMATES = [("estimate_entropy", (k,)) for k in Kind] + [
+    (m, ks) for m in ("estimate_kl", "estimate_cross_entropy", "estimate_mutual_information", "g_test")
+    for ks in itertools.product(Kind, Kind)]
+
+
+@pytest.mark.parametrize("measure,kinds", ESTIMATES,
+                         ids=lambda v: v if isinstance(v, str) else "-".join(k.name for k in v))
+def test_kinds_by_estimates(measure, kinds):
+    args = [data_exemplar(k, w, measure) for k, w in zip(kinds, "pq")]
+    want = expected_estimate(measure, kinds)
+    if want is None:
+        with pytest.raises(ik.InvalidTypeError) as info:
+            call_estimate(measure, args)
+        assert f"ik.{measure}" in str(info.value)
+        return
+    got = call_estimate(measure, args)
+    if isinstance(got, ik.Estimate):  # Monte Carlo: within 5 standard errors of the closed form
+        assert abs(got.value - want) < 5 * got.stderr
+        return
+    assert float(got) == pytest.approx(want, rel=1e-12)
