@@ -1,6 +1,7 @@
 """Language-model measures: ``infokit.lm``.
 
-* token_surprisal against mpmath, F.cross_entropy and its gradient; ignore_index;
+* token_surprisal against mpmath, F.cross_entropy (its default unit is nats) and its
+  gradient; ignore_index;
 * perplexity of uniform logits is the vocabulary size; bits per byte by hand;
 * kl_from_logits against F.kl_div and ik.kl_divergence(from_logits(t), from_logits(s))
   to 1e-12 in float64, for chunk sizes that do and do not divide the positions;
@@ -55,13 +56,28 @@ SURPRISAL_CASES = [
 def test_token_surprisal_against_mpmath(z, label):
     z = np.array(z)
     ref = _mp_surprisal(z, label)
-    got = lm.token_surprisal(z[None, :], np.array([label]), base="nats")
+    got = lm.token_surprisal(z[None, :], np.array([label]))  # default unit: nats
     assert got.shape == (1,)
     assert float(got[0]) == pytest.approx(ref, rel=1e-14, abs=1e-300)
-    bits = float(lm.token_surprisal(z[None, :], np.array([label]))[0])  # default unit: bits
+    bits = float(lm.token_surprisal(z[None, :], np.array([label]), base="bits")[0])
     assert bits == pytest.approx(ref / math.log(2), rel=1e-14, abs=1e-300)
     t = lm.token_surprisal(torch.tensor(z[None, :]), torch.tensor([label]), base="nats")
     assert float(t[0]) == pytest.approx(ref, rel=1e-14, abs=1e-300)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_token_surprisal_default_equals_cross_entropy(dtype):
+    """At default settings (nats, ignore_index=-100) it is F.cross_entropy(reduction='none')."""
+    z = torch.tensor(_rand((4, 6, 23), 20, 3.0), dtype=dtype)
+    labels = torch.from_numpy(np.random.default_rng(21).integers(0, 23, (4, 6)))
+    labels[1, :3] = -100
+    ce = F.cross_entropy(z.reshape(-1, 23), labels.reshape(-1), reduction="none").reshape(4, 6)
+    got = lm.token_surprisal(z, labels)
+    assert got.dtype == dtype
+    tol = dict(rtol=1e-13, atol=1e-15) if dtype == torch.float64 else dict(rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(got, ce, **tol)
+    np.testing.assert_allclose(lm.token_surprisal(z.double().numpy(), labels.numpy()), ce.double().numpy(),
+                               rtol=1e-5 if dtype == torch.float32 else 1e-13, atol=1e-6)
 
 
 def test_token_surprisal_minus_inf_label_logit():
@@ -73,7 +89,7 @@ def test_token_surprisal_equals_cross_entropy_with_gradient():
     z = torch.tensor(_rand((3, 5, 17), 0, 3.0), requires_grad=True)
     labels = torch.from_numpy(np.random.default_rng(1).integers(0, 17, (3, 5)))
     labels[0, :2] = -100
-    s = lm.token_surprisal(z, labels, base="nats")
+    s = lm.token_surprisal(z, labels)
     ce = F.cross_entropy(z.reshape(-1, 17), labels.reshape(-1), reduction="none").reshape(3, 5)
     torch.testing.assert_close(s, ce, rtol=1e-14, atol=1e-15)
     assert s.shape == labels.shape and s[0, 0] == 0 and s[0, 1] == 0
@@ -144,8 +160,9 @@ def test_bits_per_byte_and_friends():
     # from per-token surprisal of a corpus, as lm-evaluation-harness aggregates it
     z = _rand((3, 9, 13), 8)
     labels = np.random.default_rng(9).integers(0, 13, (3, 9))
-    total = float(lm.token_surprisal(z, labels, base="nats").sum())
-    assert lm.bits_per_byte(total, 100) == pytest.approx(float(lm.token_surprisal(z, labels).sum()) / 100, rel=1e-14)
+    total = float(lm.token_surprisal(z, labels).sum())  # nats
+    bits = float(lm.token_surprisal(z, labels, base="bits").sum())
+    assert lm.bits_per_byte(total, 100) == pytest.approx(bits / 100, rel=1e-14)
     # arrays keep their library and autograd
     x = torch.tensor(10.0, dtype=torch.float64, requires_grad=True)
     b = lm.bits_per_byte(x, torch.tensor(4))

@@ -107,10 +107,6 @@ def _check_estimator(estimator):
 # --------------------------------------------------------------------------
 # inputs
 # --------------------------------------------------------------------------
-def _shape(x):
-    return tuple(int(s) for s in x.shape)
-
-
 def _broadcast_shape(shapes, names):
     try:
         return tuple(np.broadcast_shapes(*shapes))
@@ -125,19 +121,14 @@ def as_bool_mask(xp, mask, like, shape, name="mask", what="'log_p'/'log_q'"):
     A mask may have fewer dimensions or size-1 axes (it broadcasts), but must
     not enlarge ``shape``.  NumPy / list masks are accepted with any library.
     """
-    if not array_api_compat.is_array_api_obj(mask) or isinstance(mask, np.generic):
-        mask = np.asarray(mask)
-    mxp = array_api_compat.array_namespace(mask)
-    if not mxp.isdtype(mask.dtype, "bool"):
+    mask = _backend.as_array(mask)
+    if not array_api_compat.array_namespace(mask).isdtype(mask.dtype, "bool"):
         raise InvalidTypeError(
             f"'{name}' must be a boolean array (True = include); got dtype {mask.dtype}. "
             f"Use e.g. labels != ignore_index or attention_mask.bool()"
         )
-    if mxp is not xp and not (array_api_compat.is_numpy_namespace(mxp) and array_api_compat.is_numpy_namespace(xp)):
-        if array_api_compat.is_torch_namespace(mxp):
-            mask = mask.detach().cpu().numpy()
-        mask = xp.asarray(np.asarray(mask), device=array_api_compat.device(like))
-    ms = _shape(mask)
+    mask = _backend.to_library(mask, xp, like)
+    ms = _backend.shape_of(mask)
     try:
         ok = tuple(np.broadcast_shapes(ms, shape)) == tuple(shape)
     except ValueError:
@@ -156,7 +147,7 @@ def _prepare(log_p, log_q, mask):
     lp = _backend.as_float_array(log_p, "log_p")
     lq = _backend.as_float_array(log_q, "log_q")
     xp = _backend.namespace(lp, lq)
-    shape = _broadcast_shape([_shape(lp), _shape(lq)], ["log_p", "log_q"])
+    shape = _broadcast_shape([_backend.shape_of(lp), _backend.shape_of(lq)], ["log_p", "log_q"])
     if math.prod(shape) == 0:
         raise InvalidArgumentError("'log_p' and 'log_q' are empty; at least one sample is needed")
     sel = None if mask is None else as_bool_mask(xp, mask, lp, shape)
@@ -180,7 +171,7 @@ def _prepare(log_p, log_q, mask):
         # zero (not just ignore) the unselected entries, so that padding such as
         # -inf log-probabilities cannot leak NaN into gradients through where()
         d = xp.where(sel, d, xp.zeros_like(d))
-    elif _shape(d) != shape:  # pragma: no cover - subtraction already broadcasts
+    elif _backend.shape_of(d) != shape:  # pragma: no cover - subtraction already broadcasts
         d = xp.broadcast_to(d, shape)
     return xp, d, sel, shape
 

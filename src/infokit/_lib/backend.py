@@ -13,7 +13,7 @@ import numpy as np
 
 from infokit.errors import InvalidTypeError
 
-__all__ = ["namespace", "as_float_array", "is_numpy", "to_result", "numpy_namespace"]
+__all__ = ["namespace", "as_float_array", "is_numpy", "to_result", "numpy_namespace", "as_array", "to_library", "shape_of"]
 
 _NUMPY: list = []
 
@@ -106,3 +106,38 @@ def to_result(xp, value):
     if is_numpy(xp) and isinstance(value, np.ndarray) and value.ndim == 0:
         return value[()]
     return value
+
+
+def shape_of(x) -> tuple:
+    """``x.shape`` as a tuple of Python ints (torch sizes and JAX shapes alike)."""
+    return tuple(int(s) for s in x.shape)
+
+
+def as_array(x):
+    """``x`` as an array of its own library: arrays stay, anything else goes through :func:`numpy.asarray`.
+
+    >>> as_array([1, 2]).dtype.kind
+    'i'
+    """
+    if not array_api_compat.is_array_api_obj(x) or isinstance(x, np.generic):
+        return np.asarray(x)
+    return x
+
+
+def to_library(x, xp, like):
+    """``x`` (an array or array-like, e.g. a mask or labels) as an array of ``xp`` on ``like``'s device.
+
+    An array of ``xp`` (or NumPy input when ``xp`` is NumPy) is returned as it is;
+    lists and arrays of another library (a NumPy mask with torch logits, torch
+    labels with JAX logits) are copied through NumPy, torch tensors detached first.
+
+    >>> to_library([True, False], namespace(np.zeros(2)), np.zeros(2)).tolist()
+    [True, False]
+    """
+    x = as_array(x)
+    xxp = array_api_compat.array_namespace(x)
+    if xxp is xp or (is_numpy(xxp) and is_numpy(xp)):
+        return x
+    if array_api_compat.is_torch_array(x):
+        x = x.detach().cpu()
+    return xp.asarray(np.asarray(x), device=array_api_compat.device(like))
