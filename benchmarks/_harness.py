@@ -28,6 +28,15 @@ from collections.abc import Callable, Mapping, Sequence
 MiB = 2**20
 
 
+def import_infokit():
+    """``infokit``, from the installed package or else from the repository's ``src/``."""
+    try:
+        return importlib.import_module("infokit")
+    except ImportError:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
+        return importlib.import_module("infokit")
+
+
 def interleave(
     contenders: Mapping[str, Callable[[], object]], reps: int, *, warmup: int = 1
 ) -> dict[str, list[float]]:

@@ -41,13 +41,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _harness as h  # noqa: E402
 
-try:
-    import infokit as ik
-    from infokit import continuous as C
-except ImportError:  # not installed: fall back to the repository's src/
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
-    import infokit as ik
-    from infokit import continuous as C
+ik = h.import_infokit()
+from infokit import continuous as C  # noqa: E402
 
 K = 3
 R = 0.6

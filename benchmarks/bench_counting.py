@@ -33,11 +33,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _harness as h  # noqa: E402
 
-try:
-    import infokit as ik
-except ImportError:  # not installed: fall back to the repository's src/
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
-    import infokit as ik
+ik = h.import_infokit()
 
 try:
     import infomeasure as im

@@ -82,11 +82,7 @@ from scipy.special import xlogy
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _harness as h  # noqa: E402
 
-try:
-    import infokit
-except ImportError:  # not installed: fall back to the repository's src/
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
-    import infokit
+infokit = h.import_infokit()
 
 from infokit._estimators import auto as _auto  # noqa: E402
 from infokit._estimators import discrete as _discrete  # noqa: E402

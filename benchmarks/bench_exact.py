@@ -28,11 +28,7 @@ import scipy.stats
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _harness as h  # noqa: E402
 
-try:
-    import infokit
-except ImportError:  # not installed: fall back to the repository's src/
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
-    import infokit
+infokit = h.import_infokit()
 
 try:
     import torch

@@ -1,23 +1,7 @@
 """Exact measures between parametric distributions (public path of :mod:`infokit._models.parametric`)."""
 
 from infokit._estimators.divergence import mc_kl_estimate
-from infokit._models.parametric import (
-    MonteCarloKL,
-    dist_cross_entropy,
-    dist_entropy,
-    dist_kl,
-    mc_kl,
-    register_kl,
-)
-from infokit._models.recognize import is_distribution
+from infokit._models import parametric as _impl
+from infokit._models.parametric import *  # noqa: F401,F403
 
-__all__ = [
-    "register_kl",
-    "is_distribution",
-    "dist_entropy",
-    "dist_kl",
-    "dist_cross_entropy",
-    "mc_kl",
-    "mc_kl_estimate",
-    "MonteCarloKL",
-]
+__all__ = [*_impl.__all__, "mc_kl_estimate"]

@@ -392,6 +392,8 @@ def js_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     Returns
     -------
     array or float
+        ``JS`` per pair of distributions, in ``[0, log 2]`` (``[0, 1]`` in bits); finite even
+        where one distribution has an outcome the other lacks.
 
     Raises
     ------
@@ -468,6 +470,8 @@ def renyi_entropy(p, alpha, *, base="nats", axis=-1, keepdims=False, normalize=F
     Returns
     -------
     array or float
+        ``H_a`` per distribution, between ``-log max p`` (``alpha = inf``) and ``log |supp P|``
+        (``alpha = 0``).
 
     Raises
     ------
@@ -511,7 +515,8 @@ def renyi_divergence(p, q, alpha, *, base="nats", axis=-1, keepdims=False, norma
     ----------
     p, q : array_like, Categorical, Empirical, dict or Series
     alpha : float
-        Order, ``>= 0`` (``math.inf`` allowed).
+        Order of the divergence, ``>= 0`` (``math.inf`` allowed); ``alpha = 1`` is
+        :func:`kl_divergence` itself.
     base, axis, keepdims, normalize
         As in :func:`entropy`.
 

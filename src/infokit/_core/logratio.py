@@ -70,18 +70,12 @@ class LogRatioEstimate(NamedTuple):
 def _k3(xp, d):
     """``k3 = r - 1 - log r = d - 1 + exp(-d)`` with ``d = log p - log q = -log r``.
 
-    This is the function ``h(d)`` of the KL kernel in :mod:`infokit._kernels`
-    (the same power series for ``|d| < 0.5``, ``d + expm1(-d)`` beyond), so
-    tiny log-ratios keep full relative accuracy: ``h(1e-10) = 5e-21`` exactly to
-    the last digit, where ``expm1(-d) + d`` alone would keep only ~6 digits.
-    Every term is >= 0 (``+inf`` where ``q = 0``).
+    This is :func:`infokit._core.kernels.h_terms`, the function ``h(d)`` of the
+    log-space KL kernel, so tiny log-ratios keep full relative accuracy:
+    ``h(1e-10) = 5e-21`` exactly to the last digit, where ``expm1(-d) + d``
+    alone would keep only ~6 digits.  Every term is >= 0 (``+inf`` where ``q = 0``).
     """
-    small = xp.abs(d) < _kernels._H_SERIES_D
-    ds = xp.where(small, d, xp.zeros_like(d))
-    series = ds * ds * _kernels._horner(ds, _kernels._H_COEFFS)
-    dl = xp.where(small, xp.ones_like(d), d)
-    direct = dl + xp.expm1(-dl)
-    t = xp.where(small, series, direct)
+    t = _kernels.h_terms(xp, d)
     # rounding can never make it negative, but keep the guarantee explicit
     return xp.where(t < 0, xp.zeros_like(t), t)
 

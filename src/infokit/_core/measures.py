@@ -20,15 +20,8 @@ from infokit._core.resolve import resolve
 from infokit._lib import backend as _backend
 from infokit._lib.checks import check_probs, sum_tolerance
 
-__all__ = [
-    "information",
-    "entropy",
-    "cross_entropy",
-    "kl_divergence",
-    "js_divergence",
-    "renyi_entropy",
-    "renyi_divergence",
-]
+__all__ = ["information", "entropy", "cross_entropy", "kl_divergence", "js_divergence", "renyi_entropy",
+           "renyi_divergence"]
 
 
 # --------------------------------------------------------------------------

@@ -89,30 +89,29 @@ def _log_rising(x, n):
     return np.where(big, stir, direct)
 
 
+def _two_regimes(x, series, direct):
+    """``series(1/x)`` for ``x >= _SERIES_X`` (an asymptotic series), ``direct(x)`` below it."""
+    big = x >= _SERIES_X
+    with np.errstate(all="ignore"):
+        return np.where(big, series(1.0 / np.where(big, x, _SERIES_X)), direct(np.where(big, 1.0, x)))
+
+
 def _h(alpha):
     """``(x) psi'(x + 1) + 1/x - 1`` with ``x = alpha + 1`` (>= 0, ~ 1/(2x))."""
-    x = np.asarray(alpha, dtype=float) + 1.0
-    big = x >= _SERIES_X
-    xs = np.where(big, x, _SERIES_X)
-    r = 1.0 / xs
-    r2 = r * r
-    ser = r * (0.5 + r * (1.0 / 6 + r2 * (-1.0 / 30 + r2 * (1.0 / 42 - r2 / 30))))
-    xm = np.where(big, 1.0, x)
-    direct = xm * _trigamma(xm + 1.0) + 1.0 / xm - 1.0
-    return np.where(big, ser, direct)
+    return _two_regimes(
+        np.asarray(alpha, dtype=float) + 1.0,
+        lambda r: r * (0.5 + r * (1.0 / 6 + r * r * (-1.0 / 30 + r * r * (1.0 / 42 - r * r / 30)))),
+        lambda x: x * _trigamma(x + 1.0) + 1.0 / x - 1.0,
+    )
 
 
 def _c(A):
     """``A/(A+1)^2 - psi'(A+2)`` (~ -1/(2 (A+1)^2))."""
-    x = np.asarray(A, dtype=float) + 1.0
-    big = x >= _SERIES_X
-    xs = np.where(big, x, _SERIES_X)
-    r = 1.0 / xs
-    r2 = r * r
-    ser = -r2 * (0.5 + r * (1.0 / 6 + r * (-1.0 / 30 * r + r2 * r / 42)))
-    xm = np.where(big, 1.0, x)
-    direct = (xm - 1.0) / (xm * xm) - _trigamma(xm + 1.0)
-    return np.where(big, ser, direct)
+    return _two_regimes(
+        np.asarray(A, dtype=float) + 1.0,
+        lambda r: -r * r * (0.5 + r * (1.0 / 6 + r * (-1.0 / 30 * r + r * r * r / 42))),
+        lambda x: (x - 1.0) / (x * x) - _trigamma(x + 1.0),
+    )
 
 
 def _log_dxi(beta, k):

@@ -66,6 +66,8 @@ def empirical(samples, *, support=None, dropna=False) -> Empirical:
     Returns
     -------
     Empirical
+        The observed outcomes (sorted) and their counts; with ``support``, every
+        declared outcome in the order given.
 
     Raises
     ------
