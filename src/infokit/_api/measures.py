@@ -348,7 +348,10 @@ def kl_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     Raises
     ------
     InvalidDistributionError
-        Invalid probabilities, different numbers of outcomes, batch shapes that do not broadcast.
+        As :func:`cross_entropy`.
+    InvalidTypeError
+        Kinds the measure is not defined for (a model ``q``: use
+        ``ik.cross_entropy(data, model) - ik.entropy(ik.empirical(data))``).
 
     Notes
     -----
