@@ -200,7 +200,10 @@ def lookup(measure: str, args: tuple, names: tuple, *, called: str | None = None
     (PROBS) and a pandas Series is samples whatever its index (the index
     labels rows, not outcomes); the message calls them samples.
     """
-    kinds = tuple(Kind.PROBS if i < samples and _is_series(a) else kind_of(a) for i, a in enumerate(args))
+    if samples:
+        kinds = tuple(Kind.PROBS if i < samples and _is_series(a) else kind_of(a) for i, a in enumerate(args))
+    else:
+        kinds = (kind_of(args[0]), kind_of(args[1])) if len(args) == 2 else tuple(map(kind_of, args))
     fn = _TABLE.get((measure, kinds))
     if fn is not None:
         return fn, kinds

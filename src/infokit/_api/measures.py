@@ -70,6 +70,7 @@ __all__ = [
 _P, _PQ = ("p",), ("p", "q")
 _DATA = frozenset({Kind.PROBS, Kind.COUNTS})
 _MODELS = frozenset({Kind.MODEL, Kind.PARAMETRIC})
+_UNLABELLED = frozenset({Kind.PROBS, Kind.LOGITS})
 
 
 def check_alpha(alpha) -> float:
@@ -81,7 +82,7 @@ def check_alpha(alpha) -> float:
 
 def _aligned(args, kinds):
     """Discrete arguments as arrays / Categoricals over one outcome axis."""
-    if all(k is Kind.PROBS or k is Kind.LOGITS for k in kinds):
+    if _UNLABELLED.issuperset(kinds):
         return args
     return tuple(v for _, v in align(list(zip(_PQ, args))))
 
@@ -181,7 +182,6 @@ del _m, _k
 # --------------------------------------------------------------------------
 # public functions
 # --------------------------------------------------------------------------
-@quiet
 def information(p, *, base="nats"):
     """Information content (surprisal) ``I = -log p``, elementwise.
 
@@ -221,7 +221,6 @@ def information(p, *, base="nats"):
     return opts.unit.convert(_call("information", (p,), _P, opts))
 
 
-@quiet
 def entropy(p, *, base="nats", axis=-1, keepdims=False, normalize=False):
     """Shannon entropy ``H(P) = -sum_x p(x) log p(x)``.
 
@@ -277,7 +276,6 @@ def entropy(p, *, base="nats", axis=-1, keepdims=False, normalize=False):
     return opts.unit.convert(_call("entropy", (p,), _P, opts))
 
 
-@quiet
 def cross_entropy(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
     """Cross-entropy ``H(P, Q) = -sum_x p(x) log q(x)``.
 
@@ -321,7 +319,6 @@ def cross_entropy(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     return opts.unit.convert(_call("cross_entropy", (p, q), _PQ, opts))
 
 
-@quiet
 def kl_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
     """Kullback–Leibler divergence ``D(P||Q) = sum_x p(x) log(p(x) / q(x))``.
 
@@ -379,7 +376,6 @@ def kl_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     return opts.unit.convert(_call("kl_divergence", (p, q), _PQ, opts))
 
 
-@quiet
 def js_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
     """Jensen–Shannon divergence ``JS = (D(P||M) + D(Q||M)) / 2``, ``M = (P + Q)/2``.
 
@@ -418,7 +414,6 @@ def js_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     return opts.unit.convert(_call("js_divergence", (p, q), _PQ, opts))
 
 
-@quiet
 def js_distance(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
     """Jensen–Shannon distance ``sqrt(JS(P, Q))``, a metric on distributions.
 
@@ -453,7 +448,6 @@ def js_distance(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
     return _backend.namespace(js).sqrt(js)
 
 
-@quiet
 def renyi_entropy(p, alpha, *, base="nats", axis=-1, keepdims=False, normalize=False):
     """Rényi entropy of order ``alpha``: ``H_a(P) = log(sum p^a) / (1 - a)``.
 
@@ -506,7 +500,6 @@ def renyi_entropy(p, alpha, *, base="nats", axis=-1, keepdims=False, normalize=F
     return opts.unit.convert(_call("renyi_entropy", (p,), _P, opts, alpha))
 
 
-@quiet
 def renyi_divergence(p, q, alpha, *, base="nats", axis=-1, keepdims=False, normalize=False):
     """Rényi divergence of order ``alpha``: ``log(sum p^a q^(1-a)) / (a - 1)``.
 

@@ -29,6 +29,7 @@ __all__ = ["BLOCK", "reduce_rows", "kl_block", "entropy_block", "cross_entropy_b
 #: Elements per block: large enough that the ~20 us of Python per block is a few
 #: percent of its work, small enough to stay in cache (1 MiB of float64).
 BLOCK = 1 << 17
+_SMALL = 1 << 12  # buffers of at most this many values are allocated, not looked up
 _MIN_PARALLEL = 1 << 17  # below this many elements, threads cost more than they save
 
 # Recheck thresholds of kl_block (see there): rows with a sum of KL terms below
@@ -61,12 +62,14 @@ def _get_pool(n: int) -> ThreadPoolExecutor:
 
 
 def _scratch(dtype, rows: int, cols: int, slot: str = "work"):
-    """Two float buffers of shape (rows, cols), reused per thread."""
+    """Two float buffers of shape (rows, cols), reused per thread (small ones are simply allocated)."""
+    n = rows * cols
+    if n <= _SMALL:
+        return np.empty((rows, cols), dtype), np.empty((rows, cols), dtype)
     key = (dtype, slot)
     bufs = getattr(_local, "bufs", None)
     if bufs is None:
         bufs = _local.bufs = {}
-    n = rows * cols
     if key not in bufs or bufs[key][0].size < n:
         size = max(n, BLOCK)
         bufs[key] = (np.empty(size, dtype), np.empty(size, dtype))
@@ -101,6 +104,49 @@ def kl_terms_sparse(p, q):
     return t
 
 
+_sum, _min = np.add.reduce, np.minimum.reduce
+_ROW = 64  # one distribution of at most this many outcomes is summed over Python floats
+
+
+def _columns(sums, mins):
+    """Sums and minima along the last axis: 1-D arrays, or Python floats for one short row.
+
+    ``math.fsum`` over a short row's floats is exact and costs a fraction of a
+    NumPy reduction; longer or several rows use the ufunc reductions.
+    """
+    if sums[0].shape[0] == 1 and sums[0].shape[1] <= _ROW:
+        rows = [x[0].tolist() for x in sums]
+        return [math.fsum(r) for r in rows] + [min(x[0].tolist()) for x in mins]
+    return [_sum(x, axis=-1) for x in sums] + [_min(x, axis=-1) for x in mins]
+
+
+def _nan(a) -> bool:
+    return (a != a) if isinstance(a, float) else bool(np.isnan(a).any())
+
+
+def _stats(*cols):
+    """The statistics of a block: a tuple of floats for one short row, else an array (rows, k)."""
+    if isinstance(cols[0], float):
+        return tuple(float(c) for c in cols)
+    return np.stack(np.broadcast_arrays(*cols), axis=-1)
+
+
+def _exact_rows(a, sp, sq, spread):
+    """Which KL sums the direct form cannot certify (elementwise; floats or arrays).
+
+    The direct form's absolute error is a few ulp of p per outcome (the
+    rounding of p/q), plus a few ulp of |p - q|.  Sums where that could exceed
+    ~1e-13 of the result -- a < 2^-8 sum p or a < sum|p - q| / 32 (nearly
+    identical distributions) -- and sums that overflowed (q subnormal) are
+    recomputed exactly.  ``spread`` is called only for candidates: since
+    sum|p - q| <= sp + sq, a >= (sp + sq) / 32 needs no spread.
+    """
+    candidate = (a < _KL_RECHECK * (sp + sq)) | (a == np.inf)
+    if isinstance(a, float):
+        return candidate and ((a < _KL_RECHECK * spread()) or a < _KL_FLOOR * sp or a == np.inf)
+    return candidate
+
+
 def kl_block(p, q):
     """Columns: sum(p log(p/q) - p + q), sum p, sum q, sum(q - p), min p, min q (where p == 0).
 
@@ -118,34 +164,19 @@ def kl_block(p, q):
     np.multiply(t, p, out=t)
     np.subtract(p, q, out=u)
     np.subtract(t, u, out=t)  # p log(p/q) - (p - q), accurate unless p ~ q
-    out = np.empty((p.shape[0], 6))
-    a, sp, sq, dqp = out[:, 0], out[:, 1], out[:, 2], out[:, 3]
-    t.sum(axis=-1, out=a)
-    p.sum(axis=-1, out=sp)
-    q.sum(axis=-1, out=sq)
-    p.min(axis=-1, out=out[:, 4])
-    out[:, 5] = 0.0
-    one = p.shape[0] == 1  # one row: decide with Python floats (no array operations for the checks)
-    if (a[0] != a[0]) if one else np.isnan(a).any():  # 0 log 0 (p == 0) gives NaN: the term is q there
+    a, sp, sq, pmin = _columns((t, p, q), (p,))
+    qmin = 0.0
+    if _nan(a):  # 0 log 0 (p == 0) gives NaN: the term is q there
         pz = p == 0
         t[pz] = q[pz]
-        t.sum(axis=-1, out=a)
-        q.min(axis=-1, out=out[:, 5])
-    np.subtract(sq, sp, out=dqp)
-    # The direct form's absolute error is a few ulp of p per outcome (the
-    # rounding of p/q), plus a few ulp of |p - q|.  Rows where that could
-    # exceed ~1e-13 of the sum -- a < 2^-8 sum p or a < sum|p - q| / 32 --
-    # (nearly identical distributions) and rows whose sum overflowed (q
-    # subnormal) are recomputed exactly.  Since sum|p - q| <= sp + sq, the
-    # spread is only computed for candidate rows.
-    if one:
-        a0 = a[0]
-        if a0 < _KL_RECHECK * (sp[0] + sq[0]) or a0 == np.inf:
-            maybe = np.zeros(1, dtype=np.intp)
-        else:
-            return out
-    else:
-        maybe = np.nonzero((a < _KL_RECHECK * (sp + sq)) | np.isinf(a))[0]
+        a, qmin = _columns((t,), (q,))
+    dqp = sq - sp
+    redo = _exact_rows(a, sp, sq, lambda: math.fsum(abs(x) for x in u[0].tolist()))
+    if isinstance(a, float):
+        if redo:
+            a, dqp = math.fsum(kl_terms_sparse(p[0], q[0]).tolist()), math.fsum((q[0] - p[0]).tolist())
+        return _stats(a, sp, sq, dqp, pmin, qmin)
+    maybe = np.nonzero(redo)[0]
     if maybe.size:
         spread = np.abs(u[maybe]).sum(axis=-1)
         am = a[maybe]
@@ -154,7 +185,7 @@ def kl_block(p, q):
             p64, q64 = p[redo].astype(np.float64), q[redo].astype(np.float64)
             a[redo] = kl_terms_sparse(p64, q64).sum(axis=-1)
             dqp[redo] = (q64 - p64).sum(axis=-1)
-    return out
+    return _stats(a, sp, sq, dqp, pmin, qmin)
 
 
 def cross_entropy_block(p, q):
@@ -162,13 +193,12 @@ def cross_entropy_block(p, q):
     t, _ = _scratch(p.dtype, *p.shape)
     np.log(q, out=t)
     np.multiply(t, p, out=t)
-    a = -t.sum(axis=-1)
-    qmin = np.zeros(p.shape[0])
-    if np.isnan(a).any():  # 0 * log 0
+    a, sp, sq, pmin = _columns((t, p, q), (p,))
+    qmin = 0.0
+    if _nan(a):  # 0 * log 0
         t[p == 0] = 0
-        a = -t.sum(axis=-1)
-        qmin = q.min(axis=-1)
-    return np.stack([a, p.sum(axis=-1), q.sum(axis=-1), p.min(axis=-1), qmin], axis=-1)
+        a, qmin = _columns((t,), (q,))
+    return _stats(-a, sp, sq, pmin, qmin)
 
 
 def entropy_block(p):
@@ -176,11 +206,11 @@ def entropy_block(p):
     t, _ = _scratch(p.dtype, *p.shape)
     np.log(p, out=t)
     np.multiply(t, p, out=t)
-    a = -t.sum(axis=-1)
-    if np.isnan(a).any():  # 0 log 0
+    a, sp = _columns((t, p), ())
+    if _nan(a):  # 0 log 0
         t[p == 0] = 0
-        a = -t.sum(axis=-1)
-    return np.stack([a, p.sum(axis=-1)], axis=-1)
+        (a,) = _columns((t,), ())
+    return _stats(-a, sp)
 
 
 kl_block.n_sums, kl_block.n_cols = 4, 6
@@ -192,6 +222,9 @@ entropy_block.n_sums, entropy_block.n_cols = 2, 2
 def reduce_rows(block_fn, *arrays):
     """Apply ``block_fn`` over blocks of ``arrays`` (same shape, event axis last).
 
+    Called with NumPy's floating-point warnings off (the measures run under
+    :func:`infokit._lib.errstate.quiet`); worker threads set their own.
+
     Returns an array of shape ``(*lead, k)`` of float64 statistics: the first
     ``block_fn.n_sums`` columns are sums over the event axis, the rest minima.
     An array whose leading axes are broadcast (stride 0) is read in place.
@@ -199,8 +232,8 @@ def reduce_rows(block_fn, *arrays):
     shape = arrays[0].shape
     n = shape[-1]
     if len(shape) == 1 and 0 < n < BLOCK:  # one distribution in one block: no scheduling
-        with np.errstate(all="ignore"):
-            return block_fn(*[a.reshape(1, n) for a in arrays])[0]
+        s = block_fn(*[a.reshape(1, n) for a in arrays])  # the caller holds the error state (quiet)
+        return s if isinstance(s, tuple) else s[0]
     lead = shape[:-1]
     rows = math.prod(lead)
     mats = [_as_rows(a, rows, n) for a in arrays]
@@ -216,13 +249,13 @@ def reduce_rows(block_fn, *arrays):
         return np.empty((*lead, k))
     if len(tasks) == 1:  # one block: no scheduling, no copy of the statistics
         with np.errstate(all="ignore"):
-            return block_fn(*mats).reshape(*lead, k)
+            return np.asarray(block_fn(*mats), dtype=np.float64).reshape(*lead, k)
     out = np.empty((rows, nblocks, k))
 
     def run(task):
         r0, r1, b = task
         c0 = b * BLOCK
-        out[r0:r1, b, :] = block_fn(*[m[r0:r1, c0 : c0 + BLOCK] for m in mats])
+        out[r0:r1, b, :] = block_fn(*[m[r0:r1, c0 : c0 + BLOCK] for m in mats])  # a tuple fills one row
     nthreads = min(num_threads(), len(tasks))
     if nthreads <= 1 or rows * n < _MIN_PARALLEL:
         with np.errstate(all="ignore"):

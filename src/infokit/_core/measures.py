@@ -2,7 +2,8 @@
 
 The implementations behind :mod:`infokit.exact`: each takes arrays (or
 Categoricals) already aligned on outcomes, validates them, and returns nats
-with ``keepdims`` applied.  Options other than the distributions are checked
+with ``keepdims`` applied, with NumPy's floating-point warnings off (the
+kernels compute through 0, -inf and inf on purpose).  Options other than the distributions are checked
 by the public functions; unit conversion is theirs too.
 """
 
@@ -19,6 +20,7 @@ from infokit._core.categorical import Categorical
 from infokit._core.resolve import resolve
 from infokit._lib import backend as _backend
 from infokit._lib.checks import check_probs, sum_tolerance
+from infokit._lib.errstate import quiet
 
 __all__ = ["information", "entropy", "cross_entropy", "kl_divergence", "js_divergence", "renyi_entropy",
            "renyi_divergence"]
@@ -44,13 +46,14 @@ def _numpy_fast(r, block_fn, n_checked: int):
     if arrays[0].dtype not in (np.float32, np.float64):
         return None  # float16 / longdouble: generic path
     stats = _blocked.reduce_rows(block_fn, *arrays)
-    if stats.ndim == 1:
+    if not isinstance(stats, tuple) and stats.ndim == 1:  # one long distribution
         stats = tuple(stats.tolist())
+    if isinstance(stats, tuple):
         if r.validated:
             return stats
-        ok = stats[0] == stats[0] and all(
-            abs(stats[1 + i] - 1.0) <= sum_tolerance(r.input_dtypes[i]) for i in range(n_checked)
-        ) and all(v >= 0 for v in stats[block_fn.n_sums :])
+        ok = stats[0] == stats[0] and min(stats[block_fn.n_sums :], default=0.0) >= 0
+        for i in range(n_checked):
+            ok = ok and abs(stats[1 + i] - 1.0) <= sum_tolerance(r.input_dtypes[i])
     elif r.validated:
         return stats
     else:
@@ -182,6 +185,7 @@ def _nats(r, m: _Measure):
 
 
 
+@quiet
 def information(p):
     """``-log p`` elementwise (``+inf`` at 0); a Categorical gives ``-log softmax``."""
     if isinstance(p, Categorical):
@@ -201,18 +205,22 @@ def _measure(m: _Measure, named, axis, keepdims, normalize):
     return r.finish(_nats(r, m), keepdims)
 
 
+@quiet
 def entropy(p, *, axis=-1, keepdims=False, normalize=False):
     return _measure(_ENTROPY, [("p", p)], axis, keepdims, normalize)
 
 
+@quiet
 def cross_entropy(p, q, *, axis=-1, keepdims=False, normalize=False):
     return _measure(_CROSS_ENTROPY, [("p", p), ("q", q)], axis, keepdims, normalize)
 
 
+@quiet
 def kl_divergence(p, q, *, axis=-1, keepdims=False, normalize=False):
     return _measure(_KL, [("p", p), ("q", q)], axis, keepdims, normalize)
 
 
+@quiet
 def js_divergence(p, q, *, axis=-1, keepdims=False, normalize=False):
     r = resolve([("p", p), ("q", q)], axis=axis)
     r.validate_probs(normalize=normalize)
@@ -221,6 +229,7 @@ def js_divergence(p, q, *, axis=-1, keepdims=False, normalize=False):
     return r.finish(_kernels.js_probs(r.xp, *r.arrays), keepdims)
 
 
+@quiet
 def renyi_entropy(p, alpha: float, *, axis=-1, keepdims=False, normalize=False):
     if alpha == 1.0:
         return entropy(p, axis=axis, keepdims=keepdims, normalize=normalize)
@@ -230,6 +239,7 @@ def renyi_entropy(p, alpha: float, *, axis=-1, keepdims=False, normalize=False):
     return r.finish(_kernels.renyi_entropy_logits(r.xp, z, alpha), keepdims)
 
 
+@quiet
 def renyi_divergence(p, q, alpha: float, *, axis=-1, keepdims=False, normalize=False):
     if alpha == 1.0:
         return kl_divergence(p, q, axis=axis, keepdims=keepdims, normalize=normalize)

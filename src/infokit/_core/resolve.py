@@ -24,10 +24,14 @@ __all__ = ["Resolved", "resolve"]
 class Resolved:
     """Inputs of one call, ready for a kernel (event axis last, broadcast)."""
 
-    __slots__ = ("xp", "names", "arrays", "is_logits", "keep_axis", "validated", "input_dtypes")
+    __slots__ = ("xp", "names", "arrays", "is_logits", "keep_axis", "validated", "input_dtypes", "numpy", "torch",
+                 "all_probs")
 
-    def __init__(self, xp, names, arrays, is_logits, keep_axis, input_dtypes):
+    def __init__(self, xp, names, arrays, is_logits, keep_axis, input_dtypes, *, numpy=None):
         self.xp = xp
+        self.numpy = _backend.is_numpy(xp) if numpy is None else numpy
+        self.torch = not self.numpy and _backend.is_torch(xp)
+        self.all_probs = not any(is_logits)
         self.input_dtypes = input_dtypes  # before promotion: the sum tolerance is theirs
         self.names = names
         self.arrays = arrays
@@ -35,17 +39,6 @@ class Resolved:
         self.keep_axis = keep_axis
         self.validated = False
 
-    @property
-    def numpy(self) -> bool:
-        return _backend.is_numpy(self.xp)
-
-    @property
-    def torch(self) -> bool:
-        return _backend.is_torch(self.xp)
-
-    @property
-    def all_probs(self) -> bool:
-        return not any(self.is_logits)
 
     def validate_probs(self, *, normalize=False) -> None:
         """Full validation of the probability arguments (renormalising if asked)."""
@@ -92,7 +85,7 @@ def _resolve_numpy(named, axis):
         return None  # the general path reports the empty event axis
     arrays = [v for _, v in named]
     return Resolved(_backend.numpy_namespace(), [n for n, _ in named], arrays, [False] * len(arrays), ndim - 1,
-                    [dtype] * len(arrays))
+                    [dtype] * len(arrays), numpy=True)
 
 
 def resolve(named, *, axis=-1) -> Resolved:
