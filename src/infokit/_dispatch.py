@@ -60,6 +60,8 @@ class Kind(enum.Enum):
     PARAMETRIC = "a parametric distribution (scipy.stats frozen or torch.distributions)"
     MODEL = "a model (a callable returning log q(x))"
 
+    __hash__ = object.__hash__  # members are singletons: identity hashing, without a Python call
+
 
 #: The kinds that are distributions over a finite set of outcomes.
 DISCRETE = frozenset({Kind.PROBS, Kind.LOGITS, Kind.COUNTS, Kind.PMF})

@@ -127,7 +127,7 @@ def _nan(a) -> bool:
 def _stats(*cols):
     """The statistics of a block: a tuple of floats for one short row, else an array (rows, k)."""
     if isinstance(cols[0], float):
-        return tuple(float(c) for c in cols)
+        return cols
     return np.stack(np.broadcast_arrays(*cols), axis=-1)
 
 
@@ -232,7 +232,7 @@ def reduce_rows(block_fn, *arrays):
     shape = arrays[0].shape
     n = shape[-1]
     if len(shape) == 1 and 0 < n < BLOCK:  # one distribution in one block: no scheduling
-        s = block_fn(*[a.reshape(1, n) for a in arrays])  # the caller holds the error state (quiet)
+        s = block_fn(*[a[None] for a in arrays])  # the caller holds the error state (quiet)
         return s if isinstance(s, tuple) else s[0]
     lead = shape[:-1]
     rows = math.prod(lead)

@@ -51,9 +51,10 @@ def _numpy_fast(r, block_fn, n_checked: int):
     if isinstance(stats, tuple):
         if r.validated:
             return stats
-        ok = stats[0] == stats[0] and min(stats[block_fn.n_sums :], default=0.0) >= 0
-        for i in range(n_checked):
-            ok = ok and abs(stats[1 + i] - 1.0) <= sum_tolerance(r.input_dtypes[i])
+        dts, n_sums = r.input_dtypes, block_fn.n_sums
+        ok = (stats[0] == stats[0] and (len(stats) == n_sums or min(stats[n_sums:]) >= 0)
+              and abs(stats[1] - 1.0) <= sum_tolerance(dts[0])
+              and (n_checked == 1 or abs(stats[2] - 1.0) <= sum_tolerance(dts[1])))
     elif r.validated:
         return stats
     else:

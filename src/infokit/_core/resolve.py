@@ -72,20 +72,22 @@ _NP_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
 def _resolve_numpy(named, axis):
     """The common case in few steps: NumPy float arrays of one shape and dtype, the event axis last."""
     first = named[0][1]
-    if type(first) is not np.ndarray or first.dtype not in _NP_FLOATS or first.ndim == 0:
+    if type(first) is not np.ndarray or first.ndim == 0 or first.dtype not in _NP_FLOATS:
         return None
     shape, dtype = first.shape, first.dtype
-    for _, v in named[1:]:
-        if type(v) is not np.ndarray or v.shape != shape or v.dtype != dtype:
-            return None
+    if len(named) == 1:
+        names, arrays = ["p"] if named[0][0] == "p" else [named[0][0]], [first]
+    else:
+        arrays = [v for _, v in named]
+        for v in arrays[1:]:
+            if type(v) is not np.ndarray or v.shape != shape or v.dtype != dtype:
+                return None
+        names = [n for n, _ in named]
     ndim = len(shape)
-    if axis != -1 and axis != ndim - 1:
-        return None
-    if shape[-1] == 0:
-        return None  # the general path reports the empty event axis
-    arrays = [v for _, v in named]
-    return Resolved(_backend.numpy_namespace(), [n for n, _ in named], arrays, [False] * len(arrays), ndim - 1,
-                    [dtype] * len(arrays), numpy=True)
+    if (axis != -1 and axis != ndim - 1) or shape[-1] == 0:
+        return None  # the general path moves the axis / reports the empty event axis
+    k = len(arrays)
+    return Resolved(_backend.numpy_namespace(), names, arrays, [False] * k, ndim - 1, [dtype] * k, numpy=True)
 
 
 def resolve(named, *, axis=-1) -> Resolved:
