@@ -142,8 +142,14 @@ class Options(NamedTuple):
 
 def check_options(*, base="nats", axis=-1, keepdims=False, normalize=False) -> Options:
     """Check every option of an exact measure, whatever the kinds of its arguments."""
+    if type(base) is str and base == "nats" and type(axis) is int and axis == -1 and keepdims is False \
+            and normalize is False:
+        return _DEFAULT_OPTIONS  # the defaults, checked once
     return Options(resolve_base(base), check_int(axis, "axis"), check_bool(keepdims, "keepdims"),
                    check_bool(normalize, "normalize"))
+
+
+_DEFAULT_OPTIONS = Options(resolve_base("nats"), -1, False, False)
 
 
 # --------------------------------------------------------------------------

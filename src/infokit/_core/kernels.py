@@ -72,15 +72,9 @@ class _Scalars:
     microseconds per operation.
     """
 
-    @staticmethod
-    def where(cond, a, b):
-        return a if cond else b
-
+    where = staticmethod(lambda cond, a, b: a if cond else b)
     abs = staticmethod(abs)
-
-    @staticmethod
-    def zeros_like(x):
-        return 0.0
+    zeros_like = staticmethod(lambda x: 0.0)
 
     @staticmethod
     def log(x):

@@ -29,6 +29,9 @@ __all__ = ["information", "entropy", "cross_entropy", "kl_divergence", "js_diver
 # --------------------------------------------------------------------------
 # NumPy fast path: blocked reduction + certificate of validity
 # --------------------------------------------------------------------------
+_BLOCKED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _numpy_fast(r, block_fn, n_checked: int):
     """Run ``block_fn`` over ``r.arrays``; validate from the fused statistics.
 
@@ -43,7 +46,7 @@ def _numpy_fast(r, block_fn, n_checked: int):
     finishing them costs no array operations.
     """
     arrays = r.arrays
-    if arrays[0].dtype not in (np.float32, np.float64):
+    if arrays[0].dtype not in _BLOCKED_DTYPES:
         return None  # float16 / longdouble: generic path
     stats = _blocked.reduce_rows(block_fn, *arrays)
     if not isinstance(stats, tuple) and stats.ndim == 1:  # one long distribution
@@ -84,30 +87,36 @@ class _Measure(NamedTuple):
     n_checked: int  # arguments whose sums/minima the blocked statistics certify
 
 
-def _columns(s, *cols):
-    """Columns of blocked statistics, with the kernels' namespace: NumPy for arrays, scalars for a tuple."""
-    if isinstance(s, tuple):
-        return (_kernels.SCALAR, *(s[c] for c in cols))
-    return (np, *(s[..., c] for c in cols))
+def _finisher(finish, *cols):
+    """``stats -> nats``: ``finish`` on columns ``cols`` of blocked statistics, in NumPy for arrays, on
+    floats for a tuple (one short distribution)."""
+    scalar = _kernels.SCALAR
+
+    def run(s):
+        if type(s) is tuple:
+            return finish(scalar, *[s[c] for c in cols])
+        return finish(np, *[s[..., c] for c in cols])
+
+    return run
 
 
 _ENTROPY = _Measure(
     _blocked.entropy_block,
-    lambda s: _kernels.entropy_finish(*_columns(s, 0, 1)),
+    _finisher(_kernels.entropy_finish, 0, 1),
     _kernels.entropy_probs,
     _kernels.entropy_logits,
     1,
 )
 _CROSS_ENTROPY = _Measure(
     _blocked.cross_entropy_block,
-    lambda s: _kernels.cross_entropy_finish(*_columns(s, 0, 1, 2)),
+    _finisher(_kernels.cross_entropy_finish, 0, 1, 2),
     _kernels.cross_entropy_probs,
     _kernels.cross_entropy_logits,
     2,
 )
 _KL = _Measure(
     _blocked.kl_block,
-    lambda s: _kernels.kl_finish(*_columns(s, 0, 1, 3)),
+    _finisher(_kernels.kl_finish, 0, 1, 3),
     _kernels.kl_probs,
     _kernels.kl_logits,
     2,
@@ -171,15 +180,15 @@ def _nats(r, m: _Measure):
         if not r.validated:
             r.validate_probs()  # the probability arguments beside a Categorical are checked too
         return m.logits(r.xp, *r.logits())
-    if r.torch and not r.validated:
-        value = _torch_fast(r, m)
-        if value is not None:
-            return value
     if r.numpy:
         stats = _numpy_fast(r, m.block, m.n_checked)
         if stats is not None:
             value = m.finish(stats)
             return r.arrays[0].dtype.type(value) if isinstance(stats, tuple) else value.astype(r.arrays[0].dtype)
+    elif r.torch and not r.validated:
+        value = _torch_fast(r, m)
+        if value is not None:
+            return value
     if not r.validated:
         r.validate_probs()
     return m.probs(r.xp, *r.arrays)
