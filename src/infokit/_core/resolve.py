@@ -66,25 +66,28 @@ class Resolved:
         return _backend.to_result(xp, value)
 
 
-_NP_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+_F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)
 
 
 def _resolve_numpy(named, axis):
     """The common case in few steps: NumPy float arrays of one shape and dtype, the event axis last."""
     first = named[0][1]
-    if type(first) is not np.ndarray or first.ndim == 0 or first.dtype not in _NP_FLOATS:
+    if type(first) is not np.ndarray:
         return None
-    shape, dtype = first.shape, first.dtype
+    dtype = first.dtype
+    if (dtype is not _F64 and dtype is not _F32) or not first.ndim:  # builtin dtypes are singletons
+        return None
+    shape = first.shape
     if len(named) == 1:
-        names, arrays = ["p"] if named[0][0] == "p" else [named[0][0]], [first]
+        names, arrays = [named[0][0]], [first]
     else:
         arrays = [v for _, v in named]
         for v in arrays[1:]:
-            if type(v) is not np.ndarray or v.shape != shape or v.dtype != dtype:
+            if type(v) is not np.ndarray or v.dtype is not dtype or v.shape != shape:
                 return None
         names = [n for n, _ in named]
     ndim = len(shape)
-    if (axis != -1 and axis != ndim - 1) or shape[-1] == 0:
+    if (axis != -1 and axis != ndim - 1) or not shape[-1]:
         return None  # the general path moves the axis / reports the empty event axis
     k = len(arrays)
     return Resolved(_backend.numpy_namespace(), names, arrays, [False] * k, ndim - 1, [dtype] * k, numpy=True)
