@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import infokit as ik
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
@@ -414,3 +415,14 @@ def test_as_samples_torch():
     assert g.tolist() == [0.5, 1.0]
     with pytest.raises(InvalidArgumentError, match="1-D"):
         _counting.as_samples(torch.zeros(2, 2), "s")
+
+
+def test_one_missing_value_rule_for_object_samples():
+    pd = pytest.importorskip("pandas")
+    x = np.array(["a", None, pd.NA, pd.NaT, float("nan"), "a", "b"], dtype=object)
+    e = ik.empirical(x, dropna=True)
+    assert e.n == 3 and e.outcomes.tolist() == ["a", "b"] and e.counts.tolist() == [2, 1]
+    with pytest.raises(ik.InvalidArgumentError, match="4 missing"):
+        ik.empirical(x)
+    # the same rule in the streamed counting: a Series of the same values
+    assert ik.empirical(pd.Series(x), dropna=True).counts.tolist() == [2, 1]

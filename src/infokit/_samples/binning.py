@@ -103,8 +103,9 @@ def _as_float(values, name: str) -> np.ndarray:
             f"'{name}' holds {arr.dtype} values, not numbers; categorical columns are binned by fit_categories"
         )
     out = np.empty(arr.size, dtype=np.float64)
+    na, nat = _counting._pandas_missing()
     for i, v in enumerate(arr.tolist()):
-        if _counting._is_missing(v):
+        if _counting._is_missing(v, na, nat):
             out[i] = np.nan
         elif isinstance(v, (str, bytes, bool, np.bool_)) or not isinstance(v, numbers.Real):
             raise InvalidTypeError(
@@ -124,8 +125,9 @@ def _is_numeric(arr: np.ndarray) -> bool:
     if kind != "O":
         return False
     seen = False
+    na, nat = _counting._pandas_missing()
     for v in arr.tolist():
-        if _counting._is_missing(v):
+        if _counting._is_missing(v, na, nat):
             continue
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
             return False

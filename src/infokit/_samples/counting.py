@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections import Counter
 from itertools import repeat
 
+import sys
+
 import numpy as np
 
 from infokit._core.blocked import _get_pool, num_threads
@@ -88,32 +90,34 @@ def _object_fill(values) -> np.ndarray:
 
 
 def missing_mask(arr: np.ndarray):
-    """Boolean mask of missing samples (NaN, NaT, None, pandas.NA), or None if there are none."""
+    """Boolean mask of missing samples (NaN, NaT, None, pandas.NA, pandas.NaT), or None if there are none.
+
+    The one missing-value rule: the in-memory, streamed and Dask counting all use it.
+    """
     kind = arr.dtype.kind
     if kind == "f":
         m = np.isnan(arr)
     elif kind in "mM":
         m = np.isnat(arr)
     elif kind == "O":
-        na = _pandas_na()
-        m = np.fromiter((v is None or v is na or (isinstance(v, float) and v != v) for v in arr),
-                        dtype=bool, count=arr.size)
+        na, nat = _pandas_missing()
+        m = np.fromiter((_is_missing(v, na, nat) for v in arr), dtype=bool, count=arr.size)
     else:
         return None
     return m if m.any() else None
 
 
-def _is_missing(v) -> bool:
-    if v is None or v is _pandas_na():
-        return True
-    return isinstance(v, float) and v != v
+def _pandas_missing() -> tuple:
+    """pandas' missing-value singletons ``(NA, NaT)`` if pandas is already imported, else ``(None, None)``."""
+    pd = sys.modules.get("pandas")
+    if pd is None:
+        return None, None
+    return getattr(pd, "NA", None), getattr(pd, "NaT", None)
 
 
-def _pandas_na():
-    import sys
-
-    pd = sys.modules.get("pandas")  # pandas.NA only exists if pandas is already imported
-    return getattr(pd, "NA", None) if pd is not None else None
+def _is_missing(v, na=None, nat=None) -> bool:
+    """One value by the rule of :func:`missing_mask` (identity checks: ``pandas.NA == x`` is not a bool)."""
+    return v is None or v is na or v is nat or (isinstance(v, float) and v != v)
 
 
 def count(arr: np.ndarray, *, name: str, dropna: bool = False, codes: bool = False):
@@ -299,8 +303,8 @@ def _count_objects(x: np.ndarray, name: str, dropna: bool, want_codes: bool):
         raise InvalidTypeError(
             f"'{name}' has samples that are not hashable ({exc}); outcomes must be labels"
         ) from None
-    na = _pandas_na()  # looked up once: the checks below run per distinct value
-    missing = [k for k in tally if k is None or k is na or (isinstance(k, float) and k != k)]
+    na, nat = _pandas_missing()  # looked up once: the checks below run per distinct value
+    missing = [k for k in tally if _is_missing(k, na, nat)]
     if missing:
         n_missing = sum(tally[k] for k in missing)
         if not dropna:
