@@ -37,6 +37,10 @@ from pathlib import Path
 
 import numpy as np
 
+import infokit as ik
+from infokit._lib.units import resolve_base
+from infokit.errors import InvalidArgumentError
+
 __all__ = [
     "DATA_FILES",
     "data_path",
@@ -75,7 +79,6 @@ def data_path(name: str) -> Path:
     InvalidArgumentError
         For a name that is not one of the bundled files.
     """
-    from infokit.errors import InvalidArgumentError
 
     if name not in DATA_FILES:
         raise InvalidArgumentError(
@@ -98,7 +101,6 @@ def data_path(name: str) -> Path:
 
 def letters(text: str = "declaration", column: str = "letter") -> np.ndarray:
     """One column of a bundled letter table as a NumPy array (``text``: "declaration" or "gettysburg")."""
-    from infokit.errors import InvalidArgumentError
 
     if text not in ("declaration", "gettysburg"):
         raise InvalidArgumentError(f"'text' must be 'declaration' or 'gettysburg' (got {text!r})")
@@ -114,7 +116,6 @@ def letters(text: str = "declaration", column: str = "letter") -> np.ndarray:
 
 def true_distribution(text: str = "declaration"):
     """The letter distribution of a bundled text: ``(alphabet, probabilities)`` over a..z."""
-    import infokit as ik
 
     e = ik.empirical(letters(text), support=list(ALPHABET))
     return list(ALPHABET), np.asarray(e.probs, dtype=np.float64)
@@ -148,7 +149,6 @@ def fit_zipf(p_hat: np.ndarray, *, base="bits", bounds=(0.0, 5.0)):
     """
     from scipy.optimize import minimize_scalar
 
-    import infokit as ik
 
     p_hat = np.asarray(p_hat, dtype=np.float64)
     ranks = _ranks(p_hat)
@@ -207,9 +207,6 @@ def run_demo(base="bits", *, seed: int = 0, sizes=(10, 100, 1000, 10000), repeat
     >>> abs(m["cross_entropy"] - (m["entropy"] + m["kl"])) < 1e-12
     True
     """
-    import infokit as ik
-    from infokit._lib.units import resolve_base
-    from infokit.errors import InvalidArgumentError
 
     unit = resolve_base(base).name
     sizes = [int(n) for n in sizes]

@@ -24,9 +24,13 @@ import math
 
 import numpy as np
 
+from infokit._api.decompose import decompose
+from infokit._api.measures import entropy
+from infokit._estimators.entropy import estimate_entropy
 from infokit._lib.checks import check_rng
 from infokit._lib.fmt import format_number
 from infokit._lib.optional import require
+from infokit._lib.units import resolve_base
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["plot_distributions", "plot_decomposition", "plot_estimates", "plot_drift"]
@@ -90,7 +94,6 @@ def plot_distributions(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
     sum to ``D(P||Q)``.  An infinite one (``p > 0 = q``) is drawn as a bar to
     the top of the axis marked "∞".
     """
-    from infokit._api.decompose import decompose
 
     d = decompose(p, q, base=base, outcomes=outcomes, normalize=normalize)
     fig, axes = _new_axes(ax, 2, figsize=(max(6.0, 0.45 * len(d.outcomes) + 2), 6.0), sharex=True)
@@ -165,7 +168,6 @@ def plot_decomposition(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
         computed on its own (the two have the same height), in the unit of
         ``base``.
     """
-    from infokit._api.decompose import decompose
 
     d = decompose(p, q, base=base, outcomes=outcomes, normalize=normalize)
     fig, (axis,) = _new_axes(ax, 1, figsize=(5.0, 4.5))
@@ -243,9 +245,6 @@ def plot_estimates(
     -------
     matplotlib.figure.Figure
     """
-    from infokit._lib.units import resolve_base
-    from infokit._estimators.entropy import estimate_entropy
-    from infokit._api.measures import entropy
 
     unit = resolve_base(base)
     gen = check_rng(rng)
