@@ -240,7 +240,7 @@ def _numpy_views(named):
 
 
 def _measure(m: _Measure, named, axis, keepdims, normalize):
-    if _TORCH_CPU_DTYPES or _torch_dtypes():
+    if type(named[0][1]) is not np.ndarray and (_TORCH_CPU_DTYPES or _torch_dtypes()):
         views = _numpy_views(named)
         if views is not None:
             return sys.modules["torch"].from_numpy(np.asarray(_measure(m, views, axis, keepdims, normalize)))

@@ -60,10 +60,11 @@ class Resolved:
         return out
 
     def finish(self, value, keepdims: bool):
-        xp = self.xp
         if keepdims:
-            value = xp.expand_dims(value, axis=self.keep_axis)
-        return _backend.to_result(xp, value)
+            value = self.xp.expand_dims(value, axis=self.keep_axis)
+        elif type(value) is not np.ndarray:
+            return value  # a scalar already (one NumPy distribution), or another library's array
+        return _backend.to_result(self.xp, value)
 
 
 _F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)

@@ -103,7 +103,7 @@ def namespace(*arrays):
 
 def to_result(xp, value):
     """Hand a result back: NumPy 0-d arrays become NumPy scalars, like SciPy."""
-    if is_numpy(xp) and isinstance(value, np.ndarray) and value.ndim == 0:
+    if type(value) is np.ndarray and value.ndim == 0 and is_numpy(xp):
         return value[()]
     return value
 
