@@ -44,6 +44,7 @@ __all__ = [
     "DISCRETE",
     "kind_of",
     "implements",
+    "hint",
     "lookup",
     "Options",
     "check_options",
