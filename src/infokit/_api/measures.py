@@ -45,7 +45,6 @@ import numbers
 
 import numpy as np
 
-from infokit import _dispatch
 from infokit._core import measures as core
 from infokit._dispatch import DISCRETE, Kind, check_options, hint, implements, lookup
 from infokit._lib import backend as _backend

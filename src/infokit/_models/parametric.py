@@ -81,7 +81,6 @@ from infokit._models.recognize import (
     describe as _describe,
     family as _family,
     is_distribution,
-    is_scipy as _is_scipy,
     generic_name as _generic_name,
     is_scipy_discrete as _is_scipy_discrete,
     is_scipy_generic as _is_scipy_generic,

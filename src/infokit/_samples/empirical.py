@@ -12,25 +12,15 @@ distribution's; for estimates with standard errors use
 from __future__ import annotations
 
 import math
-import numbers
-import operator
 
 import numpy as np
 
 from infokit._core import kernels as _kernels
 from infokit._core.measures import entropy as _core_entropy
 from infokit._samples import counting as _counting, dask as _dask
-from infokit._samples.table import (
-    Empirical,
-    _as_outcome_array,
-    _check_counts,
-    _check_distinct,
-    _check_support_size,
-    _on_support,
-    _union,
-)
+from infokit._samples.table import Empirical, _on_support
 from infokit._lib.units import resolve_base
-from infokit.errors import InvalidArgumentError, InvalidDistributionError, InvalidTypeError
+from infokit.errors import InvalidArgumentError
 
 __all__ = [
     "Empirical",
@@ -137,16 +127,32 @@ def _cells(cols, dropna: bool):
         o, _, k = _counting.count(c, name=f"variables[{i}]", codes=True)
         var_outcomes.append(o)
         codes.append(k)
-    sizes = [o.size for o in var_outcomes]
-    if math.prod(sizes) < 2**62:
-        flat = np.ravel_multi_index(codes, sizes) if len(codes) > 1 else codes[0]
-        cell_outcomes, counts, inverse = _counting.count(flat, name="cells", codes=True)
-        cell_codes = np.stack(np.unravel_index(cell_outcomes, sizes), axis=1)
+    cell_codes, counts, inverse = group_rows(codes, [o.size for o in var_outcomes])
+    return cell_codes, counts, var_outcomes, inverse
+
+
+def group_rows(ids, sizes, weights=None):
+    """The distinct rows of integer code columns ``ids`` (codes ``< sizes``), in lexicographic order.
+
+    Returns ``(cells (k, d), totals (k,), inverse (m,))``: the distinct rows,
+    how many rows (or how much ``weights``) each has, and each row's index
+    among them.  Rows are flattened to one integer and counted by
+    :func:`infokit._samples.counting.count` (a bincount for compact codes).
+    The one grouping behind joint tables, their marginals and the streamed
+    joint counts.
+    """
+    ids = [np.asarray(c, dtype=np.int64) for c in ids]
+    if math.prod(max(int(s), 1) for s in sizes) < 2**62:
+        flat = np.ravel_multi_index(ids, sizes) if len(ids) > 1 else ids[0]
+        keys, counts, inverse = _counting.count(flat, name="cells", codes=True)
+        cells = np.stack(np.unravel_index(keys, sizes), axis=1) if len(ids) > 1 else keys[:, None]
     else:  # pragma: no cover - astronomically many possible cells
-        stacked = np.stack(codes, axis=1)
-        cell_codes, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
-        counts = counts.astype(np.int64)
-    return cell_codes.astype(np.int64), counts, var_outcomes, inverse
+        cells, inverse, counts = np.unique(np.stack(ids, axis=1), axis=0, return_inverse=True, return_counts=True)
+        inverse = inverse.ravel()
+    if weights is not None:
+        counts = np.zeros(cells.shape[0], dtype=np.int64)
+        np.add.at(counts, inverse, weights)
+    return cells.astype(np.int64), counts.astype(np.int64), inverse
 
 
 def empirical_joint(*variables, dropna=False) -> Empirical:
@@ -196,16 +202,8 @@ def _group_counts(codes: np.ndarray, weights: np.ndarray):
     """Sum ``weights`` over equal rows of ``codes`` (m, d): (group index per row, group totals)."""
     if codes.shape[1] == 0:
         return np.zeros(codes.shape[0], dtype=np.int64), np.array([weights.sum()], dtype=np.int64)
-    sizes = codes.max(axis=0) + 1
-    if math.prod(int(s) for s in sizes) < 2**62:
-        flat = np.ravel_multi_index(codes.T, sizes) if codes.shape[1] > 1 else codes[:, 0]
-        uniq, inv = np.unique(flat, return_inverse=True)
-    else:  # pragma: no cover
-        uniq, inv = np.unique(codes, axis=0, return_inverse=True)
-    inv = inv.ravel()
-    totals = np.zeros(uniq.shape[0], dtype=np.int64)
-    np.add.at(totals, inv, weights)
-    return inv, totals
+    _, totals, inverse = group_rows(list(codes.T), codes.max(axis=0) + 1, weights)
+    return inverse, totals
 
 
 def _conditional_entropy_cells(cells, counts, target_cols, given_cols):

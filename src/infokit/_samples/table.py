@@ -12,7 +12,7 @@ from infokit._core.measures import entropy as _core_entropy
 from infokit._lib import html
 from infokit._lib.checks import check_counts as _check_counts
 from infokit._samples import counting as _counting
-from infokit.errors import InvalidArgumentError, InvalidDistributionError, InvalidTypeError
+from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["Empirical", "empirical_html"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Sequence
 
@@ -10,7 +9,7 @@ import numpy as np
 
 from infokit._lib.units import resolve_base
 from infokit._samples import counting as _counting
-from infokit._samples.empirical import _cmi_cells
+from infokit._samples.empirical import _cmi_cells, group_rows
 from infokit._samples.table import Empirical
 from infokit.errors import InvalidArgumentError, InvalidFileError, InvalidTypeError
 from infokit.io._arrow import is_stringlike, missing_rows, pyarrow, to_numpy
@@ -130,21 +129,8 @@ def _joint_empirical(cell_codes, cell_counts, var_outcomes) -> Empirical:
 
 def _group(ids: Sequence[np.ndarray], sizes, weights=None):
     """Distinct rows of the columns ``ids`` (codes < ``sizes``) in lexicographic order, with their counts."""
-    if math.prod(max(int(s), 1) for s in sizes) < 2**62:
-        flat = np.ravel_multi_index(ids, sizes) if len(ids) > 1 else np.asarray(ids[0], dtype=np.int64)
-        if weights is None:
-            keys, counts = _counting.count(flat, name="cells")
-        else:
-            keys, _, inv = _counting.count(flat, name="cells", codes=True)
-            counts = np.zeros(keys.size, dtype=np.int64)
-            np.add.at(counts, inv, weights)
-        cells = np.stack(np.unravel_index(keys, sizes), axis=1) if len(ids) > 1 else keys[:, None]
-        return cells.astype(np.int64), counts.astype(np.int64)
-    stacked = np.stack(ids, axis=1)  # pragma: no cover - astronomically many possible cells
-    cells, inv = np.unique(stacked, axis=0, return_inverse=True)
-    counts = np.zeros(cells.shape[0], dtype=np.int64)
-    np.add.at(counts, inv.ravel(), 1 if weights is None else weights)
-    return cells.astype(np.int64), counts
+    cells, counts, _ = group_rows(ids, sizes, weights)
+    return cells, counts
 
 
 def _joint_counts(path, cols, batch_size, format, dropna, progress) -> _JointCounts:
