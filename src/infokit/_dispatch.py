@@ -33,6 +33,7 @@ import sys
 from typing import Callable, NamedTuple
 
 from infokit._core.categorical import Categorical
+from infokit._lib.backend import is_series
 from infokit._lib.checks import check_int
 from infokit._lib.units import Unit, resolve_base
 from infokit._models import recognize
@@ -70,14 +71,9 @@ DISCRETE = frozenset({Kind.PROBS, Kind.LOGITS, Kind.COUNTS, Kind.PMF})
 _FAST_PROBS = (list, tuple)
 
 
-def _is_series(x) -> bool:
-    pd = sys.modules.get("pandas")
-    return pd is not None and isinstance(x, pd.Series)
-
-
 def _is_labelled_series(x) -> bool:
     """A pandas Series whose index carries outcome labels (not the default 0..n-1 positions)."""
-    if not _is_series(x):
+    if not is_series(x):
         return False
     pd = sys.modules["pandas"]
     idx = x.index
@@ -210,7 +206,7 @@ def lookup(measure: str, args: tuple, names: tuple, *, called: str | None = None
     labels rows, not outcomes); the message calls them samples.
     """
     if samples:
-        kinds = tuple(Kind.PROBS if i < samples and _is_series(a) else kind_of(a) for i, a in enumerate(args))
+        kinds = tuple(Kind.PROBS if i < samples and is_series(a) else kind_of(a) for i, a in enumerate(args))
     else:
         kinds = (kind_of(args[0]), kind_of(args[1])) if len(args) == 2 else tuple(map(kind_of, args))
     fn = _TABLE.get((measure, kinds))

@@ -208,19 +208,6 @@ def information(p):
     return _backend.to_result(xp, xp.where(zero, xp.full_like(x, math.inf), -xp.log(xp.where(zero, xp.ones_like(x), x))))
 
 
-def _torch_dtypes() -> bool:
-    """Whether torch is imported (its float dtypes are then looked up once)."""
-    global _TORCH_CPU_DTYPES
-    torch = sys.modules.get("torch")
-    if torch is None:
-        return False
-    _TORCH_CPU_DTYPES = (torch.float32, torch.float64)
-    return True
-
-
-_TORCH_CPU_DTYPES: tuple = ()
-
-
 def _numpy_views(named):
     """NumPy views of CPU torch tensors that need no gradient (float32/64), or None.
 
@@ -228,19 +215,20 @@ def _numpy_views(named):
     threaded, certified) serves them without a copy; the result goes back as
     a tensor of the same dtype.
     """
-    torch = sys.modules["torch"]
-    grad = torch.is_grad_enabled()
+    torch = sys.modules.get("torch")
+    if torch is None or type(named[0][1]) is not torch.Tensor:
+        return None
+    grad, dtypes = torch.is_grad_enabled(), (torch.float32, torch.float64)
     views = []
     for name, v in named:
-        if (type(v) is not torch.Tensor or v.device.type != "cpu" or v.dtype not in _TORCH_CPU_DTYPES
-                or (grad and v.requires_grad)):
+        if type(v) is not torch.Tensor or v.device.type != "cpu" or v.dtype not in dtypes or (grad and v.requires_grad):
             return None
         views.append((name, v.detach().numpy()))
     return views
 
 
 def _measure(m: _Measure, named, axis, keepdims, normalize):
-    if type(named[0][1]) is not np.ndarray and (_TORCH_CPU_DTYPES or _torch_dtypes()):
+    if type(named[0][1]) is not np.ndarray:
         views = _numpy_views(named)
         if views is not None:
             return sys.modules["torch"].from_numpy(np.asarray(_measure(m, views, axis, keepdims, normalize)))

@@ -8,6 +8,8 @@ floating dtype of their library.
 
 from __future__ import annotations
 
+import sys
+
 import array_api_compat
 import numpy as np
 
@@ -28,6 +30,12 @@ def numpy_namespace():
 def is_numpy(xp) -> bool:
     """True when ``xp`` is NumPy (wrapped by array-api-compat or not)."""
     return array_api_compat.is_numpy_namespace(xp)
+
+
+def is_series(x) -> bool:
+    """A pandas Series (never imports pandas: none can exist before it is imported)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(x, pd.Series)
 
 
 def is_torch(xp) -> bool:

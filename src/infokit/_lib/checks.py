@@ -30,14 +30,10 @@ def sum_tolerance(dtype) -> float:
         if tol is None:
             tol = _TOLERANCES[dtype] = math.sqrt(float(np.finfo(dtype).eps))
         return tol
-    return math.sqrt(float(np.finfo(_np_dtype(dtype)).eps))
+    return math.sqrt(float(np.finfo(np_dtype(dtype)).eps))
 
 
 _TOLERANCES: dict = {}
-
-
-def _np_dtype(dtype):
-    return np_dtype(dtype)
 
 
 def _concrete(flag):
@@ -114,7 +110,7 @@ def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, n
         rng = f"{lo:.17g}" if lo == hi else f"from {lo:.17g} to {hi:.17g}"
         raise InvalidDistributionError(
             f"'{name}' does not sum to 1 along the event axis (sum {rng}; the tolerance for "
-            f"{_np_dtype(dtype)} is {tol:.2g}); {_not_summing_hint(xp, values, name)}"
+            f"{np_dtype(dtype)} is {tol:.2g}); {_not_summing_hint(xp, values, name)}"
         )
 
 

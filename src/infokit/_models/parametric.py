@@ -633,9 +633,6 @@ class MonteCarloKL(NamedTuple):
     stderr: float
 
 
-_generator = check_rng
-
-
 def _check_n(n):
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
         raise InvalidArgumentError(f"'n' must be an int >= 2, the number of Monte Carlo samples (got {n!r})")
@@ -746,7 +743,7 @@ def mc_kl(P, Q, *, n=100_000, rng=None) -> MonteCarloKL:
     n = _check_n(n)
     _check_dist(P, "P")
     _check_dist(Q, "Q")
-    gen = _generator(rng)
+    gen = check_rng(rng)
     x = _sample(P, n, gen)
     lp = _log_density(P, x)
     lq = _log_density(Q, x)

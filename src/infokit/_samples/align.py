@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from infokit._core.categorical import Categorical
+from infokit._lib.backend import is_series
 from infokit._samples.table import Empirical, _union, union_labels
 from infokit.errors import InvalidDistributionError, InvalidTypeError
 
@@ -22,11 +23,7 @@ def _is_int_outcomes(e: Empirical) -> bool:
 
 
 def _labelled(v) -> bool:
-    return isinstance(v, (Empirical, dict)) or _is_series(v)
-
-
-def _is_series(v) -> bool:
-    return type(v).__name__ == "Series" and hasattr(v, "index") and hasattr(v, "to_numpy")
+    return isinstance(v, (Empirical, dict)) or is_series(v)
 
 
 def align(named):
@@ -58,7 +55,7 @@ def align_with_labels(named):
         return [(names[i], p) for i, p in enumerate(probs)], labels
     for i, (keys, _) in dicts_as_emp.items():
         if not all(isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)) for k in keys):
-            what = "labelled Series" if _is_series(values[i]) else "dict"
+            what = "labelled Series" if is_series(values[i]) else "dict"
             raise InvalidTypeError(
                 f"'{names[i]}' is a {what} keyed by labels {keys[:3]}..., which can only be combined with an "
                 "ik.Empirical or another labelled pmf (a dict, a Series indexed by outcome); an array has no "
@@ -124,13 +121,13 @@ def _like(p: np.ndarray, ref):
 
 def _dict_pmf(d, name: str):
     """``(labels, probabilities)`` of a dict or a labelled pandas Series."""
-    if _is_series(d):
+    if is_series(d):
         keys, values = d.index.tolist(), d.to_numpy()
         if len(set(keys)) != len(keys):
             raise InvalidDistributionError(f"'{name}' is a Series with repeated index labels; each outcome must appear once")
     else:
         keys, values = list(d), list(d.values())
-    what = "Series" if _is_series(d) else "dict"
+    what = "Series" if is_series(d) else "dict"
     if not keys:
         raise InvalidDistributionError(f"'{name}' is an empty {what}; it must map outcomes to probabilities")
     if any(isinstance(v, (str, bytes)) for v in values) or getattr(values, "dtype", np.dtype(float)).kind not in "iufb":
