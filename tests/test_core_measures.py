@@ -107,3 +107,52 @@ def test_torch_cpu_without_gradient_matches_the_differentiable_path(dtype):
         assert torch.is_tensor(plain) and plain.dtype == p.dtype and plain.shape == (3, 1)
         assert not plain.requires_grad and graded.requires_grad
         torch.testing.assert_close(plain, graded.detach(), rtol=1e-12 if dtype == "float64" else 2e-6, atol=0)
+
+
+# --------------------------------------------------------------------------
+# one short distribution over Python floats (blocked.short_stats)
+# --------------------------------------------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+def _dist(n):
+    return st.lists(st.floats(1e-6, 1.0), min_size=n, max_size=n).map(lambda w: np.array(w) / math.fsum(w))
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(st.integers(1, 64).flatmap(lambda n: st.tuples(_dist(n), _dist(n))))
+def test_short_distributions_equal_the_batched_path_and_mpmath(pq):
+    p, q = pq
+    for measure in (ik.kl_divergence, ik.cross_entropy):
+        short, batched = measure(p, q), measure(p[None], q[None])[0]
+        assert type(short) is np.float64
+        assert short == pytest.approx(batched, rel=1e-13, abs=1e-300)
+    assert ik.kl_divergence(p, q) == pytest.approx(mp_kl(p, q), rel=1e-12, abs=1e-300)
+    assert ik.entropy(p) == pytest.approx(ik.entropy(p[None])[0], rel=1e-13)
+    assert ik.entropy(p) == pytest.approx(float(-mpmath.fsum(mpmath.mpf(x) * mpmath.log(x) for x in p)), rel=1e-13)
+
+
+@pytest.mark.parametrize("bad,match", [
+    ([0.5, 0.6], "does not sum to 1"),
+    ([0.5, float("nan")], "NaN or infinite"),
+    ([1.5, -0.5], "negative"),
+    ([float("inf"), 0.0], "NaN or infinite"),
+])
+def test_short_distributions_that_are_not_probabilities_get_the_validator_message(bad, match):
+    with pytest.raises(ik.InvalidDistributionError, match=match):
+        ik.entropy(np.array(bad))
+    with pytest.raises(ik.InvalidDistributionError, match=match):
+        ik.kl_divergence(np.array(bad), np.array([0.5, 0.5]))
+
+
+def test_short_float32_is_computed_in_float64_and_returned_in_float32():
+    p = np.array([0.1, 0.2, 0.3, 0.4], np.float32)
+    q = np.array([0.4, 0.3, 0.2, 0.1], np.float32)
+    value = ik.kl_divergence(p, q)
+    assert type(value) is np.float32
+    assert float(value) == pytest.approx(mp_kl(p, q), rel=1e-7)
+
+
+def test_short_subnormal_q_falls_back_to_the_exact_kernel():
+    p, q = np.array([0.5, 0.5]), np.array([1 - 5e-324, 5e-324])
+    assert ik.kl_divergence(p, q) == pytest.approx(mp_kl(p, q), rel=1e-13)

@@ -24,7 +24,7 @@ import numpy as np
 
 from infokit._core import kernels as _kernels
 
-__all__ = ["BLOCK", "reduce_rows", "kl_block", "entropy_block", "cross_entropy_block", "num_threads"]
+__all__ = ["BLOCK", "reduce_rows", "short_stats", "kl_block", "entropy_block", "cross_entropy_block", "num_threads"]
 
 #: Elements per block: large enough that the ~20 us of Python per block is a few
 #: percent of its work, small enough to stay in cache (1 MiB of float64).
@@ -211,6 +211,37 @@ def entropy_block(p):
         t[p == 0] = 0
         (a,) = _columns((t,), ())
     return _stats(-a, sp)
+
+
+def short_stats(block_fn, rows, tol: float):
+    """The statistics of ``block_fn`` for one short distribution given as lists of Python floats, or None.
+
+    The same columns and the same terms as the block functions, evaluated
+    over floats (exact ``math.fsum`` sums) with no array operation: for a few
+    outcomes this costs less than one NumPy call.  Only strictly positive
+    rows that sum to 1 within ``tol`` are evaluated; anything else (zeros,
+    NaN, infinities, negatives, other sums) and KL sums the direct form
+    cannot certify return ``None``, and the array path decides.
+    """
+    sums = []
+    for row in rows:
+        s = math.fsum(row)  # NaN or inf in the row: NaN or inf here
+        if not (min(row) > 0.0 and abs(s - 1.0) <= tol):
+            return None
+        sums.append(s)
+    log = math.log
+    if block_fn is kl_block:
+        p, q = rows
+        sp, sq = sums
+        a = math.fsum([x * log(x / y) - (x - y) for x, y in zip(p, q)])
+        if _exact_rows(a, sp, sq, lambda: math.fsum([abs(x - y) for x, y in zip(p, q)])):
+            return None
+        return a, sp, sq, math.fsum([y - x for x, y in zip(p, q)]), min(p), 0.0
+    if block_fn is cross_entropy_block:
+        p, q = rows
+        return -math.fsum([x * log(y) for x, y in zip(p, q)]), sums[0], sums[1], min(p), 0.0
+    (p,) = rows
+    return -math.fsum([x * log(x) for x in p]), sums[0]
 
 
 kl_block.n_sums, kl_block.n_cols = 4, 6
