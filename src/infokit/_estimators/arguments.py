@@ -24,7 +24,7 @@ import inspect
 
 from infokit import _dispatch
 from infokit._dispatch import Kind
-from infokit._samples.empirical import empirical
+from infokit._samples.empirical import count_samples
 from infokit._samples.table import Empirical
 from infokit.errors import InvalidArgumentError
 
@@ -96,9 +96,9 @@ def lookup(measure: str, args: tuple, names: tuple, *, samples: int = 1):
     return _dispatch.lookup(measure, args, names, samples=samples)
 
 
-def as_empirical(data, kind: Kind, dropna: bool) -> Empirical:
-    """Counted samples: an Empirical as it is, samples counted."""
-    return data if kind is Kind.COUNTS else empirical(data, dropna=dropna)
+def as_empirical(data, kind: Kind, dropna: bool, name: str = "samples") -> Empirical:
+    """Counted samples: an Empirical as it is, samples (the argument called ``name``) counted."""
+    return data if kind is Kind.COUNTS else count_samples(data, name, dropna=dropna)
 
 
 #: The hint for a dict (a labelled pmf) where samples belong.

@@ -37,6 +37,7 @@ from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical
 from infokit._estimators.arguments import raw_samples, samples_hints
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
 from infokit._estimators.result import Profile, from_kernel, make_estimate
+from infokit._lib import backend as _backend
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
 from infokit._lib.units import resolve_base
 from infokit._models import parametric
@@ -302,7 +303,7 @@ def _known_target(p: Empirical, q, kind: Kind) -> _Target:
         log_q = np.asarray(log_softmax(np, np.asarray(q._z, dtype=np.float64)))
     else:
         if kind is Kind.PROBS:
-            q = np.asarray(q, dtype=np.float64) if not hasattr(q, "detach") else q.detach().cpu().numpy()
+            q = _backend.as_numpy_float64(q, "q")
             if q.ndim != 1:
                 raise InvalidArgumentError(f"'q' must be a 1-D distribution, got shape {q.shape}")
         (_, pp), (_, qq) = align([("p", p), ("q", q)])
@@ -341,7 +342,7 @@ def _row(what: str, path: str, *options: str, estimates=None, where: str = ""):
                 methods.check(m.name, *estimates, data=DISCRETE, where=where)
             o.only(path, "method", *options, *raw_samples(kinds[0]))
             a = check_pseudo_count(o.smoothing) if kinds[1] is Kind.COUNTS else None
-            e = as_empirical(p, kinds[0], o.dropna)
+            e = as_empirical(p, kinds[0], o.dropna, "samples_p")
             t = _sampled_target(e, q, a) if kinds[1] is Kind.COUNTS else _known_target(e, q, kinds[1])
             seen = t.cp > 0
             diag = {"n": e.n, "k": t.k, "k_observed": int(np.count_nonzero(seen))}

@@ -145,7 +145,7 @@ def _discrete(data, kind: Kind, m: methods.Method, o: EstimateOptions):
     o.only(f"the entropy of a discrete distribution (method={m.name!r})", "method", "support_size",
            *m.options, *raw_samples(kind))
     options = {"concentration": _check_concentration(o.concentration)} if o.concentration is not None else {}
-    e = as_empirical(data, kind, o.dropna)
+    e = as_empirical(data, kind, o.dropna, "data")
     prof = _profile(e, o.support_size)
     res, used, reason = methods.entropy_nats(prof, m.name, o.level, o.gen, **options)
     diag = {**prof.diagnostics(), "stderr_method": res.stderr_method}

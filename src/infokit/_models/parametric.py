@@ -529,8 +529,14 @@ def dist_entropy(d, *, base="nats"):
     >>> round(float(dist_entropy(stats.uniform(0, 8), base="bits")), 12)
     3.0
     """
-    unit = resolve_base(base)
-    _check_dist(d, "d")
+    return entropy_of(d, "d", resolve_base(base))
+
+
+def entropy_of(d, name: str, unit=None):
+    """:func:`dist_entropy` of the argument called ``name`` (in nats unless ``unit``); invalid parameters
+    are an error naming it, never a NaN."""
+    unit = unit or resolve_base("nats")
+    _check_dist(d, name)
     if _is_torch(d):
         try:
             h = d.entropy()
@@ -541,8 +547,14 @@ def dist_entropy(d, *, base="nats"):
                 f"equivalent, or estimate from samples (ik.estimate_entropy)"
             ) from None
         return unit.convert(h)
+    if hasattr(d, "dist") and hasattr(d.dist, "_argcheck") and not hasattr(d.dist, "_dist_gen"):
+        _params(d, name)  # univariate scipy: invalid parameters (scale <= 0, NaN, shapes out of range) raise
     with np.errstate(all="ignore"):
         h = _out(d.entropy())
+    if np.any(np.isnan(h)):
+        raise InvalidDistributionError(
+            f"'{name}' ({_describe(d)}) has no finite entropy: scipy returns nan for it (invalid parameters?)"
+        )
     return _out(unit.convert(h))
 
 

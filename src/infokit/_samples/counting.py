@@ -71,6 +71,13 @@ def as_samples(samples, name: str) -> np.ndarray:
     return arr
 
 
+def _plain_string(v) -> bool:
+    """A str or bytes that NumPy's fixed-width strings hold unchanged (no trailing NUL)."""
+    if isinstance(v, str):
+        return not v.endswith("\x00")
+    return isinstance(v, bytes) and not v.endswith(b"\x00")
+
+
 def _from_sequence(seq) -> np.ndarray:
     arr = None
     if len(seq) and not isinstance(seq[0], (tuple, list, np.ndarray)):
@@ -79,8 +86,9 @@ def _from_sequence(seq) -> np.ndarray:
         except (ValueError, TypeError):
             arr = None
     if arr is not None and arr.ndim == 1 and arr.dtype != object:
-        # numpy turns [1, "a"] into strings ["1", "a"]: keep the objects then
-        if arr.dtype.kind not in "US" or all(isinstance(v, (str, bytes)) for v in seq):
+        # numpy turns [1, "a"] into strings ["1", "a"], and its fixed-width strings drop trailing NUL
+        # characters ("a\x00" would be "a"): keep the objects then
+        if arr.dtype.kind not in "US" or all(_plain_string(v) for v in seq):
             return arr
     return np.fromiter((tuple(v) if isinstance(v, (list, np.ndarray)) else v for v in seq), dtype=object, count=len(seq))
 

@@ -84,10 +84,15 @@ def empirical(samples, *, support=None, dropna=False) -> Empirical:
     >>> ik.empirical(["H", "H", "T"], support=["H", "T", "edge"]).counts
     array([2, 1, 0])
     """
+    return count_samples(samples, "samples", support=support, dropna=dropna)
+
+
+def count_samples(samples, name: str, *, support=None, dropna=False) -> Empirical:
+    """:func:`empirical` of the argument called ``name`` (the name its messages use)."""
     if _dask.is_dask_collection(samples):
         return _dask.empirical_from_dask(samples, support=support, dropna=dropna)
-    arr = _counting.as_samples(samples, "samples")
-    outcomes, counts = _counting.count(arr, name="samples", dropna=dropna)
+    arr = _counting.as_samples(samples, name)
+    outcomes, counts = _counting.count(arr, name=name, dropna=dropna)
     if support is None:
         return Empirical(outcomes, counts)
     return _on_support(outcomes, counts, support)
@@ -110,8 +115,10 @@ def _variables(variables, name="variables"):
     return cols
 
 
-def _cells(cols, dropna: bool):
-    """Joint counts: (cell codes (m, d), counts (m,), per-variable outcomes, per-sample cell index)."""
+def _cells(cols, dropna: bool, names=None):
+    """Joint counts: (cell codes (m, d), counts (m,), per-variable outcomes, per-sample cell index).
+
+    ``names``: each column's argument name in messages (default ``variables[i]``)."""
     if dropna:
         drop = None
         for c in cols:
@@ -124,7 +131,7 @@ def _cells(cols, dropna: bool):
                 raise InvalidArgumentError("no observations left after dropping missing values")
     var_outcomes, codes = [], []
     for i, c in enumerate(cols):
-        o, _, k = _counting.count(c, name=f"variables[{i}]", codes=True)
+        o, _, k = _counting.count(c, name=names[i] if names else f"variables[{i}]", codes=True)
         var_outcomes.append(o)
         codes.append(k)
     cell_codes, counts, inverse = group_rows(codes, [o.size for o in var_outcomes])
@@ -250,19 +257,22 @@ def _cmi_cells(cells, counts, xs, ys, zs):
     return max(observed + missing, 0.0)
 
 
-def _resolve_columns(groups, dropna):
-    """Flatten named groups of variables into one column list with their indices."""
-    cols, index = [], []
-    for g in groups:
-        vs = _variables((g,)) if _is_table(g) else [_counting.as_samples(g, "x")]
+def _resolve_columns(groups, dropna, names=("x", "y")):
+    """Flatten groups of variables (argument ``names[i]`` each) into one column list with their indices."""
+    cols, index, col_names = [], [], []
+    for g, name in zip(groups, names):
+        vs = _variables((g,), name) if _is_table(g) else [_counting.as_samples(g, name)]
         index.append(list(range(len(cols), len(cols) + len(vs))))
         cols.extend(vs)
-    sizes = {c.size for c in cols}
-    if len(sizes) > 1:
+        col_names.extend([name] * len(vs) if len(vs) == 1 else [f"{name}[{j}]" for j in range(len(vs))])
+    sizes = [c.size for c in cols]
+    if len(set(sizes)) > 1:
+        detail = ", ".join(f"{n}: {k}" for n, k in zip(col_names, sizes))
         raise InvalidArgumentError(
-            f"all variables must have one sample per observation; got lengths {[c.size for c in cols]}"
+            f"{' and '.join(repr(n) for n in names[:len(groups)])} must have one sample per observation "
+            f"(the same length); got lengths {detail}"
         )
-    cells, counts, _, _ = _cells(cols, dropna)
+    cells, counts, _, _ = _cells(cols, dropna, col_names)
     return cells, counts, index
 
 
@@ -328,7 +338,7 @@ def conditional_entropy(x, *, given, base="nats", dropna=False):
     0.0
     """
     unit = resolve_base(base)
-    cells, counts, (xs, zs) = _resolve_columns([x, given], dropna)
+    cells, counts, (xs, zs) = _resolve_columns([x, given], dropna, ("x", "given"))
     return np.float64(unit.convert(np.float64(_conditional_entropy_cells(cells, counts, xs, zs))))
 
 
@@ -390,7 +400,7 @@ def conditional_mutual_information(x, y, *, given, base="nats", dropna=False):
     1.0
     """
     unit = resolve_base(base)
-    cells, counts, (xs, ys, zs) = _resolve_columns([x, y, given], dropna)
+    cells, counts, (xs, ys, zs) = _resolve_columns([x, y, given], dropna, ("x", "y", "given"))
     return np.float64(unit.convert(np.float64(_cmi_cells(cells, counts, xs, ys, zs))))
 
 
