@@ -124,7 +124,8 @@ def _mp_same(family, a, b):
             b1, x1, b2, x2 = m1, s1, m2, s2
             return mp.log(b1 / b2) + b2 * mp.log(x1 / x2) + b2 / b1 - 1
         if family == "halfnorm":
-            return mp.log(s2 / s1) + (s1**2 + 2 * (m1 - m2) * s1 * mp.sqrt(2 / mp.pi) + (m1 - m2) ** 2) / (2 * s2**2) - mpf(1) / 2
+            d = m1 - m2
+            return mp.log(s2 / s1) + (s1**2 + 2 * d * s1 * mp.sqrt(2 / mp.pi) + d**2) / (2 * s2**2) - mpf(1) / 2
     raise AssertionError(family)
 
 
@@ -286,7 +287,8 @@ def test_cross_family_finite_cases_exist_for_the_standard_pairs():
                  (stats.laplace(0.5, 0.8), stats.norm(0.3, 1.2)), (stats.beta(2.0, 3.0), stats.uniform(-0.5, 2.0)),
                  (stats.gamma(2.5, scale=0.8), stats.norm(2.0, 0.6)), (stats.chi2(3.0), stats.gamma(1.2, scale=3.0)),
                  (stats.uniform(1.0, 2.5), stats.pareto(2.5, scale=0.1)),
-                 (stats.weibull_min(1.7, scale=1.4), stats.expon(0.0, 1.3))]:
+                 (stats.weibull_min(1.7, scale=1.4), stats.expon(0.0, 1.3)),
+                 (stats.beta(2.0, 3.0), stats.gumbel_r(0.0, 0.05)), (stats.beta(2.0, 3.0), stats.gumbel_l(0.5, 0.2))]:
         got = ik.kl_divergence(P, Q)
         assert 0 < got < np.inf
         assert rel(got, quad_kl(P, Q)) < 1e-8
@@ -347,6 +349,16 @@ def test_diverging_moments_give_inf_and_monte_carlo_drifts():
     assert all(v > 1.0 for v in parts) and parts[0] < parts[1] < parts[2]
 
 
+def test_far_apart_pairs_keep_their_asymptotics():
+    # Q's centre far above P's bulk: E|X - m| = m - E X up to a tail below e^-700, so D = log 2b + (m - E X)/b - H(P)
+    for P in (stats.gumbel_r(0.0, 1.0), stats.gumbel_l(0.0, 1.0), stats.norm(0.0, 1.0)):
+        m = 800.0
+        ref = math.log(2.0) + (m - float(P.mean())) - float(P.entropy())
+        assert rel(ik.kl_divergence(P, stats.laplace(m, 1.0)), ref) < 1e-13
+        ref = math.log(2.0) + (m + float(P.mean())) - float(P.entropy())
+        assert rel(ik.kl_divergence(P, stats.laplace(-m, 1.0)), ref) < 1e-13
+
+
 def test_cross_family_batched_parameters_broadcast():
     got = ik.kl_divergence(stats.norm([0.0, 1.0, 2.0], 1.0), stats.laplace(0.0, [1.0, 2.0, 0.5]))
     ref = [ik.kl_divergence(stats.norm(m, 1.0), stats.laplace(0.0, b)) for m, b in ((0, 1), (1, 2), (2, 0.5))]
@@ -393,7 +405,8 @@ def test_scipy_pairs_agree_with_torch():
         (D.Beta(t(2.0), t(3.0)), D.Normal(t(0.3), t(1.2)), stats.beta(2.0, 3.0), stats.norm(0.3, 1.2)),
         (D.Gumbel(t(0.3), t(1.2)), D.Gumbel(t(-0.5), t(0.7)), stats.gumbel_r(0.3, 1.2), stats.gumbel_r(-0.5, 0.7)),
         (D.HalfNormal(t(1.3)), D.HalfNormal(t(0.6)), stats.halfnorm(0, 1.3), stats.halfnorm(0, 0.6)),
-        (D.Pareto(t(2.0), t(3.0)), D.Pareto(t(1.0), t(1.5)), stats.pareto(3.0, scale=2.0), stats.pareto(1.5, scale=1.0)),
+        (D.Pareto(t(2.0), t(3.0)), D.Pareto(t(1.0), t(1.5)),
+         stats.pareto(3.0, scale=2.0), stats.pareto(1.5, scale=1.0)),
         (D.Cauchy(t(0.5), t(1.0)), D.Cauchy(t(-1.0), t(2.5)), stats.cauchy(0.5, 1.0), stats.cauchy(-1.0, 2.5)),
         (D.Chi2(t(3.0)), D.Chi2(t(5.5)), stats.chi2(3.0), stats.chi2(5.5)),
         (D.Normal(t(0.0), t(1.0)), D.Exponential(t(1.0)), stats.norm(0, 1), stats.expon()),
@@ -447,6 +460,26 @@ def test_binomial_nearly_equal_trials_keeps_relative_accuracy():
             ref += pk * (mp.log(mp.binomial(n, k)) - mp.log(mp.binomial(n + 1, k)) - mp.log(1 - qq))
     got = ik.kl_divergence(stats.binom(n, q), stats.binom(n + 1, q))
     assert rel(got, ref) < 1e-10, (float(got), float(ref))
+
+
+def test_binomial_many_trials_sums_where_the_mass_is():
+    # n_P > 100 000: the sum runs over P's bulk; reference: 40-digit recursion over ±14 standard deviations
+    n, q1, q2, gap = 120_000, 0.3, 0.31, 3
+    got = ik.kl_divergence(stats.binom(n, q1), stats.binom(n + gap, q2))
+    with mp.workdps(40):
+        a, b = mpf(q1), mpf(q2)
+        sd = math.sqrt(n * q1 * (1 - q1))
+        k0, k1 = int(n * q1 - 14 * sd), int(n * q1 + 14 * sd)
+        # log p(k), log q(k) at k0, then the ratio recursions p(k+1)/p(k) = (n-k)/(k+1) · a/(1-a)
+        lp = mp.log(mp.binomial(n, k0)) + k0 * mp.log(a) + (n - k0) * mp.log(1 - a)
+        lq = mp.log(mp.binomial(n + gap, k0)) + k0 * mp.log(b) + (n + gap - k0) * mp.log(1 - b)
+        ra, rb = mp.log(a / (1 - a)), mp.log(b / (1 - b))
+        ref = mpf(0)
+        for k in range(k0, k1):
+            ref += mp.exp(lp) * (lp - lq)
+            lp += mp.log(mpf(n - k) / (k + 1)) + ra
+            lq += mp.log(mpf(n + gap - k) / (k + 1)) + rb
+    assert rel(got, ref) < 1e-11, (float(got), float(ref))
 
 
 def test_torch_binomial_fewer_and_more_trials():

@@ -13,29 +13,82 @@ accept frozen ``scipy.stats`` distributions (``scipy.stats.norm(0, 1)``) and
 
 Closed forms registered for scipy.stats frozen distributions
 ------------------------------------------------------------
-Both distributions of a pair must be of the same family:
+Pairs of the same family:
 
 ==========================  =================================================
 family (``dist.name``)      parameters handled
 ==========================  =================================================
 ``norm``                    any ``loc``, ``scale``
 ``laplace``                 any ``loc``, ``scale``
+``cauchy``                  any ``loc``, ``scale``
+``gumbel_r``, ``gumbel_l``  any ``loc``, ``scale``
 ``expon``                   any ``loc``, ``scale`` (``+inf`` if ``loc_P < loc_Q``)
+``halfnorm``                any ``loc``, ``scale`` (``+inf`` if ``loc_P < loc_Q``)
 ``uniform``                 any ``loc``, ``scale`` (``+inf`` unless P's support
                             lies within Q's)
 ``lognorm``                 shape ``s``, ``scale``; equal ``loc``
-``gamma``                   shape ``a``, ``scale`` (rate ``1/scale``); equal
-                            ``loc`` (``+inf`` if ``loc_P < loc_Q``)
+``gamma``, ``chi2``,        shape, ``scale``; equal ``loc`` (``+inf`` if
+``invgamma``,               ``loc_P < loc_Q``)
+``weibull_min``
+``pareto``                  shape ``b``, ``scale``; equal ``loc`` (``+inf`` if
+                            P's support ``[loc + scale, inf)`` is not within Q's)
 ``beta``                    shapes ``a``, ``b``; equal ``loc`` and ``scale``
                             (``+inf`` if P's support is not within Q's)
 ``poisson``                 ``mu``; equal ``loc``
-``binom``                   ``n`` (equal), ``p``; equal ``loc``
+``binom``                   ``n``, ``p``; equal ``loc``.  ``n_P > n_Q``: ``+inf``
+                            (P puts mass on ``n_P``, where Q has none; unless
+                            ``p_P = 0``); ``n_P < n_Q``: exact summation over
+                            P's ``n_P + 1`` outcomes
 ``geom``                    ``p``; equal ``loc``
 ``bernoulli``               ``p``; equal ``loc``
 ``multivariate_normal``     full (positive definite) covariance, via Cholesky
 ``dirichlet``               concentration vectors of the same length
 ``multinomial``             ``n`` (equal), probability vectors
 ==========================  =================================================
+
+Pairs of different families (all ``loc`` and ``scale`` values accepted unless
+said otherwise), through ``D(P||Q) = H(P, Q) - H(P)``: the cross-entropy
+``-E_P[log q(X)]`` of each family Q is a combination of a few expectations
+under P, and ``H(P)`` is scipy's closed-form entropy:
+
+=================  ==========================================================
+Q                  P (and what the cross-entropy needs of P)
+=================  ==========================================================
+``norm``           ``laplace``, ``gumbel_r``, ``gumbel_l``, ``cauchy``,
+                   ``uniform``, ``beta``, ``halfnorm``, ``weibull_min``,
+                   ``pareto``, ``lognorm``, ``expon``, ``gamma``, ``chi2``
+                   (mean and variance)
+``halfnorm``       the same, and ``norm`` (mean and variance)
+``expon``          the same (the mean); ``gamma``, ``chi2`` and
+                   ``weibull_min`` with equal ``loc`` by their own closed forms
+``gamma``,         ``norm``, ``laplace``, ``gumbel_r``, ``gumbel_l``,
+``chi2``           ``cauchy``, ``uniform``, ``beta``, ``halfnorm``,
+                   ``weibull_min``, ``pareto``, ``lognorm`` (``E log(X - loc_Q)``);
+                   ``expon``, ``gamma``, ``chi2`` with equal ``loc``
+``weibull_min``    as ``gamma``, and ``gamma``, ``chi2`` (``E log(X - loc_Q)``,
+                   ``E (X - loc_Q)^c``); ``expon`` with equal ``loc``
+``laplace``        ``norm``, ``gumbel_r``, ``gumbel_l``, ``cauchy``, ``uniform``,
+                   ``halfnorm``, ``expon``, ``gamma``, ``chi2`` (``E|X - loc_Q|``)
+``gumbel_r``,      ``norm``, ``laplace``, ``cauchy``, ``uniform``, ``beta``,
+``gumbel_l``       ``halfnorm``, ``expon``, ``gamma``, ``chi2``, the other
+                   Gumbel; ``gumbel_l`` also ``pareto``, ``lognorm`` (mean and
+                   ``E e^{-+X/scale_Q}``)
+``uniform``        every P above (its support only)
+``beta``           ``uniform`` (``E log(X - loc_Q)``, ``E log(loc_Q + scale_Q - X)``);
+                   the unbounded families (``+inf``)
+``pareto``         ``uniform`` (``E log(X - loc_Q)``); the others, ``+inf``
+                   when P's support is not within ``[loc_Q + scale_Q, inf)``
+=================  ==========================================================
+
+``E log(X - c)`` and ``E (X - c)^k`` are known in closed form when ``c`` is
+P's own ``loc`` (any ``c`` at or below the support for a Uniform P); where
+P's support lies within Q's but such an expectation is needed at another
+point (a Gamma P with ``loc_P > loc_Q`` against a Gamma Q, say), the pair
+raises :class:`~infokit.InvalidArgumentError` as below.  Where P lacks the
+moment the cross-entropy needs — a Cauchy P against a Normal, a Pareto P
+with ``b <= 2`` against a Normal, a Laplace P against a Gumbel Q with
+``scale_P >= scale_Q``, a heavy right tail against ``gumbel_l`` — the
+divergence is ``+inf``, and so is the returned value.
 
 A shift or rescaling applied to *both* distributions leaves ``D`` unchanged,
 which is why equal ``loc`` (and ``scale``) suffice for the families that are
@@ -47,7 +100,8 @@ functions exactly.
 
 Two ``torch.distributions`` objects use ``torch.distributions.kl_divergence``
 (torch's own, well-kept registry) unless a pair of their classes was
-registered here with :func:`register_kl`.  A pair with no closed form raises
+registered here with :func:`register_kl`; two ``Binomial`` with
+``total_count`` of P below Q's (which torch refuses) are summed exactly here.  A pair with no closed form raises
 :class:`~infokit.InvalidArgumentError` pointing to the Monte Carlo estimator
 ``ik.estimate_kl(P, Q, n=..., rng=...)`` — never a silent wrong value.
 
@@ -536,17 +590,23 @@ def _binom_sum(n1, p1, n2, p2):
     ``log p(k) - log q(k) = k log(p1/p2) + (n1 - k) log((1 - p1)/(1 - p2)) + log(C(n1, k)/C(n2, k))
     - (n2 - n1) log(1 - p2)``; the binomial-coefficient ratio is ``sum_{j=n1+1}^{n2} log1p(-k/j)``
     when ``n2 - n1`` is small (no cancellation) and a difference of ``gammaln`` otherwise.
+    For ``n1 > 100 000`` only the outcomes holding all but ``2e-40`` of P's mass are summed.
     """
     from scipy.stats import binom
 
-    k = np.arange(n1 + 1, dtype=np.float64)
+    lo, hi = 0, n1
+    if n1 > 100_000:  # P's mass outside [ppf(1e-40), isf(1e-40)] is below 2e-40
+        lo, hi = int(binom.ppf(1e-40, n1, p1)), n1 - int(binom.ppf(1e-40, n1, 1.0 - p1))  # n1 - k ~ Bin(n1, 1 - p1)
+        lo, hi = max(lo - 1, 0), min(hi + 1, n1)
+    k = np.arange(lo, hi + 1, dtype=np.float64)
     pk = binom.pmf(k, n1, p1)
     with np.errstate(all="ignore"):
         a = np.where(k == 0, 0.0, k * (np.log(p1) - np.log(p2)))
         b = np.where(k == n1, 0.0, (n1 - k) * (np.log1p(-p1) - np.log1p(-p2)))
         if n2 - n1 <= 64:
-            j = np.arange(n1 + 1, n2 + 1, dtype=np.float64)
-            c = np.sum(np.log1p(-k[:, None] / j[None, :]), axis=1)
+            c = np.zeros_like(k)
+            for j in range(n1 + 1, n2 + 1):
+                c += np.log1p(-k / j)
         else:
             c = (special.gammaln(n1 + 1.0) - special.gammaln(n1 - k + 1.0)
                  - special.gammaln(n2 + 1.0) + special.gammaln(n2 - k + 1.0))
@@ -767,9 +827,11 @@ def _log_mgf(p, t):
         return np.where(t * s < 1, t * loc - shapes[0] * np.log1p(-t * s), np.inf)
     if fam == "uniform":
         return t * loc + _log_expm1_over(t * s)
-    if fam == "beta":
+    if fam == "beta":  # Kummer's transformation keeps the series' argument >= 0 (no cancellation)
         a, b = shapes
-        return t * loc + np.log(special.hyp1f1(a, a + b, t * s))
+        z = t * s
+        return t * loc + np.where(z >= 0, np.log(special.hyp1f1(a, a + b, np.abs(z))),
+                                  z + np.log(special.hyp1f1(b, a + b, np.abs(z))))
     if fam == "halfnorm":
         return math.log(2.0) + t * loc + 0.5 * (t * s) ** 2 + special.log_ndtr(t * s)
     if fam in ("pareto", "lognorm", "cauchy") and np.all(t > 0):
@@ -777,6 +839,13 @@ def _log_mgf(p, t):
     if fam == "cauchy" and np.all(t < 0):
         return np.full(np.broadcast(t, loc).shape, np.inf)
     return None
+
+
+def _exp1_of_exp(y):
+    """``E1(e^{-y})`` (the exponential integral), ``y - gamma + e^{-y}`` where ``e^{-y}`` would underflow."""
+    y = np.asarray(y, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return np.where(y > 30.0, y - _EULER + np.exp(-y), special.exp1(np.exp(-np.minimum(y, 30.0))))
 
 
 def _e_abs(p, m):
@@ -798,9 +867,9 @@ def _e_abs(p, m):
     mean, _ = _mean_var(p)
     d = m - loc
     if fam == "gumbel_r":
-        below = s * special.exp1(np.exp(-d / s))
+        below = s * _exp1_of_exp(d / s)
     elif fam == "gumbel_l":  # X = -Y with Y ~ gumbel_r(-loc, s): E|Y - (-m)|
-        return m - mean + 2.0 * s * special.exp1(np.exp(d / s))
+        return m - mean + 2.0 * s * _exp1_of_exp(-d / s)
     elif fam == "gamma":
         a = shapes[0]
         z = np.maximum(d, 0.0) / s
@@ -848,7 +917,7 @@ def _ce_gamma(p, q, P, Q):
 
 def _ce_weibull(p, q, P, Q):
     ((c,), l, s) = q
-    e_pow = _need(_e_pow(p, l, c), P, Q, f"E (X - loc_Q)^c")
+    e_pow = _need(_e_pow(p, l, c), P, Q, "E (X - loc_Q)^c")
     out = np.log(s / c) + e_pow / s ** c
     if np.all(c == 1):
         return out
@@ -1032,8 +1101,8 @@ def dist_kl(P, Q, *, base="nats"):
     InvalidArgumentError
         No closed form is registered for the pair (the message points to
         ``ik.estimate_kl(P, Q, n=..., rng=...)``), or the pair's parameters
-        fall outside what the closed form covers (Binomials with different
-        ``n``, Gamma distributions with different locations, ...).
+        fall outside what the closed form covers (Gamma distributions with
+        different locations, ...).
     InvalidDistributionError
         Invalid parameters (a scale <= 0, ...).
 
