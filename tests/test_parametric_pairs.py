@@ -365,6 +365,9 @@ def test_cross_family_batched_parameters_broadcast():
     np.testing.assert_allclose(got, ref, rtol=1e-15)
     got = ik.kl_divergence(stats.uniform([0.0, -1.0], 1.0), stats.expon(0.0, 2.0))
     assert np.isfinite(got[0]) and got[1] == np.inf
+    # the expectation at loc_Q is needed only where P's support lies within Q's
+    got = ik.kl_divergence(stats.halfnorm([0.0, -1.0], 1.0), stats.gamma(2.0))
+    assert rel(got[0], quad_kl(stats.halfnorm(0.0, 1.0), stats.gamma(2.0))) < 1e-8 and got[1] == np.inf
 
 
 @settings_fast

@@ -595,7 +595,7 @@ def _binom_sum(n1, p1, n2, p2):
     from scipy.stats import binom
 
     lo, hi = 0, n1
-    if n1 > 100_000:  # P's mass outside [ppf(1e-40), isf(1e-40)] is below 2e-40
+    if n1 > 100_000:  # P's mass outside [lo, hi] is below 2e-40
         lo, hi = int(binom.ppf(1e-40, n1, p1)), n1 - int(binom.ppf(1e-40, n1, 1.0 - p1))  # n1 - k ~ Bin(n1, 1 - p1)
         lo, hi = max(lo - 1, 0), min(hi + 1, n1)
     k = np.arange(lo, hi + 1, dtype=np.float64)
@@ -616,14 +616,16 @@ def _binom_sum(n1, p1, n2, p2):
 
 
 def _kl_binom(P, Q):
-    """Equal ``n``: ``n`` times the Bernoulli divergence; ``n_P > n_Q``: ``+inf`` (unless ``p_P = 0``);
-    ``n_P < n_Q``: exact summation over P's support."""
+    """Binomials: ``n`` times the Bernoulli divergence for equal ``n``; ``+inf`` for ``n_P > n_Q``; a sum for ``n_P < n_Q``.
+
+    ``n_P > n_Q`` is finite only for ``p_P = 0`` (the point mass at 0).
+    """
     (n1, p1), (n2, p2) = _discrete_loc(P, Q)
     n1, p1, n2, p2 = np.broadcast_arrays(n1, p1, n2, p2)
     with np.errstate(all="ignore"):
         same = n1 * _bernoulli(p1, p2)
         # n_P > n_Q: P puts mass p1^n1 > 0 on n1, where Q has none; Bin(n1, 0) is the point mass at 0
-        more = np.where(p1 > 0, np.inf, -n2 * np.log1p(-p2))
+        more = np.where(p1 > 0, np.inf, np.where(n2 == 0, 0.0, -n2 * np.log1p(-p2)))
     out = np.where(n1 == n2, same, np.where(n1 > n2, more, 0.0))
     for i in np.ndindex(out.shape):
         if n1[i] < n2[i]:
@@ -728,13 +730,13 @@ def _canonical(d, name):
     return fam, shapes, loc, scale, d
 
 
-def _at_loc(c, loc):
-    """Whether the point ``c`` is P's location everywhere (the expectations below need it)."""
-    return bool(np.all(np.asarray(c) == np.asarray(loc)))
+def _at_loc(c, loc, where):
+    """Whether the point ``c`` is P's location wherever the value is needed (the expectations below need it)."""
+    return bool(np.all((np.asarray(c) == np.asarray(loc)) | ~where))
 
 
 def _mean_var(p):
-    fam, _, loc, _, d = p
+    fam, _, loc, _, d, _ = p
     if fam == "cauchy":  # no mean; the second moment diverges
         return loc, np.full(np.shape(loc), np.inf)
     m, v = d.stats(moments="mv")
@@ -743,11 +745,11 @@ def _mean_var(p):
 
 def _e_log(p, c):
     """``E_P[log(X - c)]`` for ``c`` at or below P's support, or None when not known in closed form."""
-    fam, shapes, loc, s, _ = p
+    fam, shapes, loc, s, _, where = p
     if fam == "uniform":  # (y2 log y2 - y1 log y1) / w - 1 with y1 = a - c, y2 = a + w - c
         y1, y2 = loc - c, loc + s - c
         return (special.xlogy(y2, y2) - special.xlogy(y1, y1)) / s - 1.0
-    if not _at_loc(c, loc):
+    if not _at_loc(c, loc, where):
         return None
     if fam == "gamma":
         return np.log(s) + special.digamma(shapes[0])
@@ -766,22 +768,22 @@ def _e_log(p, c):
 
 def _e_log_upper(p, c):
     """``E_P[log(c - X)]`` for ``c`` at or above P's (bounded) support, or None."""
-    fam, shapes, loc, s, _ = p
+    fam, shapes, loc, s, _, where = p
     if fam == "uniform":
         y1, y2 = c - loc - s, c - loc
         return (special.xlogy(y2, y2) - special.xlogy(y1, y1)) / s - 1.0
-    if fam == "beta" and _at_loc(c, loc + s):
+    if fam == "beta" and _at_loc(c, loc + s, where):
         return np.log(s) + special.digamma(shapes[1]) - special.digamma(shapes[0] + shapes[1])
     return None
 
 
 def _e_pow(p, c, k):
     """``E_P[(X - c)^k]`` (``k > 0``) for ``c`` at or below P's support, or None."""
-    fam, shapes, loc, s, _ = p
+    fam, shapes, loc, s, _, where = p
     if fam == "uniform":
         y1, y2 = loc - c, loc + s - c
         return (y2 ** (k + 1.0) - y1 ** (k + 1.0)) / ((k + 1.0) * s)
-    if not _at_loc(c, loc):
+    if not _at_loc(c, loc, where):
         return None
     if fam == "gamma":
         return np.exp(k * np.log(s) + special.gammaln(shapes[0] + k) - special.gammaln(shapes[0]))
@@ -812,7 +814,7 @@ def _log_expm1_over(x):
 
 def _log_mgf(p, t):
     """``log E_P[e^{tX}]`` (``+inf`` where it diverges), or None."""
-    fam, shapes, loc, s, _ = p
+    fam, shapes, loc, s, _, where = p
     t = np.asarray(t, dtype=np.float64)
     if fam == "norm":
         return t * loc + 0.5 * (t * s) ** 2
@@ -850,7 +852,7 @@ def _exp1_of_exp(y):
 
 def _e_abs(p, m):
     """``E_P|X - m|``, or None."""
-    fam, shapes, loc, s, _ = p
+    fam, shapes, loc, s, _, where = p
     if fam == "norm":  # the mean of a folded normal
         d = loc - m
         return s * math.sqrt(2.0 / math.pi) * np.exp(-0.5 * (d / s) ** 2) + d * special.erf(d / (s * math.sqrt(2.0)))
@@ -963,11 +965,11 @@ _CROSS_Q = {
 
 def _kl_cross(P, Q):
     """``D(P||Q) = H(P, Q) - H(P)`` for P and Q of different families (see the module table)."""
-    p = _canonical(P, "P")
     q = _canonical(Q, "Q")
     lo, hi = (np.asarray(v, dtype=np.float64) for v in P.support())
     qlo, qhi = (np.asarray(v, dtype=np.float64) for v in Q.support())
     inside = _support_within(lo, hi, qlo, qhi)
+    p = (*_canonical(P, "P"), inside)  # the expectations are needed only where P's support is within Q's
     if not np.any(inside):
         return np.where(inside, 0.0, np.inf)
     ce = _CROSS_Q[q[0]](p, q[1:4], P, Q)
@@ -1094,7 +1096,9 @@ def dist_kl(P, Q, *, base="nats"):
     -------
     numpy.float64, ndarray or torch.Tensor
         ``+inf`` where P puts mass where Q has none (e.g. a Uniform not within
-        the other's support).
+        the other's support, a Binomial with more trials than Q's), or where
+        the expectation of ``-log q`` under P diverges (a Cauchy P against a
+        Normal Q).
 
     Raises
     ------
