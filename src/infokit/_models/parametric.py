@@ -616,7 +616,7 @@ def _binom_sum(n1, p1, n2, p2):
 
 
 def _kl_binom(P, Q):
-    """Binomials: ``n`` times the Bernoulli divergence for equal ``n``; ``+inf`` for ``n_P > n_Q``; a sum for ``n_P < n_Q``.
+    """Binomials: ``n`` Bernoulli divergences for equal ``n``, ``+inf`` for ``n_P > n_Q``, a sum for ``n_P < n_Q``.
 
     ``n_P > n_Q`` is finite only for ``p_P = 0`` (the point mass at 0).
     """
