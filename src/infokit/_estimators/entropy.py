@@ -15,9 +15,8 @@ from infokit._estimators.result import KernelResult, Profile, from_kernel, make_
 from infokit._lib.checks import check_level, check_rng
 from infokit._lib.units import resolve_base
 from infokit._samples.binning import binned_empirical
-from infokit._samples.nature import classify
 from infokit._samples.table import Empirical, _check_support_size
-from infokit.errors import InvalidArgumentError
+from infokit.errors import InfokitError, InvalidArgumentError
 
 __all__ = ["estimate_entropy"]
 
@@ -223,13 +222,18 @@ def _samples(data, m: methods.Method, o: EstimateOptions):
         return e, m, {"bins": b.method, "bin_edges": b.cuts.tolist()}
     if m.data != DISCRETE:
         return data, m, {}
+    kind = sample_kind(data)
+    if kind not in SAMPLES:
+        return data, m, {}
+    if kind is Kind.PROBS:
+        try:  # counted once, here: the rule reads the counts and the discrete path takes them
+            data = as_empirical(data, kind, o.dropna)
+            o.consume("dropna")
+        except InfokitError:  # not a 1-D sample (maybe n x d points): the rule reads the columns
+            pass
     found = natures(data)
     if found is None:
         return data, m, {}
-    if len(found) == 1 and sample_kind(data) is Kind.PROBS:
-        data = as_empirical(data, Kind.PROBS, o.dropna)  # counted once: the discrete path takes the counts
-        o.consume("dropna")
-        found = [classify(data)]
     if not all_continuous(found):
         return data, m, {}
     if m.name == "auto":

@@ -15,7 +15,9 @@ from infokit._estimators.methods import CONTINUOUS, DISCRETE, METHODS, MUTUAL_IN
 from infokit._estimators.result import Profile, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_rng
 from infokit._lib.units import resolve_base
+from infokit._samples import counting as _counting
 from infokit._samples.binning import bin_column
+from infokit._samples.nature import of_counts
 from infokit._samples.empirical import _cmi_cells, _group_counts, _resolve_columns, _variables
 from infokit.errors import InvalidArgumentError
 
@@ -158,7 +160,7 @@ def _samples(x, y, m: methods.Method, o: EstimateOptions):
 
     Returns ``(x, y, method, diagnostics to add)``.
     """
-    fx, fy = natures(x), natures(y)
+    (x, fx), (y, fy) = _judged(x, "x"), _judged(y, "y")
     if fx is None or fy is None:
         return x, y, m, {}
     if o.bins is not None:
@@ -196,6 +198,16 @@ def _samples(x, y, m: methods.Method, o: EstimateOptions):
             warn_continuous(name, c, m.name, alt, stacklevel=4)
             break
     return x, y, m, {}
+
+
+def _judged(v, name: str):
+    """``(v, its columns' Natures)``; a 1-D float sample is judged from its counts and, when discrete,
+    replaced by the codes of its values (the estimate depends only on the counts: one sort, not two)."""
+    if isinstance(v, np.ndarray) and v.ndim == 1 and v.dtype.kind == "f" and v.size and not np.isnan(v).any():
+        outcomes, _, codes = _counting.count(v, name=name, codes=True)
+        found = of_counts(outcomes.size, v.size)
+        return (v if found.continuous else codes), [found]
+    return v, natures(v)
 
 
 def _why(found) -> str:

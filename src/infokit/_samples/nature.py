@@ -31,7 +31,8 @@ floats (1.0..5.0) and small counts stored as floats are discrete.
 A 2-D sample (an ``n x d`` array, a DataFrame) is judged column by column
 (:func:`classify_columns`).  The rule is cheap for continuous data: the
 first ``64 * max(10, sqrt(n))`` values usually settle it without sorting
-the whole sample.
+the whole sample.  :func:`of_counts` judges a float sample already counted
+(its number of distinct values and its size), at no further cost.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from infokit._samples import counting as _counting
 from infokit._samples.table import Empirical
 
 __all__ = ["DISCRETE", "CONTINUOUS", "Nature", "max_discrete_values", "classify", "classify_columns",
-           "is_continuous"]
+           "is_continuous", "of_counts"]
 
 DISCRETE, CONTINUOUS = "discrete", "continuous"
 
@@ -85,6 +86,11 @@ def _categorical(values) -> bool:
         return False
     text = str(dtype)
     return text == "category" or text.startswith(("Categorical", "Enum"))
+
+
+def of_counts(distinct: int, n: int) -> Nature:
+    """The rule for a float sample of size ``n`` with ``distinct`` distinct values (already counted)."""
+    return _by_count(int(distinct), int(n), exact=True)
 
 
 def _by_count(distinct: int, n: int, exact: bool) -> Nature:
