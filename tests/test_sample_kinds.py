@@ -325,6 +325,19 @@ def test_binned_kl_uses_edges_fitted_on_the_pooled_samples(iris):
     assert ik.estimate_kl(a, ik.empirical(b), "plugin", bins=6).value == est.value  # a counted Q alike
 
 
+def test_options_no_path_takes_are_rejected_before_counting():
+    # empty data would fail, but an option that neither the discrete path nor knn takes comes first
+    with pytest.raises(InvalidArgumentError, match="'concentration'"):
+        ik.estimate_entropy([], concentration=1.0)
+    with pytest.raises(InvalidArgumentError, match="'n_neighbors'"):
+        ik.estimate_kl([], ik.empirical([1]), "plugin", n_neighbors=4)
+    with pytest.raises(InvalidArgumentError, match="'jitter'"):
+        ik.estimate_mutual_information([], [], "plugin", jitter=1e-9)
+    x = np.random.default_rng(13).normal(size=200)
+    with pytest.raises(InvalidArgumentError, match="'support_size' applies to the discrete estimators"):
+        ik.estimate_entropy(x, support_size=5)  # auto chose knn, which takes no support size
+
+
 def test_bins_errors():
     x = np.random.default_rng(10).normal(size=100)
     with pytest.raises(InvalidArgumentError, match="'bins' applies to the discrete estimators"):

@@ -34,7 +34,7 @@ from infokit._samples.table import Empirical
 from infokit.errors import ContinuousDataWarning, InfokitError, InvalidArgumentError
 
 __all__ = ["SAMPLES", "EstimateOptions", "defaults", "lookup", "as_empirical", "raw_samples", "COUNTS_HINT",
-           "samples_hints", "sample_kind", "natures", "all_continuous", "any_continuous", "expand", "warn_continuous", "check_distinct", "check_bins_method"]
+           "samples_hints", "sample_kind", "natures", "all_continuous", "any_continuous", "expand", "warn_continuous", "check_distinct", "precheck", "check_bins_method"]
 
 #: The kinds a sample of a discrete distribution can come as: the samples, or their counts.
 SAMPLES = frozenset({Kind.PROBS, Kind.COUNTS})
@@ -179,6 +179,20 @@ def warn_continuous(argument: str, nature, method: str, continuous: tuple, *, st
         ContinuousDataWarning,
         stacklevel=stacklevel,
     )
+
+
+def precheck(o: EstimateOptions, path: str, method, *names: str, continuous: tuple = ()) -> None:
+    """Reject, before any work, the options that no path this call may take accepts.
+
+    ``names`` are those of the discrete path (with ``method``'s own); under
+    ``"auto"``, which may choose one of the ``continuous`` methods, theirs too.
+    The path finally taken checks its own options again (:meth:`EstimateOptions.only`).
+    """
+    allowed = {"method", "bins", *names, *method.options}
+    if method.name == "auto":
+        for m in continuous:
+            allowed.update(m.options)
+    o.only(path, *allowed)
 
 
 def check_bins_method(measure: str, method) -> None:

@@ -36,7 +36,7 @@ from infokit._estimators import methods
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
 from infokit._estimators.arguments import all_continuous, any_continuous, check_bins_method, check_distinct
 from infokit._estimators.arguments import expand, natures
-from infokit._estimators.arguments import raw_samples, sample_kind, samples_hints, warn_continuous
+from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
 from infokit._estimators.result import Profile, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
@@ -222,6 +222,9 @@ def _kl_samples(p, q, m: methods.Method, o: EstimateOptions):
     Returns ``(samples_p, q, method, diagnostics to add)``.
     """
     kp, kq = sample_kind(p), sample_kind(q)
+    if m.data == DISCRETE and kp in SAMPLES:
+        precheck(o, f"D(P||Q) from a sample of P (method={m.name!r})", m, "smoothing", "dropna",
+                 continuous=(METHODS["knn"],))
     if o.bins is not None:
         check_bins_method("estimate_kl", m)
         if kp not in SAMPLES or kq not in SAMPLES:

@@ -9,7 +9,7 @@ from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import bayes, methods
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
 from infokit._estimators.arguments import all_continuous, check_bins_method, check_distinct, expand, natures
-from infokit._estimators.arguments import raw_samples, sample_kind, samples_hints, warn_continuous
+from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, ENTROPY, METHODS
 from infokit._estimators.result import KernelResult, Profile, from_kernel, make_estimate, z_score
 from infokit._lib.checks import check_level, check_rng
@@ -213,6 +213,9 @@ def _samples(data, m: methods.Method, o: EstimateOptions):
     ``"knn"`` under ``"auto"`` and get a ContinuousDataWarning under an
     explicit discrete method.
     """
+    if m.data == DISCRETE:
+        precheck(o, f"the entropy of samples (method={m.name!r})", m, "support_size", "dropna",
+                 continuous=(METHODS["knn"],))
     if o.bins is not None:
         check_bins_method("estimate_entropy", m)
         if sample_kind(data) not in SAMPLES:
@@ -229,8 +232,10 @@ def _samples(data, m: methods.Method, o: EstimateOptions):
         try:  # counted once, here: the rule reads the counts and the discrete path takes them
             data = as_empirical(data, kind, o.dropna)
             o.consume("dropna")
-        except InfokitError:  # not a 1-D sample (maybe n x d points): the rule reads the columns
-            pass
+        except InfokitError:
+            if getattr(data, "ndim", 1) != 2:
+                raise  # missing values, unhashable samples: the counting's own error
+            # n x d points: the rule reads the columns
     found = natures(data)
     if found is None:
         return data, m, {}

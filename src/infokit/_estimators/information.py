@@ -10,7 +10,7 @@ from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import auto, methods
 from infokit._estimators.arguments import EstimateOptions, all_continuous, any_continuous, check_bins_method
 from infokit._estimators.arguments import check_distinct
-from infokit._estimators.arguments import defaults, lookup, natures, warn_continuous
+from infokit._estimators.arguments import defaults, lookup, natures, precheck, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, METHODS, MUTUAL_INFORMATION
 from infokit._estimators.result import Profile, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_rng
@@ -160,6 +160,9 @@ def _samples(x, y, m: methods.Method, o: EstimateOptions):
 
     Returns ``(x, y, method, diagnostics to add)``.
     """
+    if m.data == DISCRETE:
+        precheck(o, f"the mutual information of samples (method={m.name!r})", m, "dropna",
+                 continuous=tuple(METHODS[n] for n in methods.names(MUTUAL_INFORMATION, data=CONTINUOUS)))
     (x, fx), (y, fy) = _judged(x, "x"), _judged(y, "y")
     if fx is None or fy is None:
         return x, y, m, {}
