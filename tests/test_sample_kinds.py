@@ -181,6 +181,17 @@ def test_auto_mi_of_two_continuous_variables_is_ksg():
     assert abs(est.value - (-0.5 * math.log(1 - 0.64))) < 0.05
 
 
+def test_an_explicit_continuous_method_gets_the_values_themselves():
+    rng = np.random.default_rng(14)
+    x = np.round(rng.normal(size=400), 1) * 3.0  # floats with few values: discrete by the rule
+    y = x + rng.normal(size=400)
+    ours = ik.estimate_mutual_information(x, y, "ksg", jitter=1e-10, rng=0)
+    noise = np.random.default_rng(0)  # the kernel's documented jitter, done by hand: x first, then y
+    xs = x + noise.normal(size=400) * 1e-10 * x.std()
+    ys = y + noise.normal(size=400) * 1e-10 * y.std()
+    assert ours.value == pytest.approx(ik.estimate_mutual_information(xs, ys, "ksg").value, abs=1e-9)
+
+
 def test_auto_kl_of_two_continuous_samples_is_knn():
     rng = np.random.default_rng(7)
     x, y = rng.normal(size=3000), rng.normal(1.0, 1.0, size=3000)

@@ -160,14 +160,16 @@ def _samples(x, y, m: methods.Method, o: EstimateOptions):
 
     Returns ``(x, y, method, diagnostics to add)``.
     """
-    if m.data == DISCRETE:
-        precheck(o, f"the mutual information of samples (method={m.name!r})", m, "dropna",
-                 continuous=tuple(METHODS[n] for n in methods.names(MUTUAL_INFORMATION, data=CONTINUOUS)))
+    if o.bins is not None:
+        check_bins_method("estimate_mutual_information", m)
+    if m.data != DISCRETE:
+        return x, y, m, {}  # a continuous method takes the samples as they are
+    precheck(o, f"the mutual information of samples (method={m.name!r})", m, "dropna",
+             continuous=tuple(METHODS[n] for n in methods.names(MUTUAL_INFORMATION, data=CONTINUOUS)))
     (x, fx), (y, fy) = _judged(x, "x"), _judged(y, "y")
     if fx is None or fy is None:
         return x, y, m, {}
     if o.bins is not None:
-        check_bins_method("estimate_mutual_information", m)
         o.consume("bins")
         bx, binned_x = _bin_columns(x, fx, o.bins, "x")
         by, binned_y = _bin_columns(y, fy, o.bins, "y")
@@ -178,8 +180,6 @@ def _samples(x, y, m: methods.Method, o: EstimateOptions):
                 f"continuous (x: {fx[0].reason}; y: {fy[0].reason}); drop bins=, or bin a column yourself "
                 "(ik.empirical(values, bins=...) shows the bins)")
         return bx, by, m, {"binned": binned, "bins": o.bins if isinstance(o.bins, (str, int, tuple)) else "edges"}
-    if m.data != DISCRETE:
-        return x, y, m, {}
     cx, cy = all_continuous(fx), all_continuous(fy)
     if m.name == "auto":
         if cx and cy:
