@@ -87,7 +87,8 @@ def estimate_kl(
       ``y ~ Q`` (Wang, Kulkarni & Verdú 2009); ``method="auto"`` does the
       same when both look continuous (the rule of :func:`estimate_entropy`)
       and ``y`` is not a probability vector (non-negative, summing to 1),
-      or when ``q`` is an ``ik.empirical`` of continuous values;
+      or when ``q`` is an ``ik.empirical`` of continuous values (a discrete
+      method given such samples warns: :class:`~infokit.ContinuousDataWarning`);
     * ``estimate_kl(x, y, bins=...)`` — the samples' histograms in common bins,
       fitted once on the **pooled** sample ``x`` and ``y`` (explicit edges or
       a ``Binning`` as given), compared as a sample of P against a sample of

@@ -45,7 +45,10 @@ def estimate_mutual_information(
         when every column of ``x`` and ``y`` is continuous, and ``"ross"``
         (the mixed k-NN estimator) when one side is all continuous and the
         other all discrete, where that method is available;
-        ``diagnostics["auto_reason"]`` says which and why.
+        ``diagnostics["auto_reason"]`` says which and why.  A discrete method
+        given a continuous column warns (:class:`~infokit.ContinuousDataWarning`);
+        continuous samples with repeated values are an error under ``"auto"``
+        (pass ``bins=``, or ``jitter=`` with an ``rng``).
         The support sizes are the observed ones (``K_XY = K_X K_Y`` for the
         Bayesian estimators).
         ``"ksg"``: Kraskov, Stögbauer & Grassberger (2004) estimator 1 for
