@@ -11,6 +11,7 @@ __all__ = [
     "InvalidTypeError",
     "InfokitWarning",
     "UnseenOutcomeWarning",
+    "ContinuousDataWarning",
     "InvalidFileError",
     "MissingDependencyError",
 ]
@@ -57,3 +58,20 @@ class InvalidFileError(InvalidArgumentError):
 
 class MissingDependencyError(InfokitError, ImportError):
     """An optional dependency (an extra such as ``infokit[data]``) is not installed."""
+
+
+class ContinuousDataWarning(InfokitWarning):
+    """A discrete estimator was given a sample that looks continuous.
+
+    A discrete estimator counts each distinct value as an outcome; for a
+    measurement whose values are almost all distinct that estimates the ties
+    of the measurement, not its distribution (an "entropy" near ``log n``, a
+    mutual information near 0, a divergence of ``inf``).  Raised (as a
+    warning) by :func:`~infokit.estimate_entropy`,
+    :func:`~infokit.estimate_mutual_information`, :func:`~infokit.estimate_kl`
+    and :func:`~infokit.estimate_cross_entropy` when a discrete ``method`` gets
+    floats with more than ``max(10, sqrt(n))`` distinct values (the rule of
+    ``infokit._samples.nature``).  Pass ``bins=`` to estimate from a histogram,
+    or use a continuous method (``method="knn"``, ``"ksg"``; ``"auto"`` picks
+    one).
+    """

@@ -52,6 +52,7 @@ from collections import Counter
 import numpy as np
 
 from infokit._samples import counting as _counting
+from infokit._samples import table as _table
 from infokit._samples.table import _as_outcome_array
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
@@ -592,3 +593,146 @@ def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_
             "categorical columns get one bin per reference category"
         )
     return fit_categories(arr, current_values)
+
+
+# --------------------------------------------------------------------------
+# bins= of the estimators and of ik.empirical
+# --------------------------------------------------------------------------
+#: Number of bins of ``bins="quantile"`` / ``bins="uniform"`` without a count (as :func:`fit_bins`).
+DEFAULT_SAMPLE_BINS = 10
+
+BINS_HELP = ("'bins' must be a number of equal-width bins (an int), 'fd', 'quantile', 'uniform', "
+             "('quantile', N), ('uniform', N), an increasing array of edges, or a Binning from "
+             "infokit.binning.fit_bins")
+
+
+def sample_binning(bins, reference) -> tuple[Binning, bool]:
+    """The :class:`Binning` that ``bins=`` of an estimate asks for, and whether it was fitted on ``reference``.
+
+    ``bins`` (as :func:`infokit.empirical` and the estimators take it):
+
+    * an int ``N``: ``N`` equal-width bins over ``[min, max]`` of the
+      reference, as :func:`numpy.histogram` with ``bins=N`` (note: in
+      :func:`infokit.drift` an int means quantile bins);
+    * ``"fd"``: the Freedman–Diaconis edges of :func:`numpy.histogram_bin_edges`;
+    * ``"quantile"`` / ``("quantile", N)``: ``N`` (default 10) equal-frequency
+      bins at the reference's quantiles (tied edges merged);
+    * ``"uniform"`` / ``("uniform", N)``: ``N`` (default 10) equal-width bins;
+    * an increasing array of edges: intervals ``[a, b)``, the last closed,
+      as in :func:`numpy.histogram`; values outside fall in an underflow or
+      an overflow bin (never dropped);
+    * a :class:`Binning` (from :func:`fit_bins`, fitted on other data): used as it is.
+
+    Returns ``(binning, fitted)``: ``fitted`` is True when the edges were
+    fitted on ``reference`` (which then lies inside them).
+    """
+    if isinstance(bins, Binning):
+        return bins, False
+    if isinstance(bins, Categories):
+        raise InvalidArgumentError("bins= takes numeric bins (infokit.binning.fit_bins); a categorical column "
+                                   "is counted as it is, without bins")
+    if isinstance(bins, bool):
+        raise InvalidArgumentError(f"{BINS_HELP} (got {bins!r})")
+    if isinstance(bins, numbers.Integral):
+        return fit_bins(reference, "uniform", n_bins=_check_n_bins(bins)), True
+    if isinstance(bins, str):
+        if bins not in ("fd", "quantile", "uniform"):
+            raise InvalidArgumentError(f"{BINS_HELP} (got {bins!r})")
+        return fit_bins(reference, bins, n_bins=DEFAULT_SAMPLE_BINS), True
+    if isinstance(bins, tuple) and len(bins) == 2 and isinstance(bins[0], str):
+        rule, count = bins
+        if rule not in ("quantile", "uniform") or isinstance(count, bool) or not isinstance(count, numbers.Integral):
+            raise InvalidArgumentError(f"{BINS_HELP} (got {bins!r})")
+        return fit_bins(reference, rule, n_bins=_check_n_bins(count)), True
+    try:
+        edges = np.asarray(bins, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{BINS_HELP} (got {bins!r})") from None
+    if edges.ndim != 1:
+        raise InvalidArgumentError(f"{BINS_HELP} (got an array of shape {edges.shape})")
+    return fit_bins(reference, edges), False
+
+
+def _numbers(values, name: str):
+    """``(floats, weights)`` of a sample or of an Empirical's outcomes (weights its counts, else None)."""
+    if isinstance(values, _table.Empirical):
+        return _as_float(values.outcomes, name), np.asarray(values.counts, dtype=np.int64)
+    return _as_float(values, name), None
+
+
+def _finite_numbers(values, name: str, dropna: bool):
+    x, w = _numbers(values, name)
+    nan = np.isnan(x)
+    if nan.any():
+        if not dropna:
+            raise InvalidArgumentError(
+                f"'{name}' contains {int(nan.sum())} NaN value(s) (missing samples); {_counting.MISSING_HINT}")
+        x = x[~nan]
+        w = w[~nan] if w is not None else None
+        if x.size == 0:
+            raise InvalidArgumentError(f"'{name}' has no samples left after dropping NaN")
+    return x, w
+
+
+def reference_values(values, name: str, dropna: bool = False) -> np.ndarray:
+    """The finite-or-infinite numbers of a sample (an Empirical's outcomes repeated by their counts)."""
+    x, w = _finite_numbers(values, name, dropna)
+    return x if w is None else np.repeat(x, w)
+
+
+def bin_codes(values, binning: Binning, name: str = "samples") -> np.ndarray:
+    """The bin of each sample (float64: 0 underflow, ``1..k`` the intervals, ``k + 1`` overflow; NaN missing).
+
+    Missing values stay NaN, so the counting that follows applies its own
+    missing-value rule (an error, or ``dropna=True``).
+    """
+    x = _as_float(values, name)
+    codes = np.searchsorted(binning.cuts, x, side="right").astype(np.float64)
+    codes[np.isnan(x)] = np.nan
+    return codes
+
+
+def bin_column(values, bins, name: str = "samples") -> np.ndarray:
+    """:func:`bin_codes` of a column in the bins ``bins=`` asks for, fitted on the column itself (NaN ignored)."""
+    b, _ = sample_binning(bins, reference_values(values, name, dropna=True))
+    return bin_codes(values, b, name)
+
+
+def binned_empirical(values, bins, *, dropna: bool = False, name: str = "samples", binning: Binning | None = None,
+                     fitted: bool = False):
+    """The :class:`~infokit.Empirical` of a sample's bin counts, and the :class:`Binning` used.
+
+    The outcomes are the bins' labels (``"[0.1, 0.35)"``, ...), in bin order,
+    declared as the support: the intervals, plus the underflow and overflow
+    bins when the edges were not fitted on data holding this sample (explicit
+    edges, a given ``Binning``), since values can then fall outside them.
+    ``binning=`` with ``fitted=True`` is a binning fitted on data that
+    includes this sample (the pooled samples of a divergence).  ``values`` may
+    be an Empirical of numbers (binned with its counts).  Missing values are an
+    error unless ``dropna``.
+    """
+    x, w = _finite_numbers(values, name, dropna)
+    if binning is None:
+        binning, fitted = sample_binning(bins, x if w is None else np.repeat(x, w))
+    k = binning.cuts.size - 1
+    idx = np.searchsorted(binning.cuts, x, side="right")
+    counts = np.bincount(idx, weights=w, minlength=k + 2).astype(np.int64)
+    labels = np.array(binning.labels[:-1])  # every bin but the missing one
+    keep = slice(1, k + 1) if fitted and counts[0] == 0 and counts[-1] == 0 else slice(0, k + 2)
+    e = _table.Empirical(labels[keep], counts[keep], declared=True)
+    return e, binning
+
+
+def binned_pair(p, q, bins, *, dropna: bool = False, names=("samples_p", "q")):
+    """Two samples counted in common bins, fitted once on the **pooled** samples (or as given).
+
+    Returns ``(Empirical of p, Empirical of q, binning, fitted)``, the two
+    Empiricals on the same declared support (see :func:`binned_empirical`).
+    Pooling makes the bins symmetric in the two samples and puts every value
+    of both inside them.
+    """
+    pooled = np.concatenate([reference_values(p, names[0], dropna=True), reference_values(q, names[1], dropna=True)])
+    b, fitted = sample_binning(bins, pooled)
+    ep, _ = binned_empirical(p, None, dropna=dropna, name=names[0], binning=b, fitted=fitted)
+    eq, _ = binned_empirical(q, None, dropna=dropna, name=names[1], binning=b, fitted=fitted)
+    return ep, eq, b, fitted

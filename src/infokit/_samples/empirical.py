@@ -17,7 +17,7 @@ import numpy as np
 
 from infokit._core import kernels as _kernels
 from infokit._core.measures import entropy as _core_entropy
-from infokit._samples import counting as _counting, dask as _dask
+from infokit._samples import binning as _binning, counting as _counting, dask as _dask
 from infokit._samples.table import Empirical, _on_support
 from infokit._lib.units import resolve_base
 from infokit.errors import InvalidArgumentError
@@ -36,7 +36,7 @@ __all__ = [
 # --------------------------------------------------------------------------
 # building empirical distributions
 # --------------------------------------------------------------------------
-def empirical(samples, *, support=None, dropna=False) -> Empirical:
+def empirical(samples, *, support=None, dropna=False, bins=None) -> Empirical:
     """The empirical distribution of a sample, ``P̂(x) = n_x / n``.
 
     Parameters
@@ -52,12 +52,22 @@ def empirical(samples, *, support=None, dropna=False) -> Empirical:
         outcomes get count 0, and a sample outside it is an error.
     dropna : bool, optional
         Drop missing samples (NaN, NaT, None, pandas.NA) instead of raising.
+    bins : int, str, tuple, array_like or Binning, optional
+        Count numeric samples in bins instead of by value: an int ``N``
+        (``N`` equal-width bins, as :func:`numpy.histogram`), ``"fd"``
+        (Freedman–Diaconis), ``"quantile"`` or ``("quantile", N)``
+        (equal-frequency; 10 bins by default), ``"uniform"`` or
+        ``("uniform", N)``, an increasing array of edges, or a ``Binning``
+        fitted elsewhere (:func:`infokit.binning.fit_bins`).  The outcomes
+        are then the bins' labels (``"[0.1, 0.35)"``) in bin order, declared
+        as the support; with explicit edges (or a ``Binning``) the support
+        also has an underflow and an overflow bin, so no sample is dropped.
 
     Returns
     -------
     Empirical
         The observed outcomes (sorted) and their counts; with ``support``, every
-        declared outcome in the order given.
+        declared outcome in the order given; with ``bins``, the bins.
 
     Raises
     ------
@@ -83,7 +93,18 @@ def empirical(samples, *, support=None, dropna=False) -> Empirical:
     (array([1, 2, 3]), array([1, 1, 3]), array([0.2, 0.2, 0.6]))
     >>> ik.empirical(["H", "H", "T"], support=["H", "T", "edge"]).counts
     array([2, 1, 0])
+    >>> b = ik.empirical([0.1, 0.2, 0.25, 0.9], bins=2)
+    >>> b.outcomes.tolist(), b.counts.tolist()
+    (['[0.1, 0.5)', '[0.5, 0.9]'], [3, 1])
     """
+    if bins is not None:
+        if support is not None:
+            raise InvalidArgumentError("pass either 'bins' (count numbers in bins) or 'support' (declared "
+                                       "outcomes), not both: with bins the support is the bins")
+        if _dask.is_dask_collection(samples):
+            raise InvalidArgumentError("'bins' is not available for dask collections; compute the bin counts "
+                                       "with infokit.io.read_drift_counts or bin the values first")
+        return _binning.binned_empirical(samples, bins, dropna=dropna)[0]
     return count_samples(samples, "samples", support=support, dropna=dropna)
 
 
