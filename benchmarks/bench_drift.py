@@ -26,7 +26,7 @@ fitted on the reference; ``n_permutations`` as printed).
   test (``scipy.stats.ks_2samp``) on the same replicates, for reference.
 
 The standard error of a rate ``r`` over ``R`` replicates is
-``sqrt(r (1 - r) / R)`` (about 0.5 points for 5 % over 2000).
+``sqrt(r (1 - r) / R)`` (about 0.6 points for 5 % over 1500).
 """
 
 from __future__ import annotations
@@ -155,6 +155,7 @@ def power(reps, n_perm, seed):
     rows = []
     for n in SIZES:
         hits = {name: [0, 0, 0] for name, _ in SCENARIOS}
+        psis = {name: [] for name, _ in SCENARIOS}
         for _ in range(reps):
             ref = rng.normal(size=n)
             cur = {name: (gen(rng, n) if gen is not None else _outliers(rng, n)) for name, gen in SCENARIOS}
@@ -163,8 +164,10 @@ def power(reps, n_perm, seed):
                 hits[name][0] += res.loc[name, "p_value"] < ALPHA
                 hits[name][1] += res.loc[name, "verdict"] in ("moderate", "drift")
                 hits[name][2] += scipy.stats.ks_2samp(ref, cur[name]).pvalue < ALPHA
+                psis[name].append(res.loc[name, "psi"])
         for name, (a, v, k) in hits.items():
-            rows.append([name, n, reps, _pct(a / reps, reps), _pct(v / reps, reps), _pct(k / reps, reps)])
+            rows.append([name, n, reps, _pct(a / reps, reps), f"{np.median(psis[name]):.3f}", _pct(v / reps, reps),
+                         _pct(k / reps, reps)])
     return rows
 
 
@@ -179,8 +182,9 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--output", help="markdown file to write the dated section into (e.g. benchmarks/RESULTS.md)")
     args = ap.parse_args(argv)
-    reps_null, splits, reps_power, n_perm = (200, 40, 60, 200) if args.quick else (2000, 300, 500, 500)
+    reps_null, splits, reps_power, n_perm = (200, 40, 60, 200) if args.quick else (1500, 250, 400, 500)
 
+    c0 = time.process_time()
     t0 = time.perf_counter()
     sim = false_alarms_simulated(reps_null, n_perm, args.seed)
     t1 = time.perf_counter()
@@ -188,11 +192,13 @@ def main(argv=None):
     t2 = time.perf_counter()
     pw = power(reps_power, n_perm, args.seed)
     t3 = time.perf_counter()
+    cpu = time.process_time() - c0
 
     body = [
         f"Seed {args.seed}; alpha = {ALPHA}; `ik.drift` defaults (10 quantile bins, open-ended outer "
         f"intervals, missing bin) with n_permutations = {n_perm}. Rates in % ± one standard error. "
-        f"Run time: {t1 - t0:.0f} s simulated nulls, {t2 - t1:.0f} s real tables, {t3 - t2:.0f} s power.",
+        f"Wall time: {t1 - t0:.0f} s simulated nulls, {t2 - t1:.0f} s real tables, {t3 - t2:.0f} s power "
+        f"({cpu:.0f} s of CPU in all; the machine was shared).",
         "",
         "### False-alarm rate, simulated columns (target 4–6 %)",
         "",
@@ -205,8 +211,17 @@ def main(argv=None):
         "",
         "### Power against N(0, 1) reference",
         "",
-        h.markdown_table(["current sample", "n per side", "replicates", "p < 0.05 [%]",
+        h.markdown_table(["current sample", "n per side", "replicates", "p < 0.05 [%]", "median PSI [nats]",
                           "verdict moderate or drift [%]", "KS test p < 0.05 [%] (scipy, same data)"], pw),
+        "",
+        "A significant change whose PSI is below 0.1 is the verdict \"minor\": with 5000 values per side a "
+        "0.25 sigma shift is detected every time but graded minor by the PSI thresholds.",
+        "",
+        "Reading: against a location shift the binned test is weaker than KS (which uses the full ordering); "
+        "against a scale change it is stronger. Far outliers are counted in the open-ended top bin, a tenth "
+        "of the reference: 2 % more mass there is within that bin's sampling noise at 200 per side, detected "
+        "about one time in ten at 1000 and about half the time at 5000 (more bins, e.g. `n_bins=20`, would "
+        "give the tails more weight; not measured here).",
     ]
     text = "\n".join(body)
     print(text)
