@@ -117,7 +117,7 @@ from infokit._lib.checks import check_counts, check_pseudo_count, check_rng
 from infokit._lib.modules import make_callable
 from infokit._lib.optional import require
 from infokit._lib.units import resolve_base
-from infokit._samples.binning import Binning, Categories, binning_for
+from infokit._samples.binning import binning_for
 from infokit._samples.table import Empirical, _union
 from infokit.errors import ApproximationWarning, InfokitError, InvalidArgumentError, InvalidTypeError
 
