@@ -356,7 +356,10 @@ def test_drift_matches_library(files, frames):
         for key in ("js_divergence", "hellinger", "kl_ref_cur"):
             assert got[col][key] == pytest.approx(float(expected.loc[col, key]), rel=1e-9, abs=1e-15)
         assert got[col]["verdict"] == expected.loc[col, "verdict"]
-    assert got["colour"]["psi"] == "inf"  # 'violet' is unseen in the reference: reported, not smoothed away
+    # 'violet' is unseen in the reference: an infinite KL, reported; PSI adds 0.5 per bin and is finite
+    assert got["colour"]["kl_cur_ref"] == "inf" and got["colour"]["zero_bins_ref"] == 1
+    assert got["colour"]["psi"] == pytest.approx(float(expected.loc["colour", "psi"]), rel=1e-9)
+    assert out["psi_smoothing"] == 0.5
     assert got["amount"]["verdict"] != "no drift"
     assert out["unit"] == "bits" and out["psi_unit"] == "nats"
 

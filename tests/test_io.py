@@ -424,8 +424,9 @@ def drift_files(tmp_path_factory):
     return paths
 
 
-BY_HAND = {  # bins fitted on REF: x uniform with 2 bins -> edges 0, 2, 4
-    "x": {"(-inf, 0)": (0, 1), "[0, 2)": (2, 2), "[2, 4]": (3, 1), "(4, inf)": (0, 1), "<missing>": (0, 1)},
+BY_HAND = {  # bins fitted on REF: x uniform with 2 bins -> edges 0, 2, 4, the outer ones open-ended
+    # CUR's x: one value below 0 and two in [0, 2) -> (-inf, 2); one in [2, 4] and one above 4 -> [2, inf)
+    "x": {"(-inf, 2)": (2, 3), "[2, inf)": (3, 2), "<missing>": (0, 1)},
     "colour": {"a": (2, 3), "b": (3, 1), "<unseen>": (0, 1), "<missing>": (0, 1)},
 }
 

@@ -12,6 +12,7 @@ __all__ = [
     "InfokitWarning",
     "UnseenOutcomeWarning",
     "ContinuousDataWarning",
+    "ApproximationWarning",
     "InvalidFileError",
     "MissingDependencyError",
 ]
@@ -49,6 +50,15 @@ class UnseenOutcomeWarning(InfokitWarning):
     :func:`~infokit.estimate_cross_entropy` when ``smoothing=None``; pass
     ``smoothing="jeffreys"`` (or ``"laplace"``, or a pseudo-count) to estimate
     a finite value instead.
+    """
+
+
+class ApproximationWarning(InfokitWarning):
+    """A result rests on an approximation that the data at hand make poor.
+
+    Raised (as a warning) by :func:`infokit.drift` with ``n_permutations=0``
+    when the chi-square approximation of the p-value meets expected counts
+    below 5; use permutations instead.
     """
 
 

@@ -10,7 +10,9 @@ them:
   the reference's quantiles (default), equal widths, the Freedman–Diaconis
   rule or explicit edges, plus an explicit **underflow** bin (below the
   reference's range), an **overflow** bin (above it) and a **missing** bin
-  (NaN, None);
+  (NaN, None); with ``open_ended=True`` the first and last intervals
+  extend to ``-inf`` and ``+inf`` instead (:class:`OpenEndedBinning`), so
+  that no bin is empty in the reference by construction;
 * :func:`fit_categories` — categorical columns: one bin per category of the
   reference, an **unseen** bin (values the reference never had) and a
   **missing** bin;
@@ -56,7 +58,10 @@ from infokit._samples import table as _table
 from infokit._samples.table import _as_outcome_array
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["Binning", "Categories", "fit_bins", "fit_categories", "binning_for", "MISSING", "UNSEEN"]
+__all__ = [
+    "Binning", "OpenEndedBinning", "Categories", "fit_bins", "fit_categories", "binning_for", "MISSING", "UNSEEN",
+    "MAX_BINS",
+]
 
 #: Label of the bin that counts missing values (NaN, None, pandas.NA, NaT).
 MISSING = "<missing>"
@@ -65,6 +70,8 @@ UNSEEN = "<unseen>"
 
 #: The Freedman–Diaconis rule can ask for absurd numbers of bins (heavy tails, a tiny IQR).
 MAX_FD_BINS = 1000
+#: Most quantile / uniform bins :func:`fit_bins` fits (``n_bins`` or an int ``bins``).
+MAX_BINS = 100_000
 
 
 # --------------------------------------------------------------------------
@@ -176,6 +183,8 @@ class Binning:
     """
 
     kind = "numeric"
+    #: Whether the outer intervals extend to ``-inf`` / ``+inf`` (:class:`OpenEndedBinning`).
+    open_ended = False
     __slots__ = ("_cuts", "_closed_last", "_method", "_labels")
 
     def __init__(self, cuts, *, closed_last: bool = True, method: str = "edges"):
@@ -261,9 +270,85 @@ class Binning:
         return out
 
 
+class OpenEndedBinning(Binning):
+    """Bins of a numeric column whose outer intervals are open-ended: intervals, missing.
+
+    Fitted like :class:`Binning` (``fit_bins(..., open_ended=True)``), but the
+    first interval is ``(-inf, c_1)`` and the last ``[c_{k-1}, inf)``: there
+    are no underflow and overflow bins.  Every bin of the fitted reference
+    then holds reference values (for quantile bins, about the same number),
+    and a value of another sample beyond the reference's range is counted in
+    the outermost interval on its side.
+
+    Attributes
+    ----------
+    cuts : ndarray of float64
+        The fitted boundaries ``c_0 < c_1 < ... < c_k`` (``c_0`` and ``c_k``
+        span the reference's range, as in :class:`Binning`); only the inner
+        ones ``c_1 .. c_{k-1}`` separate bins.  Bin ``i`` (``0 <= i < k``) is
+        ``c_i <= x < c_{i+1}`` with ``c_0 = -inf`` and ``c_k = +inf``; the
+        last bin counts missing values.
+    labels : list of str
+        ``"(-inf, c_1)"``, ``"[c_1, c_2)"``, ..., ``"[c_{k-1}, inf)"``, ``"<missing>"``.
+    n_bins : int
+        ``len(labels)`` (``k + 1``).
+    """
+
+    open_ended = True
+    __slots__ = ()
+
+    def _make_labels(self) -> list[str]:
+        inner = _fmt_numbers(self._cuts[1:-1].tolist())
+        bounds = ["-inf"] + inner + ["inf"]
+        labels = [f"[{bounds[i]}, {bounds[i + 1]})" for i in range(len(bounds) - 1)]
+        labels[0] = "(" + labels[0][1:]
+        return labels + [MISSING]
+
+    def __repr__(self) -> str:
+        return f"OpenEndedBinning(method={self._method!r}, n_bins={self.n_bins}, labels={self._labels!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Binning):
+            return NotImplemented
+        return other.open_ended and np.array_equal(self._cuts, other._cuts)
+
+    __hash__ = None
+
+    def counts(self, values) -> np.ndarray:
+        """Counts of ``values`` in each bin (int64, length :attr:`n_bins`).
+
+        Every value is counted once: values below (above) the reference's
+        range, ``-inf`` (``+inf``) included, in the first (last) interval,
+        NaN/None in the missing bin.  An empty input gives zeros; counts of
+        batches sum to the counts of the whole.
+
+        Raises
+        ------
+        InvalidTypeError
+            Values that are not numbers (strings, dates).
+        """
+        out = np.zeros(self.n_bins, dtype=np.int64)
+        if _is_empty(values):
+            return out
+        x = _as_float(values, "values")
+        nan = np.isnan(x)
+        n_nan = int(np.count_nonzero(nan))
+        if n_nan:
+            x = x[~nan]
+        idx = np.searchsorted(self._cuts[1:-1], x, side="right")
+        out[:-1] = np.bincount(idx, minlength=self.n_bins - 1)
+        out[-1] = n_nan
+        return out
+
+
 def _check_n_bins(n_bins) -> int:
     if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
         raise InvalidArgumentError(f"'n_bins' must be a positive int (got {n_bins!r})")
+    if n_bins > MAX_BINS:
+        raise InvalidArgumentError(
+            f"'n_bins' (or an int 'bins') must be at most {MAX_BINS} (got {n_bins!r}); more bins than that "
+            "leave most of them nearly empty"
+        )
     return int(n_bins)
 
 
@@ -274,7 +359,7 @@ def _close(edges: np.ndarray) -> np.ndarray:
     return cuts
 
 
-def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
+def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10, open_ended: bool = False) -> Binning:
     """Fit bins for a numeric column on a reference sample.
 
     Parameters
@@ -299,17 +384,29 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
         In every case the intervals are ``[a, b)`` except the last, which is
         closed, as in :func:`numpy.histogram`.
     n_bins : int, optional
-        Number of bins for ``"quantile"`` and ``"uniform"``. Default 10.
+        Number of bins for ``"quantile"`` and ``"uniform"``, at most
+        :data:`MAX_BINS` (100 000). Default 10.
+    open_ended : bool, optional
+        Bins fitted on the reference (``"quantile"``, ``"uniform"``, ``"fd"``,
+        an int) get open-ended outer intervals ``(-inf, c_1)`` and
+        ``[c_{k-1}, inf)`` instead of underflow and overflow bins
+        (:class:`OpenEndedBinning`): no bin is then empty in the reference
+        by construction.  Explicit edges are fixed in advance and keep their
+        underflow and overflow bins, and so does a reference with a single
+        distinct value (its value is the only boundary there is).  Default
+        False.
 
     Returns
     -------
     Binning
-        The intervals plus underflow, overflow and missing bins.
+        The intervals plus underflow, overflow and missing bins (or an
+        :class:`OpenEndedBinning`: the intervals and the missing bin).
 
     Raises
     ------
     InvalidArgumentError
-        Unknown ``bins``, bad edges, a reference with no finite value.
+        Unknown ``bins``, bad edges, more than :data:`MAX_BINS` bins, a
+        reference with no finite value.
     InvalidTypeError
         A reference that is not numeric.
 
@@ -322,6 +419,11 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
     ['(-inf, 0)', '[0, 24.75)', '[24.75, 49.5)', '[49.5, 74.25)', '[74.25, 99]', '(99, inf)', '<missing>']
     >>> fit_bins([5.0, 7.0], [0, 10]).counts([-1, 0, 10, 10.5]).tolist()
     [1, 2, 1, 0]
+    >>> b = fit_bins(range(100), n_bins=4, open_ended=True)
+    >>> b.labels
+    ['(-inf, 24.75)', '[24.75, 49.5)', '[49.5, 74.25)', '[74.25, inf)', '<missing>']
+    >>> b.counts([-1000.0, 50.0, 1000.0]).tolist()
+    [1, 0, 1, 1, 0]
     """
     if not isinstance(bins, str) and not (isinstance(bins, numbers.Integral) and not isinstance(bins, bool)):
         try:
@@ -361,7 +463,8 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
             distinct = np.unique(x)
             if distinct.size <= n_bins:
                 # one bin per distinct value: [u_0, u_1), ..., [u_last, u_last]
-                return Binning(np.append(distinct, math.nextafter(float(distinct[-1]), math.inf)), method="quantile")
+                cuts = np.append(distinct, math.nextafter(float(distinct[-1]), math.inf))
+                return (OpenEndedBinning if open_ended else Binning)(cuts, method="quantile")
     elif bins == "uniform":
         edges = np.linspace(lo, hi, n_bins + 1)
     else:
@@ -374,7 +477,7 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
                 f"the Freedman–Diaconis rule asks for {math.ceil(wanted)} bins on this reference (more than "
                 f"{MAX_FD_BINS}: heavy tails or a tiny interquartile range); use bins='quantile' or an int"
             )
-    return Binning(_close(edges), method=bins)
+    return (OpenEndedBinning if open_ended else Binning)(_close(edges), method=bins)
 
 
 # --------------------------------------------------------------------------
@@ -559,7 +662,8 @@ def _distinct(values, name: str):
         return np.fromiter(keys, dtype=object, count=len(keys))
 
 
-def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_values=None):
+def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_values=None,
+                open_ended: bool = False):
     """Bins for a column of either type: :func:`fit_bins` for numbers, :func:`fit_categories` otherwise.
 
     Parameters
@@ -568,7 +672,7 @@ def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_
         The reference sample.  Integer and float columns (and object columns
         holding only numbers and missing values) are numeric; strings,
         booleans, categoricals and other labels are categorical.
-    bins, n_bins
+    bins, n_bins, open_ended
         As in :func:`fit_bins`; used for numeric columns only.  Explicit
         edges for a categorical column are an error.
 
@@ -586,7 +690,7 @@ def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_
         raise InvalidArgumentError("the reference sample is empty: bins are fitted on the reference")
     arr = _as_array(reference_values, "reference")
     if _is_numeric(arr):
-        return fit_bins(arr, bins, n_bins=n_bins)
+        return fit_bins(arr, bins, n_bins=n_bins, open_ended=open_ended)
     if not isinstance(bins, (str, numbers.Integral)):
         raise InvalidArgumentError(
             f"explicit bin edges were given for a categorical column (dtype {arr.dtype}); "
