@@ -18,13 +18,13 @@ from hypothesis import given, settings, strategies as st
 from scipy import optimize, stats
 
 import infokit as ik
-from infokit._estimators import bayes, cwj, discrete, pseudocount, pym
+from infokit._estimators import bayes, cwj, discrete, jvhw, pseudocount, pym
 from infokit._estimators.methods import ENTROPY_METHODS, METHODS, names, MUTUAL_INFORMATION, KL
 from infokit._estimators.result import Profile
 from infokit._lib.checks import PSEUDO_COUNTS
 from infokit.errors import InvalidArgumentError
 
-NEW = ("pym", "chao_wang_jost", "laplace", "jeffreys", "minimax", "schurmann_grassberger")
+NEW = ("pym", "chao_wang_jost", "jvhw", "laplace", "jeffreys", "minimax", "schurmann_grassberger")
 RNG = np.random.default_rng(0)
 
 counts_lists = st.lists(st.integers(0, 40), min_size=1, max_size=30).filter(lambda c: sum(c) > 0)
@@ -318,3 +318,76 @@ def test_auto_could_call_the_new_kernels():
     for name in NEW:
         res, used, reason = entropy_nats(prof, name, 0.95, np.random.default_rng(0))
         assert used == name and reason is None and math.isfinite(res.value)
+
+
+# --------------------------------------------------------------------------
+# Jiao-Venkat-Han-Weissman
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("L", [6, 12, 18, 22])
+def test_jvhw_polynomial_approximates_minus_y_log_y(L):
+    a = jvhw.poly_coefficients(L)
+    with mp.workdps(80):
+        ys = [mp.mpf(i) / 200 for i in range(201)]
+        err = max(abs(mp.fsum(mp.mpf(c.numerator) / c.denominator * y**i for i, c in enumerate(a))
+                      - (-y * mp.log(y) if y > 0 else 0)) for y in ys)
+    # the best uniform error is of order 1/L^2 (-y log y has a log singularity at 0); interpolation is near-best
+    assert float(err) < 1.0 / L**2
+
+
+@pytest.mark.parametrize("n, p", [(200, 0.004), (200, 0.02), (5000, 0.0011), (5000, 0.0002)])
+def test_jvhw_polynomial_part_is_unbiased(n, p):
+    # E_{X ~ Bin(n, p)} g(X) = Delta P_L(p / Delta) - p log Delta, summed over the binomial law in mpmath
+    L, delta = jvhw.degree(n), jvhw.THRESHOLD_C * math.log(n) / n
+    a = jvhw.poly_coefficients(L)
+    with mp.workdps(60):
+        pm = mp.mpf(p)
+        expect = mp.fsum(mp.binomial(n, x) * pm**x * (1 - pm) ** (n - x) * mp.mpf(jvhw.poly_estimate(x, n, delta, L))
+                         for x in range(0, min(n, 200) + 1))
+        target = mp.mpf(delta) * mp.fsum(mp.mpf(c.numerator) / c.denominator * (pm / mp.mpf(delta)) ** i
+                                         for i, c in enumerate(a)) - pm * mp.log(mp.mpf(delta))
+    # each g(x) is rounded to a double; the sum of |g(x)| P(x) bounds the rounding
+    assert float(expect) == pytest.approx(float(target), rel=1e-9, abs=1e-14)
+
+
+def test_jvhw_polynomial_estimate_is_exact_arithmetic():
+    n, L = 10**5, jvhw.degree(10**5)
+    delta = jvhw.THRESHOLD_C * math.log(n) / n
+    a = jvhw.poly_coefficients(L)
+    for x in (1, 3, 7, 11):
+        with mp.workdps(80):
+            d = mp.mpf(delta)
+            s = mp.fsum(mp.mpf(c.numerator) / c.denominator * mp.ff(x, i) / (mp.ff(n, i) * d**i)
+                        for i, c in enumerate(a))
+            ref = float(d * s - mp.mpf(x) / n * mp.log(d))
+        assert jvhw.poly_estimate(x, n, delta, L) == pytest.approx(ref, rel=1e-13, abs=1e-18)
+
+
+@pytest.mark.parametrize("family", ["uniform", "zipf"])
+def test_jvhw_beats_the_plugin_on_a_large_alphabet(family):
+    # K = 1e4 outcomes, n = K samples: the regime the estimator is built for (JVHW 2015, Sec. I: n ~ K / log K suffices)
+    k = 10_000
+    p = np.full(k, 1.0 / k) if family == "uniform" else 1.0 / np.arange(1, k + 1)
+    p = p / p.sum()
+    truth = stats.entropy(p)
+    rng = np.random.default_rng(99)
+    err_j, err_p, err_mm = [], [], []
+    for _ in range(4):
+        c = rng.multinomial(k, p)
+        err_j.append(run(jvhw.jvhw, c).value - truth)
+        err_p.append(run(discrete.plugin, c).value - truth)
+        err_mm.append(run(discrete.miller_madow, c).value - truth)
+    rmse = lambda e: math.sqrt(np.mean(np.square(e)))  # noqa: E731
+    assert rmse(err_j) < 0.2 * rmse(err_p) and rmse(err_j) < 0.5 * rmse(err_mm) and rmse(err_j) < 0.08
+
+
+def test_jvhw_large_n_is_the_corrected_plugin():
+    c = RNG.multinomial(10**7, np.arange(1, 21) / 210.0)
+    res = run(jvhw.jvhw, c)
+    assert res.value == pytest.approx(run(discrete.miller_madow, c).value, abs=1e-6)
+    assert res.info["degree"] == 22
+
+
+def test_jvhw_small_samples_are_the_corrected_plugin():
+    counts = [3, 1, 1]  # n = 5 < L: no polynomial part
+    p = np.array(counts) / 5
+    assert run(jvhw.jvhw, counts).value == pytest.approx(stats.entropy(p) + 3 / 10, rel=1e-14)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 from typing import Callable, Mapping, NamedTuple
 
-from infokit._estimators import auto, bayes, continuous, cwj, discrete, pseudocount, pym
+from infokit._estimators import auto, bayes, continuous, cwj, discrete, jvhw, pseudocount, pym
 from infokit._estimators.result import KernelResult, Profile
 from infokit.errors import InvalidArgumentError
 
@@ -105,6 +105,8 @@ _REGISTRY = [
     _discrete(cwj.chao_wang_jost, "A. Chao, Y. T. Wang & L. Jost, Entropy and the species accumulation curve: a "
               "novel entropy estimator via discovery rates of new species, Methods in Ecology and Evolution 4 "
               "(2013) 1091-1100, eq. 7."),
+    _discrete(jvhw.jvhw, "J. Jiao, K. Venkat, Y. Han & T. Weissman, Minimax estimation of functionals of discrete "
+              "distributions, IEEE Trans. Inf. Theory 61 (2015) 2835-2885 (the practical, no-splitting variant)."),
     _discrete(pseudocount.laplace, "Pseudo-count 1: P. S. Laplace, Essai philosophique sur les probabilites "
               "(1814); J. Hausser & K. Strimmer, JMLR 10 (2009) 1469-1484, Table 1."),
     _discrete(pseudocount.jeffreys, "Pseudo-count 1/2: H. Jeffreys, Proc. R. Soc. A 186 (1946) 453-461; "
