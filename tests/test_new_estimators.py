@@ -391,3 +391,23 @@ def test_jvhw_small_samples_are_the_corrected_plugin():
     counts = [3, 1, 1]  # n = 5 < L: no polynomial part
     p = np.array(counts) / 5
     assert run(jvhw.jvhw, counts).value == pytest.approx(stats.entropy(p) + 3 / 10, rel=1e-14)
+
+
+@pytest.mark.parametrize("method", ["pym", "chao_wang_jost", "jvhw"])
+def test_support_free_methods_ignore_a_declared_support(method):
+    x = np.random.default_rng(4).integers(0, 60, 150)
+    free = ik.estimate_entropy(x, method)
+    declared = ik.estimate_entropy(x, method, support_size=80)
+    assert free.value == declared.value
+    assert declared.diagnostics["support_size_used"] is False and "support_size_used" not in free.diagnostics
+
+
+def test_chao_wang_jost_on_word_counts_from_pandas():
+    pd = pytest.importorskip("pandas")
+    from sklearn.datasets import load_breast_cancer
+
+    words = pd.Series(" ".join(load_breast_cancer().DESCR.lower().split()).split(" "))
+    counts = words.value_counts()
+    est = ik.estimate_entropy(ik.Empirical.from_counts(counts.to_numpy()), "chao_wang_jost")
+    assert est.value == pytest.approx(cwj_mpmath(counts.to_numpy()), rel=1e-12)
+    assert est.diagnostics["f1"] == int((counts == 1).sum())

@@ -87,4 +87,7 @@ def chao_wang_jost(prof: Profile, *, level: float, rng: np.random.Generator) -> 
     first = zhang(prof, level=level, rng=rng).value
     second = undetected_entropy(n, f1, f2)
     se = _delta_stderr(prof, _plugin_value(prof))
-    return KernelResult(first + second, se, "delta", info={"A": discovery_a(n, f1, f2), "undetected": second})
+    info = {"A": discovery_a(n, f1, f2), "undetected": second}
+    if prof.k_declared:
+        info["support_size_used"] = False
+    return KernelResult(first + second, se, "delta", info=info)

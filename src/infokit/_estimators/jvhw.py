@@ -123,4 +123,7 @@ def jvhw(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResu
     out = np.maximum(out, 0.0)
     value = float(np.sum(prof.mult * out))
     se = _delta_stderr(prof, _plugin_value(prof))
-    return KernelResult(value, se, "delta", info={"degree": L, "threshold": delta})
+    info = {"degree": L, "threshold": delta}
+    if prof.k_declared:
+        info["support_size_used"] = False
+    return KernelResult(value, se, "delta", info=info)

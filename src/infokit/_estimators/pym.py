@@ -72,6 +72,7 @@ _PANELS = 6  # Gauss-Legendre panels per axis of the box
 _MASS_CUT = 40.0  # log-density drop below the maximum treated as no mass
 _D_MAX = 1.0 - 1e-9
 _T_PANEL, _D_PANEL = 2.0, 0.1  # widest panels in log alpha and in d
+_MAX_REFINE = 12  # shrinkings of the box onto the posterior mass
 
 
 def _psi(x):
@@ -189,7 +190,7 @@ def _posterior_nodes(values, mult, n):
     tt, dd = (g.ravel() for g in np.meshgrid(t_grid, d_grid, indexing="ij"))
     f = _log_post(tt, dd, values, mult)
     box = _box(tt, dd, f, 0.5, 0.025)
-    for _ in range(4):
+    for _ in range(_MAX_REFINE):
         xt, wt = _rule(box[0], box[1], _T_PANEL)
         xd, wd = _rule(box[2], box[3], _D_PANEL)
         tt, dd = (g.ravel() for g in np.meshgrid(xt, xd, indexing="ij"))
