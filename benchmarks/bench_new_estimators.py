@@ -137,7 +137,7 @@ def main():
     if args.output:
         machine = h.machine_description(("numpy", "scipy"))
         h.write_section(args.output, "bench_new_estimators",
-                        h.render_section("PYM, Chao-Wang-Jost and pseudo-count kernels (bench_new_estimators.py)",
+                        h.render_section("PYM, Chao-Wang-Jost, JVHW and pseudo-count kernels (bench_new_estimators.py)",
                                          machine, text))
 
 
