@@ -10,9 +10,8 @@ Kernels (contract of :mod:`infokit._estimators.result`)::
   weighted so that the prior on H is nearly flat (NSB 2002; Nemenman, Bialek &
   de Ruyter van Steveninck 2004).
 
-(The Pitman-Yor mixture of Archer, Park & Pillow 2014 is not provided: its
-mixing prior and the improper no-coincidence case need choices that could not
-be validated against a published value.)
+(The Pitman-Yor mixture of Archer, Park & Pillow 2014 is in
+:mod:`infokit._estimators.pym`.)
 
 Everything is computed on the fingerprint of the counts (distinct counts and
 their multiplicities, with the ``k - k_obs`` unseen outcomes as one class of

@@ -51,8 +51,11 @@ def estimate_entropy(
         tuned on: ``benchmarks/bench_estimators.py``, ``benchmarks/RESULTS.md``).
     support_size : int, optional
         Number of possible outcomes K, if known.  Used by ``"shrinkage"``,
-        ``"dirichlet"`` and ``"nsb"`` (which otherwise take the observed
-        number) and by ``"auto"``.  Defaults to the support declared in an
+        ``"dirichlet"``, ``"nsb"`` and the pseudo-count plug-ins
+        (``"laplace"``, ``"jeffreys"``, ``"minimax"``,
+        ``"schurmann_grassberger"``), which otherwise take the observed
+        number, and by ``"auto"``; ``"pym"``, ``"chao_wang_jost"`` and
+        ``"jvhw"`` never use it.  Defaults to the support declared in an
         ``Empirical`` (``support=`` / ``support_size=``), if any.
     base : {"nats", "bits", "hartleys"} or float, optional
         Unit of the estimate. Default nats.
@@ -112,6 +115,18 @@ def estimate_entropy(
     ``bonachela``     Bonachela, Hinrichsen & Muñoz (2008)          delta method
     ``dirichlet``     Wolpert & Wolf (1995), Dirichlet(a) prior     posterior s.d.
     ``nsb``           Nemenman, Shafee & Bialek (2002)              posterior s.d.
+    ``pym``           Archer, Park & Pillow (2014), Pitman–Yor      posterior s.d.
+                      mixture, unknown/countable support (needs
+                      ``n - K_obs >= 2``)
+    ``chao_wang_``    Chao, Wang & Jost (2013), undetected-species  delta method
+    ``jost``          entropy from ``f1``, ``f2``
+    ``jvhw``          Jiao, Venkat, Han & Weissman (2015),          delta method
+                      polynomial approximation for rare outcomes
+    ``laplace``       ``H((n_x + a)/(n + K a))``, ``a = 1``          delta method
+    ``jeffreys``      same, ``a = 1/2``                             delta method
+    ``minimax``       same, ``a = sqrt(n)/K`` (Trybula 1958)        delta method
+    ``schurmann_``    same, ``a = 1/K`` (Perks 1947; Schürmann &    delta method
+    ``grassberger``   Grassberger 1996)
     ================  ============================================  ==================
 
     **Continuous samples** (differential entropy, which can be negative):
