@@ -67,6 +67,19 @@ def assert_bad_input(result, *fragments):
         assert f in lines[0], (f, lines[0])
 
 
+def assert_usage_error(result, prefix, *fragments):
+    """Exit 2, nothing on stdout, one line on stderr: '<command>: error: <message>. Try '<command> --help'.'"""
+    code = result.exit_code if hasattr(result, "exit_code") else result.returncode
+    assert code == 2, (code, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(prefix), lines[0]
+    assert lines[0].endswith("--help'.") and "Traceback" not in result.stderr
+    for f in fragments:
+        assert f in lines[0], (f, lines[0])
+
+
 def as_json(result):
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
@@ -520,9 +533,7 @@ def test_bad_options_are_usage_errors():
         ["explain", "--p", "0.8,x", "--q", "0.5,0.5"],
     ):
         r = run_cli(*args)
-        assert r.exit_code == 2, args
-        assert r.stdout == "" and "Traceback" not in r.stderr
-        assert "Error:" in r.stderr
+        assert_usage_error(r, f"infokit {args[0]}: error: ")
 
 
 def test_bad_values_exit_2():
