@@ -22,8 +22,29 @@ Which scheduler runs it
 * :func:`connect` opens a client on a scheduler address (the command line's
   ``--scheduler ADDRESS``); an address that cannot be reached raises
   :class:`SchedulerUnreachableError` (an ``InvalidArgumentError`` and an
-  ``OSError``) with one line naming the address, after ``timeout`` seconds
-  (5 by default) rather than hanging.
+  ``OSError``) with one line naming the address: at once for a malformed
+  address, a ``tls://`` address without TLS settings, or a refused
+  connection; within ``timeout`` seconds (5 by default,
+  ``$INFOKIT_DASK_TIMEOUT``) for a host or port that does not answer --
+  also one that accepts connections and never replies, which distributed
+  alone waits on for ever.
+
+Faults while counting
+---------------------
+On a :class:`distributed.Client`, :func:`compute` (which every count here
+goes through) watches the work: a scheduler that goes away (its connection
+closed: killed, restarted) ends the count at once in
+:class:`SchedulerLostError` (a ``SchedulerUnreachableError``); a cluster that
+cannot make progress -- every worker lost (or none started), or a scheduler
+that does not answer -- ends it after :data:`STALL_TIMEOUT` seconds (10,
+``$INFOKIT_DASK_STALL_TIMEOUT``).  Errors of the tasks themselves (a missing
+value, ...) come back as they are.
+
+Missing values are found by the one rule of in-memory counting
+(:func:`infokit._samples.counting.samples_and_mask`, that is
+:func:`~infokit._samples.counting.missing_mask`, with ``pandas.NA`` of
+nullable integer and boolean partitions as their mask), partition by
+partition.
 
 Pointing it at a real cluster
 -----------------------------

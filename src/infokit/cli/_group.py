@@ -83,7 +83,8 @@ def _help():
       infokit kl "$(infokit data gettysburg_letters.csv)" "$(infokit data declaration_letters.csv)" --column letter
 
     Exit codes: 0 success, 2 bad usage or bad input (one-line message), 1 internal error
-    (set INFOKIT_DEBUG=1 for the traceback).
+    (set INFOKIT_DEBUG=1 for the traceback), 130 interrupted (Ctrl-C), 143 terminated.
+    A PATH of - reads standard input.
     """
 
 
