@@ -182,6 +182,27 @@ def run_all(rows_big: int):
         record(fault, finish(start(CLI + entropy + ["--scheduler", address], tmp=tmp_dir), t0), before)
     close_port()
 
+    # -- the same answer with and without --scheduler (a string column with the words None and <NA>)
+    words = os.path.join(tmp, "words.csv")
+    with open(words, "w") as f:
+        f.write("w\n" + "None\n<NA>\nx\n" * 1000)
+    cluster = Cluster(tmp_dir)
+    try:
+        import json
+
+        for where, extra in (("locally", []), ("on Dask", ["--scheduler", cluster.address])):
+            before = snapshot(out_dir, tmp_dir)
+            t0 = time.monotonic()
+            res = finish(start(CLI + ["entropy", words, "--column", "w", "--dropna", "--format", "json"] + extra,
+                               tmp=tmp_dir), t0)
+            if res["exit"] == 0:
+                out = json.loads(res["stdout"])
+                res["stderr"] = f"(answer) n = {out['n']}, H = {out['plugin']['value']:.6g} bits"
+            record(f"words None, <NA>, x (--dropna), {where}", res, before)
+    finally:
+        cluster.client.close(timeout=5)
+        cluster.close()
+
     # -- the cluster lost while it counts
     for fault in ("scheduler killed mid-run", "every worker killed mid-run"):
         cluster = Cluster(tmp_dir)

@@ -32,7 +32,9 @@ are printed only after that.
 Inputs: a path, or ``-`` for standard input; standard input, pipes and FIFOs
 (``/dev/stdin``, ``<(zcat f.csv.gz)``, ``mkfifo``) are read once, to their
 end, into a temporary file removed afterwards (format from the name, else
-``--file-format``, else sniffed: Parquet, compressed CSV, TSV, CSV).
+``--file-format``, else sniffed: Parquet, compressed CSV, TSV, CSV).  With
+``--scheduler`` the workers open the files by their paths, so a spooled
+stream is readable by workers on this machine only.
 
 Dask (``--scheduler``): the command gives up on a scheduler that does not
 answer 5 s after it started reading its inputs (``INFOKIT_DASK_TIMEOUT``,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import stat
 import sys
@@ -101,8 +102,16 @@ def spooled(path, format=None):
     if not is_stream(p):
         yield p, format
         return
-    tmpdir = tempfile.mkdtemp(prefix="infokit-stream-")
+    tmpdir = None
     try:
+        # named before it exists, so that a signal at any point (unwinding as an exception) finds it
+        while True:
+            tmpdir = os.path.join(tempfile.gettempdir(), f"infokit-stream-{secrets.token_hex(8)}")
+            try:
+                os.mkdir(tmpdir, 0o700)
+                break
+            except FileExistsError:
+                continue
         src = sys.stdin.buffer if p == STDIN else open(p, "rb")  # noqa: SIM115 - closed below
         try:
             head = src.read(_CHUNK) or b""
@@ -116,4 +125,5 @@ def spooled(path, format=None):
                 src.close()
         yield target, format
     finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
