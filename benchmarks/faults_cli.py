@@ -166,10 +166,14 @@ def run_all(rows_big: int):
 
     def record(fault, res, before):
         lines = res["stderr"].strip().splitlines()
-        results.append([fault, res["exit"], len(lines), (lines[-1] if lines else "")[:150],
+        results.append([fault, res["exit"], len(lines), (lines[-1] if lines else "")[:220],
                         ", ".join(new_files(before, out_dir, tmp_dir)) or "nothing", res["seconds"]])
         print(results[-1], flush=True)
 
+    before = snapshot(out_dir, tmp_dir)
+    t0 = time.monotonic()
+    record("(no fault: start-up and exit of `infokit --version`)", finish(start(CLI + ["--version"], tmp=tmp_dir), t0),
+           before)
     entropy = ["entropy", decl, "--column", "letter"]
     # -- scheduler addresses
     port, close_port = silent_port()
@@ -286,8 +290,9 @@ def main():
     args = ap.parse_args()
     rows = run_all(args.rows)
     body = [f"Command: `python benchmarks/faults_cli.py --rows {args.rows}`; load average {h.load_average()}.",
-            "", "seconds: from the fault (signal, kill; the start for an address fault) to the exit; left: new "
-            "files in the output and temporary directories.", "",
+            "", "seconds: from the fault (signal, kill; the start of the command for an address fault, so "
+            "start-up included: see the first row) to the exit; left: new files in the output and temporary "
+            "directories; stderr lines: all of them (the last is shown).", "",
             h.markdown_table(["fault", "exit", "stderr lines", "last stderr line", "left", "seconds"], rows)]
     text = "\n".join(body)
     print(text)
