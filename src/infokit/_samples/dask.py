@@ -253,10 +253,11 @@ def _env_seconds(name: str, default: float) -> float:
     if not text:
         return default
     try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    return _seconds(value, f"the environment variable {name}")
+        return _seconds(float(text), f"the environment variable {name}")
+    except (ValueError, InvalidArgumentError):
+        raise InvalidArgumentError(
+            f"the environment variable {name} must be a positive number of seconds (got {text!r})"
+        ) from None
 
 
 def connect_timeout(timeout=None) -> float:

@@ -20,7 +20,7 @@ import os
 from infokit._lib.optional import require
 from infokit._samples.dask import _scheduler, close_client, compute
 from infokit.io._arrow import pyarrow
-from infokit.io._batches import iter_batches
+from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
 from infokit.io._format import CSV_NULL_VALUES, format_of
 
 __all__ = ["frame", "computing_on", "compute"]
@@ -29,9 +29,10 @@ __all__ = ["frame", "computing_on", "compute"]
 _PANDAS_COMPRESSION = {"gzip": "gzip", "bz2": "bz2", "zstd": "zstd"}
 
 
-def _first_schema(path, columns, format):
-    """The Arrow schema of ``columns`` as the streamed reader infers it (None for a header without rows)."""
-    it = iter_batches(path, columns, batch_size=1, format=format, progress=False)
+def _csv_schema(path, columns, format):
+    """The Arrow schema of ``columns`` of a CSV file as the streamed readers infer it (from the same
+    first block), or None for a header without rows."""
+    it = iter_batches(path, columns, batch_size=READ_BATCH_SIZE, format=format, progress=False)
     try:
         batch = next(iter(it), None)
     finally:
@@ -60,12 +61,13 @@ def _pandas_dtypes(schema):
 
 def frame(path, columns, format):
     """A Dask DataFrame of ``columns`` of a CSV or Parquet file, once the file is known to be readable."""
-    schema = _first_schema(path, columns, format)
+    first_batch(path, columns, format=format)
     dd = require("dask.dataframe", "reading files with Dask (scheduler=)")
     path = os.fspath(path)
     kind, compression, delimiter = format_of(path, format)
     if kind == "parquet":
         return dd.read_parquet(path, columns=list(columns))
+    schema = _csv_schema(path, columns, format)
     kwargs = {"usecols": list(columns), "sep": delimiter, "keep_default_na": False,
               "na_values": list(CSV_NULL_VALUES)}
     dates = []
