@@ -26,7 +26,7 @@ import numpy as np
 from infokit._core.blocked import _get_pool, num_threads
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["as_samples", "count", "missing_mask", "tally_outcomes", "MISSING_HINT"]
+__all__ = ["as_samples", "count", "missing_mask", "samples_and_mask", "tally_outcomes", "MISSING_HINT"]
 
 MISSING_HINT = "drop them first or pass dropna=True"
 _PARALLEL_MIN = 1 << 20  # samples below which one thread counts
@@ -113,6 +113,27 @@ def missing_mask(arr: np.ndarray):
     else:
         return None
     return m if m.any() else None
+
+
+def samples_and_mask(samples, name: str):
+    """``(values, mask of missing samples or None)`` of a 1-D sample, by the rule of :func:`missing_mask`.
+
+    A pandas Series of a nullable dtype (``Int64``, ``boolean``, ``Float64``, ...) keeps its
+    values' NumPy dtype, with ``pandas.NA`` as the mask (``to_numpy`` would make integers with
+    a missing value floats); anything else is :func:`as_samples` and :func:`missing_mask`.
+    """
+    dtype = getattr(samples, "dtype", None)
+    numpy_dtype = getattr(dtype, "numpy_dtype", None)
+    na = _pandas_missing()[0]
+    if (na is not None and numpy_dtype is not None and getattr(dtype, "na_value", None) is na
+            and numpy_dtype.kind in "biuf" and hasattr(samples, "isna")):
+        mask = np.asarray(samples.isna(), dtype=bool)
+        values = as_samples(samples.to_numpy(dtype=numpy_dtype, na_value=numpy_dtype.type(0)), name)
+        if numpy_dtype.kind == "f":  # a NaN value is missing too
+            mask = mask | np.isnan(values)
+        return values, (mask if mask.any() else None)
+    arr = as_samples(samples, name)
+    return arr, missing_mask(arr)
 
 
 def _pandas_missing() -> tuple:

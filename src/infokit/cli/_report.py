@@ -13,9 +13,9 @@ import io
 import json
 import math
 import os
+import secrets
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -216,17 +216,26 @@ def _save_figure(fig, path: Path) -> None:
     fmt = path.suffix.lower().lstrip(".")
     fmt = {"jpg": "jpeg", "tif": "tiff"}.get(fmt, fmt)
     parent = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=parent)
-    os.close(fd)
+    tmp = None
     try:
+        # the name is known before the file exists, so that a signal at any point (SIGTERM and
+        # SIGINT unwind as exceptions) finds it in the handler below
+        while True:
+            tmp = os.path.join(parent, f".{path.name}.{secrets.token_hex(6)}.part")
+            try:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                break
+            except FileExistsError:
+                continue
         fig.savefig(tmp, format=fmt, bbox_inches="tight", dpi=120)
-        os.chmod(tmp, _new_file_mode(path))  # mkstemp makes 0600; give the file the usual mode
+        os.chmod(tmp, _new_file_mode(path))  # created 0600; give the file the usual mode
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
     finally:
         plt.close(fig)

@@ -10,7 +10,7 @@ from infokit._lib.checks import check_positive_int
 from infokit._lib.optional import require
 from infokit.errors import InvalidArgumentError, InvalidFileError
 from infokit.io._arrow import is_stringlike, pyarrow
-from infokit.io._format import as_column_list, check_columns, check_path, format_of, one_line
+from infokit.io._format import CSV_NULL_VALUES, as_column_list, check_columns, check_path, format_of, one_line
 
 __all__ = ["iter_batches", "first_batch", "parquet_dictionary_columns", "PROGRESS_MIN_BYTES",
            "DEFAULT_BATCH_SIZE", "READ_BATCH_SIZE"]
@@ -179,7 +179,7 @@ def _csv_options(path, cols, compression, delimiter, block_size, column_types=No
     read = pacsv.ReadOptions(block_size=block_size, skip_rows_after_names=skip_rows)
     parse = pacsv.ParseOptions(delimiter=delimiter)
     convert = pacsv.ConvertOptions(include_columns=cols or [], strings_can_be_null=True,
-                                   column_types=column_types or {})
+                                   null_values=list(CSV_NULL_VALUES), column_types=column_types or {})
     return pacsv, read, parse, convert
 
 

@@ -11,7 +11,7 @@ from infokit._lib.optional import require
 from infokit._samples.binning import binning_for
 from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
 from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
-from infokit.io._dask import computing_on, frame
+from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list
 
 __all__ = ["DriftCounts", "read_drift_counts"]
@@ -159,13 +159,13 @@ def _dask_counts(reference, current, cols, bins, n_bins, format, scheduler) -> D
     ref_ddf = frame(reference, cols, format)
     cur_ddf = frame(current, cols, format)
     with computing_on(scheduler) as get:
-        ref = ref_ddf.compute(scheduler=get)  # the bins are fitted on the whole reference
+        (ref,) = compute(ref_ddf, scheduler=get)  # the bins are fitted on the whole reference
         binnings, ref_counts = _fit(reference, {c: ref[c].to_numpy() for c in cols}, bins, n_bins)
         del ref
         parts = [dask.delayed(_count_partition)(p, binnings) for p in cur_ddf.to_delayed()]
         if not parts:
             raise InvalidFileError(f"{os.fspath(current)}: the file has no data rows")
-        (cur_counts,) = dask.compute(dask.delayed(_add)(*parts), scheduler=get)
+        (cur_counts,) = compute(dask.delayed(_add)(*parts), scheduler=get)
     return DriftCounts(ref_counts, cur_counts, binnings)
 
 

@@ -14,7 +14,7 @@ from infokit._samples.table import Empirical
 from infokit.errors import InvalidArgumentError, InvalidFileError, InvalidTypeError
 from infokit.io._arrow import is_stringlike, missing_rows, pyarrow, to_numpy
 from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionary_columns
-from infokit.io._dask import computing_on, frame
+from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
 
@@ -188,13 +188,14 @@ def _dask_cells(path, cols, format, dropna, scheduler):
     """As :meth:`_JointCounts.cells`, the rows grouped and counted by Dask."""
     ddf = frame(path, cols, format)
     with computing_on(scheduler) as get:
-        sizes = ddf.groupby(cols, dropna=False).size().compute(scheduler=get)
+        (sizes,) = compute(ddf.groupby(cols, dropna=False).size(), scheduler=get)
     path, what = os.fspath(path), ", ".join(repr(c) for c in cols)
     if len(sizes) == 0:
         raise InvalidFileError(f"{path}: columns {what} are empty (the file has no data rows)")
-    values = [sizes.index.get_level_values(j).to_numpy() for j in range(len(cols))]
+    pairs = [_counting.samples_and_mask(sizes.index.get_level_values(j), f"column {c!r}") for j, c in enumerate(cols)]
+    values = [v for v, _ in pairs]
     counts = sizes.to_numpy().astype(np.int64)
-    masks = [m for m in map(_counting.missing_mask, values) if m is not None]
+    masks = [m for _, m in pairs if m is not None]
     if masks:
         missing = np.logical_or.reduce(masks)
         if not dropna:
