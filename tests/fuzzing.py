@@ -238,7 +238,8 @@ def _option_values():
                          ("float", 2.5, INVALID), ("too_small", 1, INVALID), ("string", "x", INVALID)],
         "method": [("plugin", "plugin", VALID), ("unknown", "zzz", INVALID), ("number", 3, INVALID)],
         "rng": [("seed", 0, VALID), ("string", "x", INVALID), ("negative_seed", -1, INVALID)],
-        "n_permutations": [("hundred", 100, VALID), ("zero", 0, INVALID), ("negative", -5, INVALID),
+        "n_permutations": [("hundred", 100, VALID), ("zero", 0, VALID),  # 0: the chi-square approximation
+                            ("negative", -5, INVALID),
                            ("huge", 10**8, INVALID), ("float", 2.5, INVALID)],
         "n_bins": [("five", 5, VALID), ("zero", 0, INVALID), ("huge", 10**9, INVALID), ("string", "x", INVALID)],
         "temperature": [("two", 2.0, VALID), ("zero", 0.0, INVALID), ("negative", -1.0, INVALID),

@@ -157,7 +157,7 @@ def _cross_entropy_data_model(args, kinds, opts):
             "ik.empirical(samples); to compare two distributions pass 'q' as probabilities too "
             "(e.g. q.pmf(np.arange(k)) for a discrete scipy.stats distribution)"
         )
-    return _data.score(data, model, "q")
+    return _data.score(data, model, "q", data_name="p")
 
 
 _DATA_MODEL_HINT = (

@@ -339,6 +339,22 @@ def _callable_logq(data, model, name="model") -> tuple:
     return lp, counts, n
 
 
+def _check_no_nan(data, name: str) -> None:
+    """Numeric data with NaN: an error naming the data (NaN is a missing sample, not a point to score)."""
+    if isinstance(data, Empirical):
+        return
+    arr = data.detach().cpu().numpy() if hasattr(data, "detach") else data
+    try:
+        arr = np.asarray(arr)
+    except (TypeError, ValueError):
+        return  # ragged or exotic data: the scoring path reports it
+    if arr.dtype.kind == "f" and np.isnan(arr).any():
+        raise InvalidArgumentError(
+            f"'{name}' contains {int(np.isnan(arr).sum())} NaN value(s) (missing samples); drop them before "
+            "scoring the data under a model"
+        )
+
+
 def _check_log_probs(lp, name: str) -> None:
     """The model's log-probabilities: numbers, never NaN or +inf (-inf, an impossible point, is allowed)."""
     if hasattr(lp, "detach"):
@@ -449,10 +465,12 @@ def data_cross_entropy(data, model, *, base="nats"):
     return score(data, model, "model", resolve_base(base))
 
 
-def score(data, model, name: str, unit=None):
-    """:func:`data_cross_entropy` with the model argument called ``name`` in messages (nats unless ``unit``)."""
+def score(data, model, name: str, unit=None, data_name: str = "data"):
+    """:func:`data_cross_entropy` with the model argument called ``name`` and the data ``data_name`` in
+    messages (nats unless ``unit``)."""
     unit = unit or resolve_base("nats")
     _check_data_type(data)
+    _check_no_nan(data, data_name)
     if isinstance(model, Categorical):
         lp, counts, n = _categorical_logq(data, model)
     elif recognize.is_scipy(model):
