@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 import pytest
+import scipy.stats
 
 pytest.importorskip("click")
 pytest.importorskip("rich")
@@ -294,7 +295,15 @@ def test_kl_matches_library_with_smoothing():
     expected = ik.estimate_kl(p, q, smoothing="jeffreys", base="bits")
     assert out["estimate"]["value"] == pytest.approx(expected.value, rel=1e-12)
     assert out["estimate"]["diagnostics"]["unseen_in_q"] == 3  # j, x, z never occur at Gettysburg
-    assert out["plugin"]["value"] == "inf"  # the plug-in D(P̂||Q̂) itself is infinite
+    # --smoothing changes every row it affects: the plug-in is D(P̂||Q̂+0.5) over the 26 letters seen
+    letters = sorted(set(p.outcomes.tolist()) | set(q.outcomes.tolist()))
+    cp, cq = dict(zip(p.outcomes.tolist(), p.counts.tolist())), dict(zip(q.outcomes.tolist(), q.counts.tolist()))
+    pp = np.array([cp.get(c, 0) for c in letters], float) / p.n
+    qq = (np.array([cq.get(c, 0) for c in letters], float) + 0.5) / (q.n + 0.5 * len(letters))
+    assert out["plugin"]["value"] == pytest.approx(scipy.stats.entropy(pp, qq, base=2), rel=1e-12)
+    assert out["cross_entropy_p_hat_q_hat"] == pytest.approx(scipy.stats.entropy(pp, base=2)
+                                                             + scipy.stats.entropy(pp, qq, base=2), rel=1e-12)
+    assert "differ by" in out["reading"] and "bits" in out["reading"]
     assert out["n_p"] == 1653 and out["n_q"] == 1149
 
 
@@ -769,6 +778,7 @@ def test_standard_input_is_read_as_dash(files):
     got = as_json(r)
     assert got.pop("path") == "-"
     want.pop("path")
+    assert "in standard input" in got.pop("reading") and "declaration_letters.csv" in want.pop("reading")
     assert got == want
     # Parquet on standard input is recognised by its magic number; TSV by --file-format
     want = as_json(run_cli("mi", files["ref_parquet"], "--x", "x", "--y", "y", "--format", "json"))

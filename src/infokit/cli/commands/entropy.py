@@ -10,7 +10,7 @@ from infokit._estimators import methods
 from infokit._lib.optional import require
 from infokit.cli import COMMANDS
 from infokit.cli._options import estimate_options, estimator_option, jitter_kwargs, jitter_option, sample_bins_option
-from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json
+from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, reading, finish, plugin_json
 
 click = require("click", "the command line")
 
@@ -60,7 +60,8 @@ def command(path, column, estimator, support_size, bins, jitter, level, seed, so
         notes.append(f"binned: {e.support_size} bins ({bins if isinstance(bins, str) else bins!r})")
     report = estimate_report(payload, f"Entropy of {column!r} in {os.path.basename(os.fspath(path))}", est,
                              plugin=("H(P̂) plug-in (of the sample)", plug),
-                             estimate="H(P) estimate (of the source)", notes=notes)
+                             estimate="H(P) estimate (of the source)", notes=notes,
+                             sentence=reading("entropy", f"{column!r} in {_shown(path)}", plug, est))
     finish(report, fmt)
 
 
@@ -81,3 +82,8 @@ def _diagnostics_line(d: dict) -> str:
     if "stderr_method" in d:
         parts.append(f"stderr: {d['stderr_method']}")
     return "; ".join(parts)
+
+
+def _shown(path) -> str:
+    """The input's name in a sentence: the file's name, or "standard input" for ``-``."""
+    return "standard input" if os.fspath(path) == "-" else os.path.basename(os.fspath(path))
