@@ -264,10 +264,14 @@ class Binning:
         n_nan = int(np.count_nonzero(nan))
         if n_nan:
             x = x[~nan]
-        idx = np.searchsorted(self._cuts, x, side="right")
+        idx = np.searchsorted(self._separators(), x, side="right")
         out[:-1] = np.bincount(idx, minlength=self.n_bins - 1)
         out[-1] = n_nan
         return out
+
+    def _separators(self) -> np.ndarray:
+        """The boundaries that separate bins: all cuts (underflow and overflow bins outside them)."""
+        return self._cuts
 
 
 class OpenEndedBinning(Binning):
@@ -314,31 +318,9 @@ class OpenEndedBinning(Binning):
 
     __hash__ = None
 
-    def counts(self, values) -> np.ndarray:
-        """Counts of ``values`` in each bin (int64, length :attr:`n_bins`).
-
-        Every value is counted once: values below (above) the reference's
-        range, ``-inf`` (``+inf``) included, in the first (last) interval,
-        NaN/None in the missing bin.  An empty input gives zeros; counts of
-        batches sum to the counts of the whole.
-
-        Raises
-        ------
-        InvalidTypeError
-            Values that are not numbers (strings, dates).
-        """
-        out = np.zeros(self.n_bins, dtype=np.int64)
-        if _is_empty(values):
-            return out
-        x = _as_float(values, "values")
-        nan = np.isnan(x)
-        n_nan = int(np.count_nonzero(nan))
-        if n_nan:
-            x = x[~nan]
-        idx = np.searchsorted(self._cuts[1:-1], x, side="right")
-        out[:-1] = np.bincount(idx, minlength=self.n_bins - 1)
-        out[-1] = n_nan
-        return out
+    def _separators(self) -> np.ndarray:
+        """The inner cuts only: the outer intervals reach to -inf and +inf."""
+        return self._cuts[1:-1]
 
 
 def _check_n_bins(n_bins) -> int:
