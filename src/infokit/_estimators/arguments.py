@@ -39,8 +39,9 @@ _APPLIES = {
     "method": "selects an estimator from samples",
     "support_size": "applies to the discrete estimators only",
     "concentration": "applies to method='dirichlet' only",
-    "n_neighbors": "applies to the k-nearest-neighbour estimators only (method='knn' or 'ksg')",
+    "n_neighbors": "applies to the k-nearest-neighbour estimators only (method='knn', 'ksg' or 'ross')",
     "jitter": "applies to the continuous estimators only",
+    "discrete": "applies to method='ross' only (it names the discrete one of x and y)",
     "dropna": "applies to raw discrete samples only (an ik.Empirical has no missing values; continuous "
               "samples must be finite)",
     "smoothing": "applies to a sampled 'q' (an ik.Empirical) only; a known distribution is used as given",

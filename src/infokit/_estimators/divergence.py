@@ -451,7 +451,7 @@ def _ce_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
 def _kl_knn(x, y, kinds, m: methods.Method, o: EstimateOptions):
     o.only(f"D(P||Q) from continuous samples of P and Q (method={m.name!r})", "method", *m.options)
     res = m.kernels[KL](x, y, **o.pick(m.options), rng=o.rng)
-    return from_kernel(res, o.level, m.name, o.unit, lower=-math.inf, reference=m.reference)
+    return from_kernel(res, o.level, m.name, o.unit, reference=m.reference, clip=True)  # D >= 0
 
 
 @implements("estimate_kl", Kind.PARAMETRIC, Kind.PARAMETRIC)
