@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from scipy.spatial.distance import cdist
 
@@ -483,7 +485,8 @@ def test_ksg_marginal_ties_need_rng():
     rng = np.random.default_rng(35)
     x = rng.integers(0, 5, size=200).astype(float)  # integer-valued floats: ties in the marginal
     y = rng.standard_normal(200)
-    with pytest.raises(InvalidArgumentError, match="'x' and 'y' have repeated values.*coordinate\\(s\\) 0"):
+    with pytest.raises(InvalidArgumentError,
+                       match=r"'x' and 'y' have repeated values \(coordinate\(s\) x\[:, 0\]; resolution 1\)"):
         ksg_mi(x, y)
     assert math.isfinite(ksg_mi(x, y, rng=0).value)
 
@@ -802,3 +805,23 @@ def test_public_ties_and_options():
         ik.estimate_mutual_information([0, 1, 1], [1, 0, 1], method="plugin", discrete="x")
     with pytest.raises(ik.InvalidArgumentError, match="method='ross'"):
         ik.estimate_mutual_information(x, rng.integers(0, 2, 500), method="ksg", rng=0)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(n=st.integers(12, 80), seed=st.integers(0, 2**16), scale=st.floats(1e-3, 1e3), step=st.sampled_from([0.0, 0.5]))
+def test_property_point_inside_interval_and_range(n, seed, scale, step):
+    import infokit as ik
+
+    rng = np.random.default_rng(seed)
+    x = scale * rng.standard_normal(n)
+    if step:
+        x = np.round(x / (step * scale)) * step * scale  # ties: the rule dequantises them
+    y = x + scale * rng.standard_normal(n)
+    lab = rng.integers(0, 3, n)
+    for est in (ik.estimate_mutual_information(x, y, method="ksg", rng=seed),
+                ik.estimate_mutual_information(x, lab, method="ross", rng=seed),
+                ik.estimate_kl(x, y, method="knn", rng=seed)):
+        lo, hi = est.ci
+        assert 0.0 <= lo <= est.value <= hi and math.isfinite(hi)
+    h = ik.estimate_entropy(x, method="knn", rng=seed)
+    assert h.ci[0] <= h.value <= h.ci[1]

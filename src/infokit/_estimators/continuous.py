@@ -252,7 +252,7 @@ def _n_repeats(a: np.ndarray) -> int:
 # --------------------------------------------------------------------------
 # ties: dequantisation at the data's own resolution (module notes)
 # --------------------------------------------------------------------------
-def _break_ties(samples, names, fraction, rng):
+def _break_ties(samples, names, fraction, rng, cols=None):
     """``samples`` (arrays of one space) with every column that has a repeated value dequantised.
 
     Returns ``(samples, widths)``: ``widths`` the noise width of each column
@@ -261,6 +261,7 @@ def _break_ties(samples, names, fraction, rng):
     repeat check raises).
     """
     d = samples[0].shape[1]
+    cols = [str(j) for j in range(d)] if cols is None else cols
     widths = np.zeros(d)
     tied = []
     for j in range(d):
@@ -273,7 +274,7 @@ def _break_ties(samples, names, fraction, rng):
         if real.size == 0:
             what = " and ".join(f"'{n}'" for n in names)
             raise InvalidArgumentError(
-                f"coordinate {j} of {what} is constant (value {col[0]!r}): a continuous distribution has no "
+                f"coordinate {cols[j]} of {what} is constant (value {col[0]!r}): a continuous distribution has no "
                 "constant coordinate (its differential entropy is -inf); drop that column"
             )
         widths[j] = float(real.min())
@@ -284,9 +285,9 @@ def _break_ties(samples, names, fraction, rng):
         return samples, None  # the repeat check raises
     if rng is None:
         what = " and ".join(f"'{n}'" for n in names)
-        cols = ", ".join(str(j) for j in tied)
+        which = ", ".join(cols[j] for j in tied)
         raise InvalidArgumentError(
-            f"{what} have repeated values (coordinate(s) {cols}; resolution "
+            f"{what} have repeated values (coordinate(s) {which}; resolution "
             f"{', '.join(f'{widths[j]:.3g}' for j in tied)}): ties are broken by adding Uniform(-w/2, w/2) noise "
             "at the data's resolution w (the smallest gap between distinct values), which needs an explicit "
             "'rng' (e.g. rng=0 or a numpy.random.Generator); or pass jitter=False to reject repeated points"
@@ -299,7 +300,7 @@ def _break_ties(samples, names, fraction, rng):
     return out, widths
 
 
-def _prepare(samples, names, jitter, rng, checks):
+def _prepare(samples, names, jitter, rng, checks, cols=None):
     """Break ties, then check for repeated points: ``(samples, info)``.
 
     ``checks(samples)`` lists ``(count, what)`` pairs of repeats that make the
@@ -308,7 +309,7 @@ def _prepare(samples, names, jitter, rng, checks):
     """
     fraction = _check_jitter(jitter)
     gen = check_rng(rng) if rng is not None else None
-    samples, widths = _break_ties(samples, names, fraction, gen)
+    samples, widths = _break_ties(samples, names, fraction, gen, cols)
     found = [f"{c} {what}" for c, what in checks(samples) if c]
     if found:
         if fraction is None:
@@ -881,7 +882,7 @@ def ksg_mi(x, y, *, n_neighbors: int = 3, workers: int = -1, jitter=None, rng=No
         (_n_repeats(s[0]), "repeated point(s) (x, y)"),
         (_n_repeats(s[0][:, :dx]), "repeated value(s) in 'x'"),
         (_n_repeats(s[0][:, dx:]), "repeated value(s) in 'y'"),
-    ])
+    ], cols=[f"x[:, {j}]" for j in range(dx)] + [f"y[:, {j}]" for j in range(b.shape[1])])
     a, b = z[:, :dx], z[:, dx:]
     n = z.shape[0]
     value, delta = _mean_and_stderr(_ksg_terms(a, b, k, workers))

@@ -54,8 +54,9 @@ def estimate_entropy(
     ci : float, optional
         Level of the interval. Default 0.95.
     rng : None, int or numpy.random.Generator, optional
-        Randomness for bootstrap standard errors (``"chao_shen"``); pass a
-        seed for reproducible intervals.
+        Randomness for bootstrap standard errors (``"chao_shen"``) and for
+        breaking ties in continuous samples; pass a seed for reproducible
+        results.
     dropna : bool, optional
         Drop missing samples instead of raising.
     concentration : float, optional
@@ -64,9 +65,12 @@ def estimate_entropy(
         ``1/K`` Perks).
     n_neighbors, jitter : optional
         Continuous methods only (see below): the k of the k-nearest-neighbour
-        estimator (default 3), and the scale of the noise that breaks ties
-        between repeated points (default None: repeated points are an error;
-        jitter needs an explicit ``rng``).
+        estimator (default 3), and how ties are handled: by default
+        (``jitter=None``) every coordinate with a repeated value gets uniform
+        noise of the width of the data's resolution (the smallest gap between
+        its distinct values), drawn from ``rng``, which must then be given;
+        ``jitter=False`` makes repeated points an error (rule and measured
+        effect: :mod:`infokit.continuous`).
 
     Returns
     -------
