@@ -55,11 +55,13 @@ too).  For :func:`knn_kl` each sample is halved; for
 the paired estimators, rows.  Cost: about ``S`` full evaluations.  With too
 few points for halves (``n < 2 (k + 1)``, or no label seen twice in a half)
 the delta error is reported instead (``stderr_method`` says so).  The
-coverage of the resulting 95% intervals, on Gaussians and on families the
-rule was not tuned on, is in ``benchmarks/RESULTS.md``
-(``benchmarks/bench_continuous.py --coverage``); the bias of the k-NN
-estimators grows with the dimension and, for large ``n``, exceeds the
-standard error (d >= 3 for KSG on 3 + 3 dimensions, d >= 5 for the others).
+coverage of the resulting 95% intervals (``benchmarks/RESULTS.md``,
+``benchmarks/bench_continuous.py --coverage``): on Gaussians, d = 1–3,
+n = 100–10000, 93% on average, 84–100% per cell, with the spread of the
+estimates 0.8–1.4 times the reported error (the delta error covered
+68–98%); where the k-NN bias is comparable with the spread — a boundary of
+the support (exponential samples: 12–68% for a 3-D entropy and a 1-D KL),
+and high dimension — the interval misses whatever the standard error.
 Sums are formed with :func:`math.fsum`, so the value does not depend on the
 order of the samples.
 
