@@ -54,7 +54,7 @@ def test_names_per_estimate():
     cont = ("knn", "vasicek", "ebrahimi", "van_es", "correa")
     assert names(ENTROPY) == ENTROPY_METHODS + cont
     assert names(ENTROPY, data=CONTINUOUS) == cont
-    assert names(MUTUAL_INFORMATION) == tuple(m for m in ENTROPY_METHODS if m != "dirichlet") + ("ksg",)
+    assert names(MUTUAL_INFORMATION) == tuple(m for m in ENTROPY_METHODS if m != "dirichlet") + ("ksg", "ross")
     assert names(KL) == ENTROPY_METHODS + ("knn",)
     assert names(KL_SAMPLED) == names(CROSS_ENTROPY) == ("auto", "plugin", "miller_madow")
 

@@ -34,7 +34,7 @@ from infokit._samples.table import Empirical
 from infokit.errors import ContinuousDataWarning, InfokitError, InvalidArgumentError
 
 __all__ = ["SAMPLES", "EstimateOptions", "defaults", "lookup", "as_empirical", "raw_samples", "COUNTS_HINT",
-           "samples_hints", "sample_kind", "natures", "all_continuous", "any_continuous", "expand", "warn_continuous", "check_distinct", "precheck", "check_bins_method"]
+           "samples_hints", "sample_kind", "natures", "all_continuous", "any_continuous", "expand", "warn_continuous", "precheck", "check_bins_method"]
 
 #: The kinds a sample of a discrete distribution can come as: the samples, or their counts.
 SAMPLES = frozenset({Kind.PROBS, Kind.COUNTS})
@@ -44,8 +44,9 @@ _APPLIES = {
     "method": "selects an estimator from samples",
     "support_size": "applies to the discrete estimators only",
     "concentration": "applies to method='dirichlet' only",
-    "n_neighbors": "applies to the k-nearest-neighbour estimators only (method='knn' or 'ksg')",
+    "n_neighbors": "applies to the k-nearest-neighbour estimators only (method='knn', 'ksg' or 'ross')",
     "jitter": "applies to the continuous estimators only",
+    "discrete": "applies to method='ross' only (it names the discrete one of x and y)",
     "dropna": "applies to raw discrete samples only (an ik.Empirical has no missing values; continuous "
               "samples must be finite)",
     "smoothing": "applies to a sampled 'q' (an ik.Empirical) only; a known distribution is used as given",
@@ -202,29 +203,3 @@ def check_bins_method(measure: str, method) -> None:
             f"ik.{measure}: 'bins' applies to the discrete estimators (a histogram of the samples), but "
             f"method={method.name!r} takes the continuous samples themselves; drop bins= or pick a discrete method"
         )
-
-
-def check_distinct(measure: str, o: EstimateOptions, chosen: str, reason: str, **samples) -> None:
-    """Under ``method="auto"``: continuous samples with repeated values are an error naming the fixes.
-
-    A k-nearest-neighbour estimator needs distinct points; a measurement rounded
-    to a few digits repeats values, and a tiny ``jitter`` then puts neighbours
-    at distances of the jitter's scale (a meaningless, very negative entropy
-    when many values repeat).  Nothing is checked when ``jitter`` was given.
-    """
-    if o.jitter is not None:
-        return
-    for name, x in samples.items():
-        a = np.asarray(x.detach().cpu() if hasattr(x, "detach") else x)
-        if a.ndim not in (1, 2) or a.dtype.kind not in "biuf":
-            continue  # the estimator reports it
-        n = a.shape[0]
-        distinct = np.unique(a).size if a.ndim == 1 else np.unique(a, axis=0).shape[0]
-        if distinct < n:
-            raise InvalidArgumentError(
-                f"ik.{measure}: method='auto' estimates continuous samples with {chosen!r} ({reason}), but "
-                f"{n - distinct} of the {n} values of '{name}' repeat another value (a rounded measurement?), and "
-                "a k-nearest-neighbour estimate needs distinct points. Pass bins= (e.g. bins='fd') for a histogram "
-                "estimate, jitter=1e-10 with an explicit rng to break a few ties, or a discrete method if the "
-                "values are categories"
-            )

@@ -34,7 +34,7 @@ from infokit._core.measures import cross_entropy, kl_divergence
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import methods
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
-from infokit._estimators.arguments import all_continuous, any_continuous, check_bins_method, check_distinct
+from infokit._estimators.arguments import all_continuous, any_continuous, check_bins_method
 from infokit._estimators.arguments import expand, natures
 from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
@@ -249,7 +249,6 @@ def _kl_samples(p, q, m: methods.Method, o: EstimateOptions):
     if m.name == "auto" and cp and cq:
         why = f"continuous samples of P ({fp[0].reason}) and of Q ({fq[0].reason})"
         p, q = expand(p), expand(q)
-        check_distinct("estimate_kl", o, "knn", why, samples_p=p, q=q)
         return p, q, METHODS["knn"], {"auto_reason": f"{why}: Wang-Kulkarni-Verdu k-nearest neighbours"}
     bad = ("samples_p", fp) if cp else ("q", fq) if cq and kq is Kind.COUNTS else None
     if bad is not None:
@@ -519,7 +518,7 @@ def _ce_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
 def _kl_knn(x, y, kinds, m: methods.Method, o: EstimateOptions):
     o.only(f"D(P||Q) from continuous samples of P and Q (method={m.name!r})", "method", *m.options)
     res = m.kernels[KL](x, y, **o.pick(m.options), rng=o.rng)
-    return from_kernel(res, o.level, m.name, o.unit, lower=-math.inf, reference=m.reference)
+    return from_kernel(res, o.level, m.name, o.unit, reference=m.reference, clip=True)  # D >= 0
 
 
 @implements("estimate_kl", Kind.PARAMETRIC, Kind.PARAMETRIC)

@@ -8,7 +8,7 @@ import numbers
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import bayes, methods
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
-from infokit._estimators.arguments import all_continuous, check_bins_method, check_distinct, expand, natures
+from infokit._estimators.arguments import all_continuous, check_bins_method, expand, natures
 from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, ENTROPY, METHODS
 from infokit._estimators.result import KernelResult, Profile, from_kernel, make_estimate, z_score
@@ -62,8 +62,9 @@ def estimate_entropy(
     ci : float, optional
         Level of the interval. Default 0.95.
     rng : None, int or numpy.random.Generator, optional
-        Randomness for bootstrap standard errors (``"chao_shen"``); pass a
-        seed for reproducible intervals.
+        Randomness for bootstrap standard errors (``"chao_shen"``) and for
+        breaking ties in continuous samples; pass a seed for reproducible
+        results.
     dropna : bool, optional
         Drop missing samples instead of raising.
     concentration : float, optional
@@ -72,9 +73,13 @@ def estimate_entropy(
         ``1/K`` Perks).
     n_neighbors, jitter : optional
         Continuous methods only (see below): the k of the k-nearest-neighbour
-        estimator (default 3), and the scale of the noise that breaks ties
-        between repeated points (default None: repeated points are an error;
-        jitter needs an explicit ``rng``).
+        estimator (default 3), and how ties are handled: by default
+        (``jitter=None``) every coordinate with a repeated value gets uniform
+        noise of the width of the data's resolution (the smallest gap between
+        its distinct values), drawn from ``rng`` (without one, from a seed made
+        from the data, so that the same data give the same estimate);
+        ``jitter=False`` makes repeated points an error (rule and measured
+        effect: :mod:`infokit.continuous`).
     bins : int, str, tuple, array_like or Binning, optional
         Estimate the entropy of the samples' bins (a histogram) with a
         discrete ``method``: an int ``N`` (equal-width, as
@@ -260,7 +265,6 @@ def _samples(data, m: methods.Method, o: EstimateOptions):
         reason = found[0].reason if len(found) == 1 else f"{len(found)} continuous columns"
         o.consume("dropna")  # counting already checked the missing values; knn rejects any that remain
         data = expand(data)
-        check_distinct("estimate_entropy", o, "knn", reason, data=data)
         return (data, METHODS["knn"],
                 {"auto_reason": f"continuous samples ({reason}): Kozachenko-Leonenko k-nearest neighbours"})
     warn_continuous("data", found[0], m.name, methods.names(ENTROPY, data=CONTINUOUS)[:1], stacklevel=4)

@@ -9,7 +9,6 @@ import numpy as np
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import auto, methods
 from infokit._estimators.arguments import EstimateOptions, all_continuous, any_continuous, check_bins_method
-from infokit._estimators.arguments import check_distinct
 from infokit._estimators.arguments import defaults, lookup, natures, precheck, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, METHODS, MUTUAL_INFORMATION
 from infokit._estimators.result import Profile, from_kernel, make_estimate
@@ -27,7 +26,8 @@ _XY = ("x", "y")
 
 
 def estimate_mutual_information(
-    x, y, method="auto", *, base="nats", ci=0.95, rng=None, dropna=False, n_neighbors=3, jitter=None, bins=None
+    x, y, method="auto", *, base="nats", ci=0.95, rng=None, dropna=False, n_neighbors=3, jitter=None,
+    discrete=None, bins=None
 ):
     """Estimate the mutual information ``I(X; Y)`` of the distribution a paired sample came from.
 
@@ -52,13 +52,22 @@ def estimate_mutual_information(
         The support sizes are the observed ones (``K_XY = K_X K_Y`` for the
         Bayesian estimators).
         ``"ksg"``: Kraskov, Stögbauer & Grassberger (2004) estimator 1 for
-        **continuous** samples (``n`` scalars or ``n x d`` arrays), with
-        ``n_neighbors`` (default 3) and optional ``jitter`` (needs ``rng``)
-        for repeated values; see :mod:`infokit.continuous`.
+        two **continuous** samples (``n`` floats or ``n x d`` arrays; each
+        coordinate standardised first), with ``n_neighbors`` (default 3).
+        ``"ross"``: Ross (2014), the estimator of scikit-learn's
+        ``mutual_info_classif``, for one **discrete** sample (labels: ints,
+        bools, strings, categoricals) and one **continuous** one, in either
+        order (``discrete=`` names the discrete one, else it is told by the
+        types).  Both break ties in continuous values at the data's
+        resolution (needs ``rng``) and report a jackknife standard error; see
+        :mod:`infokit.continuous`.
     base, ci, rng, dropna
         As in :func:`estimate_entropy`.
     n_neighbors, jitter
-        ``method="ksg"`` only.
+        ``method="ksg"`` or ``"ross"`` only (``jitter=False`` rejects repeated
+        values instead of breaking ties).
+    discrete : {None, "x", "y"}, optional
+        ``method="ross"`` only: which argument is the discrete one.
     bins : optional
         Bin every **continuous** column of ``x`` and ``y`` (each on its own
         values; explicit edges or a ``Binning`` apply to each) and estimate
@@ -69,8 +78,11 @@ def estimate_mutual_information(
     Returns
     -------
     Estimate
-        The value may be slightly negative (bias correction of a quantity near
-        0); the interval is clipped at 0.
+        The value is at least 0: a discrete method's value may be slightly
+        negative (bias correction of a quantity near 0), and its interval is
+        clipped at 0; a continuous method's negative value is reported as 0
+        (the raw value in ``diagnostics["raw_value"]``), and its interval,
+        formed around the raw value, clipped at 0.
 
     Raises
     ------
@@ -99,8 +111,8 @@ def estimate_mutual_information(
     """
     m = methods.check(method, MUTUAL_INFORMATION)
     opts = EstimateOptions("estimate_mutual_information", _DEFAULTS, method=method, dropna=check_bool(dropna, "dropna"),
-                   n_neighbors=n_neighbors, jitter=jitter, bins=bins, level=check_level(ci), unit=resolve_base(base),
-                   rng=rng, gen=check_rng(rng))
+                   n_neighbors=n_neighbors, jitter=jitter, discrete=discrete, bins=bins, level=check_level(ci),
+                   unit=resolve_base(base), rng=rng, gen=check_rng(rng))
     x, y, m, extra = _samples(x, y, m, opts)
     fn, _ = lookup(methods.table_key("estimate_mutual_information", m), (x, y), _XY, samples=2)
     est = fn(x, y, m, opts)
@@ -151,7 +163,7 @@ def _discrete(x, y, m: methods.Method, o: EstimateOptions):
 def _continuous(x, y, m: methods.Method, o: EstimateOptions):
     o.only(f"the mutual information of continuous samples (method={m.name!r})", "method", *m.options)
     res = m.kernels[MUTUAL_INFORMATION](x, y, **o.pick(m.options), rng=o.rng)
-    return from_kernel(res, o.level, m.name, o.unit, reference=m.reference)
+    return from_kernel(res, o.level, m.name, o.unit, reference=m.reference, clip=True)  # I >= 0
 
 
 #: The mixed discrete/continuous k-NN estimator "auto" routes one continuous and one discrete side to.
@@ -187,13 +199,12 @@ def _samples(x, y, m: methods.Method, o: EstimateOptions):
     if m.name == "auto":
         if cx and cy:
             why = f"continuous x ({_why(fx)}) and y ({_why(fy)})"
-            check_distinct("estimate_mutual_information", o, "ksg", why, x=x, y=y)
             return x, y, METHODS["ksg"], {"auto_reason": f"{why}: Kraskov-Stogbauer-Grassberger k-nearest "
                                           "neighbours"}
         mixed = cx and not any_continuous(fy) or cy and not any_continuous(fx)
         if mixed and MIXED in METHODS:
             cont, disc = (x, y) if cx else (y, x)
-            check_distinct("estimate_mutual_information", o, MIXED, _why(fx if cx else fy), **{"xy"[not cx]: cont})
+            o.discrete = "y"  # the rule has judged the sides: the continuous one goes first
             return cont, disc, METHODS[MIXED], {
                 "auto_reason": f"continuous {'x' if cx else 'y'} ({_why(fx if cx else fy)}) and discrete "
                                f"{'y' if cx else 'x'}: the mixed k-nearest-neighbour estimator {MIXED!r}"}

@@ -127,6 +127,9 @@ _REGISTRY = [
     Method("ksg", CONTINUOUS, frozenset({MUTUAL_INFORMATION}), {MUTUAL_INFORMATION: continuous.ksg_mi},
            ("n_neighbors", "jitter"), "A. Kraskov, H. Stogbauer & P. Grassberger, Estimating mutual information, "
            "Phys. Rev. E 69 (2004) 066138, estimator 1."),
+    Method("ross", CONTINUOUS, frozenset({MUTUAL_INFORMATION}), {MUTUAL_INFORMATION: continuous.ross_mi},
+           ("n_neighbors", "jitter", "discrete"), "B. C. Ross, Mutual information between discrete and continuous "
+           "data sets, PLoS ONE 9 (2014) e87357."),
 ]
 
 #: Every estimator name, in the order error messages list them.

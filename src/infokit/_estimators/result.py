@@ -34,7 +34,7 @@ from infokit._lib.backend import is_numpy
 from infokit.errors import InvalidTypeError
 
 __all__ = ["Profile", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel", "estimate_html",
-           "z_score"]
+           "z_score", "t_score"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,10 @@ class KernelResult:
     bootstrap) returns its own ``(low, high)`` at the requested level.
     ``stderr_method`` names where the standard error comes from (shown in
     ``Estimate.diagnostics``): "delta", "jackknife", "bootstrap", "posterior".
+    ``df``, when set, is the degrees of freedom of a standard error estimated
+    from few replicates (a delete-a-group jackknife): the normal interval
+    then uses Student's t quantile with ``df`` degrees of freedom instead of
+    the normal one.
     """
 
     value: float
@@ -136,6 +140,7 @@ class KernelResult:
     stderr_method: str
     interval: tuple[float, float] | None = None
     info: dict = field(default_factory=dict)
+    df: float | None = None
 
 
 # --------------------------------------------------------------------------
@@ -231,6 +236,11 @@ def z_score(level: float) -> float:
     return float(special.ndtri(0.5 + 0.5 * float(level)))
 
 
+def t_score(level: float, df: float) -> float:
+    """Student's t quantile of the two-sided interval at ``level`` with ``df`` degrees of freedom (2.09 at 0.95, 19)."""
+    return float(special.stdtrit(float(df), 0.5 + 0.5 * float(level)))
+
+
 def _foreign(array) -> bool:
     """A 0-d array of a library other than NumPy (torch, JAX)."""
     return array_api_compat.is_array_api_obj(array) and not is_numpy(array_api_compat.array_namespace(array))
@@ -267,10 +277,27 @@ def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, 
     )
 
 
-def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math.inf, reference=""):
-    """:func:`make_estimate` of a :class:`KernelResult`: diagnostics ``stderr_method``, its ``info``, ``reference``."""
+def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math.inf, reference="", clip=False):
+    """:func:`make_estimate` of a :class:`KernelResult`: diagnostics ``stderr_method``, its ``info``, ``reference``.
+
+    The interval is ``value -/+ q stderr`` (``q`` the t quantile when the
+    kernel gives ``df``, else the normal one) unless the kernel gives its own.
+    ``clip=True`` (a measure that cannot leave ``[lower, upper]``, such as a
+    mutual information or a KL divergence, >= 0): a value outside is moved to
+    the nearest end and the kernel's value kept as ``diagnostics["raw_value"]``;
+    the interval, formed around the raw value, is clipped to the same range,
+    so it still holds the reported value.
+    """
     diag = {"stderr_method": res.stderr_method, **res.info, "reference": reference}
-    return make_estimate(res.value, res.stderr, res.interval, level, method, unit, diag, lower=lower, upper=upper)
+    value, interval = res.value, res.interval
+    if interval is None and res.df is not None and math.isfinite(value) and math.isfinite(res.stderr):
+        q = t_score(level, res.df)
+        interval = (value - q * res.stderr, value + q * res.stderr)
+        diag["stderr_df"] = res.df
+    if clip and not lower <= value <= upper:
+        diag["raw_value"] = value
+        value = min(max(value, lower), upper)
+    return make_estimate(value, res.stderr, interval, level, method, unit, diag, lower=lower, upper=upper)
 
 
 # --------------------------------------------------------------------------
