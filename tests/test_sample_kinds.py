@@ -26,7 +26,6 @@ from infokit.errors import ContinuousDataWarning, InvalidArgumentError
 
 sk_datasets = pytest.importorskip("sklearn.datasets")
 
-HAS_MIXED = "ross" in methods.METHODS
 GAUSS_H = 0.5 * math.log(2 * math.pi * math.e)  # differential entropy of N(0, 1), nats
 
 
@@ -145,12 +144,6 @@ def test_discrete_mi_and_kl_of_continuous_data_warn(iris):
             ik.estimate_kl(a, ik.empirical(b), "plugin")
 
 
-@pytest.mark.skipif(HAS_MIXED, reason="the mixed estimator is registered: auto uses it instead")
-def test_auto_without_a_mixed_estimator_warns_for_continuous_vs_discrete(iris):
-    with pytest.warns(ContinuousDataWarning, match="'x' looks continuous"):
-        ik.estimate_mutual_information(iris.data[:, 2], iris.target)
-
-
 # --------------------------------------------------------------------------
 # method="auto" on continuous samples
 # --------------------------------------------------------------------------
@@ -182,14 +175,14 @@ def test_auto_mi_of_two_continuous_variables_is_ksg():
 
 
 def test_an_explicit_continuous_method_gets_the_values_themselves():
+    from infokit._estimators.continuous import ksg_mi
+
     rng = np.random.default_rng(14)
     x = np.round(rng.normal(size=400), 1) * 3.0  # floats with few values: discrete by the rule
     y = x + rng.normal(size=400)
-    ours = ik.estimate_mutual_information(x, y, "ksg", jitter=1e-10, rng=0)
-    noise = np.random.default_rng(0)  # the kernel's documented jitter, done by hand: x first, then y
-    xs = x + noise.normal(size=400) * 1e-10 * x.std()
-    ys = y + noise.normal(size=400) * 1e-10 * y.std()
-    assert ours.value == pytest.approx(ik.estimate_mutual_information(xs, ys, "ksg").value, abs=1e-9)
+    ours = ik.estimate_mutual_information(x, y, "ksg", rng=0)
+    assert ours.value == pytest.approx(max(ksg_mi(x, y, rng=0).value, 0.0), abs=1e-12)  # the values, not codes
+    assert ours.diagnostics["tie_width"][0] == pytest.approx(0.3)
 
 
 def test_auto_kl_of_two_continuous_samples_is_knn():
@@ -207,14 +200,14 @@ def test_auto_kl_against_a_probability_vector_stays_known_q():
     assert ik.estimate_kl(x, [0.2, 0.3, 0.5]).method != "knn"
 
 
-def test_auto_on_tied_continuous_samples_is_an_error_naming_the_fixes(iris):
-    with pytest.raises(InvalidArgumentError, match=r"107 of the 150 values of 'data' repeat.*bins=.*jitter="):
-        ik.estimate_entropy(iris.data[:, 2])
-    est = ik.estimate_mutual_information(iris.data[:, 0], iris.data[:, 2], jitter=1e-10, rng=0)
-    assert est.method == "ksg"
+def test_auto_on_tied_continuous_samples_dequantises_them_reproducibly(iris):
+    est = ik.estimate_entropy(iris.data[:, 2])  # petal length: 43 values, 107 of 150 repeat one
+    assert est.method == "knn" and est.diagnostics["tie_width"] == [pytest.approx(0.1)]
+    assert ik.estimate_entropy(iris.data[:, 2].copy()).value == est.value  # the same data, the same estimate
+    est = ik.estimate_mutual_information(iris.data[:, 0], iris.data[:, 2])
+    assert est.method == "ksg" and est.value > 0
 
 
-@pytest.mark.skipif(not HAS_MIXED, reason="the mixed discrete/continuous estimator 'ross' is not registered")
 def test_auto_mi_of_continuous_feature_and_class_label_is_the_mixed_estimator(iris):
     from sklearn.feature_selection import mutual_info_classif
 

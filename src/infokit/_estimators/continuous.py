@@ -112,8 +112,7 @@ from scipy import special
 
 from infokit._estimators.result import KernelResult
 from infokit._lib.checks import check_rng
-from infokit._samples import nature as _nature
-from infokit.errors import InfokitError, InvalidArgumentError, InvalidTypeError
+from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
     "SPACING_METHODS",
@@ -429,15 +428,25 @@ def _standardise(a: np.ndarray) -> np.ndarray:
 
 
 def _looks_discrete(v) -> bool:
-    """Whether a sample holds labels or counts rather than measurements: the one rule of
-    :mod:`infokit._samples.nature` (integers, booleans, strings, categoricals and floats with few
-    distinct values are discrete)."""
-    if type(v).__module__.split(".")[0] == "torch":
-        v = v.detach().cpu().numpy()
-    try:
-        return not _nature.classify(v).continuous
-    except InfokitError:  # ragged lists and the like: the conversion reports them
-        return False
+    """Whether a sample given to an explicit continuous method holds labels rather than measurements, from its type.
+
+    Integers, booleans, strings, objects and pandas categoricals are
+    discrete; floats are continuous (the caller chose a continuous method:
+    a float column is taken as a measurement, its repeated values
+    dequantised).  ``method="auto"`` judges samples by the one rule of
+    :mod:`infokit._samples.nature` and names the discrete side itself.
+    """
+    dtype = getattr(v, "dtype", None)
+    if dtype is not None and type(v).__module__.split(".")[0] == "torch":
+        return not (v.is_floating_point() or v.is_complex())
+    if dtype is not None and str(dtype) == "category":
+        return True
+    if dtype is None or not isinstance(dtype, np.dtype):
+        try:
+            dtype = np.asarray(v).dtype
+        except Exception:  # ragged lists: let the conversion report it
+            return False
+    return dtype.kind in "biuOSU"
 
 
 def _as_labels(v, name: str) -> np.ndarray:

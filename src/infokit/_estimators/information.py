@@ -202,7 +202,7 @@ def _samples(x, y, m: methods.Method, o: EstimateOptions):
             return x, y, METHODS["ksg"], {"auto_reason": f"{why}: Kraskov-Stogbauer-Grassberger k-nearest "
                                           "neighbours"}
         mixed = cx and not any_continuous(fy) or cy and not any_continuous(fx)
-        if mixed and MIXED in METHODS:
+        if mixed:
             cont, disc = (x, y) if cx else (y, x)
             o.discrete = "y"  # the rule has judged the sides: the continuous one goes first
             return cont, disc, METHODS[MIXED], {
