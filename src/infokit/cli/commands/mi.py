@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-
 from infokit._lib.optional import require
 from infokit.cli import COMMANDS
 from infokit.cli._options import entropy_methods, estimate_options
@@ -30,15 +28,13 @@ def command(path, x, y, estimator, level, seed, sources, base, fmt):
     """
     import infokit as ik
 
-    columns = [x] if x == y else [x, y]
     with sources:
-        joint = sources.joint(path, columns)
-    codes = _joint_codes(joint, len(columns))
-    cx, cy = codes[0], codes[-1]  # I(X;X) = H(X)
-    est = ik.estimate_mutual_information(cx, cy, estimator, base=base, ci=level, rng=seed)
-    plug = float(ik.mutual_information(cx, cy, base=base))
-    hx = float(ik.entropy(ik.empirical(cx), base=base))
-    hy = float(ik.entropy(ik.empirical(cy), base=base))
+        joint = sources.joint(path, [x, y])  # x == y: the table of (x, x), I(X;X) = H(X)
+    # the joint table goes to the estimators as it is (its counts; no samples rebuilt)
+    est = ik.estimate_mutual_information(joint, method=estimator, base=base, ci=level, rng=seed)
+    plug = float(ik.mutual_information(joint, base=base))
+    hx = float(ik.entropy(joint.marginal(0), base=base))
+    hy = float(ik.entropy(joint.marginal(1), base=base))
     d = est.diagnostics
     payload = {
         "command": "mi",
@@ -59,23 +55,3 @@ def command(path, x, y, estimator, level, seed, sources, base, fmt):
                              estimate="I(X;Y) estimate (of the source)",
                              more=[("H(X) plug-in", hx), ("H(Y) plug-in", hy)], notes=notes)
     finish(report, fmt)
-
-
-def _joint_codes(e, n_vars: int):
-    """Per-variable integer codes of every observation of a joint table (an ``Empirical`` of tuples).
-
-    Adapter: :func:`infokit.estimate_mutual_information` takes paired samples,
-    not a table of counts; the estimate depends only on the counts, so each
-    cell is repeated ``count`` times as small integer codes (8 bytes a row
-    for two variables), never as the original values.
-    """
-    cells = e.outcomes.tolist()
-    counts = np.asarray(e.counts, dtype=np.int64)
-    codes = []
-    for j in range(n_vars):
-        col = [c[j] for c in cells]
-        homogeneous = len({type(v) for v in col}) <= 1
-        _, inv = np.unique(np.asarray(col, dtype=None if homogeneous else object), return_inverse=True)
-        dtype = np.int32 if inv.max(initial=0) < 2**31 else np.int64
-        codes.append(np.repeat(inv.astype(dtype), counts))
-    return codes
