@@ -19,6 +19,7 @@ from infokit.errors import InvalidArgumentError
 __all__ = ["estimate_mutual_information"]
 
 _XY = ("x", "y")
+_CHUNK = 1 << 20  # cells per chunk of the variance sum
 
 
 def estimate_mutual_information(
@@ -123,11 +124,13 @@ def _from_cells(inv_x, inv_y, counts, m: methods.Method, o: EstimateOptions):
                    for prof in (Profile.from_counts(nx, kx), Profile.from_counts(ny, ky), pxy))
     value = hx.value + hy.value - hxy.value
     n = int(counts.sum())
-    # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂
-    with np.errstate(divide="ignore"):
-        pmi = np.log(counts * float(n) / (nx[inv_x].astype(float) * ny[inv_y]))
-    w = counts / n
-    var = float(np.sum(w * (pmi - plug) ** 2))
+    # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂, by chunks of cells
+    var = 0.0
+    for i in range(0, counts.size, _CHUNK):
+        c = counts[i:i + _CHUNK]
+        with np.errstate(divide="ignore"):
+            pmi = np.log(c * float(n) / (nx[inv_x[i:i + _CHUNK]].astype(float) * ny[inv_y[i:i + _CHUNK]]))
+        var += float(np.sum((c / n) * (pmi - plug) ** 2))
     df = (kx - 1) * (ky - 1)
     stderr = math.sqrt(max(var, 0.0) / n + 2.0 * df / (2.0 * n) ** 2)
     diag = {

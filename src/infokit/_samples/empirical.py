@@ -279,14 +279,19 @@ def _kl_to_product(n_xyz, a_xz, a_yz, g_z, n_z):
     (n_z n)``, from exact integers.
     """
     n = int(n_z.sum())
-    p = n_xyz / n
-    # q = p * (n_xz n_yz) / (n_xyz n_z): exactly p where the integers say the cell is a product
-    q = p * ((a_xz.astype(np.float64) * a_yz) / (n_xyz.astype(np.float64) * n_z[g_z]))
-    observed = _fsum(_kernels.kl_terms(np, p, q))
-    del p, q
-    if n < 3_037_000_499:  # n^2 < 2^63: the products and their sums are exact in int64
-        s_z = np.zeros(n_z.size, dtype=np.int64)
-        np.add.at(s_z, g_z, a_xz.astype(np.int64) * a_yz)
+    exact = n < 3_037_000_499  # n^2 < 2^63: the products and their sums are exact in int64
+    s_z = np.zeros(n_z.size, dtype=np.int64)
+    parts = []
+    for i in range(0, n_xyz.size, _FSUM_CHUNK):  # by chunks: a few chunk-sized temporaries
+        c, ax, ay, gz = (a[i:i + _FSUM_CHUNK] for a in (n_xyz, a_xz, a_yz, g_z))
+        p = c / n
+        # q = p * (n_xz n_yz) / (n_xyz n_z): exactly p where the integers say the cell is a product
+        q = p * ((ax.astype(np.float64) * ay) / (c.astype(np.float64) * n_z[gz]))
+        parts.append(math.fsum(_kernels.kl_terms(np, p, q).tolist()))
+        if exact:
+            np.add.at(s_z, gz, ax.astype(np.int64) * ay)
+    observed = math.fsum(parts) if len(parts) != 1 else parts[0]
+    if exact:
         nz = n_z.astype(np.int64)
         missing = _fsum((nz * nz - s_z) / (nz.astype(np.float64) * n))
     else:  # pragma: no cover - more than 3e9 observations: Python integers

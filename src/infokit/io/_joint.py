@@ -40,12 +40,14 @@ class _Encoder:
         """Number of distinct values seen (ids are ``0..size-1``)."""
         return len(self.index) if self._known is None else int(self._known.size)
 
-    def _ids_of_numbers(self, values: np.ndarray) -> np.ndarray:
-        u, inv = np.unique(values, return_inverse=True)
-        inv = inv.ravel()
+    def _ids_of_numbers(self, values: np.ndarray, name: str) -> np.ndarray:
+        try:  # a bincount for compact integers, a sort otherwise
+            u, _, inv = _counting.count(values, name=name, dropna=False, codes=True)
+        except (InvalidArgumentError, InvalidTypeError) as exc:
+            raise type(exc)(f"{self.path}: {exc}") from None
         if self._known is None:
             self._known, self._known_ids = u, np.arange(u.size, dtype=np.int64)
-            return inv.astype(np.int64)
+            return inv
         known, ids = self._known, self._known_ids
         pos = np.searchsorted(known, u)
         hit = pos < known.size
@@ -87,7 +89,7 @@ class _Encoder:
             return self._dict[1][to_numpy(arr.indices)]
         values = to_numpy(arr)
         if values.dtype.kind in "iufmM" and values.ndim == 1 and not self.index:
-            return self._ids_of_numbers(values)
+            return self._ids_of_numbers(values, name)
         try:
             o, _, codes = _counting.count(values, name=name, dropna=False, codes=True)
         except (InvalidArgumentError, InvalidTypeError) as exc:
@@ -97,12 +99,17 @@ class _Encoder:
     def final(self):
         """(outcomes sorted as in-memory counting orders them, rank of each global id)."""
         if self._known is not None:
-            rank = np.empty(self._known.size, dtype=np.int64)
-            rank[self._known_ids] = np.arange(self._known.size, dtype=np.int64)
+            rank = np.empty(self._known.size, dtype=_code_dtype(self._known.size))
+            rank[self._known_ids] = np.arange(self._known.size, dtype=rank.dtype)
             return self._known, rank
         vals = np.concatenate(self.values) if len(self.values) > 1 else self.values[0]
         outcomes, _, rank = _counting.count(vals, name=f"column {self.column!r}", dropna=False, codes=True)
-        return outcomes, rank
+        return outcomes, rank.astype(_code_dtype(outcomes.size))
+
+
+def _code_dtype(size: int):
+    """int32 codes for up to 2**31 values (half the memory per cell), else int64."""
+    return np.int32 if size < 2**31 else np.int64
 
 
 _ID_BITS = 31  # two columns' ids packed into one int64 key: up to 2**31 distinct values each
@@ -179,16 +186,20 @@ class _JointCounts:
             self.keys.close()
             if counts.size == 0:
                 raise self._no_rows()
-            ids = [keys] if len(self.cols) == 1 else [keys >> _ID_BITS, keys & ((1 << _ID_BITS) - 1)]
+            finals = [e.final() for e in self.encoders]
+            if len(self.cols) == 1:
+                ranked = [finals[0][1][keys]]
+            else:  # one column at a time: one key-sized temporary
+                ranked = [finals[0][1][keys >> _ID_BITS], finals[1][1][keys & ((1 << _ID_BITS) - 1)]]
             del keys
         else:
             merged = self.counts.reduce()
             if merged is None:
                 raise self._no_rows()
             cells, counts = merged
-            ids = [cells[:, j] for j in range(cells.shape[1])]
-        finals = [e.final() for e in self.encoders]
-        ranked = [rank[i] for i, (_, rank) in zip(ids, finals)]
+            finals = [e.final() for e in self.encoders]
+            ranked = [rank[cells[:, j]] for j, (_, rank) in enumerate(finals)]
+            del cells
         return ranked, counts, [o for o, _ in finals]
 
     def cells(self):
@@ -202,14 +213,18 @@ def _sorted_cells(ranked, counts, var_outcomes):
     in-memory counting sorts them; ``ranked[j]`` holds the rank of each cell's value among ``var_outcomes[j]``."""
     sizes = [max(o.size, 1) for o in var_outcomes]
     if len(ranked) == 1:
-        order = np.argsort(ranked[0], kind="stable")
+        order = np.argsort(ranked[0])
     elif math.prod(sizes) < 2**62:
-        order = np.argsort(np.ravel_multi_index(ranked, sizes), kind="stable")
+        flat = np.ravel_multi_index(ranked, sizes)
+        order = np.argsort(flat)  # the cells are distinct: no ties, any sort will do
+        del flat
     else:  # pragma: no cover - astronomically many possible cells
         order = np.lexsort(ranked[::-1])
-    cells = np.empty((order.size, len(ranked)), dtype=np.int64)
-    for j, r in enumerate(ranked):
-        cells[:, j] = r[order]
+    dtype = np.result_type(*[r.dtype for r in ranked])
+    cells = np.empty((order.size, len(ranked)), dtype=dtype)
+    for j in range(len(ranked)):
+        cells[:, j] = ranked[j][order]
+        ranked[j] = None  # freed as it is copied
     return cells, np.asarray(counts)[order], var_outcomes
 
 

@@ -26,7 +26,8 @@ import numpy as np
 
 from infokit.errors import InvalidArgumentError
 
-__all__ = ["KeyCounts", "memory_budget", "csv_block_size", "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
+__all__ = ["KeyCounts", "memory_budget", "csv_block_size", "value_keys", "key_values", "DEFAULT_MEMORY_BUDGET",
+           "BUDGET_ENV"]
 
 BUDGET_ENV = "INFOKIT_MEMORY_BUDGET"
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
@@ -82,6 +83,42 @@ def csv_block_size(budget: int) -> int:
     1 MiB blocks, as fast as larger ones.
     """
     return int(min(max(budget // 256, 1 << 18), 1 << 24))
+
+
+_FLIP = np.int64(0x7FFFFFFFFFFFFFFF)
+
+
+def value_keys(values: np.ndarray):
+    """Order-preserving int64 keys of numbers (no missing values), or None for a dtype without them.
+
+    Integers (up to int64, and uint64 below 2**63), booleans, floats (-0.0
+    as 0.0: equal values, one key), datetimes and durations: ``a < b``
+    exactly when ``key(a) < key(b)``; :func:`key_values` inverts it.
+    """
+    kind = values.dtype.kind
+    if kind in "bi" or (kind == "u" and values.dtype.itemsize < 8):
+        return values.astype(np.int64, copy=False)
+    if kind == "u":
+        return values.view(np.int64) if values.size == 0 or int(values.max()) < 2**63 else None
+    if kind in "mM":
+        return values.view(np.int64)
+    if kind == "f":
+        bits = (values.astype(np.float64, copy=False) + 0.0).view(np.int64)  # + 0.0: -0.0 becomes 0.0
+        return np.where(bits < 0, bits ^ _FLIP, bits)
+    return None
+
+
+def key_values(keys: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """The numbers of ``dtype`` whose :func:`value_keys` are ``keys``."""
+    kind = dtype.kind
+    if kind == "b":
+        return keys.astype(bool)
+    if kind in "iu":
+        return keys.astype(dtype)
+    if kind in "mM":
+        return keys.view(dtype)
+    bits = np.where(keys < 0, keys ^ _FLIP, keys)
+    return bits.view(np.float64).astype(dtype, copy=False)
 
 
 def _count_sorted_keys(keys: np.ndarray, counts=None):
