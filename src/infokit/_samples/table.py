@@ -291,6 +291,18 @@ def _union(dists):
     if all(d._outcomes.shape == first.shape and d._outcomes.dtype == first.dtype
            and np.array_equal(d._outcomes, first) for d in dists[1:]):
         return first, [d._counts for d in dists]
+    if (not any(d._declared for d in dists) and first.dtype.kind in "biufmM"
+            and all(d._outcomes.dtype == first.dtype for d in dists)):
+        # numbers of one dtype: the sorted union of union_labels, in NumPy (no Python object per outcome)
+        outcomes = first
+        for d in dists[1:]:
+            outcomes = np.union1d(outcomes, d._outcomes)
+        counts = []
+        for d in dists:
+            c = np.zeros(outcomes.size, dtype=np.int64)
+            c[np.searchsorted(outcomes, d._outcomes)] = d._counts
+            counts.append(c)
+        return outcomes, counts
     merged, index = union_labels([d._outcomes.tolist() for d in dists],
                                  keep_order=any(d._declared for d in dists))
     outcomes = _as_outcome_array(merged, first)

@@ -179,9 +179,9 @@ def _parquet_gen(path, pf, cols, batch_size, progress):
         pf.close()
 
 
-def _csv_options(path, cols, compression, delimiter, block_size, column_types=None, skip_rows=0):
+def _csv_options(path, cols, compression, delimiter, block_size, column_types=None, skip_rows=0, use_threads=True):
     pacsv = require("pyarrow.csv", "reading CSV files")
-    read = pacsv.ReadOptions(block_size=block_size, skip_rows_after_names=skip_rows)
+    read = pacsv.ReadOptions(block_size=block_size, skip_rows_after_names=skip_rows, use_threads=use_threads)
     parse = pacsv.ParseOptions(delimiter=delimiter)
     convert = pacsv.ConvertOptions(include_columns=cols or [], strings_can_be_null=True,
                                    column_types=column_types or {})
@@ -195,10 +195,10 @@ def _open_csv_stream(path, compression):
     return raw, stream
 
 
-def _csv_reader(path, cols, compression, delimiter, block_size, column_types=None, skip_rows=0):
+def _csv_reader(path, cols, compression, delimiter, block_size, column_types=None, skip_rows=0, use_threads=True):
     pa = pyarrow()
     pacsv, read, parse, convert = _csv_options(path, cols, compression, delimiter, block_size,
-                                               column_types, skip_rows)
+                                               column_types, skip_rows, use_threads)
     raw, stream = _open_csv_stream(path, compression)
     try:
         reader = pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
@@ -235,14 +235,18 @@ def _csv_batches(path, cols, batch_size, progress, compression, delimiter, block
         read_block = min(block_size, csv_block_size(memory_budget()))
     else:
         block_size = read_block = check_positive_int(block_size, "block_size")
-    raw, stream, reader = _csv_reader(path, cols, compression, delimiter, block_size)
     if read_block < block_size:
-        # pyarrow's reader holds a few dozen blocks' worth of memory: the rest of the file is read
-        # in smaller blocks, with the types inferred from the first large one
+        # pyarrow's reader holds a few dozen blocks' worth of memory: the file is read in smaller
+        # blocks, with the types inferred from a first large one.  That first reader runs on this
+        # thread only (no read-ahead still using its file once it is closed)
+        raw, stream, reader = _csv_reader(path, cols, compression, delimiter, block_size, use_threads=False)
         types = {f.name: f.type for f in reader.schema}
+        del reader
         stream.close()
         raw.close()
         raw, stream, reader = _csv_reader(path, cols, compression, delimiter, read_block, column_types=types)
+    else:
+        raw, stream, reader = _csv_reader(path, cols, compression, delimiter, block_size)
     return _csv_gen(path, raw, stream, reader, batch_size, progress, compression, delimiter, block_size)
 
 

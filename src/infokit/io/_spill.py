@@ -183,6 +183,7 @@ class KeyCounts:
         self._dir: tempfile.TemporaryDirectory | None = None
         self._runs: list[tuple[str, int]] = []  # (file stem, length) of the runs on disk
         self.total = 0
+        self._spills = 0
 
     # -- accumulation -------------------------------------------------------
     def add(self, keys: np.ndarray, counts: np.ndarray | None = None) -> None:
@@ -220,12 +221,13 @@ class KeyCounts:
         self._keys.tofile(stem + ".keys")
         self._counts.tofile(stem + ".counts")
         self._runs.append((stem, self._keys.size))
+        self._spills += 1
         self._keys, self._counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
 
     @property
     def spilled(self) -> int:
         """Number of runs written to disk so far."""
-        return len(self._runs)
+        return self._spills
 
     # -- the result ---------------------------------------------------------
     def result(self):
