@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import math
+import os
 import tempfile
 
 import numpy as np
@@ -268,3 +269,18 @@ def test_cli_mi_spilled_equals_scikit_learn(wine_csv, monkeypatch, tmpdir_spill)
     out = json.loads(res.stdout)
     assert math.isclose(out["plugin"]["value"], metrics.mutual_info_score(df["id"], df["label"]), rel_tol=1e-9)
     assert out["n"] == len(df)
+
+
+def test_csv_read_in_small_blocks_loses_no_row(tmp_path, monkeypatch):
+    # a small budget: the types are inferred from a first 1 MiB block, the file then read again in
+    # 256 KiB blocks (the first reader must not read ahead on its closed file: rows would be lost)
+    rng = np.random.default_rng(5)
+    v = rng.integers(0, 1000, 400_000)
+    path = tmp_path / "blocks.csv"
+    pd.DataFrame({"v": v, "w": v % 13}).to_csv(path, index=False)
+    assert os.path.getsize(path) > 2 * 2**20
+    monkeypatch.setenv(_spill.BUDGET_ENV, "64M")
+    expected = collections.Counter(v.tolist())
+    for _ in range(6):
+        e = io.read_empirical(path, "v", batch_size=2**15)
+        assert e.n == v.size and e.to_dict() == expected
