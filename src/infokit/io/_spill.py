@@ -24,6 +24,7 @@ import tempfile
 
 import numpy as np
 
+from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError
 
 __all__ = ["KeyCounts", "memory_budget", "csv_block_size", "value_keys", "key_values", "DEFAULT_MEMORY_BUDGET",
@@ -124,6 +125,8 @@ def key_values(keys: np.ndarray, dtype: np.dtype) -> np.ndarray:
 def _count_sorted_keys(keys: np.ndarray, counts=None):
     """``(distinct keys, their counts)`` of an int64 array, keys increasing."""
     if counts is None:
+        if keys.size:  # a bincount for compact keys (at most 4 counters per key), a sort otherwise
+            return _counting.count(keys, name="keys")
         keys = np.sort(keys)
     else:
         order = np.argsort(keys, kind="stable")
