@@ -53,7 +53,7 @@ def test_memory_budget_units(text, expected):
 
 def test_memory_budget_environment(monkeypatch):
     monkeypatch.delenv(_spill.BUDGET_ENV, raising=False)
-    assert _spill.memory_budget() == _spill.DEFAULT_MEMORY_BUDGET == 256 * 2**20
+    assert _spill.memory_budget() == _spill.DEFAULT_MEMORY_BUDGET == 128 * 2**20
     monkeypatch.setenv(_spill.BUDGET_ENV, "1GiB")
     assert _spill.memory_budget() == 2**30
     for bad in ("lots", "-5M", "0", "12XB"):
@@ -63,7 +63,7 @@ def test_memory_budget_environment(monkeypatch):
 
 
 def test_csv_block_size_follows_the_budget():
-    assert _spill.csv_block_size(256 * 2**20) == 2**20
+    assert _spill.csv_block_size(128 * 2**20) == 2**20
     assert _spill.csv_block_size(4096) == 2**18  # at least 256 KiB
     assert _spill.csv_block_size(2**40) == 2**24  # at most 16 MiB
 

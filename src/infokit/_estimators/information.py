@@ -19,7 +19,7 @@ from infokit.errors import InvalidArgumentError
 __all__ = ["estimate_mutual_information"]
 
 _XY = ("x", "y")
-_CHUNK = 1 << 20  # cells per chunk of the variance sum
+_CHUNK = 1 << 18  # cells per chunk of the variance sum
 
 
 def estimate_mutual_information(

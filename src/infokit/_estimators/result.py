@@ -72,7 +72,8 @@ class Profile:
     @classmethod
     def from_counts(cls, counts, support_size: int | None = None) -> "Profile":
         c = np.asarray(counts, dtype=np.int64).ravel()
-        c = c[c > 0]
+        if c.size and int(c.min()) <= 0:  # no copy when every count is positive (observed outcomes)
+            c = c[c > 0]
         # the distinct counts: a bincount for the usual small counts, no sorted copy
         values, mult = _counting.count(c, name="counts") if c.size else (c, c)
         k_obs = int(c.size)

@@ -246,8 +246,9 @@ def _mi_distinct_cells(cx, cy, counts):
     n_x = _sum_by(cx, counts)
     n_y = _sum_by(cy, counts)
     n = int(n_x.sum())
-    value = _kl_to_product(counts, n_x[cx], n_y[cy], np.zeros(counts.size, np.int64),
-                           np.array([n], dtype=np.int64))
+    chunks = ((counts[i:i + _FSUM_CHUNK], n_x[cx[i:i + _FSUM_CHUNK]], n_y[cy[i:i + _FSUM_CHUNK]],
+               np.zeros(min(_FSUM_CHUNK, counts.size - i), np.int64)) for i in range(0, counts.size, _FSUM_CHUNK))
+    value = _kl_to_product_chunks(chunks, np.array([n], dtype=np.int64))
     return value, n_x, n_y
 
 
@@ -255,11 +256,13 @@ def _sum_by(codes, counts):
     """Exact integer totals of ``counts`` per code (codes ``0..K-1``)."""
     k = int(codes.max()) + 1 if codes.size else 0
     total = np.zeros(k, dtype=np.int64)
-    np.add.at(total, codes, counts)
+    for i in range(0, codes.size, _FSUM_CHUNK):  # by chunks: no per-cell copy of codes or counts
+        # float64 weights are exact: a chunk's counts sum to less than 2**53
+        total += np.bincount(codes[i:i + _FSUM_CHUNK], weights=counts[i:i + _FSUM_CHUNK], minlength=k).astype(np.int64)
     return total
 
 
-_FSUM_CHUNK = 1 << 20
+_FSUM_CHUNK = 1 << 18  # cells per chunk: kl_terms holds ~15 chunk-sized temporaries
 
 
 def _fsum(terms: np.ndarray) -> float:
@@ -278,27 +281,33 @@ def _kl_to_product(n_xyz, a_xz, a_yz, g_z, n_z):
     mass of the product on unobserved cells, ``sum_z (n_z^2 - sum n_xz n_yz) /
     (n_z n)``, from exact integers.
     """
+    chunks = (tuple(a[i:i + _FSUM_CHUNK] for a in (n_xyz, a_xz, a_yz, g_z)) for i in range(0, n_xyz.size, _FSUM_CHUNK))
+    return _kl_to_product_chunks(chunks, n_z)
+
+
+def _kl_to_product_chunks(chunks, n_z):
+    """:func:`_kl_to_product` of the cells given by chunks ``(n_xyz, a_xz, a_yz, g_z)`` (a few
+    chunk-sized temporaries, never one per cell)."""
     n = int(n_z.sum())
     exact = n < 3_037_000_499  # n^2 < 2^63: the products and their sums are exact in int64
-    s_z = np.zeros(n_z.size, dtype=np.int64)
+    s_z = np.zeros(n_z.size, dtype=np.int64) if exact else [0] * n_z.size  # sum of n_xz n_yz per z
     parts = []
-    for i in range(0, n_xyz.size, _FSUM_CHUNK):  # by chunks: a few chunk-sized temporaries
-        c, ax, ay, gz = (a[i:i + _FSUM_CHUNK] for a in (n_xyz, a_xz, a_yz, g_z))
+    for c, ax, ay, gz in chunks:
         p = c / n
         # q = p * (n_xz n_yz) / (n_xyz n_z): exactly p where the integers say the cell is a product
         q = p * ((ax.astype(np.float64) * ay) / (c.astype(np.float64) * n_z[gz]))
         parts.append(math.fsum(_kernels.kl_terms(np, p, q).tolist()))
         if exact:
             np.add.at(s_z, gz, ax.astype(np.int64) * ay)
+        else:  # pragma: no cover - more than 3e9 observations: Python integers
+            for z, a, b in zip(gz.tolist(), ax.tolist(), ay.tolist()):
+                s_z[z] += int(a) * int(b)
     observed = math.fsum(parts) if len(parts) != 1 else parts[0]
     if exact:
         nz = n_z.astype(np.int64)
         missing = _fsum((nz * nz - s_z) / (nz.astype(np.float64) * n))
-    else:  # pragma: no cover - more than 3e9 observations: Python integers
-        s = [0] * n_z.size
-        for z, a, b in zip(g_z.tolist(), a_xz.tolist(), a_yz.tolist()):
-            s[z] += int(a) * int(b)
-        missing = math.fsum((int(nz) * int(nz) - sz) / (int(nz) * n) for nz, sz in zip(n_z.tolist(), s))
+    else:  # pragma: no cover
+        missing = math.fsum((int(nz) * int(nz) - sz) / (int(nz) * n) for nz, sz in zip(n_z.tolist(), s_z))
     return max(observed + missing, 0.0)
 
 

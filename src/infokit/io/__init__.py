@@ -50,10 +50,10 @@ pre-buffering keeps every row group read cached until the file is closed,
 which grows with the file); peak memory then stays flat as the file grows
 (``benchmarks/bench_io.py``: about 30-60 MiB above the imports for
 2.5e7 to 2e8 rows).  CSV files are read in blocks of ``INFOKIT_MEMORY_BUDGET
-/ 256`` bytes (1 MiB by default).  Counts of numbers, and of one or two
+/ 128`` bytes (1 MiB by default).  Counts of numbers, and of one or two
 columns together, are sorted int64 keys with int64 counts (16 bytes per
 distinct value or pair) kept within the memory budget
-``INFOKIT_MEMORY_BUDGET`` (bytes, or ``512M``, ``2GiB``; default 256 MiB):
+``INFOKIT_MEMORY_BUDGET`` (bytes, or ``512M``, ``2GiB``; default 128 MiB):
 past it, sorted runs are written to a temporary directory (``TMPDIR``) and
 merged at the end, and the files are removed on every exit.  What is not
 bounded by the budget: the result itself (16 bytes per distinct value or

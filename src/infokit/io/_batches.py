@@ -100,8 +100,8 @@ def iter_batches(path, columns=None, *, batch_size=DEFAULT_BATCH_SIZE, format=No
     block_size : int, optional
         CSV only: bytes parsed per block.  Default: the column types are
         inferred from the first ``max(32 * batch_size, 1 MiB)`` bytes, and the
-        file is read in blocks of ``INFOKIT_MEMORY_BUDGET / 256`` (1 MiB for
-        the default 256 MiB budget; pyarrow's reader holds a few dozen
+        file is read in blocks of ``INFOKIT_MEMORY_BUDGET / 128`` (1 MiB for
+        the default 128 MiB budget; pyarrow's reader holds a few dozen
         blocks' worth of memory) where that is smaller.  Given: the types are
         inferred from the first block, and every block has this size.
     read_dictionary : list of str, optional

@@ -14,7 +14,7 @@ from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionar
 from infokit.io._dask import frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
-from infokit.io._spill import KeyCounts, key_values, value_keys
+from infokit.io._spill import KeyCounts, key_values, release_memory, value_keys
 
 __all__ = ["read_empirical", "read_columns_empirical"]
 
@@ -143,7 +143,7 @@ class _ColumnCounts:
             keys, counts = self.keys.result()
             self.close()
             if not self.counts.parts:  # keys are in the order of the values: counted as in memory
-                uo, uc = key_values(keys, self._dtype), counts
+                uo, uc = key_values(keys, self._dtype, overwrite=True), counts
                 return self._on_support(uo, uc, support)
             self.counts.add(key_values(keys, self._dtype), counts)
             del keys, counts
@@ -207,7 +207,10 @@ def read_columns_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=
                                   read_dictionary=dict_cols):
             for c in cols:
                 counters[c].add(batch.column(c))
-        return {c: counters[c].result((support or {}).get(c)) for c in cols}
+        release_memory()  # the reader's blocks
+        out = {c: counters[c].result((support or {}).get(c)) for c in cols}
+        release_memory()  # the merge's buffers
+        return out
     finally:  # temporary files removed on every exit
         for counter in counters.values():
             counter.close()

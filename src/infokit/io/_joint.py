@@ -18,7 +18,7 @@ from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionar
 from infokit.io._dask import computing_on, frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
-from infokit.io._spill import KeyCounts
+from infokit.io._spill import KeyCounts, release_memory
 
 __all__ = ["read_joint_empirical", "read_mutual_information"]
 
@@ -192,6 +192,7 @@ class _JointCounts:
             else:  # one column at a time: one key-sized temporary
                 ranked = [finals[0][1][keys >> _ID_BITS], finals[1][1][keys & ((1 << _ID_BITS) - 1)]]
             del keys
+            release_memory()  # the merge's buffers
         else:
             merged = self.counts.reduce()
             if merged is None:
@@ -251,6 +252,7 @@ def _joint_counts(path, cols, batch_size, format, dropna, progress) -> _JointCou
     except BaseException:
         acc.close()  # temporary files removed on errors and interrupts too
         raise
+    release_memory()  # the reader's blocks
     return acc
 
 
@@ -290,7 +292,7 @@ def read_joint_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=No
     Memory: one batch, each column's distinct values, and the counts.  With
     one or two distinct columns the counts are int64 keys (16 bytes per
     distinct cell) held within the memory budget ``INFOKIT_MEMORY_BUDGET``
-    (default 256 MiB) and spilled to temporary files, merged at the end,
+    (default 128 MiB) and spilled to temporary files, merged at the end,
     past it; the table itself then holds about 24 bytes per distinct cell
     (its tuples of values are built only if ``outcomes`` is read).
     """

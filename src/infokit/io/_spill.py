@@ -11,15 +11,20 @@ the number of distinct keys; only the merged result, 16 bytes per distinct
 key, is held in memory at the end.
 
 The budget is ``INFOKIT_MEMORY_BUDGET`` (bytes, or with a unit: ``512M``,
-``2GiB``; default 256 MiB).  The temporary files live in a
+``2GiB``; default 128 MiB: with the interpreter, the imports, the CSV reader
+and the result, a command then peaks below 500 MiB up to about 1e7
+distinct values or pairs, ``benchmarks/bench_memory.py``).  The temporary files live in a
 :class:`tempfile.TemporaryDirectory` (under ``TMPDIR``), removed when the
 counts are finished, on errors and on interrupts.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import re
+import sys
 import tempfile
 
 import numpy as np
@@ -27,11 +32,11 @@ import numpy as np
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError
 
-__all__ = ["KeyCounts", "memory_budget", "csv_block_size", "value_keys", "key_values", "DEFAULT_MEMORY_BUDGET",
-           "BUDGET_ENV"]
+__all__ = ["KeyCounts", "memory_budget", "csv_block_size", "value_keys", "key_values", "release_memory",
+           "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
 
 BUDGET_ENV = "INFOKIT_MEMORY_BUDGET"
-DEFAULT_MEMORY_BUDGET = 256 * 2**20
+DEFAULT_MEMORY_BUDGET = 128 * 2**20
 _MIN_BUDGET = 1 << 12  # bytes: tiny budgets are for tests (every batch spills)
 _UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 2**10, "m": 10**6, "mb": 10**6, "mib": 2**20,
           "g": 10**9, "gb": 10**9, "gib": 2**30, "t": 10**12, "tb": 10**12, "tib": 2**40}
@@ -40,7 +45,7 @@ _ITEM = 16  # bytes per distinct key: the key and its count
 
 
 def memory_budget(budget=None) -> int:
-    """The memory budget for counts, in bytes: ``budget``, else ``$INFOKIT_MEMORY_BUDGET``, else 256 MiB.
+    """The memory budget for counts, in bytes: ``budget``, else ``$INFOKIT_MEMORY_BUDGET``, else 128 MiB.
 
     Parameters
     ----------
@@ -76,16 +81,43 @@ def memory_budget(budget=None) -> int:
 
 
 def csv_block_size(budget: int) -> int:
-    """Bytes of CSV text parsed per block for a memory budget: ``budget / 256`` within 256 KiB..16 MiB.
+    """Bytes of CSV text parsed per block for a memory budget: ``budget / 128`` within 256 KiB..16 MiB.
 
     pyarrow's streaming CSV reader holds a few dozen blocks' worth of memory
-    (blocks read ahead and parsed; about 40 MiB at 1 MiB blocks, 180 MiB at
-    8 MiB, ``benchmarks/bench_memory.py``); the default 256 MiB budget gives
-    1 MiB blocks, as fast as larger ones.
+    (blocks read ahead and parsed: about 40 MiB of its pool at 1 MiB blocks,
+    180 MiB at 8 MiB); the default 128 MiB budget gives 1 MiB blocks, read as
+    fast as larger ones.
     """
-    return int(min(max(budget // 256, 1 << 18), 1 << 24))
+    return int(min(max(budget // 128, 1 << 18), 1 << 24))
 
 
+def release_memory() -> None:
+    """Hand memory freed by a finished read back to the system: pyarrow's pool, and glibc's heap.
+
+    After a file is read, pyarrow's allocator keeps the pages of its blocks and
+    glibc keeps freed NumPy buffers below its mmap threshold (which grows up to
+    32 MiB), about 100 MiB in all for a large file, that the next steps (the
+    estimators) would otherwise add to.  Best effort: nothing where these are
+    not available.
+    """
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        try:
+            pa.default_memory_pool().release_unused()
+        except Exception:  # noqa: BLE001 - older pyarrow, other pools
+            pass
+    global _LIBC
+    if _LIBC is None:
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.malloc_trim  # glibc only
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC = None
 _FLIP = np.int64(0x7FFFFFFFFFFFFFFF)
 
 
@@ -109,16 +141,17 @@ def value_keys(values: np.ndarray):
     return None
 
 
-def key_values(keys: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """The numbers of ``dtype`` whose :func:`value_keys` are ``keys``."""
+def key_values(keys: np.ndarray, dtype: np.dtype, *, overwrite: bool = False) -> np.ndarray:
+    """The numbers of ``dtype`` whose :func:`value_keys` are ``keys`` (decoded in place with ``overwrite``)."""
     kind = dtype.kind
     if kind == "b":
         return keys.astype(bool)
     if kind in "iu":
-        return keys.astype(dtype)
+        return keys.astype(dtype, copy=not overwrite)
     if kind in "mM":
-        return keys.view(dtype)
-    bits = np.where(keys < 0, keys ^ _FLIP, keys)
+        return keys.view(dtype) if overwrite else keys.copy().view(dtype)
+    bits = keys if overwrite else keys.copy()
+    np.bitwise_xor(bits, _FLIP, out=bits, where=bits < 0)
     return bits.view(np.float64).astype(dtype, copy=False)
 
 
@@ -253,7 +286,8 @@ class KeyCounts:
         out_k = np.empty(total, dtype=np.int64)
         out_c = np.empty(out_k.size, dtype=np.int64)
         m = 0
-        chunk = max(self.budget // (4 * _ITEM * len(runs)), 1024)
+        # keys read ahead from all runs together: 1/16 of the budget (each round briefly holds ~4x that)
+        chunk = max(self.budget // (16 * _ITEM * len(runs)), 1024)
         readers = [_RunReader(stem, n, chunk) for stem, n in runs]
         while True:
             live = [r for r in readers if r.buffered]
