@@ -34,6 +34,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -225,11 +226,15 @@ def main(argv=None):
     print(md)
     if args.output:
         m = h.machine_description(("numpy", "pyarrow"))
-        cmdline = "PYTHONPATH=src python benchmarks/bench_memory.py " + " ".join(
-            a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("--output"))
+        given = list(argv if argv is not None else sys.argv[1:])
+        if "--output" in given:
+            i = given.index("--output")
+            del given[i:i + 2]
+        cmdline = "PYTHONPATH=src python benchmarks/bench_memory.py " + shlex.join(given)
+        machine = ", ".join(f"{k} {v}" for k, v in m.items())
         section = (f"## Peak memory of the file commands (bench_memory.py) — {started}\n\n"
-                   f"`{cmdline.strip()}`; machine: {m}; load average {h.load_average()}; "
-                   f"INFOKIT_MEMORY_BUDGET={args.budget or 'default'}.\n\n{md}\n")
+                   f"`{cmdline.strip()}`\n\nMachine: {machine}; load average at the end "
+                   f"{h.load_average()}; INFOKIT_MEMORY_BUDGET={args.budget or 'default (128 MiB)'}.\n\n{md}\n")
         h.write_section(args.output, "bench_memory", section)
 
 
