@@ -179,9 +179,9 @@ def _parquet_gen(path, pf, cols, batch_size, progress):
         pf.close()
 
 
-def _csv_options(path, cols, compression, delimiter, block_size, column_types=None, skip_rows=0, use_threads=True):
+def _csv_options(path, cols, compression, delimiter, block_size, column_types=None, skip_rows=0):
     pacsv = require("pyarrow.csv", "reading CSV files")
-    read = pacsv.ReadOptions(block_size=block_size, skip_rows_after_names=skip_rows, use_threads=use_threads)
+    read = pacsv.ReadOptions(block_size=block_size, skip_rows_after_names=skip_rows)
     parse = pacsv.ParseOptions(delimiter=delimiter)
     convert = pacsv.ConvertOptions(include_columns=cols or [], strings_can_be_null=True,
                                    column_types=column_types or {})
@@ -195,10 +195,10 @@ def _open_csv_stream(path, compression):
     return raw, stream
 
 
-def _csv_reader(path, cols, compression, delimiter, block_size, column_types=None, skip_rows=0, use_threads=True):
+def _csv_reader(path, cols, compression, delimiter, block_size, column_types=None, skip_rows=0):
     pa = pyarrow()
     pacsv, read, parse, convert = _csv_options(path, cols, compression, delimiter, block_size,
-                                               column_types, skip_rows, use_threads)
+                                               column_types, skip_rows)
     raw, stream = _open_csv_stream(path, compression)
     try:
         reader = pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
@@ -212,6 +212,37 @@ def _csv_reader(path, cols, compression, delimiter, block_size, column_types=Non
             raise InvalidFileError(f"{path}: not a readable CSV file ({one_line(exc)})") from None
         raise
     return raw, stream, reader
+
+
+def _csv_types(path, cols, compression, delimiter, block_size):
+    """``{column: type}`` as pyarrow infers them from the first ``block_size`` bytes of a CSV file, or None.
+
+    The bytes are read here and parsed from memory: a reader opened on the
+    file itself would go on reading ahead on its own thread after it is
+    closed (another file opened then can get the same descriptor, and lose
+    data).  None when the file is no longer than that (read it in one block
+    as it is) or anything is amiss (the reader on the file reports it).
+    """
+    pa = pyarrow()
+    try:
+        raw, stream = _open_csv_stream(path, compression)
+        try:
+            data = stream.read(block_size)
+        finally:
+            stream.close()
+            raw.close()
+        if len(data) < block_size:
+            return None
+        data = bytes(data)
+        end = data.rfind(b"\n")
+        if end <= 0:
+            return None
+        pacsv, read, parse, convert = _csv_options(path, cols, compression, delimiter, end + 2)
+        reader = pacsv.open_csv(pa.BufferReader(data[:end + 1]), read_options=read, parse_options=parse,
+                                convert_options=convert)
+        return {f.name: f.type for f in reader.schema}
+    except Exception:  # noqa: BLE001 - the reader on the file raises the right error
+        return None
 
 
 def _csv_header(path, compression, delimiter) -> list[str]:
@@ -235,15 +266,10 @@ def _csv_batches(path, cols, batch_size, progress, compression, delimiter, block
         read_block = min(block_size, csv_block_size(memory_budget()))
     else:
         block_size = read_block = check_positive_int(block_size, "block_size")
-    if read_block < block_size:
+    types = _csv_types(path, cols, compression, delimiter, block_size) if read_block < block_size else None
+    if types is not None:
         # pyarrow's reader holds a few dozen blocks' worth of memory: the file is read in smaller
-        # blocks, with the types inferred from a first large one.  That first reader runs on this
-        # thread only (no read-ahead still using its file once it is closed)
-        raw, stream, reader = _csv_reader(path, cols, compression, delimiter, block_size, use_threads=False)
-        types = {f.name: f.type for f in reader.schema}
-        del reader
-        stream.close()
-        raw.close()
+        # blocks, with the types inferred from the first ``block_size`` bytes
         raw, stream, reader = _csv_reader(path, cols, compression, delimiter, read_block, column_types=types)
     else:
         raw, stream, reader = _csv_reader(path, cols, compression, delimiter, block_size)

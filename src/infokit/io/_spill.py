@@ -51,7 +51,9 @@ def memory_budget(budget=None) -> int:
     ----------
     budget : int or str, optional
         Bytes, or a string with a unit (``"512M"``, ``"2GiB"``; K/M/G/T are
-        powers of 1000, KiB/MiB/GiB/TiB powers of 1024).
+        powers of 1000, KiB/MiB/GiB/TiB powers of 1024).  Below about 16 MiB
+        the runs on disk get many and small (the merge then reads at least
+        1024 keys of each at a time); tiny budgets are for tests.
 
     Raises
     ------
