@@ -17,16 +17,18 @@ from infokit._lib.units import resolve_base
 from infokit._samples import counting as _counting
 from infokit._samples.binning import bin_column
 from infokit._samples.nature import of_counts
-from infokit._samples.empirical import _cmi_cells, _group_counts, _resolve_columns, _variables
+from infokit._samples.empirical import _group_counts, _mi_distinct_cells, _resolve_columns, _variables
+from infokit._samples.empirical import joint_pair_cells
 from infokit.errors import InvalidArgumentError
 
 __all__ = ["estimate_mutual_information"]
 
 _XY = ("x", "y")
+_CHUNK = 1 << 18  # cells per chunk of the variance sum
 
 
 def estimate_mutual_information(
-    x, y, method="auto", *, base="nats", ci=0.95, rng=None, dropna=False, n_neighbors=3, jitter=None,
+    x, y=None, method="auto", *, base="nats", ci=0.95, rng=None, dropna=False, n_neighbors=3, jitter=None,
     discrete=None, bins=None
 ):
     """Estimate the mutual information ``I(X; Y)`` of the distribution a paired sample came from.
@@ -35,7 +37,11 @@ def estimate_mutual_information(
     ----------
     x, y : array_like
         Paired samples (same length); each may also be a 2-D array or
-        DataFrame of several variables.
+        DataFrame of several variables.  Or ``x`` a joint table of two
+        variables (:func:`empirical_joint`,
+        :func:`infokit.io.read_joint_empirical`) and ``y`` omitted (None): the
+        table's counts are used as they are, without expanding them to
+        samples (discrete methods only).
     method : str, optional
         An entropy estimator of :func:`estimate_entropy` (except
         ``"dirichlet"``), applied to ``H(X) + H(Y) - H(X, Y)``; ``"auto"``
@@ -113,6 +119,15 @@ def estimate_mutual_information(
     opts = EstimateOptions("estimate_mutual_information", _DEFAULTS, method=method, dropna=check_bool(dropna, "dropna"),
                    n_neighbors=n_neighbors, jitter=jitter, discrete=discrete, bins=bins, level=check_level(ci),
                    unit=resolve_base(base), rng=rng, gen=check_rng(rng))
+    if y is None:  # a joint table
+        cx, cy, counts = joint_pair_cells(x, "x")
+        if m.name != "auto" and METHODS[m.name].data == CONTINUOUS:
+            raise InvalidArgumentError(
+                f"method={m.name!r} estimates from continuous samples; a joint table holds counts: "
+                "pass the samples x and y, or a discrete method"
+            )
+        opts.only("the mutual information of a joint table", "method")
+        return _from_cells(cx, cy, counts, m, opts)
     x, y, m, extra = _samples(x, y, m, opts)
     fn, _ = lookup(methods.table_key("estimate_mutual_information", m), (x, y), _XY, samples=2)
     est = fn(x, y, m, opts)
@@ -127,8 +142,15 @@ _DEFAULTS = defaults(estimate_mutual_information)
 def _discrete(x, y, m: methods.Method, o: EstimateOptions):
     o.only(f"the mutual information of discrete samples (method={m.name!r})", "method", "dropna")
     cells, counts, (xs, ys) = _resolve_columns([x, y], o.dropna)
-    inv_x, nx = _group_counts(cells[:, np.array(xs)], counts)
-    inv_y, ny = _group_counts(cells[:, np.array(ys)], counts)
+    inv_x, _ = _group_counts(cells[:, np.array(xs)], counts)
+    inv_y, _ = _group_counts(cells[:, np.array(ys)], counts)
+    del cells
+    return _from_cells(inv_x, inv_y, counts, m, o)
+
+
+def _from_cells(inv_x, inv_y, counts, m: methods.Method, o: EstimateOptions):
+    """The estimate from the counts of distinct (x, y) cells, with codes ``inv_x``, ``inv_y`` of x and y."""
+    plug, nx, ny = _mi_distinct_cells(inv_x, inv_y, counts)
     kx, ky = nx.size, ny.size
     pxy = Profile.from_counts(counts, kx * ky)
     used, reason = m.name, None
@@ -137,13 +159,14 @@ def _discrete(x, y, m: methods.Method, o: EstimateOptions):
     hx, hy, hxy = (methods.entropy_nats(prof, used, o.level, o.gen)[0]
                    for prof in (Profile.from_counts(nx, kx), Profile.from_counts(ny, ky), pxy))
     value = hx.value + hy.value - hxy.value
-    plug = _cmi_cells(cells, counts, xs, ys, [])
     n = int(counts.sum())
-    # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂
-    with np.errstate(divide="ignore"):
-        pmi = np.log(counts * float(n) / (nx[inv_x].astype(float) * ny[inv_y]))
-    w = counts / n
-    var = float(np.sum(w * (pmi - plug) ** 2))
+    # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂, by chunks of cells
+    var = 0.0
+    for i in range(0, counts.size, _CHUNK):
+        c = counts[i:i + _CHUNK]
+        with np.errstate(divide="ignore"):
+            pmi = np.log(c * float(n) / (nx[inv_x[i:i + _CHUNK]].astype(float) * ny[inv_y[i:i + _CHUNK]]))
+        var += float(np.sum((c / n) * (pmi - plug) ** 2))
     df = (kx - 1) * (ky - 1)
     stderr = math.sqrt(max(var, 0.0) / n + 2.0 * df / (2.0 * n) ** 2)
     diag = {

@@ -31,6 +31,7 @@ from scipy import special
 
 from infokit._lib import html
 from infokit._lib.backend import is_numpy
+from infokit._samples import counting as _counting
 from infokit.errors import InvalidTypeError
 
 __all__ = ["Profile", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel", "estimate_html",
@@ -71,13 +72,10 @@ class Profile:
     @classmethod
     def from_counts(cls, counts, support_size: int | None = None) -> "Profile":
         c = np.asarray(counts, dtype=np.int64).ravel()
-        c = c[c > 0]
-        if c.size and int(c.max()) <= 4 * c.size + 4096:  # a histogram of the counts, without sorting them
-            hist = np.bincount(c)
-            values = np.flatnonzero(hist)
-            mult = hist[values]
-        else:
-            values, mult = np.unique(c, return_counts=True)
+        if c.size and int(c.min()) <= 0:  # no copy when every count is positive (observed outcomes)
+            c = c[c > 0]
+        # the distinct counts: a bincount for the usual small counts, no sorted copy
+        values, mult = _counting.count(c, name="counts") if c.size else (c, c)
         k_obs = int(c.size)
         declared = support_size is not None
         return cls(

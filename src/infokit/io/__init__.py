@@ -53,7 +53,20 @@ Memory: Parquet files are opened with ``pre_buffer=False`` (pyarrow's
 pre-buffering keeps every row group read cached until the file is closed,
 which grows with the file); peak memory then stays flat as the file grows
 (``benchmarks/bench_io.py``: about 30-60 MiB above the imports for
-2.5e7 to 2e8 rows).
+2.5e7 to 2e8 rows).  CSV files are read in blocks of ``INFOKIT_MEMORY_BUDGET
+/ 128`` bytes (1 MiB by default).  Counts of numbers, and of one or two
+columns together, are sorted int64 keys with int64 counts (16 bytes per
+distinct value or pair) kept within the memory budget
+``INFOKIT_MEMORY_BUDGET`` (bytes, or ``512M``, ``2GiB``; default 128 MiB):
+past it, sorted runs are written to a temporary directory (``TMPDIR``) and
+merged at the end, and the files are removed on every exit.  What is not
+bounded by the budget: the result itself (16 bytes per distinct value or
+pair, more for strings), the distinct values of each column of a joint
+count (about 16 bytes per distinct number, a Python object per distinct
+string), the counts of string columns (one Python object per distinct
+string) and of three or more columns together, and the reference file of
+:func:`read_drift_counts`, which is loaded to fit the bins
+(``benchmarks/bench_memory.py`` measures the commands).
 
 Counting on a cluster: start ``dask scheduler`` on one machine and ``dask
 worker tcp://HOST:8786`` on the others (each with ``pip install

@@ -38,18 +38,25 @@ def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt
     """
     import infokit as ik
 
-    columns = [x] if x == y else [x, y]
     with sources:
-        joint = sources.joint(path, columns)
-    codes = _joint_codes(joint, len(columns))
-    cx, cy = codes[0], codes[-1]  # I(X;X) = H(X)
-    est = ik.estimate_mutual_information(cx, cy, estimator, base=base, ci=level, rng=seed, bins=bins,
-                                         **jitter_kwargs(jitter))
-    if bins is not None:  # the plug-in values of the same binned table
-        cx, cy = (bin_column(c, bins) if classify(c).continuous else c for c in (cx, cy))
-    plug = float(ik.mutual_information(cx, cy, base=base))
-    hx = float(ik.entropy(ik.empirical(cx), base=base))
-    hy = float(ik.entropy(ik.empirical(cy), base=base))
+        joint = sources.joint(path, [x, y])  # x == y: the table of (x, x), I(X;X) = H(X)
+    continuous = [classify(joint.marginal(j)).continuous for j in (0, 1)]
+    if bins is not None or methods.METHODS[estimator].data == methods.CONTINUOUS or any(continuous):
+        # the values themselves: the continuous estimators, the bins and the rule's warning need them
+        cx, cy = _joint_codes(joint, 2)
+        est = ik.estimate_mutual_information(cx, cy, estimator, base=base, ci=level, rng=seed, bins=bins,
+                                             **jitter_kwargs(jitter))
+        if bins is not None:  # the plug-in values of the same binned table
+            cx, cy = (bin_column(c, bins) if classify(c).continuous else c for c in (cx, cy))
+        plug = float(ik.mutual_information(cx, cy, base=base))
+        hx = float(ik.entropy(ik.empirical(cx), base=base))
+        hy = float(ik.entropy(ik.empirical(cy), base=base))
+    else:  # discrete columns: the joint table goes to the estimators as it is (its counts; no samples rebuilt)
+        est = ik.estimate_mutual_information(joint, method=estimator, base=base, ci=level, rng=seed,
+                                             **jitter_kwargs(jitter))
+        plug = float(ik.mutual_information(joint, base=base))
+        hx = float(ik.entropy(joint.marginal(0), base=base))
+        hy = float(ik.entropy(joint.marginal(1), base=base))
     d = est.diagnostics
     payload = {
         "command": "mi",
