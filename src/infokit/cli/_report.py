@@ -181,15 +181,23 @@ class Report:
         return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
-def reading(measure: str, subject: str, plug: float, est) -> str:
+def reading(measure: str, subject: str, plug: float | None, est) -> str:
     """The one-sentence reading of an estimate for a person: what the sample shows, then the estimate.
 
     ``measure`` is ``"entropy"``, ``"kl"`` or ``"mi"``; ``subject`` what was
-    measured (``"'letter' of a.csv"``, ``"'letter'"``, ``"'x' and 'y'"``).
+    measured (``"'letter' of a.csv"``, ``"'letter'"``, ``"'x' and 'y'"``);
+    ``plug`` the plug-in value of the sample, or None for a continuous
+    estimate (the sample's values counted as categories would mislead).
     """
     unit = est.unit
     lo, hi = est.ci
     interval = f"{est.level:.0%} interval {_short(lo)} to {_short(hi)}"
+    if plug is None:  # a continuous estimate: the values counted as categories say nothing about it
+        what = {"kl": f"The {subject} distributions differ by", "mi": f"{subject.split(' and ')[0]} tells",
+                "entropy": f"The differential entropy of {subject} is"}[measure]
+        tail = f" about {subject.split(' and ')[-1]}" if measure == "mi" else ""
+        return (f"{what[0].upper() + what[1:]} an estimated {_short(est.value)} {unit}{tail} ({interval}; "
+                f"{est.method}, from the values as measurements).")
     corrected = (f"corrected for sample size, {_short(est.value)} {unit} ({interval}; {est.method})"
                  if math.isfinite(est.value) else f"the estimate ({est.method}) is infinite")
     if measure == "kl":
@@ -298,3 +306,11 @@ def finish(report: Report, fmt: str, output=None, make_figure=None) -> None:
     click.echo(text, nl=False)
     if output is not None:
         click.echo(f"infokit: figure written to {output}", err=True)
+
+
+def sample_value(est, plug: float) -> float | None:
+    """The plug-in value a reading quotes: None when ``est`` came from a continuous estimator."""
+    from infokit._estimators import methods
+
+    m = methods.METHODS.get(est.method)
+    return None if m is not None and m.data == methods.CONTINUOUS else plug

@@ -10,7 +10,8 @@ from infokit._estimators import methods
 from infokit._lib.optional import require
 from infokit.cli import COMMANDS
 from infokit.cli._options import estimate_options, estimator_option, jitter_kwargs, jitter_option, sample_bins_option
-from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, reading, finish, plugin_json
+from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json
+from infokit.cli._report import reading, sample_value
 
 click = require("click", "the command line")
 
@@ -61,7 +62,8 @@ def command(path, column, estimator, support_size, bins, jitter, level, seed, so
     report = estimate_report(payload, f"Entropy of {column!r} in {os.path.basename(os.fspath(path))}", est,
                              plugin=("H(P̂) plug-in (of the sample)", plug),
                              estimate="H(P) estimate (of the source)", notes=notes,
-                             sentence=reading("entropy", f"{column!r} in {_shown(path)}", plug, est))
+                             sentence=reading("entropy", f"{column!r} in {_shown(path)}", sample_value(est, plug),
+                                              est))
     finish(report, fmt)
 
 

@@ -15,7 +15,8 @@ from infokit._samples.binning import binned_pair
 from infokit.cli import COMMANDS
 from infokit.cli._options import callback, estimate_options, estimator_option, output_option, parse_smoothing
 from infokit.cli._options import jitter_kwargs, jitter_option, sample_bins_option
-from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json, reading
+from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json
+from infokit.cli._report import reading, sample_value
 from infokit.errors import InvalidArgumentError
 
 click = require("click", "the command line")
@@ -100,7 +101,7 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
     report = estimate_report(payload, title, est, plugin=(f"D(P̂||{q_hat}) plug-in (of the samples)", plug),
                              estimate="D(P||Q) estimate",
                              more=[("H(P̂) plug-in", h_p), (f"H(P̂,{q_hat}) plug-in", h_pq)], notes=notes,
-                             sentence=reading("kl", f"{column!r}", plug, est))
+                             sentence=reading("kl", f"{column!r}", sample_value(est, plug), est))
     finish(report, fmt, output, lambda plot: plot.plot_distributions(p, q, base=base))
 
 

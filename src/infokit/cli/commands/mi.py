@@ -12,7 +12,7 @@ from infokit._samples.binning import bin_column
 from infokit._samples.nature import classify
 from infokit.cli import COMMANDS
 from infokit.cli._options import estimate_options, estimator_option, jitter_kwargs, jitter_option, sample_bins_option
-from infokit.cli._report import auto_note, estimate_json, estimate_report, reading, finish, plugin_json
+from infokit.cli._report import auto_note, estimate_json, estimate_report, finish, plugin_json, reading, sample_value
 
 click = require("click", "the command line")
 
@@ -82,7 +82,7 @@ def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt
     report = estimate_report(payload, title, est, plugin=("I(X;Y) plug-in (of the sample)", plug),
                              estimate="I(X;Y) estimate (of the source)",
                              more=[("H(X) plug-in", hx), ("H(Y) plug-in", hy)], notes=notes,
-                             sentence=reading("mi", f"{x!r} and {y!r}", plug, est))
+                             sentence=reading("mi", f"{x!r} and {y!r}", sample_value(est, plug), est))
     finish(report, fmt)
 
 
