@@ -105,7 +105,7 @@ _LOCAL_SCHEDULERS = frozenset(
 #: Partial counts merged per task of the tree reduction.
 SPLIT_EVERY = 8
 #: Seconds to wait for a scheduler before giving up.
-CONNECT_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 3.0
 
 
 class SchedulerUnreachableError(InvalidArgumentError, OSError):
@@ -261,7 +261,7 @@ def _env_seconds(name: str, default: float) -> float:
 
 
 def connect_timeout(timeout=None) -> float:
-    """Seconds :func:`connect` waits: ``timeout``, else ``$INFOKIT_DASK_TIMEOUT``, else 5."""
+    """Seconds :func:`connect` waits: ``timeout``, else ``$INFOKIT_DASK_TIMEOUT``, else 3."""
     if timeout is None:
         return _env_seconds(TIMEOUT_ENV, CONNECT_TIMEOUT)
     return _seconds(timeout, "'timeout'")
@@ -394,7 +394,7 @@ def connect(address: str, *, timeout: float | None = None, set_as_default: bool 
         (``distributed.comm.tls.*``).
     timeout : float, optional
         Seconds to wait for the scheduler (default ``$INFOKIT_DASK_TIMEOUT``,
-        else 5).  The client keeps it as its own timeout: a lost connection is
+        else 3).  The client keeps it as its own timeout: a lost connection is
         given up after as long.
     set_as_default : bool, optional
         Make the client Dask's default, so that ``ik.empirical(dask_series)``

@@ -37,7 +37,7 @@ end, into a temporary file removed afterwards (format from the name, else
 stream is readable by workers on this machine only.
 
 Dask (``--scheduler``): the command gives up on a scheduler that does not
-answer 5 s after it started reading its inputs (``INFOKIT_DASK_TIMEOUT``,
+answer 3 s after it started reading its inputs (``INFOKIT_DASK_TIMEOUT``,
 seconds), at once on a malformed address, a ``tls://`` address without TLS
 settings in the Dask configuration, or a refused connection; a scheduler lost
 while counting ends the command at once, a cluster without workers (or a

@@ -79,7 +79,7 @@ worker tcp://HOST:8786`` on the others (each with ``pip install
 ``connect`` raises :class:`SchedulerUnreachableError` (an
 ``InvalidArgumentError`` and an ``OSError``) naming the address when it is not
 an address (at once), when nothing listens there (at once), or when no Dask
-scheduler answers within its timeout (5 s, ``INFOKIT_DASK_TIMEOUT``; a port
+scheduler answers within its timeout (3 s, ``INFOKIT_DASK_TIMEOUT``; a port
 that accepts connections and never replies included).  A count on the
 cluster raises :class:`SchedulerLostError` (a ``SchedulerUnreachableError``)
 when the scheduler goes away, at once, or when the cluster cannot make
