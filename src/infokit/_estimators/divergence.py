@@ -36,7 +36,7 @@ from infokit._estimators import methods
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
 from infokit._estimators.arguments import raw_samples, samples_hints
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
-from infokit._estimators.result import Profile, from_kernel, make_estimate
+from infokit._estimators.result import Profile, chi2_variance, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
 from infokit._lib.units import resolve_base
 from infokit._models import parametric
@@ -131,7 +131,12 @@ def estimate_kl(
     Estimate
         ``diagnostics`` reports what the estimate rests on (for samples: ``n``,
         ``m`` (Q's sample size), the support, the smoothing and
-        ``unseen_in_q``).  A bias-corrected value can fall slightly below 0.
+        ``unseen_in_q``).  For discrete samples the value and the interval
+        are ``>= 0`` and the interval holds the value: a bias-corrected
+        value below 0 is reported as 0 (the unclipped one in
+        ``diagnostics["unclipped_value"]``) with the interval
+        ``[0, z stderr]``; a sample against itself gives 0 with an interval
+        of positive width.  Width 0 only for a Q of one outcome (D = 0 exactly).
         With ``log_p``/``log_q`` from torch or JAX, ``value`` is a 0-d array of
         that library with autograd intact (``stderr`` and ``ci`` are floats).
 
@@ -156,7 +161,12 @@ def estimate_kl(
 
     A known Q with ``q(x) = 0`` at an observed ``x`` gives ``+inf``: the
     divergence is infinite for certain.  Standard errors: delta method,
-    ``Var_P̂[log(p̂/q)]/n`` (plus ``Var_Q̂[p̂/q̂]/m`` for a sample of Q); the
+    ``Var_P̂[log(p̂/q)]/n`` (plus ``Var_Q̂[p̂/q̂]/m`` for a sample of Q), plus
+    the second-order spread ``df / (2 n^2)`` of ``chi2_df / (2n)``
+    (``2 n D̂`` is chi-squared with ``df = K_obs - 1`` at ``P = Q``; with a
+    sample of Q, ``n`` is ``n m / (n + m)`` and ``K_obs`` counts the outcomes
+    either sample saw; ``df >= 1``), without which the error is 0 when P̂
+    matches Q; the
     sample standard deviation over ``sqrt(n)`` for Monte Carlo and log-ratio
     estimates.
 
@@ -407,11 +417,13 @@ def _kl_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     log_ratio = np.log(s.w) - s.lq
     plug = float(np.sum(s.w * log_ratio))
     var = float(np.sum(s.w * (log_ratio - plug) ** 2))
-    diag.update(stderr_method="delta", entropy_estimate=h.value, cross_entropy_estimate=ce)
+    diag.update(stderr_method="delta+chi2", entropy_estimate=h.value, cross_entropy_estimate=ce)
     if reason:
         diag["auto_reason"] = reason
     diag["reference"] = METHODS[used].reference
-    return make_estimate(ce - h.value, math.sqrt(var / s.n), None, o.level, used, o.unit, diag, lower=-math.inf)
+    determined = s.t.k == 1  # Q (and so P) has one outcome: D = 0
+    se = math.sqrt(var / s.n + chi2_variance(_kl_df(diag["k_observed"]), s.n))
+    return make_estimate(ce - h.value, se, None, o.level, used, o.unit, diag, determined=determined)
 
 
 @implements("estimate_kl", SAMPLES, Kind.COUNTS)
@@ -423,8 +435,21 @@ def _kl_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     used = "miller_madow" if m.name == "auto" else m.name
     value = plug - (diag["k_observed"] - 1) / (2.0 * s.n) - bias_q if used == "miller_madow" else plug
     var_p = float(np.sum(s.w * (np.log(s.w) - s.lq - plug) ** 2)) / s.n
-    diag["stderr_method"] = "delta"
-    return make_estimate(value, math.sqrt(var_p + var_q), None, o.level, used, o.unit, diag, lower=-math.inf)
+    # second order: 2 n m / (n + m) D(P̂||Q̂) ~ chi2 on the outcomes either sample saw, when P = Q
+    n_eff = s.n * s.t.m / (s.n + s.t.m)
+    seen_any = int(np.count_nonzero((s.t.cp > 0) | (s.t.cq > 0)))
+    diag["stderr_method"] = "delta+chi2"
+    se = math.sqrt(var_p + var_q + chi2_variance(_kl_df(seen_any), n_eff))
+    return make_estimate(value, se, None, o.level, used, o.unit, diag)
+
+
+def _kl_df(outcomes_seen: int) -> int:
+    """Degrees of freedom of the chi-square term of a KL estimate: outcomes seen - 1, at least 1.
+
+    At least 1: a sample that saw one outcome still leaves the divergence
+    uncertain (other outcomes may have mass), and its delta-method variance is 0.
+    """
+    return max(int(outcomes_seen) - 1, 1)
 
 
 @implements("estimate_cross_entropy", SAMPLES, KNOWN)

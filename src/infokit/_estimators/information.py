@@ -7,10 +7,10 @@ import math
 import numpy as np
 
 from infokit._dispatch import Kind, check_bool, hint, implements
-from infokit._estimators import auto, methods
+from infokit._estimators import auto, discrete, methods
 from infokit._estimators.arguments import EstimateOptions, defaults, lookup
 from infokit._estimators.methods import CONTINUOUS, METHODS, MUTUAL_INFORMATION
-from infokit._estimators.result import Profile, from_kernel, make_estimate
+from infokit._estimators.result import Profile, chi2_variance, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_rng
 from infokit._lib.units import resolve_base
 from infokit._samples.empirical import _cmi_cells, _group_counts, _resolve_columns
@@ -35,7 +35,11 @@ def estimate_mutual_information(
         ``"dirichlet"``), applied to ``H(X) + H(Y) - H(X, Y)``; ``"auto"``
         chooses it once, from the joint table, and uses it for all three.
         The support sizes are the observed ones (``K_XY = K_X K_Y`` for the
-        Bayesian estimators).
+        Bayesian estimators).  ``"shrinkage"`` instead shrinks the joint
+        table towards uniform over its observed cells and takes the mutual
+        information of the shrunk table (Hausser & Strimmer 2009, section 4.1,
+        with the target on the observed cells, so that a dependence seen in
+        few samples is not shrunk to independence).
         ``"ksg"``: Kraskov, Stögbauer & Grassberger (2004) estimator 1 for
         **continuous** samples (``n`` scalars or ``n x d`` arrays), with
         ``n_neighbors`` (default 3) and optional ``jitter`` (needs ``rng``)
@@ -48,8 +52,14 @@ def estimate_mutual_information(
     Returns
     -------
     Estimate
-        The value may be slightly negative (bias correction of a quantity near
-        0); the interval is clipped at 0.
+        Discrete samples: the value and the interval lie in
+        ``[0, min(H_X, H_Y)]``, with ``H_X``, ``H_Y`` the method's own
+        estimates of the marginal entropies (``diagnostics["upper_bound"]``;
+        the entropies of the shrunk marginals for ``"shrinkage"``, 0 for a
+        variable that took one value in the sample, which makes the estimate
+        exactly 0 with an interval of width 0).  A bias-corrected value
+        outside the range is clipped, the unclipped one kept in
+        ``diagnostics["unclipped_value"]``.
 
     Raises
     ------
@@ -65,6 +75,8 @@ def estimate_mutual_information(
     combined with the spread ``sqrt(2 df)/(2n)``, ``df = (K_X - 1)(K_Y - 1)``,
     of the plug-in under independence (where the delta method gives 0 and
     ``2n I`` follows a chi-squared law with ``df`` degrees of freedom).
+    Interval (discrete): the normal interval around the clipped value,
+    clipped to the range above.
 
     Examples
     --------
@@ -98,30 +110,29 @@ def _discrete(x, y, m: methods.Method, o: EstimateOptions):
     used, reason = m.name, None
     if used == "auto":  # chosen once, from the joint table, for all three entropies
         used, reason = auto.choose(pxy)
-    hx, hy, hxy = (methods.entropy_nats(prof, used, o.level, o.gen)[0]
-                   for prof in (Profile.from_counts(nx, kx), Profile.from_counts(ny, ky), pxy))
-    value = hx.value + hy.value - hxy.value
-    plug = _cmi_cells(cells, counts, xs, ys, [])
     n = int(counts.sum())
-    # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂
+    diag = {"n": n, "k_x": kx, "k_y": ky, "cells_observed": int(counts.size)}
+    if used == "shrinkage":  # the joint table shrunk, the MI of it and its marginals
+        value, hx, hy, lam = discrete.shrinkage_mi(counts, inv_x, inv_y, kx, ky)
+        diag.update(**{"lambda": lam, "target": "uniform over the observed (x, y) cells"})
+    else:
+        hx, hy, hxy = (methods.entropy_nats(prof, used, o.level, o.gen)[0].value
+                       for prof in (Profile.from_counts(nx, kx), Profile.from_counts(ny, ky), pxy))
+        value = hx + hy - hxy
+    plug = _cmi_cells(cells, counts, xs, ys, [])
+    # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂, plus the chi2 spread under independence
     with np.errstate(divide="ignore"):
         pmi = np.log(counts * float(n) / (nx[inv_x].astype(float) * ny[inv_y]))
     w = counts / n
     var = float(np.sum(w * (pmi - plug) ** 2))
-    df = (kx - 1) * (ky - 1)
-    stderr = math.sqrt(max(var, 0.0) / n + 2.0 * df / (2.0 * n) ** 2)
-    diag = {
-        "n": n,
-        "k_x": kx,
-        "k_y": ky,
-        "cells_observed": int(counts.size),
-        "plugin": plug,
-        "stderr_method": "delta+chi2",
-    }
+    stderr = math.sqrt(max(var, 0.0) / n + chi2_variance((kx - 1) * (ky - 1), n))
+    # the range [0, min(H(X), H(Y))] with the estimator's own marginal entropies (0 for a constant sample)
+    upper = min(max(hx, 0.0) if kx > 1 else 0.0, max(hy, 0.0) if ky > 1 else 0.0)
+    diag.update(plugin=plug, upper_bound=float(o.unit.convert(np.float64(upper))), stderr_method="delta+chi2")
     if reason:
         diag["auto_reason"] = reason
     diag["reference"] = METHODS[used].reference
-    return make_estimate(value, stderr, None, o.level, used, o.unit, diag)
+    return make_estimate(value, stderr, None, o.level, used, o.unit, diag, upper=upper, determined=upper == 0.0)
 
 
 def _continuous(x, y, m: methods.Method, o: EstimateOptions):
