@@ -40,6 +40,8 @@ declared K).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.special import digamma, xlogy
 
@@ -332,35 +334,47 @@ def bonachela(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     return KernelResult(value, _delta_stderr(prof, h), "delta+chi2")
 
 
-def shrinkage_mi(counts, inv_x, inv_y, kx: int, ky: int) -> tuple[float, float, float, float]:
+def shrinkage_mi(counts, inv_x, inv_y, kx: int, ky: int, target: str = "grid") -> tuple[float, float, float, float]:
     """James–Stein shrinkage estimate of the mutual information from a joint table.
 
     As in Hausser & Strimmer (2009, section 4.1) the *joint* cell frequencies
     are shrunk, ``q = lambda t + (1 - lambda) p_hat`` with the intensity of
     :func:`shrinkage`, and the mutual information is that of ``q`` and its own
-    marginals, ``sum q log(q / (q_x q_y))`` (never negative, at most
-    ``min(H(q_x), H(q_y))``).  The target ``t`` is uniform over the **observed**
-    cells (``C = counts.size``), not over all ``K_X K_Y`` pairs: a target
-    uniform over every pair is the independent table, so with few samples
-    (``lambda`` near 1) it shrinks any dependence away -- 0 bits for a
-    perfectly dependent pair of 5 values each seen twice.  ``counts[c]`` is the
-    count of cell ``c``, which is the pair ``(inv_x[c], inv_y[c])``.  Returns
-    ``(mi, H(q_x), H(q_y), lambda)`` in nats.
+    marginals, ``sum q log(q / (q_x q_y))``: never negative and at most
+    ``min(H(q_x), H(q_y))``.  The target ``t`` is uniform over all
+    ``K_X K_Y`` pairs of the observed values (``target="grid"``, the paper's),
+    which is the independent table: with few samples (``lambda`` near 1) the
+    estimate is shrunk towards 0 -- 0 for a perfectly dependent pair of 5
+    values each seen once (``lambda = 1``), 0.31 nats (log 5 = 1.61) with each
+    seen twice, 1.21 with ten each.  ``target="observed"`` (uniform over the
+    observed cells only) gives log 5 there but was measured far worse on
+    independent and partly dependent pairs (``benchmarks/RESULTS.md``, section
+    ``bench_intervals``) and is kept only for that comparison.
+
+    ``counts[c]`` is the count of cell ``c``, the pair ``(inv_x[c], inv_y[c])``.
+    Returns ``(mi, H(q_x), H(q_y), lambda)`` in nats.
     """
     counts = np.asarray(counts, dtype=np.float64)
     n = float(counts.sum())
-    c = counts.size
     p = counts / n
-    t = 1.0 / c
-    denom = float(np.sum((t - p) ** 2))
+    cells = kx * ky if target == "grid" else counts.size
+    unseen = cells - counts.size
+    t = 1.0 / cells
+    denom = float(np.sum((t - p) ** 2)) + unseen * t * t
     if n <= 1 or denom == 0.0:
         lam = 1.0
     else:
         lam = min(1.0, max(0.0, (1.0 - float(np.sum(p * p))) / ((n - 1.0) * denom)))
-    q = lam * t + (1.0 - lam) * p
-    qx = np.bincount(inv_x, weights=q, minlength=kx)
-    qy = np.bincount(inv_y, weights=q, minlength=ky)
-    mi = float(np.sum(q * (np.log(q) - np.log(qx[inv_x]) - np.log(qy[inv_y]))))
+    q = lam * t + (1.0 - lam) * p  # the observed cells; each unseen one has q0 = lam t
+    q0 = lam * t if unseen else 0.0
+    qx = np.bincount(inv_x, weights=q, minlength=kx) + q0 * (ky - np.bincount(inv_x, minlength=kx))
+    qy = np.bincount(inv_y, weights=q, minlength=ky) + q0 * (kx - np.bincount(inv_y, minlength=ky))
+    lqx, lqy = np.log(qx), np.log(qy)
+    mi = float(np.sum(q * (np.log(q) - lqx[inv_x] - lqy[inv_y])))
+    if q0 > 0.0:  # the unseen cells: the sum over all pairs less the seen ones
+        lq0 = math.log(q0)
+        mi += q0 * float(kx * ky * lq0 - ky * np.sum(lqx) - kx * np.sum(lqy))
+        mi -= q0 * float(np.sum(lq0 - lqx[inv_x] - lqy[inv_y]))
     hx = 0.0 - float(np.sum(xlogy(qx, qx)))
     hy = 0.0 - float(np.sum(xlogy(qy, qy)))
     return max(mi, 0.0), hx, hy, lam

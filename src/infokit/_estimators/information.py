@@ -110,11 +110,15 @@ def _discrete(x, y, m: methods.Method, o: EstimateOptions):
     used, reason = m.name, None
     if used == "auto":  # chosen once, from the joint table, for all three entropies
         used, reason = auto.choose(pxy)
+        if used == "shrinkage":  # a joint table that looks uniform: NSB (bench_intervals measures why)
+            used, reason = "nsb", reason.replace("James-Stein shrinkage towards uniform", "NSB") + (
+                " (for a mutual information NSB: shrinkage towards the uniform joint table shrinks towards "
+                "independence)")
     n = int(counts.sum())
     diag = {"n": n, "k_x": kx, "k_y": ky, "cells_observed": int(counts.size)}
     if used == "shrinkage":  # the joint table shrunk, the MI of it and its marginals
         value, hx, hy, lam = discrete.shrinkage_mi(counts, inv_x, inv_y, kx, ky)
-        diag.update(**{"lambda": lam, "target": "uniform over the observed (x, y) cells"})
+        diag.update(**{"lambda": lam, "target": "uniform over the K_X K_Y pairs"})
     else:
         hx, hy, hxy = (methods.entropy_nats(prof, used, o.level, o.gen)[0].value
                        for prof in (Profile.from_counts(nx, kx), Profile.from_counts(ny, ky), pxy))
