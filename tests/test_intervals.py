@@ -261,3 +261,25 @@ def test_iris_mutual_information_in_range():
         assert_holds(est, 0.0, est.diagnostics["upper_bound"]), m
     plug = ik.estimate_mutual_information(petal, target, "plugin")
     assert plug.value == pytest.approx(metrics.mutual_info_score(petal, target), rel=1e-10)
+
+
+@SETTINGS
+@given(counts_st, st.integers(0, 2**31 - 1))
+def test_cross_entropy_in_range(counts, seed):
+    q = np.random.default_rng(seed).dirichlet(np.ones(len(counts)))
+    x = np.repeat(np.arange(len(counts)), counts)
+    assert_holds(ik.estimate_cross_entropy(x, q), determined=len(counts) == 1)
+    y = np.repeat(np.arange(len(counts)), counts[::-1])
+    for m in ("plugin", "miller_madow"):
+        assert_holds(ik.estimate_cross_entropy(x, ik.empirical(y), m, smoothing=0.5))
+
+
+def test_cross_entropy_one_surprisal():
+    # uniform Q: H(P, Q) = log K for every P, exactly; otherwise one surprisal seen still leaves an interval
+    x = np.zeros(20, dtype=int)
+    est = ik.estimate_cross_entropy(x, [0.5, 0.5])
+    assert est.value == math.log(2) and est.ci == (math.log(2), math.log(2))
+    est = ik.estimate_cross_entropy(x, [0.5, 0.3, 0.2])
+    u = 1 - 0.025 ** (1 / 20)
+    assert est.ci[0] == est.value == pytest.approx(math.log(2))
+    assert est.ci[1] == pytest.approx(math.log(2) + u * (math.log(5) - math.log(2)), rel=1e-12)

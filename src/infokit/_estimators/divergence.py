@@ -36,7 +36,7 @@ from infokit._estimators import methods
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
 from infokit._estimators.arguments import raw_samples, samples_hints
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
-from infokit._estimators.result import Profile, chi2_variance, from_kernel, make_estimate
+from infokit._estimators.result import Profile, chi2_variance, from_kernel, make_estimate, unseen_mass_bound
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
 from infokit._lib.units import resolve_base
 from infokit._models import parametric
@@ -225,6 +225,13 @@ def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base=
     Returns
     -------
     Estimate
+        The value and the interval are ``>= 0`` and the interval holds the
+        value.  Known Q: width 0 only when Q is uniform on its support (then
+        ``H(P, Q) = log K`` for every P); when every sample has the same
+        surprisal the interval moves the upper bound ``1 - ((1 - ci)/2)^(1/n)``
+        on P's unseen mass to Q's least and most surprising outcomes.  Sample
+        of Q: the standard error includes the second-order term of
+        :func:`estimate_kl`.
 
     Raises
     ------
@@ -458,7 +465,15 @@ def _ce_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     ce = float(-np.sum(s.w * s.lq))  # the mean surprisal: unbiased
     var = float(np.sum(s.w * (s.lq + ce) ** 2))
     diag["stderr_method"] = "sample variance"
-    return make_estimate(ce, math.sqrt(var / s.n), None, o.level, "mean_surprisal", o.unit, diag)
+    finite = s.t.log_q[np.isfinite(s.t.log_q)]
+    determined = bool(np.all(finite == finite[0]))  # Q uniform on its support: H(P, Q) = log K whatever P
+    interval = None
+    if var == 0.0 and not determined:  # one surprisal seen: move the unseen mass's bound to either extreme
+        u = unseen_mass_bound(s.n, o.level)
+        interval = (ce - u * (ce + float(np.max(finite))), ce + u * (-float(np.min(finite)) - ce))
+        diag["interval_method"] = "one surprisal seen: the unseen mass's upper bound moved to the extremes of Q"
+    return make_estimate(ce, math.sqrt(var / s.n), interval, o.level, "mean_surprisal", o.unit, diag,
+                         determined=determined)
 
 
 @implements("estimate_cross_entropy", SAMPLES, Kind.COUNTS)
@@ -469,8 +484,11 @@ def _ce_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     used = "miller_madow" if m.name == "auto" else m.name
     value = plug - (bias_q if used == "miller_madow" else 0.0)
     var_ce = float(np.sum(s.w * (s.lq + plug) ** 2)) / s.n
-    diag["stderr_method"] = "delta"
-    return make_estimate(value, math.sqrt(var_ce + var_q), None, o.level, used, o.unit, diag)
+    n_eff = s.n * s.t.m / (s.n + s.t.m)
+    seen_any = int(np.count_nonzero((s.t.cp > 0) | (s.t.cq > 0)))
+    diag["stderr_method"] = "delta+chi2"
+    se = math.sqrt(var_ce + var_q + chi2_variance(_kl_df(seen_any), n_eff))
+    return make_estimate(value, se, None, o.level, used, o.unit, diag)
 
 
 def _kl_knn(x, y, kinds, m: methods.Method, o: EstimateOptions):
