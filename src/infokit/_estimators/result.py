@@ -182,7 +182,11 @@ class Estimate:
     stderr : float
         Its standard error (or posterior standard deviation), in ``unit``.
     ci : tuple of float
-        The interval ``(low, high)`` at level ``level``, in ``unit``.
+        The interval ``(low, high)`` at level ``level``, in ``unit``; it holds
+        ``value``, and for the discrete estimates both lie in the quantity's
+        range (entropy ``[0, log K]`` or ``[0, inf)``, mutual information
+        ``[0, min(H_X, H_Y)]``, KL divergence ``[0, inf)``); width 0 only for
+        a quantity the data determine exactly.
     level : float
         Level of ``ci`` (e.g. 0.95).
     method : str
@@ -194,8 +198,9 @@ class Estimate:
         ``k_observed``, the support size used ``k`` and whether it was
         declared, singletons ``f1``, doubletons ``f2``, Good–Turing coverage
         ``1 - f1/n``, ``n_over_k``, where the standard error comes from
-        (``stderr_method``), the estimator's ``reference``, and for
-        ``"auto"`` the reason for its choice.
+        (``stderr_method``), the estimator's ``reference``, for ``"auto"``
+        the reason for its choice, and ``unclipped_value`` when the
+        estimator's value fell outside the range and was clipped.
 
     Examples
     --------
