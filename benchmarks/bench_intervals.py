@@ -35,6 +35,10 @@ are reported on, with another seed), K in {5, 20, 200} x n in {50, 500, 2000}.
   (``ik.empirical(y)``, ``smoothing="jeffreys"``; truth 0), ``plugin`` and
   ``miller_madow``.
 
+``--from-json NAME=AFTER.json:BEFORE.json,...`` renders saved runs (each
+with the run it is compared with) into one section, without simulating;
+``--targets-table FILE`` adds a saved ``--shrinkage-targets`` table to it.
+
 ``--shrinkage-targets`` instead compares the two targets of the shrinkage
 mutual information (uniform on all ``K_X K_Y`` pairs, the default, and
 uniform on the observed cells) on the MI part of the grid: coverage of the
@@ -257,7 +261,32 @@ def main():
     ap.add_argument("--output", default=None)
     ap.add_argument("--note", default="")
     ap.add_argument("--shrinkage-targets", action="store_true")
+    ap.add_argument("--from-json", default=None)
+    ap.add_argument("--targets-table", default=None)
     args = ap.parse_args()
+    if args.from_json:
+        parts = []
+        for item in args.from_json.split(","):
+            name, files = item.split("=")
+            after, before = files.split(":")
+            with open(after) as f:
+                a = json.load(f)
+            with open(before) as f:
+                b = json.load(f)
+            ks, ns = GRIDS[name]
+            parts += [f"## Grid {name!r}: K in {ks} x n in {ns}, {a['reps']} samples a cell, seed {a['seed']}", ""]
+            parts.append(render(a["summary"], args.label, b["summary"], args.compare_label).replace("### ", "#### "))
+        text = "\n".join([args.note, ""] + parts) if args.note else "\n".join(parts)
+        if args.targets_table:
+            with open(args.targets_table) as f:
+                text += "\n" + f.read()
+        text = text.replace("\n## Grid", "\n### Grid")
+        print(text)
+        if args.output:
+            section = h.render_section("Intervals of the discrete estimates: coverage (bench_intervals.py)",
+                                       h.machine_description(("numpy", "scipy")), text)
+            h.write_section(args.output, "bench_intervals", section)
+        return
     if args.shrinkage_targets:
         print(shrinkage_targets(args.reps or 200, args.seed, "quick" if args.quick else args.grid))
         return

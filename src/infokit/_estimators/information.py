@@ -36,10 +36,12 @@ def estimate_mutual_information(
         chooses it once, from the joint table, and uses it for all three.
         The support sizes are the observed ones (``K_XY = K_X K_Y`` for the
         Bayesian estimators).  ``"shrinkage"`` instead shrinks the joint
-        table towards uniform over its observed cells and takes the mutual
-        information of the shrunk table (Hausser & Strimmer 2009, section 4.1,
-        with the target on the observed cells, so that a dependence seen in
-        few samples is not shrunk to independence).
+        table towards uniform on all ``K_X K_Y`` pairs of observed values and
+        takes the mutual information of the shrunk table with its own
+        marginals (Hausser & Strimmer 2009, section 4.1): the target is the
+        independent table, so with few samples the estimate is pulled
+        towards 0 (a perfectly dependent pair of 5 values seen once each
+        gives 0).  ``"auto"`` uses NSB where the entropy rule would shrink.
         ``"ksg"``: Kraskov, Stögbauer & Grassberger (2004) estimator 1 for
         **continuous** samples (``n`` scalars or ``n x d`` arrays), with
         ``n_neighbors`` (default 3) and optional ``jitter`` (needs ``rng``)
