@@ -302,8 +302,9 @@ def main():
     if args.compare:
         with open(args.compare) as f:
             previous = json.load(f)["summary"]
-    ks, ns = GRIDS["quick" if args.quick else args.grid]
-    body = [f"Grid {args.grid!r}: K in {ks} x n in {ns} x families unif, zipf, Dirichlet(0.5), Dirichlet(1) "
+    grid = "quick" if args.quick else args.grid
+    ks, ns = GRIDS[grid]
+    body = [f"Grid {grid!r}: K in {ks} x n in {ns} x families unif, zipf, Dirichlet(0.5), Dirichlet(1) "
             f"(MI at K <= {MI_MAX_K}); {reps} samples a cell, seed {args.seed}, {secs:.0f} s. 'width 0 %': "
             "intervals of width 0; 'outside %': the estimate outside its own interval, or the estimate or the "
             "lower end below 0.", ""]
