@@ -345,3 +345,70 @@ def test_nsb_interval_nested_in_level():
     # the normal approximation is close for this well-informed case
     z = 1.6448536269514722
     assert r90.interval[0] == pytest.approx(r90.value - z * r90.stderr, abs=0.02)
+
+
+# --------------------------------------------------------------------------- #
+# the special functions and fingerprint NSB is evaluated with                  #
+# --------------------------------------------------------------------------- #
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from infokit._estimators.bayes import _trigamma  # noqa: E402
+from infokit._estimators.result import Profile  # noqa: E402
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.floats(1e-8, 1e12))
+def test_trigamma_matches_mpmath(x):
+    mp.dps = 40
+    assert float(_trigamma(np.array([x]))[0]) == pytest.approx(float(mp.psi(1, mpf(x))), rel=2e-15)
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(st.lists(st.integers(0, 10**7), min_size=1, max_size=300))
+def test_profile_fingerprint_equals_unique(counts):
+    c = np.array(counts, dtype=np.int64)
+    if not (c > 0).any():
+        return
+    prof = Profile.from_counts(c)
+    values, mult = np.unique(c[c > 0], return_counts=True)
+    np.testing.assert_array_equal(prof.values, values)
+    np.testing.assert_array_equal(prof.mult, mult)
+    assert prof.n == int(c.sum()) and prof.k_obs == int((c > 0).sum())
+
+
+def _nsb_mean_in_log_beta(counts, k):
+    """NSB posterior mean by mpmath.quad over t = log beta on the fingerprint (narrow posteriors: large n)."""
+    c = np.asarray(counts)
+    vals, mult = np.unique(c[c > 0], return_counts=True)
+    pairs = [(int(v), int(m)) for v, m in zip(vals, mult)]
+    unseen = k - int((c > 0).sum())
+    K, N = mpf(k), mpf(int(c.sum()))
+
+    def logpost(t):
+        b = mp.e**t
+        s = mp.loggamma(K * b) - mp.loggamma(K * b + N) + t + mp.log(K * mp.psi(1, K * b + 1) - mp.psi(1, b + 1))
+        return s + sum(m * (mp.loggamma(v + b) - mp.loggamma(b)) for v, m in pairs)
+
+    def mean_h(t):
+        b = mp.e**t
+        a = N + K * b
+        s = mp.psi(0, a + 1) - unseen * b / a * mp.psi(0, b + 1)
+        return s - sum(m * (v + b) / a * mp.psi(0, v + b + 1) for v, m in pairs)
+
+    ts = [mpf(x) / 2 for x in range(-24, 25)]
+    fs = [logpost(t) for t in ts]
+    fm = max(fs)
+    tm = ts[fs.index(fm)]
+    pts = [tm + d for d in (-30, -8, -2, -0.5, -0.1, 0, 0.1, 0.5, 2, 8, 30)]
+    z = mp.quad(lambda t: mp.e ** (logpost(t) - fm), pts)
+    return mp.quad(lambda t: mp.e ** (logpost(t) - fm) * mean_h(t), pts) / z
+
+
+@pytest.mark.parametrize("k,n,seed", [(20, 10**6, 1), (30, 12, 3)])
+def test_nsb_narrow_and_wide_posteriors_match_an_integral_over_log_beta(k, n, seed):
+    rng = np.random.default_rng(seed)
+    w = 1.0 / np.arange(1, k + 1)
+    counts = rng.multinomial(n, w / w.sum())
+    with mp.workdps(16):
+        ref = _nsb_mean_in_log_beta(counts, k)
+    assert _run(nsb, counts, k).value == pytest.approx(float(ref), rel=1e-10)

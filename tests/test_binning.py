@@ -13,7 +13,17 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from infokit.binning import MISSING, UNSEEN, Binning, Categories, binning_for, fit_bins, fit_categories
+from infokit.binning import (
+    MAX_BINS,
+    MISSING,
+    UNSEEN,
+    Binning,
+    Categories,
+    OpenEndedBinning,
+    binning_for,
+    fit_bins,
+    fit_categories,
+)
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 
@@ -79,6 +89,73 @@ def test_counts_match_numpy_histogram_inside_the_range():
         edges[-1] = np.nextafter(edges[-1], -np.inf)  # back to the closed last edge
         inside = cur[(cur >= edges[0]) & (cur <= edges[-1])]
         assert got[1:-2].tolist() == np.histogram(inside, bins=edges)[0].tolist()
+
+
+def brute_open_counts(b: Binning, values):
+    """Counts in open-ended bins by their definition: (-inf, c_1), [c_1, c_2), ..., [c_{k-1}, inf), missing."""
+    inner = b.cuts.tolist()[1:-1]
+    out = [0] * b.n_bins
+    for v in values:
+        v = float("nan") if v is None else float(v)
+        if math.isnan(v):
+            out[-1] += 1
+        else:
+            out[sum(1 for c in inner if v >= c)] += 1
+    return out
+
+
+@pytest.mark.parametrize("spec", ["quantile", "uniform", "fd", 7])
+def test_open_ended_bins_count_every_value_in_an_interval(spec):
+    rng = np.random.default_rng(9)
+    ref = rng.gamma(2.0, size=2000)
+    cur = np.r_[rng.gamma(2.5, size=3000), [-50.0, 1e6, np.inf, -np.inf, np.nan]]
+    b = fit_bins(ref, spec, open_ended=True)
+    closed = fit_bins(ref, spec)
+    assert isinstance(b, OpenEndedBinning) and isinstance(b, Binning) and b.open_ended and not closed.open_ended
+    assert np.array_equal(b.cuts, closed.cuts) and b.n_bins == closed.n_bins - 2
+    assert b.counts(cur).tolist() == brute_open_counts(b, cur.tolist())
+    ref_counts = b.counts(ref)
+    assert ref_counts[0] > 0 and ref_counts[-2] > 0 and ref_counts.sum() == ref.size  # outer bins hold the extremes
+    # the same counts as the closed bins with underflow merged into the first interval, overflow into the last
+    cc = closed.counts(cur)
+    assert b.counts(cur).tolist() == [cc[0] + cc[1], *cc[2:-3].tolist(), cc[-3] + cc[-2], cc[-1]]
+    assert b.labels[0].startswith("(-inf, ") and b.labels[-2].endswith(", inf)") and b.labels[-1] == MISSING
+    assert b == fit_bins(ref, spec, open_ended=True) and b != closed and closed != b
+
+
+def test_open_ended_quantile_bins_hold_equal_shares_of_the_reference():
+    ref = np.random.default_rng(10).normal(size=10_000)
+    b = fit_bins(ref, open_ended=True)
+    assert b.counts(ref).tolist() == [1000] * 10 + [0]
+    assert b.counts([-1e300, 1e300]).tolist() == [1] + [0] * 8 + [1, 0]
+
+
+def test_open_ended_discrete_and_constant_references():
+    b = fit_bins([0, 1, 1, 0, 1], open_ended=True)
+    assert b.labels == ["(-inf, 1)", "[1, inf)", MISSING]
+    assert b.counts([0, 0, 1, 2, -1, None]).tolist() == [3, 2, 1]
+    # a single value is the only boundary: it keeps its bins below and above
+    c = fit_bins([2.5] * 10, open_ended=True)
+    assert not c.open_ended and c.labels == ["(-inf, 2.5)", "[2.5, 2.5]", "(2.5, inf)", MISSING]
+    # explicit edges are fixed in advance: underflow and overflow stay
+    e = fit_bins([1.0], [0, 1, 2], open_ended=True)
+    assert not e.open_ended and e.labels == ["(-inf, 0)", "[0, 1)", "[1, 2]", "(2, inf)", MISSING]
+    assert binning_for(np.arange(100.0), open_ended=True) == fit_bins(np.arange(100.0), open_ended=True)
+
+
+def test_open_ended_streaming_batches_sum_to_the_whole():
+    rng = np.random.default_rng(11)
+    b = fit_bins(rng.normal(size=500), open_ended=True)
+    cur = np.r_[rng.normal(1, 3, size=2000), [np.nan] * 3]
+    assert sum(b.counts(x) for x in np.array_split(cur, 7) + [np.array([])]).tolist() == b.counts(cur).tolist()
+
+
+def test_too_many_bins_is_an_error_not_a_hang():
+    with pytest.raises(InvalidArgumentError, match=rf"'n_bins'.*at most {MAX_BINS}"):
+        fit_bins([1.0, 2.0, 3.0], 10**9)
+    with pytest.raises(InvalidArgumentError, match="'n_bins'"):
+        fit_bins([1.0, 2.0, 3.0], "uniform", n_bins=MAX_BINS + 1)
+    assert fit_bins(np.arange(10.0), "uniform", n_bins=MAX_BINS).n_bins == MAX_BINS + 3
 
 
 def test_uniform_and_fd_edges():

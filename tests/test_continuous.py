@@ -2,7 +2,8 @@
 
 Accuracy tests compare seeded estimates with closed forms for Gaussians,
 uniforms and exponentials and accept ``|estimate - truth| < 4 * stderr + bias``,
-where ``stderr`` is the estimator's own (delta) standard error and ``bias`` an
+where ``stderr`` is the estimator's own standard error (half-sampling for the
+k-NN estimators, delta for the spacing ones) and ``bias`` an
 allowance for the estimator's known finite-sample bias at n = 2000, k = 3,
 set from repeated simulation (benchmarks/bench_continuous.py reports the
 measured biases; each allowance is roughly |mean bias| + 1 standard deviation
@@ -16,6 +17,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from scipy.spatial.distance import cdist
 
@@ -26,6 +29,7 @@ from infokit._estimators.continuous import (
     knn_entropy,
     knn_kl,
     ksg_mi,
+    ross_mi,
     spacing_entropy,
 )
 from infokit.errors import InvalidArgumentError, InvalidTypeError
@@ -65,7 +69,7 @@ def equicorrelated(d, rho=0.3):
 
 def check(res, truth, bias):
     assert isinstance(res, KernelResult)
-    assert res.stderr_method == "delta"
+    assert res.stderr_method == ("delta" if "window_length" in res.info else "half-sampling")
     assert math.isfinite(res.value) and res.stderr > 0
     err = abs(res.value - truth)
     assert err < Z * res.stderr + bias, (res.value, truth, res.stderr, bias)
@@ -185,6 +189,7 @@ def brute_ksg(x, y, k):
     from scipy.special import digamma
 
     n = x.shape[0]
+    x, y = x / x.std(axis=0), y / y.std(axis=0)  # KSG standardises each coordinate
     dx = cdist(x, x, "chebyshev")
     dy = cdist(y, y, "chebyshev")
     dz = np.maximum(dx, dy)
@@ -241,15 +246,47 @@ def test_van_es_alias():
     assert spacing_entropy(x, method="van_es") == spacing_entropy(x, method="van es")
 
 
-def test_stderr_is_delta_of_terms():
+def test_stderr_delta_of_terms_and_half_sampling():
     x = np.random.default_rng(14).standard_normal((300, 2))
     res = knn_entropy(x)
     # terms are const + d log eps: their std is that of d log eps
     from scipy.spatial import cKDTree
 
     eps = cKDTree(x).query(x, 4)[0][:, 3]
-    assert res.stderr == pytest.approx(np.std(2 * np.log(eps), ddof=1) / math.sqrt(300), rel=1e-10)
-    assert res.info == {"n": 300, "d": 2, "n_neighbors": 3, "jitter": None}
+    assert res.info["stderr_delta"] == pytest.approx(np.std(2 * np.log(eps), ddof=1) / math.sqrt(300), rel=1e-10)
+    assert res.info == {"n": 300, "d": 2, "n_neighbors": 3, "tie_width": None, "stderr_delta": res.info["stderr_delta"]}
+    assert res.stderr_method == "half-sampling" and res.df == 10
+
+
+def test_half_sampling_identity():
+    # the rule applied by hand: halves from the module's own split, estimates by brute force
+    from infokit._estimators import continuous as C
+
+    x = np.random.default_rng(15).standard_normal((120, 2))
+    sq = []
+    for s in range(C.HALF_SAMPLE_SPLITS):
+        h = C._groups(x, 2, salt=s)
+        assert abs(int(np.count_nonzero(h == 0)) - 60) <= 1
+        sq.append((brute_knn_entropy(x[h == 0], 3) - brute_knn_entropy(x[h == 1], 3)) ** 2)
+    assert knn_entropy(x).stderr == pytest.approx(math.sqrt(np.mean(sq) / 4), rel=1e-10)
+
+
+def test_halves_differ_between_splits():
+    from infokit._estimators import continuous as C
+
+    x = np.random.default_rng(17).standard_normal((1000, 1))
+    hs = [C._groups(x, 2, salt=s) for s in range(3)]
+    agree = np.mean(hs[0] == hs[1])
+    assert 0.4 < agree < 0.6  # independent-looking splits
+    # and unrelated to the order of the values
+    assert abs(np.corrcoef(hs[0], x[:, 0])[0, 1]) < 0.1
+
+
+def test_too_few_points_for_halves_fall_back_to_delta():
+    x = np.random.default_rng(16).standard_normal(7)  # halves of 3-4 points; each needs k + 1 = 4
+    res = knn_entropy(x)
+    assert res.stderr_method.startswith("delta") and res.df is None
+    assert res.stderr == res.info["stderr_delta"]
 
 
 # --------------------------------------------------------------------------
@@ -277,7 +314,8 @@ def test_scaling_law(a):
         x = rng.standard_normal((400, d))
         h, ha = knn_entropy(x), knn_entropy(a * x)
         assert ha.value == pytest.approx(h.value + d * math.log(abs(a)), abs=1e-10)
-        assert ha.stderr == pytest.approx(h.stderr, rel=1e-8)
+        if a > 0:  # the halves follow the ranks of each coordinate: unchanged by a positive rescaling
+            assert ha.stderr == pytest.approx(h.stderr, rel=1e-8)
     x1 = rng.exponential(size=400)
     for m in SPACING_METHODS:
         assert spacing_entropy(a * x1, method=m).value == pytest.approx(
@@ -299,10 +337,12 @@ def test_permutation_invariance_is_exact():
     x = rng.standard_normal((700, 2))
     y = rng.standard_normal((600, 2)) + 0.3
     p, q = rng.permutation(700), rng.permutation(600)
-    assert knn_entropy(x[p]).value == knn_entropy(x).value
-    assert knn_kl(x[p], y[q]).value == knn_kl(x, y).value
+    assert knn_entropy(x[p]) == knn_entropy(x)  # value, standard error and info
+    assert knn_kl(x[p], y[q]) == knn_kl(x, y)
     xm, ym = x[:600], y + x[:600]
-    assert ksg_mi(xm[q], ym[q]).value == ksg_mi(xm, ym).value
+    assert ksg_mi(xm[q], ym[q]) == ksg_mi(xm, ym)
+    lab = (x[:600, 0] > 0).astype(int)
+    assert ross_mi(ym[q], lab[q]) == ross_mi(ym, lab)
     for m in SPACING_METHODS:
         assert spacing_entropy(x[p, 0], method=m).value == spacing_entropy(x[:, 0], method=m).value
 
@@ -343,24 +383,28 @@ def test_torch_tensors():
 # --------------------------------------------------------------------------
 # ties and jitter
 # --------------------------------------------------------------------------
-def test_duplicates_raise_with_count_and_hint():
+def test_duplicates_without_rng_are_broken_reproducibly_from_the_data():
     x = np.random.default_rng(30).standard_normal((100, 2))
     x[10:13] = x[0]  # three repeats
-    with pytest.raises(InvalidArgumentError, match=r"3 repeated point\(s\) in 'x'.*jitter=1e-10.*rng"):
-        knn_entropy(x)
-    with pytest.raises(InvalidArgumentError, match="3 repeated point"):
-        knn_kl(x, np.random.default_rng(31).standard_normal((100, 2)))
-    with pytest.raises(InvalidArgumentError, match=r"3 repeated value\(s\) in 'x'"):
-        ksg_mi(x, np.random.default_rng(31).standard_normal((100, 2)))
-    with pytest.raises(InvalidArgumentError, match="repeated value"):
-        spacing_entropy(np.round(np.random.default_rng(32).standard_normal(100), 1), method="vasicek")
+    y = np.random.default_rng(31).standard_normal((100, 2))
+    for call in (lambda a: knn_entropy(a), lambda a: knn_kl(a, y), lambda a: ksg_mi(a, y),
+                 lambda a: spacing_entropy(np.round(a[:, 0], 1), method="vasicek")):
+        first, again = call(x), call(x.copy())
+        assert first.value == again.value and math.isfinite(first.value)  # a function of the data alone
+        assert first.info["tie_width"] is not None
+    # and an explicit rng draws other noise
+    assert knn_entropy(x, rng=0).value != knn_entropy(x).value
 
 
-def test_negative_zero_is_a_repeat():
-    x = np.random.default_rng(33).standard_normal(50)
-    x[0], x[1] = 0.0, -0.0
+def test_jitter_false_rejects_repeats_with_count():
+    x = np.random.default_rng(30).standard_normal((100, 2))
+    x[10:13] = x[0]
+    with pytest.raises(InvalidArgumentError, match=r"3 repeated point\(s\) in 'x'.*jitter=False"):
+        knn_entropy(x, jitter=False)
+    x1 = np.random.default_rng(33).standard_normal(50)
+    x1[0], x1[1] = 0.0, -0.0  # -0.0 == 0.0: a repeat
     with pytest.raises(InvalidArgumentError, match="1 repeated"):
-        knn_entropy(x)
+        knn_entropy(x1, jitter=False)
 
 
 def test_kl_shared_points_and_y_repeats_raise():
@@ -369,57 +413,88 @@ def test_kl_shared_points_and_y_repeats_raise():
     y = rng.standard_normal((100, 2))
     y[5] = x[7]
     with pytest.raises(InvalidArgumentError, match=r"1 point\(s\) of 'x' also in 'y'"):
-        knn_kl(x, y)
+        knn_kl(x, y, jitter=False)
+    shared = knn_kl(x, y)  # a value shared by the two samples is a tie of the pooled column: dequantised
+    assert shared.info["tie_width"] is not None and math.isfinite(shared.value)
     y = rng.standard_normal((100, 2))
     y[1] = y[0]
     with pytest.raises(InvalidArgumentError, match=r"1 repeated point\(s\) in 'y'"):
-        knn_kl(x, y)
+        knn_kl(x, y, jitter=False)
 
 
-def test_ksg_marginal_ties_raise():
-    rng = np.random.default_rng(35)
-    x = rng.integers(0, 5, size=200).astype(float)  # discrete x: ties in the marginal
-    y = rng.standard_normal(200)
-    with pytest.raises(InvalidArgumentError, match="repeated value.*'x'"):
-        ksg_mi(x, y)
+def test_tie_rule_is_uniform_noise_at_the_resolution():
+    # the rule by hand: a column with repeats gets Uniform(-w/2, w/2), w its smallest gap; others are left alone
+    raw = np.random.default_rng(36).standard_normal((500, 2))
+    x = np.column_stack([np.round(raw[:, 0], 1), raw[:, 1]])  # column 0 on a grid of 0.1, column 1 tie-free
+    res = knn_entropy(x, rng=np.random.default_rng(1))
+    w = np.min(np.diff(np.unique(x[:, 0])))
+    assert w == pytest.approx(0.1, abs=1e-12)
+    assert res.info["tie_width"] == [pytest.approx(w, rel=0), 0.0]
+    manual = x.copy()
+    manual[:, 0] += np.random.default_rng(1).uniform(-w / 2, w / 2, size=500)
+    assert res.value == brute_knn_entropy(manual, 3) or res.value == pytest.approx(brute_knn_entropy(manual, 3),
+                                                                                   rel=1e-12)
+    assert res == knn_entropy(x, rng=1)  # an int seed is the same Generator: deterministic
+    assert knn_entropy(x, rng=2).value != res.value
+    half = knn_entropy(x, jitter=0.5, rng=1)
+    assert half.info["tie_width"][0] == pytest.approx(w / 2)
 
 
-def test_jitter_needs_rng_and_is_reproducible():
-    x = np.round(np.random.default_rng(36).standard_normal((500, 2)), 1)
-    with pytest.raises(InvalidArgumentError, match="explicit 'rng'"):
-        knn_entropy(x, jitter=1e-10)
-    a = knn_entropy(x, jitter=1e-10, rng=np.random.default_rng(1))
-    b = knn_entropy(x, jitter=1e-10, rng=np.random.default_rng(1))
-    c = knn_entropy(x, jitter=1e-10, rng=1)
-    assert a.value == b.value == c.value and math.isfinite(a.value)
-    assert a.info["jitter"] == 1e-10
-    y = np.round(np.random.default_rng(37).standard_normal((500, 2)), 1)
-    for fn in (knn_kl, ksg_mi):
-        r1 = fn(x, y, jitter=1e-6, rng=np.random.default_rng(2))
-        r2 = fn(x, y, jitter=1e-6, rng=np.random.default_rng(2))
-        assert r1.value == r2.value and math.isfinite(r1.value)
-    s = spacing_entropy(x[:, 0], method="ebrahimi", jitter=1e-10, rng=3)
-    assert math.isfinite(s.value)
-
-
-def test_jitter_on_continuous_data_changes_little():
+def test_no_ties_no_noise():
     x = np.random.default_rng(38).standard_normal((1000, 2))
-    a = knn_entropy(x).value
-    b = knn_entropy(x, jitter=1e-10, rng=0).value
-    assert b == pytest.approx(a, abs=1e-7)
+    a, b = knn_entropy(x), knn_entropy(x, rng=0)
+    assert a == b and a.info["tie_width"] is None
 
 
-def test_jitter_too_small_raises():
-    x = np.full(100, 1e8)
-    x[:50] += np.arange(50)  # 50 distinct values, the other 50 repeat 1e8
-    with pytest.raises(InvalidArgumentError, match="after jittering.*increase"):
-        knn_entropy(x, jitter=1e-30, rng=0)
+def test_dequantised_grid_keeps_mutual_information():
+    # X on the integers, Y = X + noise: X + U (U uniform of width 1) determines X, so I(X + U; Y) = I(X; Y); KSG on
+    # the dequantised X estimates the same MI as Ross on the labels (both against the closed form by quadrature)
+    from scipy import integrate, stats as st
+
+    rng = np.random.default_rng(39)
+    n = 4000
+    lab = rng.integers(0, 3, n)
+    y = lab + 0.7 * rng.standard_normal(n)
+
+    def f(t):
+        return np.mean([st.norm.pdf(t, c, 0.7) for c in range(3)], axis=0)
+
+    truth = integrate.quad(lambda t: -f(t) * math.log(f(t)), -8, 10, limit=200)[0] - st.norm.entropy(scale=0.7)
+    k = ksg_mi(lab.astype(float), y, rng=0)
+    r = ross_mi(lab, y)
+    assert k.info["tie_width"] == [1.0, 0.0]
+    assert abs(k.value - truth) < 4 * k.stderr + 0.02
+    assert abs(r.value - truth) < 4 * r.stderr + 0.02
 
 
-def test_constant_column_is_jittered():
+def test_repeats_left_after_breaking_ties_raise():
+    x = np.full(100, 2.0**53)
+    x[:50] += 2.0 * np.arange(50)  # gaps of 2 = one float step at 2**53: noise of width 2 rounds back
+    with pytest.raises(InvalidArgumentError, match="constant|remain after breaking ties"):
+        knn_entropy(x, rng=0)
+
+
+def test_constant_column_raises():
     rng = np.random.default_rng(39)
     x = np.column_stack([rng.standard_normal(200), np.zeros(200)])
-    assert math.isfinite(knn_entropy(x, jitter=1e-6, rng=0).value)
+    with pytest.raises(InvalidArgumentError, match="coordinate 1 of 'x' is constant"):
+        knn_entropy(x, rng=0)
+
+
+def test_ksg_marginal_ties_are_dequantised():
+    rng = np.random.default_rng(35)
+    x = rng.integers(0, 5, size=200).astype(float)  # integer-valued floats: ties in the marginal
+    y = rng.standard_normal(200)
+    res = ksg_mi(x, y)
+    assert res.info["tie_width"][0] == pytest.approx(1.0) and math.isfinite(res.value)
+    assert math.isfinite(ksg_mi(x, y, rng=0).value)
+
+
+def test_bad_jitter():
+    x = np.random.default_rng(40).standard_normal(50)
+    for bad in (-1.0, 0.0, 1.5, "big", math.nan):
+        with pytest.raises(InvalidArgumentError, match="'jitter'"):
+            knn_entropy(x, jitter=bad)
 
 
 # --------------------------------------------------------------------------
@@ -476,7 +551,7 @@ def test_bad_options():
     with pytest.raises(InvalidArgumentError, match="'jitter'"):
         knn_entropy(x, jitter=-1.0, rng=0)
     with pytest.raises(InvalidTypeError, match="'rng'"):
-        knn_entropy(x, jitter=1e-10, rng="seed")
+        knn_entropy(x, rng="seed")
     with pytest.raises(InvalidArgumentError, match="'method' must be one of"):
         spacing_entropy(x, method="kde")
     with pytest.raises(InvalidArgumentError, match="'method' must be one of"):
@@ -496,3 +571,255 @@ def test_underflowing_distances_raise():
         knn_entropy(x)
     with pytest.raises(InvalidArgumentError, match="closer than float64 can measure"):
         knn_kl(x, x[:10] + 1e-299)
+
+
+# --------------------------------------------------------------------------
+# Ross (2014): a discrete and a continuous variable, against scikit-learn
+# --------------------------------------------------------------------------
+def _sk_classif(c, labels, seed=0):
+    fs = pytest.importorskip("sklearn.feature_selection")
+    return float(fs.mutual_info_classif(np.asarray(c, float).reshape(-1, 1), labels, discrete_features=False,
+                                        n_neighbors=3, random_state=seed)[0])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ross_equals_mutual_info_classif(seed):
+    # tie-free data: scikit-learn's 1e-10 noise does not move any neighbour, so the values agree to rounding
+    rng = np.random.default_rng(60 + seed)
+    n = 300 + 200 * seed
+    lab = rng.integers(0, 3 + seed, n)
+    c = rng.standard_normal(n) * (1 + lab) + 0.5 * lab
+    lab[:2] = [97, 98]  # two labels seen once: left out by both
+    expect = _sk_classif(c, lab)
+    res = ross_mi(c, lab)
+    assert res.value == pytest.approx(expect, abs=1e-9) or (expect == 0.0 and res.value <= 0)
+    assert res.info["n_dropped"] == 2 and res.info["n"] == n - 2
+    assert ross_mi(lab, c) == res.__class__(**{**res.__dict__, "info": {**res.info, "discrete": "x"}})
+
+
+def test_ross_equals_mutual_info_regression_with_a_discrete_feature():
+    fs = pytest.importorskip("sklearn.feature_selection")
+    rng = np.random.default_rng(64)
+    lab = rng.integers(0, 4, 800)
+    y = np.sin(lab) + 0.5 * rng.standard_normal(800)
+    expect = fs.mutual_info_regression(lab.reshape(-1, 1), y, discrete_features=[True], n_neighbors=3,
+                                       random_state=0)[0]
+    assert ross_mi(lab, y).value == pytest.approx(expect, abs=1e-9)
+    assert ross_mi(lab.astype(float), y, discrete="x").value == pytest.approx(expect, abs=1e-9)
+
+
+def test_ross_k_per_label_and_other_k():
+    # scikit-learn's brute-force neighbour distances round differently from a k-d tree's, so a neighbour at exactly
+    # the radius can be counted by one and not the other: agreement up to one count, |delta| <= 1 / (n k)
+    fs = pytest.importorskip("sklearn.feature_selection")
+    rng = np.random.default_rng(65)
+    lab = np.r_[np.zeros(200, int), np.ones(3, int)]  # label 1 seen 3 times: k = 2 for its points
+    c = rng.standard_normal(203) + 2 * lab
+    for k in (1, 3, 5):
+        sk = fs.mutual_info_classif(c[:, None], lab, discrete_features=False, n_neighbors=k, random_state=0)[0]
+        ours = ross_mi(c, lab, n_neighbors=k).value
+        assert abs(max(ours, 0.0) - sk) <= 1.0 / (203 * min(k, 2)) + 1e-12
+
+
+@pytest.mark.parametrize("loader", ["load_iris", "load_wine", "load_breast_cancer"])
+def test_ross_on_real_tables(loader):
+    # measured features with ties (iris: one decimal): the tie rule dequantises them; scikit-learn, given the same
+    # dequantised values, must give the same number, and on the raw values (its own 1e-10 tie-breaking) a number
+    # within the sampling error
+    datasets = pytest.importorskip("sklearn.datasets")
+    data = getattr(datasets, loader)()
+    X, target = data.data, data.target
+    for j in range(min(X.shape[1], 6)):
+        col = X[:, j]
+        res = ross_mi(col, target, rng=j)
+        deq = col.copy()
+        if res.info["tie_width"] is not None:
+            w = res.info["tie_width"][0]
+            assert w == pytest.approx(np.min(np.diff(np.unique(col))))
+            deq = col + np.random.default_rng(j).uniform(-w / 2, w / 2, size=col.size)
+        assert res.value == pytest.approx(_sk_classif(deq, target), abs=1e-9)
+        assert abs(res.value - _sk_classif(col, target)) < 3 * res.stderr + 0.01
+
+
+def test_ross_closed_form_gaussian_mixture():
+    # L uniform on {0, 1}, C | L ~ N(2L - 1, 1): I = h(mixture) - h(N(0, 1)), the mixture entropy by mpmath
+    mpmath = pytest.importorskip("mpmath")
+    f = lambda t: (mpmath.npdf(t, -1, 1) + mpmath.npdf(t, 1, 1)) / 2  # noqa: E731
+    with mpmath.workdps(30):  # local precision: the global setting belongs to other tests
+        truth = float(mpmath.quad(lambda t: -f(t) * mpmath.log(f(t)), [-mpmath.inf, 0, mpmath.inf])
+                      - mpmath.log(2 * mpmath.pi * mpmath.e) / 2)
+    assert truth == pytest.approx(0.3368, abs=1e-4)
+    rng = np.random.default_rng(66)
+    lab = rng.integers(0, 2, 5000)
+    c = rng.standard_normal(5000) + 2.0 * lab - 1.0
+    res = ross_mi(c, lab)
+    assert abs(res.value - truth) < Z * res.stderr + 0.02
+    # independent labels: MI 0, the raw estimate near 0
+    res0 = ross_mi(c, rng.integers(0, 2, 5000))
+    assert abs(res0.value) < Z * res0.stderr + 0.01
+
+
+def test_ross_multivariate_continuous_side():
+    # only the first coordinate carries the label; a second, independent one must not change I much
+    rng = np.random.default_rng(67)
+    lab = rng.integers(0, 2, 3000)
+    c1 = rng.standard_normal(3000) + 2.0 * lab
+    c = np.column_stack([c1, 100.0 * rng.standard_normal(3000)])  # a large scale: standardised away
+    one, two = ross_mi(c1, lab), ross_mi(c, lab)
+    assert two.info["d"] == 2
+    assert abs(two.value - one.value) < Z * math.hypot(one.stderr, two.stderr) + 0.03
+
+
+def test_which_side_is_discrete():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(68)
+    c = rng.standard_normal(400)
+    lab = rng.integers(0, 3, 400)
+    base = ross_mi(c, lab).value
+    names = np.array(["a", "b", "c"])[lab]
+    assert ross_mi(c, names).value == base
+    assert ross_mi(names.tolist(), c).value == base
+    assert ross_mi(c, pd.Series(names, dtype="category")).value == base
+    assert ross_mi(c, names.astype(object)).value == base
+    assert ross_mi(c, lab == 1).value == ross_mi(c, (lab == 1).astype(int)).value
+    torch = pytest.importorskip("torch")
+    assert ross_mi(torch.tensor(c), torch.tensor(lab)).value == base
+    with pytest.raises(InvalidArgumentError, match="neither 'x' nor 'y'.*discrete='x'.*'ksg'"):
+        ross_mi(c, c + 1.0)
+    with pytest.raises(InvalidArgumentError, match="both 'x' and 'y' hold discrete values.*miller_madow"):
+        ross_mi(lab, lab)
+    with pytest.raises(InvalidArgumentError, match="'discrete' must be"):
+        ross_mi(c, lab, discrete="z")
+    with pytest.raises(InvalidArgumentError, match="missing label"):
+        ross_mi(c, np.where(lab == 0, None, names).astype(object))
+    with pytest.raises(InvalidArgumentError, match="same number of samples"):
+        ross_mi(c, lab[:-1])
+    with pytest.raises(InvalidArgumentError, match="only once"):
+        ross_mi(c[:5], np.arange(5))
+
+
+def test_ksg_rejects_a_discrete_variable_naming_ross():
+    rng = np.random.default_rng(69)
+    with pytest.raises(InvalidArgumentError, match=r"'y' holds discrete values \(dtype int64\).*method='ross'"):
+        ksg_mi(rng.standard_normal(100), rng.integers(0, 3, 100))
+    with pytest.raises(InvalidArgumentError, match="'x' holds discrete values.*method='ross'"):
+        ksg_mi(np.array(["a", "b"] * 50), rng.standard_normal(100))
+
+
+def test_ksg_is_invariant_to_the_units_of_each_variable():
+    # standardisation: rescaling x alone (MI is unchanged) leaves the estimate unchanged
+    rng = np.random.default_rng(70)
+    x = rng.standard_normal((600, 2))
+    y = x[:, :1] + rng.standard_normal((600, 1))
+    a = ksg_mi(x, y).value
+    assert ksg_mi(x * np.array([1000.0, 0.001]), y).value == pytest.approx(a, abs=1e-9)
+    assert ksg_mi(x, 1e6 * y).value == pytest.approx(a, abs=1e-9)
+
+
+# --------------------------------------------------------------------------
+# through the public estimates: ranges, intervals, options
+# --------------------------------------------------------------------------
+def test_public_ross_either_order_and_units():
+    import infokit as ik
+
+    rng = np.random.default_rng(71)
+    lab = np.array(["setosa", "versicolor"])[rng.integers(0, 2, 1500)]
+    c = rng.standard_normal(1500) + 1.5 * (lab == "setosa")
+    est = ik.estimate_mutual_information(c, lab, method="ross")
+    kern = ross_mi(c, lab)
+    assert est.value == kern.value and est.method == "ross" and est.unit == "nats"
+    assert est.diagnostics["stderr_method"] == "half-sampling" and est.diagnostics["stderr_df"] == 10
+    assert "Ross" in est.diagnostics["reference"] and est.diagnostics["discrete"] == "y"
+    rev = ik.estimate_mutual_information(lab, c, method="ross")
+    assert rev.value == est.value and rev.diagnostics["discrete"] == "x"
+    bits = ik.estimate_mutual_information(c, lab, method="ross", base="bits")
+    assert bits.value == pytest.approx(est.value / math.log(2), rel=1e-12)
+    codes = (lab == "setosa").astype(float)  # labels stored as floats: say which side is discrete
+    assert ik.estimate_mutual_information(c, codes, method="ross", discrete="y").value == est.value
+    # the t interval with the half-sampling degrees of freedom
+    q = stats.t.ppf(0.975, 10)
+    assert est.ci == pytest.approx((est.value - q * est.stderr, est.value + q * est.stderr), rel=1e-12)
+
+
+def _negative_raw(fn):
+    for seed in range(50):
+        est = fn(np.random.default_rng([72, seed]))
+        if "raw_value" in est.diagnostics:
+            return est
+    raise AssertionError("no negative raw estimate in 50 seeds")
+
+
+@pytest.mark.parametrize("which", ["ross", "ksg", "knn_kl"])
+def test_public_mi_and_kl_are_clipped_at_zero_with_point_inside(which):
+    import infokit as ik
+
+    def fn(rng):
+        a, b = rng.standard_normal(300), rng.standard_normal(300)
+        if which == "ross":
+            return ik.estimate_mutual_information(a, rng.integers(0, 2, 300), method="ross")
+        if which == "ksg":
+            return ik.estimate_mutual_information(a, b, method="ksg")
+        return ik.estimate_kl(a, b, method="knn")
+
+    est = _negative_raw(fn)
+    assert est.diagnostics["raw_value"] < 0 and est.value == 0.0
+    lo, hi = est.ci
+    assert 0.0 == lo <= est.value <= hi
+    q = stats.t.ppf(0.975, 10)
+    assert hi == pytest.approx(max(est.diagnostics["raw_value"] + q * est.stderr, 0.0), rel=1e-12)
+
+
+def test_public_estimates_hold_their_point_and_range():
+    import infokit as ik
+
+    rng = np.random.default_rng(73)
+    for seed in range(5):
+        rng = np.random.default_rng([73, seed])
+        x = rng.standard_normal(200)
+        for est in (ik.estimate_mutual_information(x, x + rng.standard_normal(200), method="ksg"),
+                    ik.estimate_mutual_information(x, rng.integers(0, 3, 200), method="ross"),
+                    ik.estimate_kl(x, 0.3 + x[::-1] + 0.1 * rng.standard_normal(200), method="knn")):
+            lo, hi = est.ci
+            assert 0.0 <= lo <= est.value <= hi
+    # differential entropy is unbounded below: a negative value is reported as it is
+    h = ik.estimate_entropy(0.01 * rng.random(2000), method="knn")
+    assert h.value < 0 and h.ci[0] < h.value < h.ci[1] and "raw_value" not in h.diagnostics
+
+
+def test_public_ties_and_options():
+    import infokit as ik
+
+    rng = np.random.default_rng(74)
+    x = np.round(rng.standard_normal(500), 1)
+    assert ik.estimate_entropy(x, method="knn").value == ik.estimate_entropy(x.copy(), method="knn").value
+    est = ik.estimate_entropy(x, method="knn", rng=0)
+    assert est.diagnostics["tie_width"] == [pytest.approx(0.1)]
+    assert ik.estimate_entropy(x, method="knn", rng=0).value == est.value
+    with pytest.raises(ik.InvalidArgumentError, match="repeated point"):
+        ik.estimate_entropy(x, method="knn", jitter=False)
+    with pytest.raises(ik.InvalidArgumentError, match="'discrete' applies to method='ross' only"):
+        ik.estimate_mutual_information(x, x, method="ksg", discrete="x", rng=0)
+    with pytest.raises(ik.InvalidArgumentError, match="'discrete' applies to method='ross' only"):
+        ik.estimate_mutual_information([0, 1, 1], [1, 0, 1], method="plugin", discrete="x")
+    with pytest.raises(ik.InvalidArgumentError, match="method='ross'"):
+        ik.estimate_mutual_information(x, rng.integers(0, 2, 500), method="ksg", rng=0)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(n=st.integers(12, 80), seed=st.integers(0, 2**16), scale=st.floats(1e-3, 1e3), step=st.sampled_from([0.0, 0.5]))
+def test_property_point_inside_interval_and_range(n, seed, scale, step):
+    import infokit as ik
+
+    rng = np.random.default_rng(seed)
+    x = scale * rng.standard_normal(n)
+    if step:
+        x = np.round(x / (step * scale)) * step * scale  # ties: the rule dequantises them
+    y = x + scale * rng.standard_normal(n)
+    lab = rng.integers(0, 3, n)
+    for est in (ik.estimate_mutual_information(x, y, method="ksg", rng=seed),
+                ik.estimate_mutual_information(x, lab, method="ross", rng=seed),
+                ik.estimate_kl(x, y, method="knn", rng=seed)):
+        lo, hi = est.ci
+        assert 0.0 <= lo <= est.value <= hi and math.isfinite(hi)
+    h = ik.estimate_entropy(x, method="knn", rng=seed)
+    assert h.ci[0] <= h.value <= h.ci[1]

@@ -8,8 +8,10 @@ processes and the partial counts travel back pickled.
 from __future__ import annotations
 
 import logging
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -24,8 +26,12 @@ import dask  # noqa: E402
 
 import infokit as ik  # noqa: E402
 from infokit._samples.dask import (  # noqa: E402
+    SchedulerLostError,
     SchedulerUnreachableError,
+    close_client,
+    compute,
     connect,
+    connect_timeout,
     empirical_from_dask,
     is_dask_collection,
 )
@@ -257,3 +263,130 @@ def test_is_dask_collection_does_not_import_dask():
     subprocess.run([sys.executable, "-c", code], check=True)
     assert is_dask_collection(da.arange(3, chunks=2))
     assert not is_dask_collection(pd.Series([1]))
+
+
+# --------------------------------------------------------------------------
+# faults: every problem with the cluster ends within a known time, in one error
+# --------------------------------------------------------------------------
+@pytest.fixture
+def silent_port():
+    """A port that accepts connections (the kernel's backlog) and never answers."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(16)
+    try:
+        yield s.getsockname()[1]
+    finally:
+        s.close()
+
+
+def test_silent_port_is_an_error_within_the_timeout(silent_port):
+    t0 = time.perf_counter()
+    with pytest.raises(SchedulerUnreachableError, match="handshake") as info:
+        connect(f"tcp://127.0.0.1:{silent_port}", timeout=1.0)
+    elapsed = time.perf_counter() - t0
+    assert 0.5 < elapsed < 4.0  # the timeout, not distributed's unbounded wait for the handshake
+    assert "\n" not in str(info.value) and f"127.0.0.1:{silent_port}" in str(info.value)
+
+
+def test_timeout_from_the_environment(monkeypatch):
+    monkeypatch.setenv("INFOKIT_DASK_TIMEOUT", "2.5")
+    assert connect_timeout() == 2.5
+    assert connect_timeout(1) == 1.0
+    monkeypatch.setenv("INFOKIT_DASK_TIMEOUT", "soon")
+    with pytest.raises(InvalidArgumentError, match="INFOKIT_DASK_TIMEOUT"):
+        connect_timeout()
+    with pytest.raises(InvalidArgumentError, match="timeout"):
+        connect("tcp://127.0.0.1:1", timeout=-1)
+
+
+@pytest.mark.parametrize("address, fragment", [
+    ("tls://127.0.0.1:1", "TLS"),
+    ("wss://127.0.0.1:1", "TLS"),
+    ("foo:bar:baz", "not a Dask scheduler address"),
+    ("tcp://", "no host"),
+    ("tcp://127.0.0.1", "no port"),
+    ("http://127.0.0.1:8786", "unknown scheme"),
+    ("127.0.0.1:notaport", "not a Dask scheduler address"),
+    ("tcp://127.0.0.1:8786/path", "host:port"),
+])
+def test_bad_addresses_fail_at_once_on_one_line(address, fragment):
+    t0 = time.perf_counter()
+    with pytest.raises(SchedulerUnreachableError) as info:
+        connect(address, timeout=5)
+    assert time.perf_counter() - t0 < 1.0  # no client is built (nor a finaliser left to time out)
+    assert fragment in str(info.value) and address in str(info.value) and "\n" not in str(info.value)
+
+
+_RELEASE = threading.Event()
+
+
+def _held(x):
+    """A task that runs until the test lets it go (or 20 s)."""
+    _RELEASE.wait(20)
+    return x
+
+
+def _lose_cluster_mid_run(lose, monkeypatch):
+    """Compute a held task; once it runs, ``lose(cluster, client)``; the error and the seconds it took."""
+    monkeypatch.setenv("INFOKIT_DASK_STALL_TIMEOUT", "1")
+    _RELEASE.clear()
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                       dashboard_address=None, silence_logs=logging.CRITICAL)
+    client = distributed.Client(cluster, set_as_default=False, timeout=3)
+    try:
+        def strike():
+            while not any(client.processing().values()):
+                time.sleep(0.05)
+            time.sleep(0.2)
+            lose(cluster, client)
+
+        threading.Thread(target=strike, daemon=True).start()
+        t0 = time.perf_counter()
+        with pytest.raises(SchedulerLostError) as info:
+            compute(dask.delayed(_held)(1), scheduler=client)
+        return info.value, time.perf_counter() - t0
+    finally:
+        _RELEASE.set()
+        close_client(client)
+        cluster.close()
+
+
+def test_scheduler_lost_mid_run(monkeypatch):
+    # the client's connection to the scheduler breaks, as when the scheduler is killed (a real
+    # `dask scheduler` killed under the command line: benchmarks/faults_cli.py)
+    def break_connection(cluster, client):
+        client.loop.add_callback(client.scheduler_comm.comm.abort)
+
+    err, elapsed = _lose_cluster_mid_run(break_connection, monkeypatch)
+    assert "scheduler was lost" in str(err) and "\n" not in str(err)
+    assert isinstance(err, SchedulerUnreachableError) and isinstance(err, OSError)
+    assert elapsed < 10
+
+
+def test_every_worker_lost_mid_run(monkeypatch):
+    def lose_workers(cluster, client):
+        for w in list(cluster.workers.values()):
+            cluster.sync(w.close)
+
+    err, elapsed = _lose_cluster_mid_run(lose_workers, monkeypatch)
+    assert "no workers" in str(err) and "INFOKIT_DASK_STALL_TIMEOUT" in str(err)
+    assert elapsed < 10  # the stall timeout (1 s here) and a few looks at the cluster
+
+
+def test_task_errors_come_back_as_they_are(client):
+    s = dd.from_pandas(pd.Series(["a", None, "b"]), npartitions=2)
+    with pytest.raises(InvalidArgumentError, match="missing"):
+        empirical_from_dask(s, scheduler=client)  # the data's error, not a lost cluster
+
+
+def test_nullable_pandas_dtypes_keep_their_values(client):
+    """Int64 / boolean partitions with pandas.NA count as their values (not floats), NA as missing --
+    the in-memory counts of the same values with the missing ones dropped."""
+    ints = pd.Series([1, None, 3, 3, None, 7] * 50, dtype="Int64")
+    bools = pd.Series([True, None, False, True] * 50, dtype="boolean")
+    for s, values in ((ints, [1, 3, 3, 7] * 50), (bools, [True, False, True] * 50)):
+        got = empirical_from_dask(dd.from_pandas(s, npartitions=3), dropna=True, scheduler=client)
+        assert_same(got, ik.empirical(np.array(values)))
+        with pytest.raises(InvalidArgumentError, match="missing"):
+            empirical_from_dask(dd.from_pandas(s, npartitions=3), scheduler=client)

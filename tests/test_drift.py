@@ -3,8 +3,8 @@
 Expected values come from closed forms and independent formulas: mpmath at
 40 digits for KL, JS, PSI = sum (q - p) ln(q/p) and the Hellinger distance
 sqrt(1 - sum sqrt(pq)); the exact permutation distribution of a 2-bin table
-(enumerated with hypergeometric weights from scipy); identities between the
-columns.
+(enumerated with hypergeometric weights from scipy); scipy's chi-square
+distribution and Pearson statistic; identities between the columns.
 """
 
 from __future__ import annotations
@@ -13,8 +13,12 @@ import math
 import subprocess
 import sys
 
+import warnings
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mpmath import mp, mpf
 from scipy import stats
 
@@ -22,8 +26,8 @@ pd = pytest.importorskip("pandas")
 
 import infokit as ik  # noqa: E402
 from infokit.binning import fit_bins, fit_categories  # noqa: E402
-from infokit.drift import COLUMNS, drift, drift_from_counts  # noqa: E402
-from infokit.errors import InvalidArgumentError, InvalidTypeError  # noqa: E402
+from infokit.drift import COLUMNS, MAX_NULL_CELLS, MAX_PERMUTATIONS, drift, drift_from_counts  # noqa: E402
+from infokit.errors import ApproximationWarning, InvalidArgumentError, InvalidTypeError  # noqa: E402
 
 LN2 = math.log(2.0)
 
@@ -108,7 +112,10 @@ def test_measures_match_independent_formulas(base, factor):
     assert row.kl_cur_ref == pytest.approx(float(mp_kl(q, p)) / factor, rel=1e-13)
     assert row.js_divergence == pytest.approx(float(mp_js(p, q)) / factor, rel=1e-13)
     assert row.js_distance == pytest.approx(math.sqrt(float(mp_js(p, q)) / factor), rel=1e-13)
-    assert row.psi == pytest.approx(float(mp_psi(p, q)), rel=1e-13)  # always nats
+    # PSI: always nats, with 0.5 added to every bin of both sides (the counts here have no empty bin)
+    assert row.psi == pytest.approx(float(mp_psi(mp_pmf(r, 0.5), mp_pmf(c, 0.5))), rel=1e-13)
+    exact_psi = (row.kl_ref_cur + row.kl_cur_ref) * factor  # the unsmoothed PSI, from the KL columns
+    assert exact_psi == pytest.approx(float(mp_psi(p, q)), rel=1e-13)
     assert row.hellinger == pytest.approx(float(mp_hellinger(p, q)), rel=1e-13)
     assert row.unit == ik.decompose([0.5, 0.5], [0.5, 0.5], base=base).unit
 
@@ -137,17 +144,20 @@ def test_hellinger_is_accurate_for_nearly_equal_distributions():
 # --------------------------------------------------------------------------
 # zero bins and smoothing
 # --------------------------------------------------------------------------
-def test_empty_bin_gives_inf_without_smoothing_and_says_why():
+def test_empty_bin_gives_inf_kl_without_smoothing_and_says_why():
     r, c = np.array([50, 30, 20, 0, 0]), np.array([40, 30, 20, 10, 0])
-    row = drift_from_counts({"x": r}, {"x": c}, rng=0).loc["x"]
+    df = drift_from_counts({"x": r}, {"x": c}, rng=0)
+    row = df.loc["x"]
     assert row.n_bins == 4  # the bin empty on both sides is left out
     assert row.zero_bins_ref == 1 and row.zero_bins_cur == 0
-    assert row.kl_cur_ref == math.inf and row.psi == math.inf
+    assert row.kl_cur_ref == math.inf
     assert math.isfinite(row.kl_ref_cur) and math.isfinite(row.js_divergence) and math.isfinite(row.hellinger)
     assert row.smoothing == 0.0
-    # the verdict uses the Jeffreys-smoothed PSI, reported as such
+    # PSI is finite: the Jeffreys pseudo-count (0.5 on every compared bin of both sides), and the verdict uses it
     p, q = mp_pmf(r[:4], 0.5), mp_pmf(c[:4], 0.5)
-    assert row.verdict_psi == pytest.approx(float(mp_psi(p, q)), rel=1e-13)
+    assert row.psi == pytest.approx(float(mp_psi(p, q)), rel=1e-13)
+    assert row.verdict_psi == row.psi
+    assert df.attrs["psi_smoothing"] == 0.5
 
 
 @pytest.mark.parametrize("smoothing, a", [("jeffreys", 0.5), ("laplace", 1.0), (0.25, 0.25)])
@@ -165,14 +175,21 @@ def test_smoothing_adds_the_same_pseudo_count_to_both_sides(smoothing, a):
     assert row.js_divergence == pytest.approx(float(mp_js(p, q)), rel=1e-13)
 
 
-def test_out_of_range_values_land_in_overflow_and_count():
+def test_out_of_range_values_land_in_the_open_outer_bins():
     ref = {"x": np.linspace(0, 1, 1000)}
-    cur = {"x": np.r_[np.linspace(0, 1, 990), [5.0] * 10]}
+    cur = {"x": np.r_[[-7.0] * 4, np.linspace(0, 1, 986), [5.0] * 10]}
     df = drift(ref, cur, rng=0)
     row = df.loc["x"]
-    assert row.n_cur == 1000 and row.zero_bins_ref == 1 and row.psi == math.inf
+    assert row.n_cur == 1000 and row.zero_bins_ref == 0 and row.zero_bins_cur == 0
+    assert math.isfinite(row.psi) and math.isfinite(row.kl_cur_ref)
     counts = df.attrs["bin_counts"]["x"]
-    assert counts["current"][counts["labels"].index("(1, inf)")] == 10
+    labels = counts["labels"]
+    assert labels[0].startswith("(-inf, ") and labels[-2].endswith(", inf)") and labels[-1] == "<missing>"
+    assert counts["reference"][:-1] == [100] * 10  # every bin holds a tenth of the reference
+    top = np.linspace(0, 1, 986)
+    first_cut, last_cut = float(labels[1][1:].split(",")[0]), float(labels[-2][1:].split(",")[0])
+    assert counts["current"][0] == 4 + np.count_nonzero(top < first_cut)
+    assert counts["current"][-2] == 10 + np.count_nonzero(top >= last_cut)
 
 
 # --------------------------------------------------------------------------
@@ -226,21 +243,40 @@ def test_false_alarm_rate_is_near_alpha():
 
 
 def test_moderate_verdict_between_the_thresholds():
-    r, c = np.array([5000, 5000]), np.array([6000, 4000])  # PSI = 0.1 ln(0.6/0.5) - 0.1 ln(0.4/0.5) = 0.1 ln 1.5
+    # unsmoothed PSI = 0.1 ln(0.6/0.5) - 0.1 ln(0.4/0.5) = 0.1 ln 1.5; the default PSI adds 0.5 per bin
+    r, c = np.array([5000, 5000]), np.array([6000, 4000])
     row = drift_from_counts({"x": r}, {"x": c}, rng=0).loc["x"]
-    assert row.psi == pytest.approx(0.1 * math.log(1.5), rel=1e-13)
-    assert row.p_value < 0.01 and row.verdict == "no drift"  # significant, but below the threshold
-    c2 = np.array([7000, 3000])  # PSI = 0.2 ln(7/3) ≈ 0.169
+    assert row.psi == pytest.approx(float(mp_psi(mp_pmf(r, 0.5), mp_pmf(c, 0.5))), rel=1e-13)
+    assert row.psi == pytest.approx(0.1 * math.log(1.5), rel=1e-3)
+    assert row.p_value < 0.01 and row.verdict == "minor"  # significant, but below the threshold
+    c2 = np.array([7000, 3000])  # unsmoothed PSI = 0.2 ln(7/3) ≈ 0.169
     row = drift_from_counts({"x": r}, {"x": c2}, rng=0).loc["x"]
-    assert row.psi == pytest.approx(0.2 * math.log(7 / 3), rel=1e-13) and row.verdict == "moderate"
+    assert row.psi == pytest.approx(0.2 * math.log(7 / 3), rel=1e-3) and row.verdict == "moderate"
     custom = drift_from_counts({"x": r}, {"x": c2}, rng=0, thresholds=(0.05, 0.15)).loc["x"]
     assert custom.verdict == "drift"
 
 
-def test_no_permutations_means_psi_alone():
-    row = drift_from_counts({"x": [4, 1]}, {"x": [1, 4]}, n_permutations=0).loc["x"]
-    assert math.isnan(row.p_value) and math.isnan(row.js_null_q95) and row.null_method == "none"
-    assert row.verdict == "drift"
+def test_no_permutations_is_the_chi_square_approximation():
+    r, c = np.array([400, 300, 200, 100]), np.array([380, 310, 190, 120])
+    row = drift_from_counts({"x": r}, {"x": c}, n_permutations=0).loc["x"]
+    assert row.null_method == "asymptotic"
+    n_r, n_c = r.sum(), c.sum()
+    t = 8 * float(mp_js(mp_pmf(r), mp_pmf(c))) * n_r * n_c / (n_r + n_c)
+    assert row.p_value == pytest.approx(stats.chi2.sf(t, 3), rel=1e-9)
+    assert row.js_null_q95 == pytest.approx(stats.chi2.ppf(0.95, 3) * (n_r + n_c) / (8 * n_r * n_c), rel=1e-12)
+    # to second order the statistic is Pearson's: the p-values of the two agree on large counts
+    pearson = stats.chi2_contingency(np.array([r, c]), correction=False).pvalue
+    assert row.p_value == pytest.approx(pearson, rel=0.02)
+    bits = drift_from_counts({"x": r}, {"x": c}, n_permutations=0, base="bits").loc["x"]
+    assert bits.p_value == pytest.approx(row.p_value, rel=1e-12)
+    assert bits.js_null_q95 == pytest.approx(row.js_null_q95 / LN2, rel=1e-12)
+
+
+def test_no_permutations_on_sparse_counts_warns():
+    with pytest.warns(ApproximationWarning, match="expected counts below 5"):
+        row = drift_from_counts({"x": [4, 1]}, {"x": [1, 4]}, n_permutations=0).loc["x"]
+    assert 0 < row.p_value < 1 and row.verdict in ("no drift", "drift")
+    assert (row.verdict == "drift") == (row.p_value < 0.05)
 
 
 def test_huge_counts_use_a_bootstrap_null():
@@ -249,25 +285,78 @@ def test_huge_counts_use_a_bootstrap_null():
     assert row.null_method == "bootstrap" and 0 < row.p_value <= 1
 
 
-def test_structural_empty_bins_are_merged_for_the_test():
-    # all the shift is in the overflow bin (empty in the reference by construction): the test does not see it
-    ref = np.linspace(0, 1, 1001)
-    cur = np.r_[np.linspace(0, 1, 1001), [1.5, 1.6]]
-    row = drift(ref, cur, rng=0).iloc[0]
-    assert row.zero_bins_ref == 1 and row.psi == math.inf
-    assert row.p_value == 1.0 and row.verdict == "no drift"
+def test_far_outliers_beyond_the_reference_range_are_detected():
+    rng = np.random.default_rng(21)
+    ref = rng.normal(size=20_000)
+    cur = rng.normal(size=20_000)
+    cur[:400] = 5 + 5 * rng.random(400)  # 2 % at 5-10 sigma
+    row = drift(ref, cur, n_permutations=200, rng=0).iloc[0]
+    assert row.p_value == pytest.approx(1 / 201) and row.js_divergence > row.js_null_q95
+    assert math.isfinite(row.psi) and row.verdict == "minor"  # detected, and PSI says the change is small
+    same = drift(ref, rng.normal(size=20_000), n_permutations=200, rng=0).iloc[0]
+    assert same.p_value > 0.05 and same.verdict == "no drift"
 
 
-def test_streamed_categories_unseen_bin():
+def test_the_test_is_of_the_statistic_shown():
+    # the null is that of js_divergence on the same bins: with a 2-bin table it is enumerable
+    cats = fit_categories(["a"])
+    r, c = cats.counts(["a"] * 30), cats.counts(["a"] * 25 + ["z"] * 5)  # 'z' in the unseen bin
+    row = drift_from_counts({"x": r}, {"x": c}, bins={"x": cats}, n_permutations=20000, rng=3).loc["x"]
+    assert row.zero_bins_ref == 1 and row.n_bins == 2
+    # re-splitting 55 'a' and 5 'z' into 30 + 30: JS >= observed iff the reference gets no 'z' or all five
+    hg = stats.hypergeom(60, 5, 30)
+    exact = hg.pmf(0) + hg.pmf(5)
+    assert row.p_value == pytest.approx(exact, abs=4 * math.sqrt(exact / 20000) + 1e-4)
+    assert row.js_divergence == pytest.approx(float(mp_js(mp_pmf([30, 0]), mp_pmf([25, 5]))), rel=1e-13)
+
+
+def test_streamed_categories_unseen_bin_counts_in_the_test():
     cats = fit_categories(["a", "b"])
     r = cats.counts(["a", "b"] * 250)
     few_new = cats.counts(["a", "b"] * 245 + ["z"] * 10)
     row = drift_from_counts({"x": r}, {"x": few_new}, bins={"x": cats}, rng=0).loc["x"]
-    assert row.zero_bins_ref == 1 and row.psi == math.inf
-    assert row.p_value == 1.0  # the unseen bin is out of the test: a and b are as balanced as before
+    assert row.zero_bins_ref == 1 and math.isfinite(row.psi) and row.kl_cur_ref == math.inf
+    assert row.p_value < 0.01  # 10 values of a category the reference never had
     all_new = cats.counts(["z"] * 500)
     row = drift_from_counts({"x": r}, {"x": all_new}, bins={"x": cats}, rng=0).loc["x"]
     assert row.verdict == "drift" and row.p_value < 0.01
+
+
+@settings(max_examples=80, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=2, max_size=8),
+    st.integers(0, 3),
+    st.sampled_from([0, 20, 21, 99, 200]),
+    st.sampled_from([None, "jeffreys"]),
+    st.integers(0, 2**32 - 1),
+)
+def test_above_the_null_q95_exactly_when_p_below_005(cells, shift, n_perm, smoothing, seed):
+    r = np.array([a for a, _ in cells])
+    c = np.array([b for _, b in cells])
+    c = np.roll(c, shift) + np.arange(c.size) * shift  # drifted or not, depending on the draw
+    if r.sum() == 0 or c.sum() == 0:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ApproximationWarning)
+        row = drift_from_counts({"x": r}, {"x": c}, n_permutations=n_perm, smoothing=smoothing, rng=seed).loc["x"]
+    assert (row.js_divergence > row.js_null_q95) == (row.p_value < 0.05)
+    assert (row.verdict != "no drift") == (row.p_value < 0.05)
+    if n_perm:
+        assert (row.p_value * (1 + n_perm)) == pytest.approx(round(row.p_value * (1 + n_perm)))
+
+
+def test_real_table_split_in_halves_has_finite_psi_and_consistent_verdicts():
+    datasets = pytest.importorskip("sklearn.datasets")
+    X = datasets.load_breast_cancer(as_frame=True).data
+    rng = np.random.default_rng(4)
+    idx = rng.permutation(len(X))
+    ref, cur = X.iloc[idx[:284]], X.iloc[idx[284:]]
+    df = drift(ref, cur, n_permutations=200, rng=5)
+    assert np.isfinite(df["psi"]).all()  # before: PSI = inf on most columns (empty under/overflow bins)
+    assert (df["zero_bins_ref"] == 0).all()
+    assert ((df["js_divergence"] > df["js_null_q95"]) == (df["p_value"] < 0.05)).all()
+    assert ((df["verdict"] != "no drift") == (df["p_value"] < 0.05)).all()
+    assert (df["p_value"] < 0.05).sum() <= 6  # a random split of 30 columns: about 1.5 false alarms expected
 
 
 # --------------------------------------------------------------------------
@@ -307,7 +396,7 @@ def test_streaming_counts_give_the_in_memory_result():
     ref = {"a": rng.normal(size=3000), "b": rng.exponential(size=3000)}
     cur = {"a": rng.normal(0.1, 1, size=2500), "b": rng.exponential(1.1, size=2500)}
     whole = drift(ref, cur, rng=3)
-    bins = {k: fit_bins(ref[k]) for k in ref}
+    bins = {k: fit_bins(ref[k], open_ended=True) for k in ref}
     ref_counts = {k: sum(bins[k].counts(x) for x in np.array_split(ref[k], 7)) for k in ref}
     cur_counts = {k: sum(bins[k].counts(x) for x in np.array_split(cur[k], 5)) for k in cur}
     streamed = drift_from_counts(ref_counts, cur_counts, bins=bins, rng=3)
@@ -316,11 +405,11 @@ def test_streaming_counts_give_the_in_memory_result():
 
 def test_empirical_counts_are_aligned_on_the_union():
     e, f = ik.empirical(list("aabbc")), ik.empirical(list("abbd"))
-    row = drift_from_counts({"x": e}, {"x": f}, rng=0, n_permutations=0).loc["x"]
+    row = drift_from_counts({"x": e}, {"x": f}, rng=0, n_permutations=20).loc["x"]
     assert row.n_bins == 4 and row.zero_bins_ref == 1 and row.zero_bins_cur == 1
     cats = fit_categories(list("aabbc"), list("abbd"))
     same = drift_from_counts({"x": cats.counts(list("aabbc"))}, {"x": cats.counts(list("abbd"))},
-                             n_permutations=0).loc["x"]
+                             n_permutations=20).loc["x"]
     assert row.js_divergence == same.js_divergence
 
 
@@ -338,6 +427,9 @@ def test_attrs_record_the_settings():
         ({"smoothing": "add-one"}, InvalidArgumentError, "smoothing"),
         ({"smoothing": 0}, InvalidArgumentError, "smoothing"),
         ({"n_permutations": -1}, InvalidArgumentError, "n_permutations"),
+        ({"n_permutations": MAX_PERMUTATIONS + 1}, InvalidArgumentError, "n_permutations.*at most"),
+        ({"n_permutations": 19}, InvalidArgumentError, "n_permutations.*at least 20"),
+        ({"n_permutations": 50, "alpha": 0.01}, InvalidArgumentError, "at least 100"),
         ({"thresholds": (0.3, 0.1)}, InvalidArgumentError, "thresholds"),
         ({"alpha": 0}, InvalidArgumentError, "alpha"),
         ({"base": "bytes"}, InvalidArgumentError, "base"),
@@ -347,6 +439,20 @@ def test_attrs_record_the_settings():
 def test_bad_options(kwargs, error, match):
     with pytest.raises(error, match=match):
         drift_from_counts({"x": [1, 2]}, {"x": [2, 1]}, **kwargs)
+
+
+def test_permutations_times_bins_are_bounded():
+    k = 2000
+    with pytest.raises(InvalidArgumentError, match=r"'n_permutations'.*2000 compared bins.*n_permutations=0"):
+        drift_from_counts({"x": np.ones(k, int)}, {"x": np.ones(k, int)}, n_permutations=MAX_NULL_CELLS // k + 1)
+
+
+def test_huge_bin_counts_are_refused():
+    x = np.arange(50.0)
+    with pytest.raises(InvalidArgumentError, match="'n_bins'.*at most"):
+        drift(x, x, bins=10**9)
+    with pytest.raises(InvalidArgumentError, match="'n_bins'.*at most"):
+        drift(x, x, n_bins=10**9, bins="uniform")
 
 
 def test_bad_counts():

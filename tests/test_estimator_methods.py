@@ -11,7 +11,7 @@ import infokit as ik
 import infokit.continuous
 import infokit.estimators
 import infokit.demo
-from infokit._estimators import bayes, continuous, discrete, methods
+from infokit._estimators import bayes, continuous, cwj, discrete, jvhw, methods, pseudocount, pym
 from infokit._estimators.methods import (
     CONTINUOUS,
     CROSS_ENTROPY,
@@ -30,11 +30,13 @@ from infokit._estimators.result import KernelResult, Profile
 
 def test_entropy_methods_are_auto_and_the_discrete_kernels():
     assert ENTROPY_METHODS == ("auto", "plugin", "miller_madow", "jackknife", "grassberger", "zhang", "chao_shen",
-                               "shrinkage", "bonachela", "dirichlet", "nsb")
+                               "shrinkage", "bonachela", "dirichlet", "nsb", "pym", "chao_wang_jost", "jvhw", "laplace",
+                               "jeffreys", "minimax", "schurmann_grassberger")
     assert infokit.estimators.ENTROPY_METHODS == ENTROPY_METHODS
     assert tuple(ENTROPY_KERNELS) == ENTROPY_METHODS[1:]
     for name, kernel in ENTROPY_KERNELS.items():
-        assert kernel.__module__ in (discrete.__name__, bayes.__name__) and kernel.__name__ == name
+        assert kernel.__module__ in (discrete.__name__, bayes.__name__, pym.__name__, cwj.__name__,
+                                     jvhw.__name__, pseudocount.__name__) and kernel.__name__ == name
 
 
 def test_every_method_has_a_reference_and_its_kernels():
@@ -52,7 +54,7 @@ def test_names_per_estimate():
     cont = ("knn", "vasicek", "ebrahimi", "van_es", "correa")
     assert names(ENTROPY) == ENTROPY_METHODS + cont
     assert names(ENTROPY, data=CONTINUOUS) == cont
-    assert names(MUTUAL_INFORMATION) == tuple(m for m in ENTROPY_METHODS if m != "dirichlet") + ("ksg",)
+    assert names(MUTUAL_INFORMATION) == tuple(m for m in ENTROPY_METHODS if m != "dirichlet") + ("ksg", "ross")
     assert names(KL) == ENTROPY_METHODS + ("knn",)
     assert names(KL_SAMPLED) == names(CROSS_ENTROPY) == ("auto", "plugin", "miller_madow")
 

@@ -25,6 +25,14 @@ counts_st = st.lists(st.integers(0, 40), min_size=1, max_size=12).filter(lambda 
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True)
 
 
+def attempt(fn, *args, **kwargs):
+    """The estimate, or None where the method refuses the input with an InvalidArgumentError (not a number)."""
+    try:
+        return fn(*args, **kwargs)
+    except ik.errors.InvalidArgumentError:
+        return None
+
+
 def assert_holds(est, lower=0.0, upper=math.inf, determined=False):
     lo, hi = est.ci
     v = float(est.value)
@@ -47,7 +55,9 @@ def test_entropy_every_method(counts, extra):
     k = None if extra is None else k_obs + extra
     e = ik.Empirical.from_counts(counts)
     for m in ENTROPY_METHODS:
-        est = ik.estimate_entropy(e, m, support_size=k, rng=0)
+        est = attempt(ik.estimate_entropy, e, m, support_size=k, rng=0)
+        if est is None:
+            continue
         upper = math.log(k) if k is not None else math.inf
         assert_holds(est, 0.0, upper, determined=(k == 1)), m
 
@@ -58,7 +68,9 @@ def test_mutual_information_every_method(pairs):
     x = np.array([a for a, _ in pairs])
     y = np.array([b for _, b in pairs])
     for m in MI_METHODS:
-        est = ik.estimate_mutual_information(x, y, m, rng=0)
+        est = attempt(ik.estimate_mutual_information, x, y, m, rng=0)
+        if est is None:
+            continue
         upper = est.diagnostics["upper_bound"]
         constant = len(set(x)) == 1 or len(set(y)) == 1
         assert_holds(est, 0.0, upper, determined=upper == 0.0), m
@@ -72,8 +84,9 @@ def test_kl_known_q_every_method(counts, seed):
     q = np.random.default_rng(seed).dirichlet(np.ones(len(counts)))
     x = np.repeat(np.arange(len(counts)), counts)
     for m in KL_METHODS:
-        est = ik.estimate_kl(x, q, m, rng=0)
-        assert_holds(est, determined=len(counts) == 1), m
+        est = attempt(ik.estimate_kl, x, q, m, rng=0)
+        if est is not None:
+            assert_holds(est, determined=len(counts) == 1), m
 
 
 @SETTINGS
@@ -256,7 +269,9 @@ def test_iris_mutual_information_in_range():
     petal = np.round(iris.data[:, 2]).astype(int)  # petal length to the nearest cm (ties)
     target = iris.target
     for m in MI_METHODS:
-        est = ik.estimate_mutual_information(petal, target, m, rng=0)
+        est = attempt(ik.estimate_mutual_information, petal, target, m, rng=0)
+        if est is None:
+            continue
         assert_holds(est, 0.0, est.diagnostics["upper_bound"]), m
     plug = ik.estimate_mutual_information(petal, target, "plugin")
     assert plug.value == pytest.approx(metrics.mutual_info_score(petal, target), rel=1e-10)

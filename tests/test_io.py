@@ -424,8 +424,9 @@ def drift_files(tmp_path_factory):
     return paths
 
 
-BY_HAND = {  # bins fitted on REF: x uniform with 2 bins -> edges 0, 2, 4
-    "x": {"(-inf, 0)": (0, 1), "[0, 2)": (2, 2), "[2, 4]": (3, 1), "(4, inf)": (0, 1), "<missing>": (0, 1)},
+BY_HAND = {  # bins fitted on REF: x uniform with 2 bins -> edges 0, 2, 4, the outer ones open-ended
+    # CUR's x: one value below 0 and two in [0, 2) -> (-inf, 2); one in [2, 4] and one above 4 -> [2, inf)
+    "x": {"(-inf, 2)": (2, 3), "[2, inf)": (3, 2), "<missing>": (0, 1)},
     "colour": {"a": (2, 3), "b": (3, 1), "<unseen>": (0, 1), "<missing>": (0, 1)},
 }
 
@@ -526,3 +527,59 @@ def test_connect_is_the_dask_entry_point():
     assert issubclass(io.SchedulerUnreachableError, InvalidArgumentError)
     with pytest.raises(io.SchedulerUnreachableError, match="address"):
         io.connect("")
+
+
+# --------------------------------------------------------------------------
+# streams: pipes and FIFOs, and the one list of missing-value fields
+# --------------------------------------------------------------------------
+def test_a_fifo_is_a_clear_error_not_an_empty_file_nor_a_hang(tmp_path):
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)  # nobody writes to it: opening it would block
+    with pytest.raises(InvalidFileError, match="pipe"):
+        io.read_empirical(fifo, "a")
+
+
+def test_spooled_streams_are_sniffed_and_removed(tmp_path, frame):
+    import threading
+
+    from infokit.io._stream import is_stream, spooled
+
+    pq_path = tmp_path / "f.parquet"
+    frame.to_parquet(pq_path)
+    csv_gz = tmp_path / "f.csv.gz"
+    frame.to_csv(csv_gz, index=False)
+    want = ik.empirical(frame["s"].to_numpy())
+    for src, suffix in ((pq_path, ".parquet"), (csv_gz, ".csv.gz")):
+        r, w = os.pipe()
+
+        def feed(w=w, data=src.read_bytes()):
+            with open(w, "wb") as f:
+                f.write(data)
+
+        t = threading.Thread(target=feed)
+        t.start()
+        assert is_stream(f"/dev/fd/{r}") and not is_stream(src)
+        try:
+            with spooled(f"/dev/fd/{r}") as (local, fmt):
+                t.join(10)
+                assert local.endswith(suffix) and fmt is None
+                same(io.read_empirical(local, "s"), want)
+            assert not os.path.exists(local)
+        finally:
+            os.close(r)
+    with spooled(pq_path) as (local, fmt):  # a regular file is read where it is
+        assert local == str(pq_path) and fmt is None
+
+
+def test_csv_missing_fields_are_pyarrows_list_in_every_reader(tmp_path):
+    """``NA``/``null``/empty are missing; ``None`` and ``<NA>`` are words (pandas alone would drop them)."""
+    from infokit.io._format import CSV_NULL_VALUES
+
+    pacsv = pytest.importorskip("pyarrow.csv")
+    assert list(CSV_NULL_VALUES) == list(pacsv.ConvertOptions().null_values)
+    p = tmp_path / "w.csv"
+    p.write_text("w\n" + "None\n<NA>\nx\nNA\n\nnull\n" * 10)
+    e = io.read_empirical(p, "w", dropna=True)
+    same(e, ik.empirical(np.array(["<NA>", "None", "x"] * 10)))
+    dd = pytest.importorskip("dask.dataframe")  # noqa: F841
+    same(io.read_empirical(p, "w", dropna=True, scheduler="synchronous"), e)

@@ -190,6 +190,21 @@ def test_drift_html_units_and_verdict_colours():
     assert "p-value &lt; 0.05" in frag
 
 
+def test_drift_html_minor_verdict_and_the_rule_in_the_note():
+    from infokit.drift import drift_from_counts
+
+    # a significant change with PSI below 0.1 (PSI ≈ 0.1 ln 1.5 ≈ 0.041): "minor", never "no drift" beside p < 0.05
+    df = drift_from_counts({"x": [5000, 5000]}, {"x": [6000, 4000]}, rng=0)
+    c = parse(drift_html(df))
+    header, row = c.tables[0][0], c.tables[0][1]
+    cells = dict(zip(header, row))
+    assert cells["verdict"] == "minor" and float(cells["p-value"]) < 0.05
+    assert float(cells["JS divergence [bits]"]) > float(cells["JS null q95 [bits]"])
+    assert "PSI for verdict [nats]" not in header  # PSI is finite by default: one PSI column
+    frag = drift_html(df)
+    assert "no drift unless p-value &lt; 0.05" in frag and "0.5 added to every bin" in frag
+
+
 def test_drift_html_rejects_other_tables():
     pd = pytest.importorskip("pandas")
     with pytest.raises(InvalidArgumentError, match="missing"):

@@ -362,7 +362,7 @@ def test_non_numeric_logits():
 def test_mixing_torch_and_numpy(name):
     torch = pytest.importorskip("torch")
     pt = torch.tensor(GOOD)
-    with pytest.raises(ik.InvalidTypeError, match=r"same array library.*numpy.*torch"):
+    with pytest.raises(ik.InvalidTypeError, match=r"same array library \('p' is torch\.Tensor, 'q' is numpy\.ndarray\)"):
         call(name, pt, GOOD2)
     with pytest.raises(ik.InvalidTypeError, match=r"same array library"):
         call(name, GOOD, torch.tensor(GOOD2))

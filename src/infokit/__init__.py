@@ -30,6 +30,7 @@ from __future__ import annotations
 import importlib
 
 from infokit.errors import (
+    ContinuousDataWarning,
     InfokitError,
     InfokitWarning,
     InvalidArgumentError,
@@ -52,6 +53,7 @@ __all__ = [
     "InvalidDistributionError",
     "InvalidTypeError",
     "UnseenOutcomeWarning",
+    "ContinuousDataWarning",
     "conditional_entropy",
     "conditional_mutual_information",
     "cross_entropy",

@@ -16,15 +16,17 @@ Each row of the result
     out (otherwise results would depend on how many unused bins the binning
     has, e.g. an unused missing bin).
 ``zero_bins_ref``, ``zero_bins_cur``
-    Among those, the bins empty in the reference (so ``D(Q||P) = inf`` and
-    ``PSI = inf`` without smoothing) and empty in the current sample
-    (``D(P||Q) = inf``).
+    Among those, the bins empty in the reference (so ``D(Q||P) = inf``
+    without smoothing) and empty in the current sample (``D(P||Q) = inf``).
+    Bins fitted on a numeric reference have open-ended outer intervals, so
+    none is empty in the reference by construction; the bin of a category
+    the reference never had is.
 ``smoothing``
     The pseudo-count added to every compared bin of **both** samples before
-    any measure is computed (0 = none; ``"jeffreys"`` = 0.5, ``"laplace"`` =
-    1, or a number).  There is never a hidden epsilon: without smoothing an
-    empty bin makes the KL divergences and PSI infinite — the exact value of
-    the binned distributions — and the zero-bin counts say why.
+    the JS, KL and Hellinger columns are computed (0 = none; ``"jeffreys"``
+    = 0.5, ``"laplace"`` = 1, or a number).  Without smoothing an empty bin
+    makes a KL divergence infinite — the exact value of the binned
+    distributions — and the zero-bin counts say why.
 ``js_divergence``, ``js_distance``
     ``JS(P, Q)`` (:func:`infokit.js_divergence`, in ``unit``, at most 1 bit)
     and its square root (:func:`infokit.js_distance`, a metric).  Finite even
@@ -33,46 +35,58 @@ Each row of the result
     ``D(P||Q)`` and ``D(Q||P)`` (:func:`infokit.kl_divergence`, in ``unit``).
 ``psi``
     Population stability index ``sum (q - p) ln(q / p) = D(P||Q) + D(Q||P)``,
-    computed as exactly that sum of the two KL divergences, **always in nats**
-    (natural logarithms, as PSI is conventionally defined, so that the usual
-    thresholds apply whatever ``base`` is).
+    **always in nats** (natural logarithms, as PSI is conventionally
+    defined, so that the usual thresholds apply whatever ``base`` is), of
+    the counts plus ``smoothing`` — or, when ``smoothing`` is None, plus
+    :data:`PSI_PSEUDO_COUNT` = 0.5 (Jeffreys) on every compared bin of both
+    samples, so that PSI is always finite.  A pseudo-count rather than a
+    floor on probabilities (such as 1e-4): its weight shrinks as the samples
+    grow, so the PSI of large samples is that of their distributions, and it
+    does not depend on an arbitrary epsilon.  The exact PSI (infinite when a
+    bin is empty on one side) is ``(kl_ref_cur + kl_cur_ref)`` in nats.
 ``hellinger``
     Hellinger distance ``sqrt(1 - sum sqrt(p q))`` in [0, 1], evaluated as
     ``sqrt(sum (sqrt p - sqrt q)^2 / 2)`` (no cancellation when ``P ≈ Q``).
 ``js_null_q95``, ``p_value``, ``null_method``
-    What the JS divergence looks like when nothing drifted.  The pooled
-    counts are split again at random into samples of sizes ``n_ref`` and
-    ``n_cur`` — an exact permutation test, drawn on the bin counts with a
-    multivariate hypergeometric, so it costs nothing per row of data — and
-    the JS divergence recomputed (with the same smoothing) ``n_permutations``
-    times.  ``js_null_q95`` is the null's 95th percentile, ``p_value`` is
-    ``(1 + #{null >= observed}) / (1 + n_permutations)``.  Bins that are
-    empty in the reference *by construction* — the underflow and overflow
-    bins of bins fitted on the reference's range, the unseen bin of
-    categories — cannot be reproduced by re-splitting (without this the test
-    rejects identical distributions about twice as often as it should), so
-    the test merges underflow and overflow into the neighbouring interval
-    and leaves the unseen bin out (unless one sample has nothing else); the
-    statistic it tests equals ``js_divergence`` whenever those bins are
-    empty.  With 10⁹ or more
-    pooled values NumPy's hypergeometric sampler does not apply and the null
-    is a parametric bootstrap from the pooled distribution
-    (``null_method = "bootstrap"``).
+    The test of "no drift" — of the very statistic shown, ``js_divergence``
+    on the compared bins with the same smoothing.  The pooled counts are
+    split again at random into samples of sizes ``n_ref`` and ``n_cur`` — a
+    permutation test, drawn on the bin counts with a multivariate
+    hypergeometric, so it costs nothing per row of data — and the JS
+    divergence recomputed ``n_permutations`` times; ``p_value`` is
+    ``(1 + #{null >= observed}) / (1 + n_permutations)``.  ``js_null_q95`` is
+    the null's 95th percentile in the sense of the test:
+    ``js_divergence > js_null_q95`` exactly when ``p_value < 0.05`` (the
+    ``k + 1``-th largest null value, ``k`` the most null values that may
+    reach the statistic for ``p < 0.05``; ``inf`` if fewer than 20
+    permutations).  With 10⁹ or more pooled values NumPy's hypergeometric
+    sampler does not apply and the null is a parametric bootstrap from the
+    pooled distribution (``null_method = "bootstrap"``).  With
+    ``n_permutations=0`` the p-value is the chi-square approximation
+    ``8 JS n_ref n_cur / (n_ref + n_cur) ~ chi2(n_bins - 1)`` (JS in nats;
+    Pearson's two-sample statistic to second order), ``null_method =
+    "asymptotic"``, with an :class:`~infokit.errors.ApproximationWarning`
+    when an expected count is below 5.  Bins fitted on the reference are
+    themselves random, yet re-splitting their counts stays a sound test: the
+    reference's count in a quantile bin is fixed, but the true mass of the
+    bin varies about as much as that count would in a bin fixed in advance,
+    so to first order the two errors match.  ``benchmarks/bench_drift.py``
+    measures the false-alarm rate at 0.05 on simulated columns and on random
+    halves of real tables.
 ``verdict_psi``, ``verdict``
-    The verdict compares PSI with the thresholds of the credit-scoring
-    convention (Siddiqi 2006; Yurdakul 2018): PSI < 0.1 "no drift",
-    0.1 <= PSI < 0.25 "moderate", PSI >= 0.25 "drift" — **and** demands
-    ``p_value < 0.05``, so a small sample whose PSI is large by chance alone
-    is "no drift".  ``verdict_psi`` is the PSI the verdict used: ``psi``
-    itself when finite; when ``psi`` is infinite (an empty bin, no
-    smoothing) the PSI with Jeffreys smoothing (0.5 on every compared bin of
-    both samples), because "infinite" says only that a bin is empty on one
-    side, not how much mass moved.  The reported ``psi`` stays infinite.
+    "no drift" when ``p_value >= alpha`` (no evidence of a change);
+    otherwise PSI grades the change with the thresholds of the
+    credit-scoring convention (Siddiqi 2006; Yurdakul 2018): PSI < 0.1
+    "minor" (detectable, but small), 0.1 <= PSI < 0.25 "moderate", PSI >=
+    0.25 "drift".  So a small sample whose PSI is large by chance alone is
+    "no drift", and "no drift" never stands beside a significant p-value.
+    ``verdict_psi`` is the PSI the verdict used, always ``psi`` (kept so
+    that tables read before keep their columns).
 ``unit``
     Unit of the JS and KL columns (``base``).
 
 ``df.attrs`` holds the settings (``unit``, ``psi_unit``, ``thresholds``,
-``alpha``, ``n_permutations``, ``smoothing``) and the per-column bins and
+``alpha``, ``n_permutations``, ``smoothing``, ``psi_smoothing``) and the per-column bins and
 counts (``bin_counts``: ``{column: {"labels", "reference", "current"}}``)
 that :func:`infokit.plot.plot_drift` draws.
 
@@ -93,23 +107,28 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 import numpy as np
+from scipy import special
 
 from infokit._api import measures as exact
 from infokit._lib.checks import check_counts, check_pseudo_count, check_rng
 from infokit._lib.modules import make_callable
 from infokit._lib.optional import require
 from infokit._lib.units import resolve_base
-from infokit._samples.binning import Binning, Categories, binning_for
+from infokit._samples.binning import binning_for
 from infokit._samples.table import Empirical, _union
-from infokit.errors import InfokitError, InvalidArgumentError, InvalidTypeError
+from infokit.errors import ApproximationWarning, InfokitError, InvalidArgumentError, InvalidTypeError
 
-__all__ = ["drift", "drift_from_counts", "PSI_THRESHOLDS", "ALPHA", "COLUMNS"]
+__all__ = [
+    "drift", "drift_from_counts", "PSI_THRESHOLDS", "ALPHA", "COLUMNS", "PSI_PSEUDO_COUNT", "MAX_PERMUTATIONS",
+    "MAX_NULL_CELLS",
+]
 
 #: PSI below the first is "no drift", from the first to the second "moderate", above "drift".
 PSI_THRESHOLDS = (0.1, 0.25)
-#: Significance level the permutation p-value must beat for a verdict other than "no drift".
+#: Significance level the p-value must be below for a verdict other than "no drift".
 ALPHA = 0.05
 #: Columns of the DataFrame returned by :func:`drift` and :func:`drift_from_counts`.
 COLUMNS = (
@@ -118,6 +137,14 @@ COLUMNS = (
     "js_null_q95", "p_value", "null_method", "verdict_psi", "verdict", "unit",
 )
 
+#: Pseudo-count PSI adds to every compared bin of both samples when ``smoothing`` is None (Jeffreys).
+PSI_PSEUDO_COUNT = 0.5
+#: Most permutations :func:`drift` draws per column.
+MAX_PERMUTATIONS = 1_000_000
+#: Most null table cells (permutations times compared bins) :func:`drift` computes per column.
+MAX_NULL_CELLS = 100_000_000
+
+_Q95_LEVEL = 0.05  # js_null_q95 is the critical value of the test at this level
 _HYPERGEOMETRIC_MAX = 10**9  # numpy's multivariate_hypergeometric needs fewer pooled values
 _NULL_CELLS = 1 << 22  # permuted tables are drawn in chunks of at most this many cells
 
@@ -131,10 +158,30 @@ def _check_smoothing(smoothing) -> float:
     return 0.0 if a is None else a
 
 
-def _check_n_permutations(n) -> int:
+def _check_n_permutations(n, alpha: float) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
         raise InvalidArgumentError(f"'n_permutations' must be an int >= 0 (got {n!r})")
+    if n > MAX_PERMUTATIONS:
+        raise InvalidArgumentError(
+            f"'n_permutations' must be at most {MAX_PERMUTATIONS} (got {n!r}); 10 000 already pin a p-value "
+            "of 0.05 to +-0.005"
+        )
+    level = min(alpha, _Q95_LEVEL)
+    if n and not 1 / (1 + n) < level:
+        need = _critical_rank_min(level)
+        raise InvalidArgumentError(
+            f"'n_permutations' must be 0 (chi-square approximation) or at least {need} so that a p-value "
+            f"can be below {level:g} (got {n!r}; the smallest permutation p-value is 1 / (1 + n_permutations))"
+        )
     return int(n)
+
+
+def _critical_rank_min(level: float) -> int:
+    """The fewest permutations whose smallest p-value, ``1 / (1 + n)``, is below ``level``."""
+    n = max(1, math.floor(1 / level) - 1)
+    while not 1 / (1 + n) < level:
+        n += 1
+    return n
 
 
 def _check_thresholds(thresholds, alpha):
@@ -159,39 +206,25 @@ def _psi_nats(pw, qw):
     return kl_pq, kl_qp, kl_pq + kl_qp
 
 
-def _test_map(binning, k: int):
-    """The bin of the permutation test each bin goes to (-1: left out), or None (the same bins).
+def _critical_rank(n_perm: int, level: float) -> int:
+    """How many null values may reach the statistic for ``p < level``: the largest ``K >= -1`` with
+    ``(1 + K) / (1 + n_perm) < level`` (evaluated as the p-value is, in floating point)."""
+    k = max(-1, math.ceil(level * (1 + n_perm)) - 2)
+    while k + 1 <= n_perm and (2 + k) / (1 + n_perm) < level:
+        k += 1
+    while k >= 0 and not (1 + k) / (1 + n_perm) < level:
+        k -= 1
+    return k
 
-    A bin that is empty in the reference *by construction* cannot be
-    reproduced by re-splitting the pooled counts: the underflow and overflow
-    bins of bins fitted on the reference (its range defines them) and the
-    unseen bin of categories.  The test merges underflow and overflow into
-    the neighbouring interval and leaves the unseen bin out.
+
+def _permutation_test(r, c, a, base, n_perm, rng, observed):
+    """(p-value, critical value at 0.05, method) of the JS divergence of two count vectors.
+
+    ``r`` and ``c`` are the compared bins (those with a value on either
+    side) and ``observed`` is the JS divergence shown for them; the null is
+    that same statistic on random re-splits of the pooled counts.
     """
-    if isinstance(binning, Binning) and binning.method != "edges":
-        group = np.arange(k)
-        group[0], group[k - 2] = 1, k - 3  # underflow -> first interval, overflow -> last interval
-    elif isinstance(binning, Categories):
-        group = np.where(np.arange(k) == k - 2, -1, np.arange(k))  # unseen: out of the test
-    else:
-        return None
-    return group
-
-
-def _regroup(counts: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Counts summed into the test's bins (bins mapped to -1 are left out; bins that get nothing stay 0)."""
-    keep = group >= 0
-    out = np.zeros(int(group.max()) + 1 if keep.any() else 0, dtype=np.int64)
-    np.add.at(out, group[keep], counts[keep])
-    return out
-
-
-def _permutation_test(r, c, a, base, n_perm, rng):
-    """(p-value, 95th percentile of the null, method) of the JS divergence of two count vectors."""
-    keep = (r + c) > 0
-    r, c = r[keep], c[keep]
     m_r, m_c = int(r.sum()), int(c.sum())
-    observed = float(exact.js_divergence(r + a, c + a, base=base, normalize=True))
     total = r + c
     exact_null = m_r + m_c < _HYPERGEOMETRIC_MAX
     pooled = total / total.sum()
@@ -207,34 +240,65 @@ def _permutation_test(r, c, a, base, n_perm, rng):
             cp = rng.multinomial(m_c, pooled, size=size)
         parts.append(np.asarray(exact.js_divergence(rp + a, cp + a, base=base, normalize=True), dtype=float))
     null = np.concatenate(parts)
-    p_value = (1 + int(np.count_nonzero(null >= observed * (1 - 1e-9)))) / (1 + n_perm)
-    return p_value, float(np.quantile(null, 0.95)), ("permutation" if exact_null else "bootstrap")
+    # a null table equal to the observed one may give a JS a few ulps away: such values count as ties
+    null[np.abs(null - observed) <= 1e-9 * observed] = observed
+    p_value = (1 + int(np.count_nonzero(null >= observed))) / (1 + n_perm)
+    k = _critical_rank(n_perm, _Q95_LEVEL)
+    # p < 0.05  <=>  at most k null values >= observed  <=>  observed > the (k+1)-th largest null value
+    q95 = math.inf if k < 0 else float(np.partition(null, n_perm - 1 - k)[n_perm - 1 - k])
+    return p_value, q95, ("permutation" if exact_null else "bootstrap")
 
 
-def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha, test_map) -> dict:
+def _asymptotic_test(r, c, unit, observed):
+    """(p-value, critical value at 0.05, "asymptotic") from ``8 JS n_r n_c / (n_r + n_c) ~ chi2(k - 1)``.
+
+    Second order in ``P - Q``, ``JS(P, Q) = sum (p_i - q_i)^2 / (8 m_i)`` (in
+    nats), and under equal distributions ``sum (p_i - q_i)^2 / m_i`` is
+    ``(1/n_r + 1/n_c)`` times a chi-square with ``k - 1`` degrees of freedom
+    (``k`` compared bins): Pearson's two-sample statistic.
+    """
+    k = r.size
+    n_r, n_c = float(r.sum()), float(c.sum())
+    scale = 8.0 * n_r * n_c / (n_r + n_c) * unit.log_base  # JS in `unit` -> the chi-square statistic
+    if k < 2:
+        return 1.0, 0.0, "asymptotic"
+    expected = np.outer([n_r, n_c], (r + c) / (n_r + n_c))
+    if expected.min() < 5:
+        warnings.warn(
+            f"the chi-square approximation of the p-value (n_permutations=0) is poor with expected counts "
+            f"below 5 (smallest {expected.min():.3g}); use n_permutations >= 1000 or fewer bins",
+            ApproximationWarning, stacklevel=4,
+        )
+    p_value = float(special.chdtrc(k - 1, observed * scale))
+    q95 = float(special.chdtri(k - 1, _Q95_LEVEL)) / scale
+    if (observed > q95) != (p_value < _Q95_LEVEL):  # rounding at the boundary: the p-value decides
+        q95 = math.nextafter(observed, -math.inf) if p_value < _Q95_LEVEL else observed
+    return p_value, q95, "asymptotic"
+
+
+def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha) -> dict:
     keep = (r + c) > 0
     rk, ck = r[keep], c[keep]
     n_r, n_c = int(rk.sum()), int(ck.sum())
     pw, qw = rk + a, ck + a  # weights; the core normalises them exactly (normalize=True)
     js = float(exact.js_divergence(pw, qw, base=base, normalize=True))
     jsd = float(exact.js_distance(pw, qw, base=base, normalize=True))
-    kl_pq, kl_qp, psi = _psi_nats(pw, qw)
+    kl_pq, kl_qp, _ = _psi_nats(pw, qw)
+    a_psi = a if a > 0 else PSI_PSEUDO_COUNT
+    psi = _psi_nats(rk + a_psi, ck + a_psi)[2]
     p, q = pw / pw.sum(), qw / qw.sum()
     hell = min(1.0, math.sqrt(0.5 * math.fsum(((np.sqrt(p) - np.sqrt(q)) ** 2).tolist())))
 
     if n_perm:
-        rt, ct = (_regroup(r, test_map), _regroup(c, test_map)) if test_map is not None else (r, c)
-        if rt.sum() == 0 or ct.sum() == 0:  # one sample all in structural bins: test the bins as they are
-            rt, ct = r, c
-        p_value, q95, method = _permutation_test(rt, ct, a, base, n_perm, rng)
+        p_value, q95, method = _permutation_test(rk, ck, a, base, n_perm, rng, js)
     else:
-        p_value, q95, method = math.nan, math.nan, "none"
+        p_value, q95, method = _asymptotic_test(rk, ck, unit, js)
 
-    verdict_psi = psi if math.isfinite(psi) else _psi_nats(rk + 0.5, ck + 0.5)[2]
     t1, t2 = thresholds
-    verdict = "no drift" if verdict_psi < t1 else ("moderate" if verdict_psi < t2 else "drift")
-    if n_perm and not p_value < alpha:
+    if not p_value < alpha:
         verdict = "no drift"
+    else:
+        verdict = "minor" if psi < t1 else ("moderate" if psi < t2 else "drift")
     return {
         "n_ref": n_r,
         "n_cur": n_c,
@@ -251,7 +315,7 @@ def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha, test_map) -> dict:
         "js_null_q95": q95,
         "p_value": p_value,
         "null_method": method,
-        "verdict_psi": verdict_psi,
+        "verdict_psi": psi,
         "verdict": verdict,
         "unit": unit.name,
     }
@@ -285,10 +349,7 @@ def drift_from_counts(
         the union of their outcomes).
     bins : mapping, optional
         ``{column: Binning or Categories}``: the bins the counts were taken
-        in (:mod:`infokit.binning`).  Gives the labels, and tells the
-        permutation test which bins are empty in the reference by
-        construction (see ``p_value`` in :mod:`infokit.drift`).  Without it,
-        every bin is taken as fixed in advance.
+        in (:mod:`infokit.binning`); gives the labels.
     labels : mapping, optional
         ``{column: bin labels}`` (default: from ``bins``, else ``0..k-1``),
         kept in ``df.attrs["bin_counts"]``.
@@ -300,8 +361,11 @@ def drift_from_counts(
         Pseudo-count added to every compared bin of both samples. Default None.
     n_permutations : int, optional
         Random splits of the pooled counts for the null distribution of the
-        JS divergence. Default 1000; 0 skips the test (the verdict then rests
-        on PSI alone; below 19 no p-value can be under 0.05).
+        JS divergence. Default 1000; at most :data:`MAX_PERMUTATIONS`
+        (10⁶), and at most :data:`MAX_NULL_CELLS` (10⁸) times the compared
+        bins of a column; at least enough for a p-value below ``alpha`` and
+        0.05 (20 for ``alpha=0.05``).  0: no permutations, the chi-square
+        approximation of the p-value (large samples only).
     rng : None, int or numpy.random.Generator, optional
         Randomness of the permutations; a seed makes ``p_value`` reproducible.
     thresholds : (float, float), optional
@@ -321,21 +385,28 @@ def drift_from_counts(
         Columns that differ between the two mappings, counts of different
         lengths, negative counts, an empty sample, bad options.
 
+    Warns
+    -----
+    ApproximationWarning
+        ``n_permutations=0`` with an expected count below 5.
+
     Examples
     --------
     >>> from infokit.drift import drift_from_counts
     >>> df = drift_from_counts({"x": [50, 50, 0]}, {"x": [30, 60, 10]}, rng=0)
     >>> row = df.loc["x"]
-    >>> int(row.zero_bins_ref), float(row.psi), float(row.kl_ref_cur) < float("inf"), row.verdict
-    (1, inf, True, 'drift')
+    >>> int(row.zero_bins_ref), float(row.kl_cur_ref), round(float(row.psi), 3), row.verdict
+    (1, inf, 0.417, 'drift')
+    >>> bool((row.js_divergence > row.js_null_q95) == (row.p_value < 0.05))
+    True
     >>> round(float(df.loc["x", "js_divergence"]), 4), df.loc["x", "unit"]
     (0.0496, 'nats')
     """
     pd = require("pandas", "ik.drift")
     unit = resolve_base(base)
     a = _check_smoothing(smoothing)
-    n_perm = _check_n_permutations(n_permutations)
     thresholds, alpha = _check_thresholds(thresholds, alpha)
+    n_perm = _check_n_permutations(n_permutations, alpha)
     gen = check_rng(rng)
     if not hasattr(reference_counts, "keys") or not hasattr(current_counts, "keys"):
         raise InvalidTypeError("'reference_counts' and 'current_counts' must be mappings {column: counts}")
@@ -363,12 +434,18 @@ def drift_from_counts(
         b = binnings.get(col)
         if b is not None and b.n_bins != r.size:
             raise InvalidArgumentError(f"column {col!r}: {r.size} counts for the {b.n_bins} bins of 'bins'")
-        test_map = _test_map(b, r.size) if b is not None else None
         if r.sum() == 0:
             raise InvalidArgumentError(f"column {col!r}: the reference sample is empty (all counts zero)")
         if c.sum() == 0:
             raise InvalidArgumentError(f"column {col!r}: the current sample is empty (all counts zero)")
-        rows.append(_row(r, c, a, base, unit, n_perm, gen, thresholds, alpha, test_map))
+        k = int(np.count_nonzero(r + c))
+        if n_perm * k > MAX_NULL_CELLS:
+            raise InvalidArgumentError(
+                f"column {col!r}: 'n_permutations' ({n_perm}) times its {k} compared bins exceeds "
+                f"{MAX_NULL_CELLS} null table cells; lower n_permutations (or the number of bins), or pass "
+                "n_permutations=0 for the chi-square approximation"
+            )
+        rows.append(_row(r, c, a, base, unit, n_perm, gen, thresholds, alpha))
         bin_counts[col] = {"labels": lab, "reference": r.tolist(), "current": c.tolist()}
     df = pd.DataFrame(rows, index=pd.Index(cols, name="column"), columns=list(COLUMNS))
     df.attrs.update(
@@ -378,6 +455,7 @@ def drift_from_counts(
         alpha=alpha,
         n_permutations=n_perm,
         smoothing=a,
+        psi_smoothing=a if a > 0 else PSI_PSEUDO_COUNT,
         bin_counts=bin_counts,
     )
     return df
@@ -432,10 +510,12 @@ def drift(
 ):
     """Drift between a reference sample and a current one, one row per column.
 
-    Each column is binned on the reference (:func:`infokit.binning.binning_for`:
-    quantile bins plus underflow, overflow and missing bins for numbers; for
-    labels one bin per category of the two samples — the reference's, then
-    the current's new ones — plus unseen and missing bins),
+    Each column is binned on the reference (:func:`infokit.binning.binning_for`
+    with ``open_ended=True``: for numbers quantile bins whose outer intervals
+    extend to ``-inf`` and ``+inf``, so that values beyond the reference's
+    range count in them, plus a missing bin; for labels one bin per category
+    of the two samples — the reference's, then the current's new ones — plus
+    unseen and missing bins),
     both samples are counted in those bins, and the binned distributions
     ``P`` (reference) and ``Q`` (current) are compared
     (:func:`drift_from_counts`).
@@ -449,19 +529,22 @@ def drift(
         Columns to compare; default every column of ``reference`` (each must
         be in ``current``).
     bins : {"quantile", "uniform", "fd"}, int, array of edges, or dict, optional
-        Binning of numeric columns (:func:`infokit.binning.fit_bins`);
-        a dict ``{column: bins}`` sets it per column ("quantile" for the
-        others). Default "quantile".
+        Binning of numeric columns (:func:`infokit.binning.fit_bins`, with
+        open-ended outer intervals; explicit edges keep their underflow and
+        overflow bins); a dict ``{column: bins}`` sets it per column
+        ("quantile" for the others). Default "quantile".
     n_bins : int, optional
-        Number of quantile / uniform bins. Default 10.
+        Number of quantile / uniform bins, at most
+        :data:`infokit.binning.MAX_BINS`. Default 10.
     base : {"nats", "bits", "hartleys"} or float, optional
         Unit of the JS and KL columns. Default nats, like every library
         function (the ``infokit drift`` command and its reports print bits).
         PSI is always in nats.
     smoothing : None, "jeffreys", "laplace" or float, optional
         Pseudo-count added to every compared bin of *both* samples. Default
-        None: empty bins give infinite KL divergences and PSI, reported as
-        such, with ``zero_bins_ref`` / ``zero_bins_cur`` saying why.
+        None: empty bins give infinite KL divergences, reported as such, with
+        ``zero_bins_ref`` / ``zero_bins_cur`` saying why; PSI then uses 0.5
+        per bin (see ``psi`` in :mod:`infokit.drift`).
     n_permutations, rng, thresholds, alpha
         As in :func:`drift_from_counts`.
 
@@ -520,7 +603,7 @@ def drift(
     for col in cols:
         spec = per_column.get(col, "quantile") if per_column is not None else bins
         try:
-            b = binning_for(ref_t[col], spec, n_bins=n_bins, current_values=cur_t[col])
+            b = binning_for(ref_t[col], spec, n_bins=n_bins, current_values=cur_t[col], open_ended=True)
             ref_counts[col] = b.counts(ref_t[col])
             cur_counts[col] = b.counts(cur_t[col])
         except InfokitError as exc:

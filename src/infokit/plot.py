@@ -36,7 +36,7 @@ from infokit.errors import InvalidArgumentError, InvalidTypeError
 __all__ = ["plot_distributions", "plot_decomposition", "plot_estimates", "plot_drift"]
 
 _P_COLOUR, _Q_COLOUR, _KL_COLOUR, _H_COLOUR = "#1f77b4", "#ff7f0e", "#d62728", "#2ca02c"
-_VERDICT_COLOURS = {"no drift": "#2ca02c", "moderate": "#ff9f1c", "drift": "#d62728"}
+_VERDICT_COLOURS = {"no drift": "#2ca02c", "minor": "#98df8a", "moderate": "#ff9f1c", "drift": "#d62728"}
 
 
 def _plt():

@@ -61,7 +61,6 @@ _DRIFT_COLUMNS = (
     ("js_null_q95", "JS null q95", "unit"),
     ("p_value", "p-value", None),
     ("psi", "PSI", "nats"),
-    ("verdict_psi", "PSI for verdict", "nats"),
     ("kl_ref_cur", "KL(ref‖cur)", "unit"),
     ("kl_cur_ref", "KL(cur‖ref)", "unit"),
     ("hellinger", "Hellinger", None),
@@ -128,10 +127,13 @@ def drift_html(df, *, base="bits") -> str:
     alpha = attrs.get("alpha", 0.05)
     n_perm = attrs.get("n_permutations")
     caption = f"Drift of {len(rows)} column(s), reference vs current"
+    psi_a = attrs.get("psi_smoothing")
     note = (
-        f"Verdict: PSI &lt; {_num(thresholds[0])} no drift, &lt; {_num(thresholds[1])} moderate, "
-        f"otherwise drift — and only if p-value &lt; {_num(alpha)}"
-        + (f" ({_num(n_perm)} permutations)" if n_perm is not None else "")
-        + ". PSI is in nats; an infinite PSI or KL means a bin is empty on one side (see the empty-bin counts)."
+        f"Verdict: no drift unless p-value &lt; {_num(alpha)}"
+        + (f" ({_num(n_perm)} permutations)" if n_perm else (" (chi-square approximation)" if n_perm == 0 else ""))
+        + f"; then PSI &lt; {_num(thresholds[0])} minor, &lt; {_num(thresholds[1])} moderate, otherwise drift. "
+        "JS null q95: the JS divergence above which p-value &lt; 0.05. PSI is in nats"
+        + (f", with {_num(psi_a)} added to every bin of both samples" if psi_a else "")
+        + "; an infinite KL means a bin is empty on one side (see the empty-bin counts)."
     )
     return _div(_table(caption, header, rows, row_styles=styles), _note(note), cls="drift")

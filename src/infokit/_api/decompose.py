@@ -14,7 +14,7 @@ import numpy as np
 from infokit._core import measures as core
 from infokit._core.categorical import Categorical
 from infokit._dispatch import DISCRETE, check_bool, implements, lookup
-from infokit._lib import html
+from infokit._lib import backend as _backend, html
 from infokit._lib.fmt import format_number
 from infokit._lib.units import resolve_base
 from infokit._samples.align import align_with_labels
@@ -174,14 +174,17 @@ def _decompose_discrete(args, kinds, outcomes, normalize) -> Decomposition:
     (_, p), (_, q) = aligned
     if outcomes is None and labels is not None:
         outcomes = labels
-    (pa, ip), (qa, iq) = (_probs_and_surprisal(x, normalize) for x in (p, q))
-    if pa.ndim != 1 or qa.ndim != 1:
+    shapes = [_backend.shape_of(x.probs if isinstance(x, Categorical) else _backend.as_float_array(x, name))
+              for x, name in ((p, "p"), (q, "q"))]
+    if len(shapes[0]) != 1 or len(shapes[1]) != 1:
         raise InvalidDistributionError(
-            f"decompose takes a single distribution for 'p' and 'q' (1-D); got shapes {pa.shape} and {qa.shape}"
+            f"decompose takes a single distribution for 'p' and 'q' (1-D); got shapes {shapes[0]} and {shapes[1]}"
         )
-    h = float(core.entropy(p, normalize=normalize))
-    hpq = float(core.cross_entropy(p, q, normalize=normalize))
-    d = float(core.kl_divergence(p, q, normalize=normalize))
+    # the measures before the table: they validate p and q, each under its own name
+    h = _float(core.entropy(p, normalize=normalize))
+    hpq = _float(core.cross_entropy(p, q, normalize=normalize))
+    d = _float(core.kl_divergence(p, q, normalize=normalize))
+    (pa, ip), (qa, iq) = (_probs_and_surprisal(x, name, normalize) for x, name in ((p, "p"), (q, "q")))
     labels = list(range(len(pa))) if outcomes is None else list(outcomes)
     if len(labels) != len(pa):
         raise InvalidDistributionError(f"'outcomes' has {len(labels)} labels for {len(pa)} outcomes")
@@ -196,21 +199,16 @@ def _terms(pa, ip, iq):
         return pa * ip_, pa * iq_, np.where(pos, pa * (iq_ - ip_), 0.0)
 
 
-def _numpy(x):
-    """A probability array as float64 NumPy (tensors leave autograd: a report holds plain numbers)."""
-    if hasattr(x, "detach"):
-        x = x.detach().cpu()
-    try:
-        return np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise InvalidTypeError(f"decompose needs numeric probabilities ({exc})") from None
+def _float(x) -> float:
+    """A 0-d result as a Python float (tensors leave autograd: a report holds plain numbers)."""
+    return float(x.detach()) if hasattr(x, "detach") else float(x)
 
 
-def _probs_and_surprisal(x, normalize):
+def _probs_and_surprisal(x, name: str, normalize):
     """Probabilities and surprisal (nats) as float64 NumPy arrays (validated by the caller's measures)."""
     if isinstance(x, Categorical):
-        return _numpy(x.probs), _numpy(core.information(x))
-    a = _numpy(x)
+        return _backend.as_numpy_float64(x.probs, name), _backend.as_numpy_float64(core.information(x), name)
+    a = _backend.as_numpy_float64(x, name)
     if normalize and a.ndim and a.sum() > 0:
         a = a / a.sum()
     if a.ndim != 1:

@@ -118,7 +118,7 @@ del _m
 @implements("entropy", Kind.PARAMETRIC)
 def _entropy_parametric(args, kinds, opts):
     opts.require_defaults(kinds[0], "entropy")
-    return _parametric.dist_entropy(args[0])
+    return _parametric.entropy_of(args[0], "p")
 
 
 @implements("kl_divergence", Kind.PARAMETRIC, Kind.PARAMETRIC)
@@ -157,7 +157,7 @@ def _cross_entropy_data_model(args, kinds, opts):
             "ik.empirical(samples); to compare two distributions pass 'q' as probabilities too "
             "(e.g. q.pmf(np.arange(k)) for a discrete scipy.stats distribution)"
         )
-    return _data.data_cross_entropy(data, model)
+    return _data.score(data, model, "q", data_name="p")
 
 
 _DATA_MODEL_HINT = (

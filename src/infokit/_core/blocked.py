@@ -116,8 +116,16 @@ def _columns(sums, mins):
     """
     if sums[0].shape[0] == 1 and sums[0].shape[1] <= _ROW:
         rows = [x[0].tolist() for x in sums]
-        return [math.fsum(r) for r in rows] + [min(x[0].tolist()) for x in mins]
+        return [_fsum_or_sum(r) for r in rows] + [min(x[0].tolist()) for x in mins]
     return [_sum(x, axis=-1) for x in sums] + [_min(x, axis=-1) for x in mins]
+
+
+def _fsum_or_sum(values) -> float:
+    """``math.fsum``, or the IEEE sum where fsum refuses (inf - inf, an overflowing partial sum)."""
+    try:
+        return math.fsum(values)
+    except (OverflowError, ValueError):
+        return sum(values)
 
 
 def _nan(a) -> bool:
@@ -171,10 +179,10 @@ def kl_block(p, q):
         t[pz] = q[pz]
         a, qmin = _columns((t,), (q,))
     dqp = sq - sp
-    redo = _exact_rows(a, sp, sq, lambda: math.fsum(abs(x) for x in u[0].tolist()))
+    redo = _exact_rows(a, sp, sq, lambda: _fsum_or_sum([abs(x) for x in u[0].tolist()]))
     if isinstance(a, float):
         if redo:
-            a, dqp = math.fsum(kl_terms_sparse(p[0], q[0]).tolist()), math.fsum((q[0] - p[0]).tolist())
+            a, dqp = _fsum_or_sum(kl_terms_sparse(p[0], q[0]).tolist()), _fsum_or_sum((q[0] - p[0]).tolist())
         return _stats(a, sp, sq, dqp, pmin, qmin)
     maybe = np.nonzero(redo)[0]
     if maybe.size:
@@ -225,8 +233,10 @@ def short_stats(block_fn, rows, tol: float):
     """
     sums = []
     for row in rows:
-        s = math.fsum(row)  # NaN or inf in the row: NaN or inf here
-        if not (min(row) > 0.0 and abs(s - 1.0) <= tol):
+        if not (min(row) > 0.0 and max(row) <= 1.0):  # NaN makes the sum below NaN
+            return None
+        s = math.fsum(row)
+        if not abs(s - 1.0) <= tol:
             return None
         sums.append(s)
     log = math.log
@@ -309,7 +319,7 @@ def reduce_rows(block_fn, *arrays):
         res = np.empty((rows, out.shape[-1]))
         for r in range(rows):
             for j in range(n_sums):
-                res[r, j] = math.fsum(out[r, :, j])
+                res[r, j] = _fsum_or_sum(out[r, :, j].tolist())
         res[:, n_sums:] = out[:, :, n_sums:].min(axis=1)
     return res.reshape(*lead, k)
 

@@ -230,6 +230,12 @@ def cross_entropy_logits(xp, zp, zq):
     return xp.sum(t, axis=-1)
 
 
+def _unoffset(xp, z):
+    """``z`` minus its largest logit where that exceeds 2^10 in magnitude (rows left alone elsewhere)."""
+    m = xp.max(z, axis=-1, keepdims=True)
+    return z - xp.where(xp.abs(m) > 1024.0, m, xp.zeros_like(m))
+
+
 def _log_ratio(xp, zp, zq, lp, lq):
     """``lp - lq`` where both logits are finite, accurate when zp ~ zq.
 
@@ -240,6 +246,10 @@ def _log_ratio(xp, zp, zq, lp, lq):
     log-sum-exps.  Rows where this would overflow use ``lp - lq``.
     """
     ninf = -math.inf
+    # a row whose largest logit exceeds 2^10 in magnitude (logits of 1e17) would swallow the other row's
+    # logits in zp - zq: it is shifted by its largest logit first (exact for the entries that carry
+    # its mass, Sterbenz).  Other rows are left alone: their differences must stay exact when zp ~ zq.
+    zp, zq = _unoffset(xp, zp), _unoffset(xp, zq)
     fin = xp.isfinite(zp) & xp.isfinite(zq)
     qfin = xp.isfinite(zq)
     zero = xp.zeros_like(zq)

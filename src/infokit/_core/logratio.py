@@ -140,7 +140,7 @@ def _prepare(log_p, log_q, mask):
     """Validated ``(xp, d = log_p - log_q, sel, shape)``; ``d`` is 0 where not selected."""
     lp = _backend.as_float_array(log_p, "log_p")
     lq = _backend.as_float_array(log_q, "log_q")
-    xp = _backend.namespace(lp, lq)
+    xp = _backend.namespace(lp, lq, names=("log_p", "log_q"))
     shape = _broadcast_shape([_backend.shape_of(lp), _backend.shape_of(lq)], ["log_p", "log_q"])
     if math.prod(shape) == 0:
         raise InvalidArgumentError("'log_p' and 'log_q' are empty; at least one sample is needed")

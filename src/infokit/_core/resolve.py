@@ -112,7 +112,7 @@ def resolve(named, *, axis=-1) -> Resolved:
                 check_event_axis(a, name)
             arrays.append(a)
             is_logits.append(False)
-    xp = _backend.namespace(*arrays)
+    xp = _backend.namespace(*arrays, names=names)
     moved = []
     for name, a, lg in zip(names, arrays, is_logits):
         if not lg:

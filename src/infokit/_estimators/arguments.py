@@ -21,15 +21,20 @@ pmf.
 from __future__ import annotations
 
 import inspect
+import warnings
+
+import numpy as np
 
 from infokit import _dispatch
 from infokit._dispatch import Kind
-from infokit._samples.empirical import empirical
+from infokit._lib.backend import is_series
+from infokit._samples import nature as _nature
+from infokit._samples.empirical import count_samples
 from infokit._samples.table import Empirical
-from infokit.errors import InvalidArgumentError
+from infokit.errors import ContinuousDataWarning, InfokitError, InvalidArgumentError
 
 __all__ = ["SAMPLES", "EstimateOptions", "defaults", "lookup", "as_empirical", "raw_samples", "COUNTS_HINT",
-           "samples_hints"]
+           "samples_hints", "sample_kind", "natures", "all_continuous", "any_continuous", "expand", "warn_continuous", "precheck", "check_bins_method"]
 
 #: The kinds a sample of a discrete distribution can come as: the samples, or their counts.
 SAMPLES = frozenset({Kind.PROBS, Kind.COUNTS})
@@ -39,14 +44,16 @@ _APPLIES = {
     "method": "selects an estimator from samples",
     "support_size": "applies to the discrete estimators only",
     "concentration": "applies to method='dirichlet' only",
-    "n_neighbors": "applies to the k-nearest-neighbour estimators only (method='knn' or 'ksg')",
+    "n_neighbors": "applies to the k-nearest-neighbour estimators only (method='knn', 'ksg' or 'ross')",
     "jitter": "applies to the continuous estimators only",
+    "discrete": "applies to method='ross' only (it names the discrete one of x and y)",
     "dropna": "applies to raw discrete samples only (an ik.Empirical has no missing values; continuous "
               "samples must be finite)",
     "smoothing": "applies to a sampled 'q' (an ik.Empirical) only; a known distribution is used as given",
     "n": "(Monte Carlo draws) applies to two distributions P and Q only",
     "estimator": "applies to log_p=/log_q= estimates only",
     "mask": "applies to log_p=/log_q= estimates only",
+    "bins": "applies to numeric samples and the discrete estimators only (a histogram of the samples)",
 }
 
 
@@ -81,6 +88,11 @@ class EstimateOptions:
             said = "; ".join(f"'{n}' {_APPLIES[n]} (got {n}={self._given[n]!r})" for n in bad)
             raise InvalidArgumentError(f"ik.{self.measure}: {said}; this call estimates {path}")
 
+    def consume(self, *names: str) -> None:
+        """Forget that ``names`` were given: they have been applied (the samples binned, missing values dropped)."""
+        for n in names:
+            self._given.pop(n, None)
+
     def pick(self, names) -> dict:
         """The values of ``names`` as keywords (for a kernel that takes them)."""
         return {n: getattr(self, n) for n in names}
@@ -96,9 +108,9 @@ def lookup(measure: str, args: tuple, names: tuple, *, samples: int = 1):
     return _dispatch.lookup(measure, args, names, samples=samples)
 
 
-def as_empirical(data, kind: Kind, dropna: bool) -> Empirical:
-    """Counted samples: an Empirical as it is, samples counted."""
-    return data if kind is Kind.COUNTS else empirical(data, dropna=dropna)
+def as_empirical(data, kind: Kind, dropna: bool, name: str = "samples") -> Empirical:
+    """Counted samples: an Empirical as it is, samples (the argument called ``name``) counted."""
+    return data if kind is Kind.COUNTS else count_samples(data, name, dropna=dropna)
 
 
 #: The hint for a dict (a labelled pmf) where samples belong.
@@ -119,3 +131,75 @@ def samples_hints(measure: str, position: int, arity: int, *, exact: str) -> Non
                    text=f"The measures of a known distribution are exact: {exact}")
     _dispatch.hint(measure, *at(Kind.MODEL), text="To score samples under a model use ik.cross_entropy(data, model)")
 
+
+
+# --------------------------------------------------------------------------
+# discrete or continuous (the rule of infokit._samples.nature)
+# --------------------------------------------------------------------------
+def sample_kind(x) -> Kind:
+    """The kind of an argument in a samples position (a pandas Series is samples whatever its index)."""
+    return Kind.PROBS if is_series(x) else _dispatch.kind_of(x)
+
+
+def natures(x) -> list | None:
+    """The :class:`~infokit._samples.nature.Nature` of each column of samples ``x`` (raw or an Empirical).
+
+    None where ``x`` is not a sample, or one the rule cannot read (the estimate itself then reports it).
+    """
+    kind = sample_kind(x)
+    if kind not in SAMPLES:
+        return None
+    try:
+        return [_nature.classify(x)] if kind is Kind.COUNTS else _nature.classify_columns(x)
+    except InfokitError:
+        return None
+
+
+def all_continuous(found) -> bool:
+    return bool(found) and all(c.continuous for c in found)
+
+
+def any_continuous(found):
+    """The first continuous column's Nature, or None."""
+    return next((c for c in found or () if c.continuous), None)
+
+
+def expand(x):
+    """Samples themselves: an Empirical's outcomes, each repeated by its count; anything else as it is."""
+    return np.repeat(x.outcomes, x.counts) if isinstance(x, Empirical) else x
+
+
+def warn_continuous(argument: str, nature, method: str, continuous: tuple, *, stacklevel: int = 3) -> None:
+    """The :class:`~infokit.ContinuousDataWarning` of a discrete ``method`` given continuous-looking samples."""
+    alt = " or ".join(f"method={c!r}" for c in continuous)
+    warnings.warn(
+        f"'{argument}' looks continuous ({nature.reason}), but method={method!r} counts each distinct value as "
+        "an outcome: the estimate describes the ties of the measurement, not its distribution. Pass bins= "
+        f"(e.g. bins='fd' or bins=10) to estimate from a histogram, or use a continuous estimator ({alt}; "
+        "method='auto' chooses it)",
+        ContinuousDataWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def precheck(o: EstimateOptions, path: str, method, *names: str, continuous: tuple = ()) -> None:
+    """Reject, before any work, the options that no path this call may take accepts.
+
+    ``names`` are those of the discrete path (with ``method``'s own); under
+    ``"auto"``, which may choose one of the ``continuous`` methods, theirs too.
+    The path finally taken checks its own options again (:meth:`EstimateOptions.only`).
+    """
+    allowed = {"method", "bins", *names, *method.options}
+    if method.name == "auto":
+        for m in continuous:
+            allowed.update(m.options)
+    o.only(path, *allowed)
+
+
+def check_bins_method(measure: str, method) -> None:
+    """``bins=`` turns samples into bin counts: only a discrete method estimates from them."""
+    if method.data != "discrete":
+        raise InvalidArgumentError(
+            f"ik.{measure}: 'bins' applies to the discrete estimators (a histogram of the samples), but "
+            f"method={method.name!r} takes the continuous samples themselves; drop bins= or pick a discrete method"
+        )

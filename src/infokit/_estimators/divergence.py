@@ -34,14 +34,18 @@ from infokit._core.measures import cross_entropy, kl_divergence
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import methods
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
-from infokit._estimators.arguments import raw_samples, samples_hints
+from infokit._estimators.arguments import all_continuous, any_continuous, check_bins_method
+from infokit._estimators.arguments import expand, natures
+from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
 from infokit._estimators.result import Profile, chi2_variance, from_kernel, make_estimate, unseen_mass_bound
+from infokit._lib import backend as _backend
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
 from infokit._lib.units import resolve_base
 from infokit._models import parametric
 from infokit._models.recognize import describe
 from infokit._samples.align import align
+from infokit._samples.binning import binned_pair
 from infokit._samples.table import Empirical, _union
 from infokit.errors import InvalidArgumentError, UnseenOutcomeWarning
 
@@ -71,6 +75,7 @@ def estimate_kl(
     ci=0.95,
     rng=None,
     dropna=False,
+    bins=None,
 ):
     """Estimate the KL divergence ``D(P||Q)`` from samples or by Monte Carlo.
 
@@ -80,7 +85,15 @@ def estimate_kl(
       against a known Q (array, dict or Categorical) or against a **sample** of
       Q wrapped in ``ik.empirical(samples_q)`` (the type says which);
     * ``estimate_kl(x, y, method="knn")`` — continuous samples ``x ~ P`` and
-      ``y ~ Q`` (Wang, Kulkarni & Verdú 2009);
+      ``y ~ Q`` (Wang, Kulkarni & Verdú 2009); ``method="auto"`` does the
+      same when both look continuous (the rule of :func:`estimate_entropy`)
+      and ``y`` is not a probability vector (non-negative, summing to 1),
+      or when ``q`` is an ``ik.empirical`` of continuous values (a discrete
+      method given such samples warns: :class:`~infokit.ContinuousDataWarning`);
+    * ``estimate_kl(x, y, bins=...)`` — the samples' histograms in common bins,
+      fitted once on the **pooled** sample ``x`` and ``y`` (explicit edges or
+      a ``Binning`` as given), compared as a sample of P against a sample of
+      Q (``"plugin"`` or ``"miller_madow"``, ``smoothing=`` as there);
     * ``estimate_kl(P, Q, n=100_000, rng=0)`` — two distributions (scipy.stats
       frozen or torch) that can sample and evaluate log-densities: Monte Carlo
       ``mean(log p(X) - log q(X))``, ``X ~ P``, for pairs with no closed form
@@ -125,6 +138,10 @@ def estimate_kl(
         ``method="knn"`` only, as in :func:`estimate_entropy`.
     base, ci, rng, dropna
         As in :func:`estimate_entropy`; ``rng`` also seeds the Monte Carlo draws.
+    bins : optional
+        Bins for two samples of numbers (see the call shapes): what
+        :func:`~infokit.empirical` accepts.  ``diagnostics["bins"]`` and
+        ``["bin_edges"]`` say which bins were used.
 
     Returns
     -------
@@ -190,7 +207,7 @@ def estimate_kl(
     """
     opts = EstimateOptions("estimate_kl", _KL_DEFAULTS, method=method, smoothing=smoothing, n=n, estimator=estimator,
                    mask=mask, n_neighbors=n_neighbors, jitter=jitter, dropna=check_bool(dropna, "dropna"),
-                   level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng))
+                   bins=bins, level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng))
     if log_p is not None or log_q is not None:
         if samples_p is not None or q is not None:
             raise InvalidArgumentError(
@@ -203,9 +220,59 @@ def estimate_kl(
     if samples_p is None or q is None:
         raise InvalidArgumentError("estimate_kl needs samples_p and q (or log_p= and log_q=)")
     m = methods.check(method, KL, KL_SAMPLED)
+    samples_p, q, m, extra = _kl_samples(samples_p, q, m, opts)
     fn, kinds = lookup(methods.table_key("estimate_kl", m), (samples_p, q), _PQ,
                        samples=2 if m.data == CONTINUOUS else 1)
-    return fn(samples_p, q, kinds, m, opts)
+    est = fn(samples_p, q, kinds, m, opts)
+    est.diagnostics.update(extra)
+    return est
+
+
+def _kl_samples(p, q, m: methods.Method, o: EstimateOptions):
+    """The arguments as the estimate takes them: binned on the pooled samples, or routed by the rule.
+
+    Returns ``(samples_p, q, method, diagnostics to add)``.
+    """
+    kp, kq = sample_kind(p), sample_kind(q)
+    if m.data == DISCRETE and kp in SAMPLES:
+        precheck(o, f"D(P||Q) from a sample of P (method={m.name!r})", m, "smoothing", "dropna",
+                 continuous=(METHODS["knn"],))
+    if o.bins is not None:
+        check_bins_method("estimate_kl", m)
+        if kp not in SAMPLES or kq not in SAMPLES:
+            raise InvalidArgumentError(
+                "ik.estimate_kl: 'bins' compares two samples of numbers in common bins; 'samples_p' and 'q' must "
+                f"both be samples (arrays or ik.Empirical), got {kp.value} and {kq.value}")
+        ep, eq, b, fitted = binned_pair(p, q, o.bins, dropna=o.dropna)
+        o.consume("bins", "dropna")
+        return ep, eq, m, {"bins": b.method, "bin_edges": b.cuts.tolist(), "bins_fitted_on": "pooled samples"
+                           if fitted else "given edges"}
+    if m.data != DISCRETE:
+        return p, q, m, {}
+    fp = natures(p)
+    cp = fp is not None and all_continuous(fp)
+    if kq is Kind.COUNTS or (kq is Kind.PROBS and cp and not _is_pmf(q)):
+        fq = natures(q)
+        cq = fq is not None and all_continuous(fq)
+    else:
+        fq, cq = None, False
+    if m.name == "auto" and cp and cq:
+        why = f"continuous samples of P ({fp[0].reason}) and of Q ({fq[0].reason})"
+        p, q = expand(p), expand(q)
+        return p, q, METHODS["knn"], {"auto_reason": f"{why}: Wang-Kulkarni-Verdu k-nearest neighbours"}
+    bad = ("samples_p", fp) if cp else ("q", fq) if cq and kq is Kind.COUNTS else None
+    if bad is not None:
+        warn_continuous(bad[0], any_continuous(bad[1]), m.name, methods.names(KL, data=CONTINUOUS), stacklevel=4)
+    return p, q, m, {}
+
+
+def _is_pmf(q) -> bool:
+    """Whether a 1-D array could be a probability vector (non-negative, sums to 1): a known Q, not a sample."""
+    try:
+        a = np.asarray(q.detach().cpu() if hasattr(q, "detach") else q, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return a.ndim == 1 and bool(np.all(a >= 0)) and abs(math.fsum(a.tolist()) - 1.0) <= 1e-6
 
 
 def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base="nats", ci=0.95, rng=None,
@@ -319,7 +386,7 @@ def _known_target(p: Empirical, q, kind: Kind) -> _Target:
         log_q = np.asarray(log_softmax(np, np.asarray(q._z, dtype=np.float64)))
     else:
         if kind is Kind.PROBS:
-            q = np.asarray(q, dtype=np.float64) if not hasattr(q, "detach") else q.detach().cpu().numpy()
+            q = _backend.as_numpy_float64(q, "q")
             if q.ndim != 1:
                 raise InvalidArgumentError(f"'q' must be a 1-D distribution, got shape {q.shape}")
         (_, pp), (_, qq) = align([("p", p), ("q", q)])
@@ -358,7 +425,7 @@ def _row(what: str, path: str, *options: str, estimates=None, where: str = ""):
                 methods.check(m.name, *estimates, data=DISCRETE, where=where)
             o.only(path, "method", *options, *raw_samples(kinds[0]))
             a = check_pseudo_count(o.smoothing) if kinds[1] is Kind.COUNTS else None
-            e = as_empirical(p, kinds[0], o.dropna)
+            e = as_empirical(p, kinds[0], o.dropna, "samples_p")
             t = _sampled_target(e, q, a) if kinds[1] is Kind.COUNTS else _known_target(e, q, kinds[1])
             seen = t.cp > 0
             diag = {"n": e.n, "k": t.k, "k_observed": int(np.count_nonzero(seen))}
@@ -494,7 +561,7 @@ def _ce_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
 def _kl_knn(x, y, kinds, m: methods.Method, o: EstimateOptions):
     o.only(f"D(P||Q) from continuous samples of P and Q (method={m.name!r})", "method", *m.options)
     res = m.kernels[KL](x, y, **o.pick(m.options), rng=o.rng)
-    return from_kernel(res, o.level, m.name, o.unit, lower=-math.inf, reference=m.reference)
+    return from_kernel(res, o.level, m.name, o.unit, reference=m.reference, clip=True)  # D >= 0
 
 
 @implements("estimate_kl", Kind.PARAMETRIC, Kind.PARAMETRIC)

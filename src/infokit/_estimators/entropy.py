@@ -8,14 +8,16 @@ import numbers
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import bayes, methods
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
-from infokit._estimators.arguments import raw_samples, samples_hints
-from infokit._estimators.methods import CONTINUOUS, ENTROPY, METHODS
-from infokit._estimators.result import KernelResult, Profile, from_kernel, make_estimate, one_outcome_entropy_bound
-from infokit._estimators.result import z_score
+from infokit._estimators.arguments import all_continuous, check_bins_method, expand, natures
+from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
+from infokit._estimators.methods import CONTINUOUS, DISCRETE, ENTROPY, METHODS
+from infokit._estimators.result import KernelResult, Profile, from_kernel, make_estimate, z_score
+from infokit._estimators.result import one_outcome_entropy_bound
 from infokit._lib.checks import check_level, check_rng
 from infokit._lib.units import resolve_base
+from infokit._samples.binning import binned_empirical
 from infokit._samples.table import Empirical, _check_support_size
-from infokit.errors import InvalidArgumentError
+from infokit.errors import InfokitError, InvalidArgumentError
 
 __all__ = ["estimate_entropy"]
 
@@ -32,6 +34,7 @@ def estimate_entropy(
     concentration=None,
     n_neighbors=3,
     jitter=None,
+    bins=None,
 ):
     """Estimate the entropy of the distribution a sample was drawn from.
 
@@ -41,22 +44,28 @@ def estimate_entropy(
         Samples (anything :func:`~infokit.empirical` accepts) or their
         :class:`~infokit.Empirical` (e.g. counts via ``Empirical.from_counts``).
     method : str, optional
-        The estimator (references in Notes); default ``"auto"``, which
+        The estimator (references in Notes); default ``"auto"``.  On
+        continuous samples (see *Discrete or continuous* below) ``"auto"``
+        uses the k-nearest-neighbour estimator ``"knn"``; on discrete ones it
         chooses from the sample size, observed and declared support, the
         coincidences and the coverage (the rule and the simulation it was
         tuned on: ``benchmarks/bench_estimators.py``, ``benchmarks/RESULTS.md``).
     support_size : int, optional
         Number of possible outcomes K, if known.  Used by ``"shrinkage"``,
-        ``"dirichlet"`` and ``"nsb"`` (which otherwise take the observed
-        number) and by ``"auto"``.  Defaults to the support declared in an
+        ``"dirichlet"``, ``"nsb"`` and the pseudo-count plug-ins
+        (``"laplace"``, ``"jeffreys"``, ``"minimax"``,
+        ``"schurmann_grassberger"``), which otherwise take the observed
+        number, and by ``"auto"``; ``"pym"``, ``"chao_wang_jost"`` and
+        ``"jvhw"`` never use it.  Defaults to the support declared in an
         ``Empirical`` (``support=`` / ``support_size=``), if any.
     base : {"nats", "bits", "hartleys"} or float, optional
         Unit of the estimate. Default nats.
     ci : float, optional
         Level of the interval. Default 0.95.
     rng : None, int or numpy.random.Generator, optional
-        Randomness for bootstrap standard errors (``"chao_shen"``); pass a
-        seed for reproducible intervals.
+        Randomness for bootstrap standard errors (``"chao_shen"``) and for
+        breaking ties in continuous samples; pass a seed for reproducible
+        results.
     dropna : bool, optional
         Drop missing samples instead of raising.
     concentration : float, optional
@@ -65,9 +74,21 @@ def estimate_entropy(
         ``1/K`` Perks).
     n_neighbors, jitter : optional
         Continuous methods only (see below): the k of the k-nearest-neighbour
-        estimator (default 3), and the scale of the noise that breaks ties
-        between repeated points (default None: repeated points are an error;
-        jitter needs an explicit ``rng``).
+        estimator (default 3), and how ties are handled: by default
+        (``jitter=None``) every coordinate with a repeated value gets uniform
+        noise of the width of the data's resolution (the smallest gap between
+        its distinct values), drawn from ``rng`` (without one, from a seed made
+        from the data, so that the same data give the same estimate);
+        ``jitter=False`` makes repeated points an error (rule and measured
+        effect: :mod:`infokit.continuous`).
+    bins : int, str, tuple, array_like or Binning, optional
+        Estimate the entropy of the samples' bins (a histogram) with a
+        discrete ``method``: an int ``N`` (equal-width, as
+        :func:`numpy.histogram`), ``"fd"``, ``"quantile"`` / ``("quantile",
+        N)``, ``"uniform"`` / ``("uniform", N)``, explicit edges or a fitted
+        ``Binning``, as in :func:`~infokit.empirical`.  The bins are the
+        declared support (``K`` = their number).  ``diagnostics["bins"]``
+        says which were used.
 
     Returns
     -------
@@ -106,6 +127,18 @@ def estimate_entropy(
     ``bonachela``     Bonachela, Hinrichsen & Muñoz (2008)          delta method
     ``dirichlet``     Wolpert & Wolf (1995), Dirichlet(a) prior     posterior s.d.
     ``nsb``           Nemenman, Shafee & Bialek (2002)              posterior s.d.
+    ``pym``           Archer, Park & Pillow (2014), Pitman–Yor      posterior s.d.
+                      mixture, unknown/countable support (needs
+                      ``n - K_obs >= 2``)
+    ``chao_wang_``    Chao, Wang & Jost (2013), undetected-species  delta method
+    ``jost``          entropy from ``f1``, ``f2``
+    ``jvhw``          Jiao, Venkat, Han & Weissman (2015),          delta method
+                      polynomial approximation for rare outcomes
+    ``laplace``       ``H((n_x + a)/(n + K a))``, ``a = 1``          delta method
+    ``jeffreys``      same, ``a = 1/2``                             delta method
+    ``minimax``       same, ``a = sqrt(n)/K`` (Trybula 1958)        delta method
+    ``schurmann_``    same, ``a = 1/K`` (Perks 1947; Schürmann &    delta method
+    ``grassberger``   Grassberger 1996)
     ================  ============================================  ==================
 
     **Continuous samples** (differential entropy, which can be negative):
@@ -114,6 +147,14 @@ def estimate_entropy(
     ``"van_es"``, ``"correa"`` — m-spacing estimators of a 1-D sample
     (through :func:`scipy.stats.differential_entropy`).  See
     :mod:`infokit.continuous` for their standard errors and accuracy.
+
+    **Discrete or continuous.** The samples are classified once, by the rule
+    of :mod:`infokit._samples.nature`: integers, booleans, strings, other
+    labels and categoricals are discrete; floats are discrete when they take
+    at most ``max(10, sqrt(n))`` distinct values, continuous otherwise.  A
+    discrete method given continuous samples warns
+    (:class:`~infokit.ContinuousDataWarning`, naming the fix); ``"auto"``
+    uses ``"knn"`` and says so in ``diagnostics["auto_reason"]``.
 
     ``diagnostics["reference"]`` names the paper of the estimator used.
 
@@ -149,9 +190,13 @@ def estimate_entropy(
     m = methods.check(method, ENTROPY)
     opts = EstimateOptions("estimate_entropy", _DEFAULTS, method=method, support_size=support_size,
                    dropna=check_bool(dropna, "dropna"), concentration=concentration, n_neighbors=n_neighbors,
-                   jitter=jitter, level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng))
+                   jitter=jitter, bins=bins, level=check_level(ci), unit=resolve_base(base), rng=rng,
+                   gen=check_rng(rng))
+    data, m, extra = _samples(data, m, opts)
     fn, kinds = lookup(methods.table_key("estimate_entropy", m), (data,), ("data",))
-    return fn(data, kinds[0], m, opts)
+    est = fn(data, kinds[0], m, opts)
+    est.diagnostics.update(extra)
+    return est
 
 
 _DEFAULTS = defaults(estimate_entropy)
@@ -165,7 +210,7 @@ def _discrete(data, kind: Kind, m: methods.Method, o: EstimateOptions):
     o.only(f"the entropy of a discrete distribution (method={m.name!r})", "method", "support_size",
            *m.options, *raw_samples(kind))
     options = {"concentration": _check_concentration(o.concentration)} if o.concentration is not None else {}
-    e = as_empirical(data, kind, o.dropna)
+    e = as_empirical(data, kind, o.dropna, "data")
     prof = _profile(e, o.support_size)
     res, used, reason = methods.entropy_nats(prof, m.name, o.level, o.gen, **options)
     diag = {**prof.diagnostics(), "stderr_method": res.stderr_method}
@@ -205,6 +250,52 @@ del _name, _key
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
+def _samples(data, m: methods.Method, o: EstimateOptions):
+    """The samples as the estimate takes them: binned (``bins=``), routed by the discrete/continuous rule.
+
+    Returns ``(data, method, diagnostics to add)``.  Discrete samples are
+    counted here (so the rule reads the counts); continuous samples go to
+    ``"knn"`` under ``"auto"`` and get a ContinuousDataWarning under an
+    explicit discrete method.
+    """
+    if m.data == DISCRETE:
+        precheck(o, f"the entropy of samples (method={m.name!r})", m, "support_size", "dropna",
+                 continuous=(METHODS["knn"],))
+    if o.bins is not None:
+        check_bins_method("estimate_entropy", m)
+        if sample_kind(data) not in SAMPLES:
+            return data, m, {}  # the table's error for a distribution or a model
+        e, b = binned_empirical(data, o.bins, dropna=o.dropna, name="data")
+        o.consume("bins", "dropna")
+        return e, m, {"bins": b.method, "bin_edges": b.cuts.tolist()}
+    if m.data != DISCRETE:
+        return data, m, {}
+    kind = sample_kind(data)
+    if kind not in SAMPLES:
+        return data, m, {}
+    if kind is Kind.PROBS:
+        try:  # counted once, here: the rule reads the counts and the discrete path takes them
+            data = as_empirical(data, kind, o.dropna, "data")
+            o.consume("dropna")
+        except InfokitError:
+            if getattr(data, "ndim", 1) != 2:
+                raise  # missing values, unhashable samples: the counting's own error
+            # n x d points: the rule reads the columns
+    found = natures(data)
+    if found is None:
+        return data, m, {}
+    if not all_continuous(found):
+        return data, m, {}
+    if m.name == "auto":
+        reason = found[0].reason if len(found) == 1 else f"{len(found)} continuous columns"
+        o.consume("dropna")  # counting already checked the missing values; knn rejects any that remain
+        data = expand(data)
+        return (data, METHODS["knn"],
+                {"auto_reason": f"continuous samples ({reason}): Kozachenko-Leonenko k-nearest neighbours"})
+    warn_continuous("data", found[0], m.name, methods.names(ENTROPY, data=CONTINUOUS)[:1], stacklevel=4)
+    return data, m, {}
+
+
 def _check_concentration(concentration) -> float:
     if isinstance(concentration, bool) or not isinstance(concentration, numbers.Real) or not (
         0 < concentration < math.inf

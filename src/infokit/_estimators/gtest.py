@@ -13,6 +13,7 @@ from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
 from infokit._estimators.arguments import raw_samples, samples_hints
 from infokit._estimators.result import GTestResult
+from infokit._lib import backend as _backend
 from infokit._samples.align import align
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
@@ -81,8 +82,8 @@ _DEFAULTS = defaults(g_test)
 @implements("g_test", SAMPLES, {Kind.PROBS, Kind.PMF})
 def _g_test(samples, q, kinds, williams: bool, ddof: int, o: EstimateOptions) -> GTestResult:
     o.only("a goodness-of-fit test of a sample against a known distribution", *raw_samples(kinds[0]))
-    e = as_empirical(samples, kinds[0], o.dropna)
-    (_, pp), (_, qq) = align([("p", e), ("q", np.asarray(q, dtype=np.float64) if kinds[1] is Kind.PROBS else q)])
+    e = as_empirical(samples, kinds[0], o.dropna, "samples_or_empirical")
+    (_, pp), (_, qq) = align([("p", e), ("q", _backend.as_numpy_float64(q, "q") if kinds[1] is Kind.PROBS else q)])
     k = np.asarray(qq).size
     dof = k - 1 - ddof
     if dof < 1:

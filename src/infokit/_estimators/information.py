@@ -8,20 +8,28 @@ import numpy as np
 
 from infokit._dispatch import Kind, check_bool, hint, implements
 from infokit._estimators import auto, discrete, methods
-from infokit._estimators.arguments import EstimateOptions, defaults, lookup
-from infokit._estimators.methods import CONTINUOUS, METHODS, MUTUAL_INFORMATION
+from infokit._estimators.arguments import EstimateOptions, all_continuous, any_continuous, check_bins_method
+from infokit._estimators.arguments import defaults, lookup, natures, precheck, warn_continuous
+from infokit._estimators.methods import CONTINUOUS, DISCRETE, METHODS, MUTUAL_INFORMATION
 from infokit._estimators.result import Profile, chi2_variance, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_rng
 from infokit._lib.units import resolve_base
-from infokit._samples.empirical import _cmi_cells, _group_counts, _resolve_columns
+from infokit._samples import counting as _counting
+from infokit._samples.binning import bin_column
+from infokit._samples.nature import of_counts
+from infokit._samples.empirical import _group_counts, _mi_distinct_cells, _resolve_columns, _variables
+from infokit._samples.empirical import joint_pair_cells
+from infokit.errors import InvalidArgumentError
 
 __all__ = ["estimate_mutual_information"]
 
 _XY = ("x", "y")
+_CHUNK = 1 << 18  # cells per chunk of the variance sum
 
 
 def estimate_mutual_information(
-    x, y, method="auto", *, base="nats", ci=0.95, rng=None, dropna=False, n_neighbors=3, jitter=None
+    x, y=None, method="auto", *, base="nats", ci=0.95, rng=None, dropna=False, n_neighbors=3, jitter=None,
+    discrete=None, bins=None
 ):
     """Estimate the mutual information ``I(X; Y)`` of the distribution a paired sample came from.
 
@@ -29,11 +37,24 @@ def estimate_mutual_information(
     ----------
     x, y : array_like
         Paired samples (same length); each may also be a 2-D array or
-        DataFrame of several variables.
+        DataFrame of several variables.  Or ``x`` a joint table of two
+        variables (:func:`empirical_joint`,
+        :func:`infokit.io.read_joint_empirical`) and ``y`` omitted (None): the
+        table's counts are used as they are, without expanding them to
+        samples (discrete methods only).
     method : str, optional
         An entropy estimator of :func:`estimate_entropy` (except
         ``"dirichlet"``), applied to ``H(X) + H(Y) - H(X, Y)``; ``"auto"``
-        chooses it once, from the joint table, and uses it for all three.
+        chooses it once, from the joint table, and uses it for all three —
+        for discrete samples.  For continuous ones (the rule of
+        :func:`estimate_entropy`, column by column) ``"auto"`` uses ``"ksg"``
+        when every column of ``x`` and ``y`` is continuous, and ``"ross"``
+        (the mixed k-NN estimator) when one side is all continuous and the
+        other all discrete, where that method is available;
+        ``diagnostics["auto_reason"]`` says which and why.  A discrete method
+        given a continuous column warns (:class:`~infokit.ContinuousDataWarning`);
+        continuous samples with repeated values are an error under ``"auto"``
+        (pass ``bins=``, or ``jitter=`` with an ``rng``).
         The support sizes are the observed ones (``K_XY = K_X K_Y`` for the
         Bayesian estimators).  ``"shrinkage"`` instead shrinks the joint
         table towards uniform on all ``K_X K_Y`` pairs of observed values and
@@ -43,13 +64,28 @@ def estimate_mutual_information(
         towards 0 (a perfectly dependent pair of 5 values seen once each
         gives 0).  ``"auto"`` uses NSB where the entropy rule would shrink.
         ``"ksg"``: Kraskov, Stögbauer & Grassberger (2004) estimator 1 for
-        **continuous** samples (``n`` scalars or ``n x d`` arrays), with
-        ``n_neighbors`` (default 3) and optional ``jitter`` (needs ``rng``)
-        for repeated values; see :mod:`infokit.continuous`.
+        two **continuous** samples (``n`` floats or ``n x d`` arrays; each
+        coordinate standardised first), with ``n_neighbors`` (default 3).
+        ``"ross"``: Ross (2014), the estimator of scikit-learn's
+        ``mutual_info_classif``, for one **discrete** sample (labels: ints,
+        bools, strings, categoricals) and one **continuous** one, in either
+        order (``discrete=`` names the discrete one, else it is told by the
+        types).  Both break ties in continuous values at the data's
+        resolution (needs ``rng``) and report a jackknife standard error; see
+        :mod:`infokit.continuous`.
     base, ci, rng, dropna
         As in :func:`estimate_entropy`.
     n_neighbors, jitter
-        ``method="ksg"`` only.
+        ``method="ksg"`` or ``"ross"`` only (``jitter=False`` rejects repeated
+        values instead of breaking ties).
+    discrete : {None, "x", "y"}, optional
+        ``method="ross"`` only: which argument is the discrete one.
+    bins : optional
+        Bin every **continuous** column of ``x`` and ``y`` (each on its own
+        values; explicit edges or a ``Binning`` apply to each) and estimate
+        from the bins with a discrete ``method``; discrete columns (a class
+        label) are counted as they are.  Accepts what :func:`~infokit.empirical`
+        does.  ``diagnostics["binned"]`` names the columns binned.
 
     Returns
     -------
@@ -62,6 +98,9 @@ def estimate_mutual_information(
         exactly 0 with an interval of width 0).  A bias-corrected value
         outside the range is clipped, the unclipped one kept in
         ``diagnostics["unclipped_value"]``.
+        A continuous method's negative value is reported as 0 (the raw value
+        in ``diagnostics["raw_value"]``), and its interval, formed around the
+        raw value, clipped at 0.
 
     Raises
     ------
@@ -92,10 +131,22 @@ def estimate_mutual_information(
     """
     m = methods.check(method, MUTUAL_INFORMATION)
     opts = EstimateOptions("estimate_mutual_information", _DEFAULTS, method=method, dropna=check_bool(dropna, "dropna"),
-                   n_neighbors=n_neighbors, jitter=jitter, level=check_level(ci), unit=resolve_base(base), rng=rng,
-                   gen=check_rng(rng))
+                   n_neighbors=n_neighbors, jitter=jitter, discrete=discrete, bins=bins, level=check_level(ci),
+                   unit=resolve_base(base), rng=rng, gen=check_rng(rng))
+    if y is None:  # a joint table
+        cx, cy, counts = joint_pair_cells(x, "x")
+        if m.name != "auto" and METHODS[m.name].data == CONTINUOUS:
+            raise InvalidArgumentError(
+                f"method={m.name!r} estimates from continuous samples; a joint table holds counts: "
+                "pass the samples x and y, or a discrete method"
+            )
+        opts.only("the mutual information of a joint table", "method")
+        return _from_cells(cx, cy, counts, m, opts)
+    x, y, m, extra = _samples(x, y, m, opts)
     fn, _ = lookup(methods.table_key("estimate_mutual_information", m), (x, y), _XY, samples=2)
-    return fn(x, y, m, opts)
+    est = fn(x, y, m, opts)
+    est.diagnostics.update(extra)
+    return est
 
 
 _DEFAULTS = defaults(estimate_mutual_information)
@@ -105,8 +156,15 @@ _DEFAULTS = defaults(estimate_mutual_information)
 def _discrete(x, y, m: methods.Method, o: EstimateOptions):
     o.only(f"the mutual information of discrete samples (method={m.name!r})", "method", "dropna")
     cells, counts, (xs, ys) = _resolve_columns([x, y], o.dropna)
-    inv_x, nx = _group_counts(cells[:, np.array(xs)], counts)
-    inv_y, ny = _group_counts(cells[:, np.array(ys)], counts)
+    inv_x, _ = _group_counts(cells[:, np.array(xs)], counts)
+    inv_y, _ = _group_counts(cells[:, np.array(ys)], counts)
+    del cells
+    return _from_cells(inv_x, inv_y, counts, m, o)
+
+
+def _from_cells(inv_x, inv_y, counts, m: methods.Method, o: EstimateOptions):
+    """The estimate from the counts of distinct (x, y) cells, with codes ``inv_x``, ``inv_y`` of x and y."""
+    plug, nx, ny = _mi_distinct_cells(inv_x, inv_y, counts)
     kx, ky = nx.size, ny.size
     pxy = Profile.from_counts(counts, kx * ky)
     used, reason = m.name, None
@@ -125,12 +183,14 @@ def _discrete(x, y, m: methods.Method, o: EstimateOptions):
         hx, hy, hxy = (methods.entropy_nats(prof, used, o.level, o.gen)[0].value
                        for prof in (Profile.from_counts(nx, kx), Profile.from_counts(ny, ky), pxy))
         value = hx + hy - hxy
-    plug = _cmi_cells(cells, counts, xs, ys, [])
-    # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂, plus the chi2 spread under independence
-    with np.errstate(divide="ignore"):
-        pmi = np.log(counts * float(n) / (nx[inv_x].astype(float) * ny[inv_y]))
-    w = counts / n
-    var = float(np.sum(w * (pmi - plug) ** 2))
+    # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂, by chunks of cells, plus the chi2 spread
+    # under independence
+    var = 0.0
+    for i in range(0, counts.size, _CHUNK):
+        c = counts[i:i + _CHUNK]
+        with np.errstate(divide="ignore"):
+            pmi = np.log(c * float(n) / (nx[inv_x[i:i + _CHUNK]].astype(float) * ny[inv_y[i:i + _CHUNK]]))
+        var += float(np.sum((c / n) * (pmi - plug) ** 2))
     stderr = math.sqrt(max(var, 0.0) / n + chi2_variance((kx - 1) * (ky - 1), n))
     # the range [0, min(H(X), H(Y))] with the estimator's own marginal entropies (0 for a constant sample)
     upper = min(max(hx, 0.0) if kx > 1 else 0.0, max(hy, 0.0) if ky > 1 else 0.0)
@@ -144,7 +204,90 @@ def _discrete(x, y, m: methods.Method, o: EstimateOptions):
 def _continuous(x, y, m: methods.Method, o: EstimateOptions):
     o.only(f"the mutual information of continuous samples (method={m.name!r})", "method", *m.options)
     res = m.kernels[MUTUAL_INFORMATION](x, y, **o.pick(m.options), rng=o.rng)
-    return from_kernel(res, o.level, m.name, o.unit, reference=m.reference)
+    return from_kernel(res, o.level, m.name, o.unit, reference=m.reference, clip=True)  # I >= 0
+
+
+#: The mixed discrete/continuous k-NN estimator "auto" routes one continuous and one discrete side to.
+MIXED = "ross"
+
+
+def _samples(x, y, m: methods.Method, o: EstimateOptions):
+    """``x``, ``y`` and the method as the estimate takes them: binned, or routed by the discrete/continuous rule.
+
+    Returns ``(x, y, method, diagnostics to add)``.
+    """
+    if o.bins is not None:
+        check_bins_method("estimate_mutual_information", m)
+    if m.data != DISCRETE:
+        return x, y, m, {}  # a continuous method takes the samples as they are
+    precheck(o, f"the mutual information of samples (method={m.name!r})", m, "dropna",
+             continuous=tuple(METHODS[n] for n in methods.names(MUTUAL_INFORMATION, data=CONTINUOUS)))
+    (x, fx), (y, fy) = _judged(x, "x"), _judged(y, "y")
+    if fx is None or fy is None:
+        return x, y, m, {}
+    if o.bins is not None:
+        o.consume("bins")
+        bx, binned_x = _bin_columns(x, fx, o.bins, "x")
+        by, binned_y = _bin_columns(y, fy, o.bins, "y")
+        binned = binned_x + binned_y
+        if not binned:
+            raise InvalidArgumentError(
+                "ik.estimate_mutual_information: bins= bins the continuous columns, and no column of x or y looks "
+                f"continuous (x: {fx[0].reason}; y: {fy[0].reason}); drop bins=, or bin a column yourself "
+                "(ik.empirical(values, bins=...) shows the bins)")
+        return bx, by, m, {"binned": binned, "bins": o.bins if isinstance(o.bins, (str, int, tuple)) else "edges"}
+    cx, cy = all_continuous(fx), all_continuous(fy)
+    if m.name == "auto":
+        if cx and cy:
+            why = f"continuous x ({_why(fx)}) and y ({_why(fy)})"
+            return x, y, METHODS["ksg"], {"auto_reason": f"{why}: Kraskov-Stogbauer-Grassberger k-nearest "
+                                          "neighbours"}
+        mixed = cx and not any_continuous(fy) or cy and not any_continuous(fx)
+        if mixed:
+            cont, disc = (x, y) if cx else (y, x)
+            o.discrete = "y"  # the rule has judged the sides: the continuous one goes first
+            return cont, disc, METHODS[MIXED], {
+                "auto_reason": f"continuous {'x' if cx else 'y'} ({_why(fx if cx else fy)}) and discrete "
+                               f"{'y' if cx else 'x'}: the mixed k-nearest-neighbour estimator {MIXED!r}"}
+    for name, found in (("x", fx), ("y", fy)):
+        c = any_continuous(found)
+        if c is not None:
+            alt = methods.names(MUTUAL_INFORMATION, data=CONTINUOUS)
+            warn_continuous(name, c, m.name, alt, stacklevel=4)
+            break
+    return x, y, m, {}
+
+
+def _judged(v, name: str):
+    """``(v, its columns' Natures)``; a 1-D float sample is judged from its counts and, when discrete,
+    replaced by the codes of its values (the estimate depends only on the counts: one sort, not two)."""
+    if isinstance(v, np.ndarray) and v.ndim == 1 and v.dtype.kind == "f" and v.size and not np.isnan(v).any():
+        outcomes, _, codes = _counting.count(v, name=name, codes=True)
+        found = of_counts(outcomes.size, v.size)
+        return (v if found.continuous else codes), [found]
+    return v, natures(v)
+
+
+def _why(found) -> str:
+    return found[0].reason if len(found) == 1 else f"{len(found)} continuous columns"
+
+
+def _bin_columns(v, found, bins, name: str):
+    """``v`` with each continuous column replaced by its bin codes; and the names of the columns binned."""
+    cols = _variables((v,), name)
+    binned, out = [], []
+    for j, (col, nat) in enumerate(zip(cols, found)):
+        label = name if len(cols) == 1 else f"{name}[{j}]"
+        if nat.continuous:
+            col = bin_column(col, bins, label)  # missing values stay NaN: dropna= applies as to the raw column
+            binned.append(label)
+        out.append(col)
+    if len(out) == 1:
+        return out[0], binned
+    table = np.empty((out[0].size, len(out)), dtype=object)
+    for j, col in enumerate(out):
+        table[:, j] = col
+    return table, binned
 
 
 _KEYS = ["estimate_mutual_information"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 from typing import Callable, Mapping, NamedTuple
 
-from infokit._estimators import auto, bayes, continuous, discrete
+from infokit._estimators import auto, bayes, continuous, cwj, discrete, jvhw, pseudocount, pym
 from infokit._estimators.result import KernelResult, Profile
 from infokit.errors import InvalidArgumentError
 
@@ -99,6 +99,23 @@ _REGISTRY = [
               "from a finite set of samples, Phys. Rev. E 52 (1995) 6841.", {ENTROPY, KL}, ("concentration",)),
     _discrete(bayes.nsb, "I. Nemenman, F. Shafee & W. Bialek, Entropy and inference, revisited, NIPS 14 (2002); "
               "I. Nemenman, W. Bialek & R. de Ruyter van Steveninck, Phys. Rev. E 69 (2004) 056111."),
+    _discrete(pym.pym, "E. Archer, I. M. Park & J. W. Pillow, Bayesian entropy estimation for countable discrete "
+              "distributions, JMLR 15 (2014) 2833-2868 (prior: the default of their reference implementation, "
+              "github.com/pillowlab/PYMentropy)."),
+    _discrete(cwj.chao_wang_jost, "A. Chao, Y. T. Wang & L. Jost, Entropy and the species accumulation curve: a "
+              "novel entropy estimator via discovery rates of new species, Methods in Ecology and Evolution 4 "
+              "(2013) 1091-1100, eq. 7."),
+    _discrete(jvhw.jvhw, "J. Jiao, K. Venkat, Y. Han & T. Weissman, Minimax estimation of functionals of discrete "
+              "distributions, IEEE Trans. Inf. Theory 61 (2015) 2835-2885 (the practical, no-splitting variant)."),
+    _discrete(pseudocount.laplace, "Pseudo-count 1: P. S. Laplace, Essai philosophique sur les probabilites "
+              "(1814); J. Hausser & K. Strimmer, JMLR 10 (2009) 1469-1484, Table 1."),
+    _discrete(pseudocount.jeffreys, "Pseudo-count 1/2: H. Jeffreys, Proc. R. Soc. A 186 (1946) 453-461; "
+              "R. E. Krichevsky & V. K. Trofimov, IEEE Trans. Inf. Theory 27 (1981) 199-207."),
+    _discrete(pseudocount.minimax, "Pseudo-count sqrt(n)/K: S. Trybula, Zastosowania Matematyki 3 (1958) "
+              "271-291; J. Hausser & K. Strimmer, JMLR 10 (2009) 1469-1484, Table 1."),
+    _discrete(pseudocount.schurmann_grassberger, "Pseudo-count 1/K: W. Perks, J. Inst. Actuaries 73 (1947) "
+              "285-334; T. Schurmann & P. Grassberger, Entropy estimation of symbol sequences, Chaos 6 (1996) "
+              "414-427."),
     Method("knn", CONTINUOUS, frozenset({ENTROPY, KL}),
            {ENTROPY: continuous.knn_entropy, KL: continuous.knn_kl}, ("n_neighbors", "jitter"),
            "L. F. Kozachenko & N. N. Leonenko, Sample estimate of the entropy of a random vector, Probl. Inf. "
@@ -110,6 +127,9 @@ _REGISTRY = [
     Method("ksg", CONTINUOUS, frozenset({MUTUAL_INFORMATION}), {MUTUAL_INFORMATION: continuous.ksg_mi},
            ("n_neighbors", "jitter"), "A. Kraskov, H. Stogbauer & P. Grassberger, Estimating mutual information, "
            "Phys. Rev. E 69 (2004) 066138, estimator 1."),
+    Method("ross", CONTINUOUS, frozenset({MUTUAL_INFORMATION}), {MUTUAL_INFORMATION: continuous.ross_mi},
+           ("n_neighbors", "jitter", "discrete"), "B. C. Ross, Mutual information between discrete and continuous "
+           "data sets, PLoS ONE 9 (2014) e87357."),
 ]
 
 #: Every estimator name, in the order error messages list them.

@@ -66,10 +66,12 @@ from scipy import special
 
 from infokit._lib import html
 from infokit._lib.backend import is_numpy
+from infokit._samples import counting as _counting
 from infokit.errors import InvalidTypeError
 
 __all__ = ["Profile", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel", "estimate_html",
-           "z_score", "chi2_variance", "finish_interval", "unseen_mass_bound", "one_outcome_entropy_bound"]
+           "z_score", "t_score", "chi2_variance", "finish_interval", "unseen_mass_bound",
+           "one_outcome_entropy_bound"]
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,10 @@ class Profile:
     @classmethod
     def from_counts(cls, counts, support_size: int | None = None) -> "Profile":
         c = np.asarray(counts, dtype=np.int64).ravel()
-        c = c[c > 0]
-        values, mult = np.unique(c, return_counts=True)
+        if c.size and int(c.min()) <= 0:  # no copy when every count is positive (observed outcomes)
+            c = c[c > 0]
+        # the distinct counts: a bincount for the usual small counts, no sorted copy
+        values, mult = _counting.count(c, name="counts") if c.size else (c, c)
         k_obs = int(c.size)
         declared = support_size is not None
         return cls(
@@ -159,6 +163,10 @@ class KernelResult:
     bootstrap) returns its own ``(low, high)`` at the requested level.
     ``stderr_method`` names where the standard error comes from (shown in
     ``Estimate.diagnostics``): "delta", "jackknife", "bootstrap", "posterior".
+    ``df``, when set, is the degrees of freedom of a standard error estimated
+    from few replicates (a delete-a-group jackknife): the normal interval
+    then uses Student's t quantile with ``df`` degrees of freedom instead of
+    the normal one.
     """
 
     value: float
@@ -166,6 +174,7 @@ class KernelResult:
     stderr_method: str
     interval: tuple[float, float] | None = None
     info: dict = field(default_factory=dict)
+    df: float | None = None
 
 
 # --------------------------------------------------------------------------
@@ -264,6 +273,11 @@ def estimate_html(est) -> str:
 def z_score(level: float) -> float:
     """``z`` of the two-sided normal interval at ``level``: ``Phi^-1(1/2 + level/2)`` (1.96 at 0.95)."""
     return float(special.ndtri(0.5 + 0.5 * float(level)))
+
+
+def t_score(level: float, df: float) -> float:
+    """Student's t quantile of the two-sided interval at ``level`` with ``df`` degrees of freedom (2.09 at 0.95, 19)."""
+    return float(special.stdtrit(float(df), 0.5 + 0.5 * float(level)))
 
 
 def _foreign(array) -> bool:
@@ -373,10 +387,27 @@ def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, 
     )
 
 
-def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math.inf, reference=""):
-    """:func:`make_estimate` of a :class:`KernelResult`: diagnostics ``stderr_method``, its ``info``, ``reference``."""
+def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math.inf, reference="", clip=False):
+    """:func:`make_estimate` of a :class:`KernelResult`: diagnostics ``stderr_method``, its ``info``, ``reference``.
+
+    The interval is ``value -/+ q stderr`` (``q`` the t quantile when the
+    kernel gives ``df``, else the normal one) unless the kernel gives its own.
+    ``clip=True`` (a measure that cannot leave ``[lower, upper]``, such as a
+    mutual information or a KL divergence, >= 0): a value outside is moved to
+    the nearest end and the kernel's value kept as ``diagnostics["raw_value"]``;
+    the interval, formed around the raw value, is clipped to the same range,
+    so it still holds the reported value.
+    """
     diag = {"stderr_method": res.stderr_method, **res.info, "reference": reference}
-    return make_estimate(res.value, res.stderr, res.interval, level, method, unit, diag, lower=lower, upper=upper)
+    value, interval = res.value, res.interval
+    if interval is None and res.df is not None and math.isfinite(value) and math.isfinite(res.stderr):
+        q = t_score(level, res.df)
+        interval = (value - q * res.stderr, value + q * res.stderr)
+        diag["stderr_df"] = res.df
+    if clip and not lower <= value <= upper:
+        diag["raw_value"] = value
+        value = min(max(value, lower), upper)
+    return make_estimate(value, res.stderr, interval, level, method, unit, diag, lower=lower, upper=upper)
 
 
 # --------------------------------------------------------------------------

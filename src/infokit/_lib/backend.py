@@ -86,6 +86,14 @@ def as_float_array(x, name: str):
     return x
 
 
+def as_numpy_float64(x, name: str) -> np.ndarray:
+    """``x`` (any array library, a list) as a float64 NumPy array, checked like :func:`as_float_array`."""
+    x = as_float_array(x, name)
+    if hasattr(x, "detach"):  # torch
+        x = x.detach().cpu()
+    return np.asarray(x, dtype=np.float64)
+
+
 def _default_float(xp, x):
     if array_api_compat.is_torch_namespace(xp):
         import torch
@@ -97,15 +105,21 @@ def _default_float(xp, x):
         return xp.float64
 
 
-def namespace(*arrays):
-    """The common array namespace of ``arrays`` (a clear error if they disagree)."""
+def namespace(*arrays, names=None):
+    """The common array namespace of ``arrays`` (a clear error naming them, ``names``, if they disagree)."""
     try:
         return array_api_compat.array_namespace(*arrays)
     except TypeError:
-        kinds = sorted({type(a).__module__.split(".")[0] + "." + type(a).__name__ for a in arrays})
+        def lib(a):
+            return type(a).__module__.split(".")[0] + "." + type(a).__name__
+
+        if names:
+            got = ", ".join(f"'{n}' is {lib(a)}" for n, a in zip(names, arrays))
+        else:
+            got = "got " + ", ".join(sorted({lib(a) for a in arrays}))
         raise InvalidTypeError(
-            "all distribution arguments must come from the same array library "
-            f"(got {', '.join(kinds)}); convert them to one library first"
+            f"all distribution arguments must come from the same array library ({got}); "
+            "convert them to one library first"
         ) from None
 
 

@@ -102,6 +102,11 @@ def check_stats(xp, name: str, dtype, *, sums=None, minimum=None, finite=None, n
     if bad is None:
         return
     if _concrete(xp.all(xp.isfinite(sums))) is False:
+        if values is not None and _concrete(xp.all(xp.isfinite(values))) is True:
+            raise InvalidDistributionError(
+                f"'{name}' does not sum to 1 along the event axis (its sum overflows {np_dtype(dtype)}); "
+                f"{_not_summing_hint(xp, values, name)}"
+            )
         raise InvalidDistributionError(
             f"'{name}' contains NaN or infinite values; probabilities must be finite numbers in [0, 1]"
         )
@@ -150,6 +155,9 @@ def check_probs(xp, x, name: str, *, normalize: bool = False, sums: bool = True,
     s = xp.sum(x, axis=-1, keepdims=True)
     check_stats(xp, name, x.dtype if tol_dtype is None else tol_dtype, sums=s, normalize=normalize, values=x)
     if normalize:
+        if _concrete(xp.all(xp.isfinite(s))) is False:  # finite values whose sum overflows: scale by the largest first
+            x = x / xp.max(x, axis=-1, keepdims=True)
+            s = xp.sum(x, axis=-1, keepdims=True)
         return x / s
     return x
 

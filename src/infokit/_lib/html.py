@@ -17,7 +17,7 @@ _TH = 'style="text-align: right; padding: 0.15em 0.6em; border-bottom: 1px solid
 _TH_LEFT = 'style="text-align: left; padding: 0.15em 0.6em; border-bottom: 1px solid #888"'
 _TD = 'style="text-align: right; padding: 0.15em 0.6em; font-variant-numeric: tabular-nums"'
 _TD_LEFT = 'style="text-align: left; padding: 0.15em 0.6em"'
-_VERDICT_COLOURS = {"no drift": "#d4edda", "moderate": "#fff3cd", "drift": "#f8d7da"}
+_VERDICT_COLOURS = {"no drift": "#d4edda", "minor": "#e2f0d9", "moderate": "#fff3cd", "drift": "#f8d7da"}
 
 
 # --------------------------------------------------------------------------

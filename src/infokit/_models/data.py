@@ -48,7 +48,7 @@ from infokit._models import parametric, recognize
 from infokit._lib.units import resolve_base
 from infokit._core.categorical import Categorical
 from infokit._samples.empirical import Empirical, empirical
-from infokit.errors import InvalidArgumentError, InvalidTypeError
+from infokit.errors import InvalidArgumentError, InvalidDistributionError, InvalidTypeError
 
 __all__ = ["data_cross_entropy"]
 
@@ -294,7 +294,7 @@ def _categorical_logq(data, model: Categorical) -> tuple:
     return sel, d.counts, d.n
 
 
-def _callable_logq(data, model) -> tuple:
+def _callable_logq(data, model, name="model") -> tuple:
     if isinstance(data, Empirical):
         d = _from_empirical(data)
         x, counts, n = d.x, d.counts, d.n
@@ -312,25 +312,68 @@ def _callable_logq(data, model) -> tuple:
     m = x.shape[0]
     try:
         lp = model(x)
-        ok = hasattr(lp, "shape") and tuple(lp.shape) == (m,)
     except Exception:  # a scalar function: evaluated point by point below
-        ok = False
-    if not ok:
+        lp = None
+    if lp is not None:
+        shape = tuple(np.shape(lp)) if not hasattr(lp, "shape") else tuple(lp.shape)
+        if shape != (m,):
+            raise InvalidArgumentError(
+                f"'{name}' (a model callable) must return one log-probability per data point; given an array of "
+                f"{m} points it returned shape {shape}"
+            )
+    else:
         try:
             vals = [model(x[i]) for i in range(m)]
             lp = _stack(vals)
         except Exception as exc:
             raise InvalidArgumentError(
-                f"the model callable must return log q(x): one log-probability per data point when given an "
-                f"array of {m} points (or a number for one point); calling it failed or returned something "
-                f"else ({type(exc).__name__}: {exc})"
+                f"'{name}' (a model callable) must return log q(x): one log-probability per data point when "
+                f"given an array of {m} points (or a number for one point); calling it failed or returned "
+                f"something else ({type(exc).__name__}: {exc})"
             ) from None
         if tuple(lp.shape) != (m,):
             raise InvalidArgumentError(
-                f"the model callable must return one log-probability per data point; got shape {tuple(lp.shape)} "
-                f"for {m} points"
+                f"'{name}' (a model callable) must return one log-probability per data point; got shape "
+                f"{tuple(lp.shape)} for {m} points"
             )
     return lp, counts, n
+
+
+def _check_no_nan(data, name: str) -> None:
+    """Numeric data with NaN: an error naming the data (NaN is a missing sample, not a point to score)."""
+    if isinstance(data, Empirical):
+        return
+    arr = data.detach().cpu().numpy() if hasattr(data, "detach") else data
+    try:
+        arr = np.asarray(arr)
+    except (TypeError, ValueError):
+        return  # ragged or exotic data: the scoring path reports it
+    if arr.dtype.kind == "f" and np.isnan(arr).any():
+        raise InvalidArgumentError(
+            f"'{name}' contains {int(np.isnan(arr).sum())} NaN value(s) (missing samples); drop them before "
+            "scoring the data under a model"
+        )
+
+
+def _check_log_probs(lp, name: str) -> None:
+    """The model's log-probabilities: numbers, never NaN or +inf (-inf, an impossible point, is allowed)."""
+    if hasattr(lp, "detach"):
+        arr = lp.detach().cpu().numpy()
+    else:
+        try:
+            arr = np.asarray(lp, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidTypeError(
+                f"'{name}' (the model) returned log-probabilities that are not numbers ({type(lp).__name__})"
+            ) from None
+    if arr.dtype.kind not in "fiub":
+        raise InvalidTypeError(f"'{name}' (the model) returned log-probabilities of dtype {arr.dtype}, not numbers")
+    bad = np.isnan(arr) | (arr == np.inf)
+    if bad.any():
+        raise InvalidDistributionError(
+            f"'{name}' (the model) returned {'NaN' if np.isnan(arr).any() else '+inf'} log-probabilities for "
+            f"{int(bad.sum())} data point(s); log q(x) must be a number or -inf"
+        )
 
 
 def _stack(vals):
@@ -419,8 +462,15 @@ def data_cross_entropy(data, model, *, base="nats"):
     >>> float(data_cross_entropy([0.5, 2.0], stats.uniform(0, 1)))   # 2.0 is impossible under Q
     inf
     """
-    unit = resolve_base(base)
+    return score(data, model, "model", resolve_base(base))
+
+
+def score(data, model, name: str, unit=None, data_name: str = "data"):
+    """:func:`data_cross_entropy` with the model argument called ``name`` and the data ``data_name`` in
+    messages (nats unless ``unit``)."""
+    unit = unit or resolve_base("nats")
     _check_data_type(data)
+    _check_no_nan(data, data_name)
     if isinstance(model, Categorical):
         lp, counts, n = _categorical_logq(data, model)
     elif recognize.is_scipy(model):
@@ -428,15 +478,16 @@ def data_cross_entropy(data, model, *, base="nats"):
     elif recognize.is_torch(model):
         lp, counts, n = _torch_logq(data, model)
     elif is_model(model):
-        lp, counts, n = _callable_logq(data, model)
+        lp, counts, n = _callable_logq(data, model, name)
     else:
         hint = ""
         if recognize.is_scipy_generic(model):
             hint = " — this is an unfrozen scipy.stats distribution: freeze it with its parameters, e.g. stats.norm(0, 1)"
         elif isinstance(model, type):
             hint = f" — this is the class {model.__qualname__}: pass an instance"
-        raise InvalidTypeError(f"'model' must be {_ACCEPTED}; got {type(model).__name__}{hint}")
+        raise InvalidTypeError(f"'{name}' must be {_ACCEPTED}; got {type(model).__name__}{hint}")
     with np.errstate(all="ignore"):
+        _check_log_probs(lp, name)
         nats = _mean_surprisal(lp, counts, n)
         value = unit.convert(nats)
     return _backend.to_result(np, value) if isinstance(value, np.ndarray) else value

@@ -13,29 +13,82 @@ accept frozen ``scipy.stats`` distributions (``scipy.stats.norm(0, 1)``) and
 
 Closed forms registered for scipy.stats frozen distributions
 ------------------------------------------------------------
-Both distributions of a pair must be of the same family:
+Pairs of the same family:
 
 ==========================  =================================================
 family (``dist.name``)      parameters handled
 ==========================  =================================================
 ``norm``                    any ``loc``, ``scale``
 ``laplace``                 any ``loc``, ``scale``
+``cauchy``                  any ``loc``, ``scale``
+``gumbel_r``, ``gumbel_l``  any ``loc``, ``scale``
 ``expon``                   any ``loc``, ``scale`` (``+inf`` if ``loc_P < loc_Q``)
+``halfnorm``                any ``loc``, ``scale`` (``+inf`` if ``loc_P < loc_Q``)
 ``uniform``                 any ``loc``, ``scale`` (``+inf`` unless P's support
                             lies within Q's)
 ``lognorm``                 shape ``s``, ``scale``; equal ``loc``
-``gamma``                   shape ``a``, ``scale`` (rate ``1/scale``); equal
-                            ``loc`` (``+inf`` if ``loc_P < loc_Q``)
+``gamma``, ``chi2``,        shape, ``scale``; equal ``loc`` (``+inf`` if
+``invgamma``,               ``loc_P < loc_Q``)
+``weibull_min``
+``pareto``                  shape ``b``, ``scale``; equal ``loc`` (``+inf`` if
+                            P's support ``[loc + scale, inf)`` is not within Q's)
 ``beta``                    shapes ``a``, ``b``; equal ``loc`` and ``scale``
                             (``+inf`` if P's support is not within Q's)
 ``poisson``                 ``mu``; equal ``loc``
-``binom``                   ``n`` (equal), ``p``; equal ``loc``
+``binom``                   ``n``, ``p``; equal ``loc``.  ``n_P > n_Q``: ``+inf``
+                            (P puts mass on ``n_P``, where Q has none; unless
+                            ``p_P = 0``); ``n_P < n_Q``: exact summation over
+                            P's ``n_P + 1`` outcomes
 ``geom``                    ``p``; equal ``loc``
 ``bernoulli``               ``p``; equal ``loc``
 ``multivariate_normal``     full (positive definite) covariance, via Cholesky
 ``dirichlet``               concentration vectors of the same length
 ``multinomial``             ``n`` (equal), probability vectors
 ==========================  =================================================
+
+Pairs of different families (all ``loc`` and ``scale`` values accepted unless
+said otherwise), through ``D(P||Q) = H(P, Q) - H(P)``: the cross-entropy
+``-E_P[log q(X)]`` of each family Q is a combination of a few expectations
+under P, and ``H(P)`` is scipy's closed-form entropy:
+
+=================  ==========================================================
+Q                  P (and what the cross-entropy needs of P)
+=================  ==========================================================
+``norm``           ``laplace``, ``gumbel_r``, ``gumbel_l``, ``cauchy``,
+                   ``uniform``, ``beta``, ``halfnorm``, ``weibull_min``,
+                   ``pareto``, ``lognorm``, ``expon``, ``gamma``, ``chi2``
+                   (mean and variance)
+``halfnorm``       the same, and ``norm`` (mean and variance)
+``expon``          the same (the mean); ``gamma``, ``chi2`` and
+                   ``weibull_min`` with equal ``loc`` by their own closed forms
+``gamma``,         ``norm``, ``laplace``, ``gumbel_r``, ``gumbel_l``,
+``chi2``           ``cauchy``, ``uniform``, ``beta``, ``halfnorm``,
+                   ``weibull_min``, ``pareto``, ``lognorm`` (``E log(X - loc_Q)``);
+                   ``expon``, ``gamma``, ``chi2`` with equal ``loc``
+``weibull_min``    as ``gamma``, and ``gamma``, ``chi2`` (``E log(X - loc_Q)``,
+                   ``E (X - loc_Q)^c``); ``expon`` with equal ``loc``
+``laplace``        ``norm``, ``gumbel_r``, ``gumbel_l``, ``cauchy``, ``uniform``,
+                   ``halfnorm``, ``expon``, ``gamma``, ``chi2`` (``E|X - loc_Q|``)
+``gumbel_r``,      ``norm``, ``laplace``, ``cauchy``, ``uniform``, ``beta``,
+``gumbel_l``       ``halfnorm``, ``expon``, ``gamma``, ``chi2``, the other
+                   Gumbel; ``gumbel_l`` also ``pareto``, ``lognorm`` (mean and
+                   ``E e^{-+X/scale_Q}``)
+``uniform``        every P above (its support only)
+``beta``           ``uniform`` (``E log(X - loc_Q)``, ``E log(loc_Q + scale_Q - X)``);
+                   the unbounded families (``+inf``)
+``pareto``         ``uniform`` (``E log(X - loc_Q)``); the others, ``+inf``
+                   when P's support is not within ``[loc_Q + scale_Q, inf)``
+=================  ==========================================================
+
+``E log(X - c)`` and ``E (X - c)^k`` are known in closed form when ``c`` is
+P's own ``loc`` (any ``c`` at or below the support for a Uniform P); where
+P's support lies within Q's but such an expectation is needed at another
+point (a Gamma P with ``loc_P > loc_Q`` against a Gamma Q, say), the pair
+raises :class:`~infokit.InvalidArgumentError` as below.  Where P lacks the
+moment the cross-entropy needs — a Cauchy P against a Normal, a Pareto P
+with ``b <= 2`` against a Normal, a Laplace P against a Gumbel Q with
+``scale_P >= scale_Q``, a heavy right tail against ``gumbel_l`` — the
+divergence is ``+inf``, and so is the returned value.
 
 A shift or rescaling applied to *both* distributions leaves ``D`` unchanged,
 which is why equal ``loc`` (and ``scale``) suffice for the families that are
@@ -47,7 +100,8 @@ functions exactly.
 
 Two ``torch.distributions`` objects use ``torch.distributions.kl_divergence``
 (torch's own, well-kept registry) unless a pair of their classes was
-registered here with :func:`register_kl`.  A pair with no closed form raises
+registered here with :func:`register_kl`; two ``Binomial`` with
+``total_count`` of P below Q's (which torch refuses) are summed exactly here.  A pair with no closed form raises
 :class:`~infokit.InvalidArgumentError` pointing to the Monte Carlo estimator
 ``ik.estimate_kl(P, Q, n=..., rng=...)`` — never a silent wrong value.
 
@@ -101,6 +155,7 @@ __all__ = [
 ]
 
 _MC_HINT = "ik.estimate_kl(P, Q, n=100_000, rng=0)"
+_EULER = float(np.euler_gamma)
 
 
 def _key(t, name: str):
@@ -164,11 +219,11 @@ def register_kl(type_p, type_q) -> Callable:
     --------
     >>> import numpy as np, infokit as ik
     >>> from scipy import stats
-    >>> @ik.register_kl(stats.cauchy, stats.cauchy)
-    ... def _kl_cauchy(p, q):
-    ...     (l1, s1), (l2, s2) = p.args, q.args
-    ...     return np.log(((s1 + s2) ** 2 + (l1 - l2) ** 2) / (4 * s1 * s2))
-    >>> float(ik.kl_divergence(stats.cauchy(0, 1), stats.cauchy(0, 1)))
+    >>> @ik.register_kl(stats.rayleigh, stats.rayleigh)
+    ... def _kl_rayleigh(p, q):  # scale given by keyword, loc 0
+    ...     r = p.kwds["scale"] / q.kwds["scale"]
+    ...     return r**2 - 1 - 2 * np.log(r)
+    >>> float(ik.kl_divergence(stats.rayleigh(scale=2.0), stats.rayleigh(scale=2.0)))
     0.0
     """
     kp, kq = _key(type_p, "type_p"), _key(type_q, "type_q")
@@ -266,12 +321,15 @@ def _kl_term(x, y):
         return _kernels.kl_terms(np, *np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(y, np.float64)))
 
 
-def _gammaln_bregman(a, b):
-    """``gammaln(b) - gammaln(a) - (b - a) digamma(a) >= 0``; Taylor series when ``b`` is near ``a``."""
+def _gammaln_bregman(a, b, d=None):
+    """``gammaln(b) - gammaln(a) - (b - a) digamma(a) >= 0``; Taylor series when ``b`` is near ``a``.
+
+    ``d``, if given, is ``b - a`` known more accurately than the rounded difference.
+    """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
-    a, b = np.broadcast_arrays(a, b)
-    d = b - a
+    d = b - a if d is None else np.asarray(d, dtype=np.float64)
+    a, b, d = np.broadcast_arrays(a, b, d)
     close = np.abs(d) <= 0.1 * a
     with np.errstate(all="ignore"):
         direct = special.gammaln(b) - special.gammaln(a) - d * special.digamma(a)
@@ -340,10 +398,14 @@ def _kl_laplace(P, Q):
     return _phi(t) + (b1 / b2) * _phi(-u)
 
 
+def _expon_core(l1, s1, l2, s2):
+    """``D(Exp(l1, s1) || Exp(l2, s2))`` (location, scale), ``+inf`` where ``l1 < l2``."""
+    return np.where(l1 < l2, np.inf, _phi(_log_ratio(s1, s2)) + (l1 - l2) / s2)
+
+
 def _kl_expon(P, Q):
     (_, l1, s1), (_, l2, s2) = _params(P, "P"), _params(Q, "Q")
-    t = _log_ratio(s1, s2)
-    return np.where(l1 < l2, np.inf, _phi(t) + (l1 - l2) / s2)
+    return _expon_core(l1, s1, l2, s2)
 
 
 def _kl_uniform(P, Q):
@@ -360,14 +422,120 @@ def _kl_lognorm(P, Q):
     return 0.5 * _phi(2.0 * t) + 0.5 * (dm / s2) ** 2
 
 
-def _kl_gamma(P, Q):
-    ((a1,), l1, s1), ((a2,), l2, s2) = _params(P, "P"), _params(Q, "Q")
+def _gamma_core(a1, l1, s1, a2, l2, s2, P, Q, what="Gamma distributions"):
+    """``D(Gamma(a1, l1, s1) || Gamma(a2, l2, s2))`` (shape, location, scale); equal loc or ``+inf``."""
     if np.any(l1 > l2):
-        raise _no_closed_form(P, Q, "Gamma distributions with different locations (loc) where loc_P > loc_Q "
+        raise _no_closed_form(P, Q, f"{what} with different locations (loc) where loc_P > loc_Q "
                                     "have no closed form; the closed form needs equal loc")
     t = _log_ratio(s1, s2)
     d = a1 * _phi(t) + _gammaln_bregman(a1, a2) + (a1 - a2) * t
     return np.where(l1 < l2, np.inf, d)
+
+
+def _kl_gamma(P, Q):
+    ((a1,), l1, s1), ((a2,), l2, s2) = _params(P, "P"), _params(Q, "Q")
+    return _gamma_core(a1, l1, s1, a2, l2, s2, P, Q)
+
+
+def _as_gamma(d, name):
+    """``(shape, loc, scale)`` of an Exponential, chi-squared or Gamma distribution as a Gamma distribution."""
+    shapes, loc, scale = _params(d, name)
+    fam = _family(d)
+    if fam == "expon":
+        return np.ones_like(loc), loc, scale
+    if fam == "chi2":
+        return shapes[0] / 2.0, loc, 2.0 * scale
+    return shapes[0], loc, scale
+
+
+def _kl_gamma_family(P, Q):
+    """Exponential, chi-squared and Gamma distributions, each a Gamma distribution.
+
+    With equal locations the Gamma closed form (full relative accuracy near
+    ``D = 0``); an Exponential Q to the left of P needs only P's mean (:func:`_kl_cross`).
+    """
+    (a1, l1, s1), (a2, l2, s2) = _as_gamma(P, "P"), _as_gamma(Q, "Q")
+    if np.any(l1 > l2) and _family(Q) == "expon":
+        return _kl_cross(P, Q)
+    return _gamma_core(a1, l1, s1, a2, l2, s2, P, Q, what="these distributions")
+
+
+def _kl_invgamma(P, Q):
+    # 1/(X - loc) of an inverse Gamma (a, loc, scale) is Gamma(a, 0, 1/scale); D is invariant under it
+    ((a1,), l1, s1), ((a2,), l2, s2) = _params(P, "P"), _params(Q, "Q")
+    return _gamma_core(a1, l1, 1.0 / s1, a2, l2, 1.0 / s2, P, Q, what="inverse Gamma distributions")
+
+
+def _gumbel_core(u, t):
+    """``D(P||Q)`` for Gumbel (maximum) distributions with ``t = log(beta_P / beta_Q)``, ``u = (mu_P - mu_Q) / beta_Q``.
+
+    With ``r = e^t``, ``D = e^w - 1 - w + B(2, 1 + r) + (r - 1 - log r)`` where
+    ``w = gammaln(1 + r) - u = (r - 1)(1 - gamma) + B(2, 1 + r) - u`` and ``B``
+    is the Bregman divergence of ``gammaln``: three non-negative terms, each
+    computed from ``t``, ``r - 1 = expm1(t)`` and ``u`` without cancellation.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    dr = np.expm1(t)
+    b = _gammaln_bregman(np.full_like(t, 2.0), 2.0 + dr, dr)
+    w = dr * (1.0 - _EULER) + b - u
+    return _phi(w) + b + _phi(t)
+
+
+def _kl_gumbel_r(P, Q):
+    (_, m1, b1), (_, m2, b2) = _params(P, "P"), _params(Q, "Q")
+    return _gumbel_core((m1 - m2) / b2, _log_ratio(b1, b2))
+
+
+def _kl_gumbel_l(P, Q):
+    # x -> -x maps gumbel_l(mu, beta) to gumbel_r(-mu, beta)
+    (_, m1, b1), (_, m2, b2) = _params(P, "P"), _params(Q, "Q")
+    return _gumbel_core((m2 - m1) / b2, _log_ratio(b1, b2))
+
+
+def _as_weibull(d, name):
+    shapes, loc, scale = _params(d, name)
+    return (np.ones_like(loc) if _family(d) == "expon" else shapes[0]), loc, scale
+
+
+def _kl_weibull(P, Q):
+    """Weibull (and Exponential, shape 1) distributions with equal loc (``+inf`` if ``loc_P < loc_Q``).
+
+    ``log(X - loc)`` of a Weibull (c, loc, scale) is ``gumbel_l(log scale, 1/c)``.
+    """
+    (c1, l1, s1), (c2, l2, s2) = _as_weibull(P, "P"), _as_weibull(Q, "Q")
+    if np.any(l1 > l2) and _family(Q) == "expon":
+        return _kl_cross(P, Q)
+    if np.any(l1 > l2):
+        raise _no_closed_form(P, Q, "Weibull distributions with different locations (loc) where loc_P > loc_Q "
+                                    "have no closed form; the closed form needs equal loc")
+    return np.where(l1 < l2, np.inf, _gumbel_core(-c2 * _log_ratio(s1, s2), _log_ratio(c2, c1)))
+
+
+def _kl_halfnorm(P, Q):
+    # E_P[(X - loc_Q)^2] = s1^2 + 2 d s1 sqrt(2/pi) + d^2 with d = loc_P - loc_Q >= 0
+    (_, l1, s1), (_, l2, s2) = _params(P, "P"), _params(Q, "Q")
+    d = l1 - l2
+    with np.errstate(all="ignore"):
+        v = 0.5 * _phi(2.0 * _log_ratio(s1, s2)) + (2.0 * d * s1 * math.sqrt(2.0 / math.pi) + d * d) / (2.0 * s2 * s2)
+    return np.where(d < 0, np.inf, v)
+
+
+def _kl_cauchy(P, Q):
+    # log(((s1 + s2)^2 + (m1 - m2)^2) / (4 s1 s2)) = log1p(((s1 - s2)^2 + (m1 - m2)^2) / (4 s1 s2))
+    (_, m1, s1), (_, m2, s2) = _params(P, "P"), _params(Q, "Q")
+    return np.log1p(((s1 - s2) ** 2 + (m1 - m2) ** 2) / (4.0 * s1 * s2))
+
+
+def _kl_pareto(P, Q):
+    """Pareto (b, loc, scale) with equal loc: ``log(X - loc)`` is Exponential(log scale, 1/b)."""
+    ((b1,), l1, m1), ((b2,), l2, m2) = _params(P, "P"), _params(Q, "Q")
+    inside = l1 + m1 >= l2 + m2
+    if not np.all((l1 == l2) | ~inside):
+        raise _no_closed_form(P, Q, "Pareto distributions with different locations (loc) whose supports nest "
+                                    "have no closed form; the closed form needs equal loc")
+    with np.errstate(all="ignore"):
+        v = _expon_core(np.log(m1), 1.0 / b1, np.log(m2), 1.0 / b2)
+    return np.where(inside, v, np.inf)
 
 
 def _dirichlet_kl(a1, a2):
@@ -416,15 +584,84 @@ def _kl_bernoulli(P, Q):
     return _bernoulli(p1, p2)
 
 
+def _binom_sum(n1, p1, n2, p2):
+    """``D(Bin(n1, p1) || Bin(n2, p2))`` for ``n1 < n2`` by exact summation over ``k = 0..n1`` (no closed form).
+
+    ``log p(k) - log q(k) = k log(p1/p2) + (n1 - k) log((1 - p1)/(1 - p2)) + log(C(n1, k)/C(n2, k))
+    - (n2 - n1) log(1 - p2)``; the binomial-coefficient ratio is ``sum_{j=n1+1}^{n2} log1p(-k/j)``
+    when ``n2 - n1`` is small (no cancellation) and a difference of ``gammaln`` otherwise.
+    For ``n1 > 100 000`` only the outcomes holding all but ``2e-40`` of P's mass are summed.
+    """
+    from scipy.stats import binom
+
+    lo, hi = 0, n1
+    if n1 > 100_000:  # P's mass outside [lo, hi] is below 2e-40
+        lo, hi = int(binom.ppf(1e-40, n1, p1)), n1 - int(binom.ppf(1e-40, n1, 1.0 - p1))  # n1 - k ~ Bin(n1, 1 - p1)
+        lo, hi = max(lo - 1, 0), min(hi + 1, n1)
+    k = np.arange(lo, hi + 1, dtype=np.float64)
+    pk = binom.pmf(k, n1, p1)
+    with np.errstate(all="ignore"):
+        a = np.where(k == 0, 0.0, k * (np.log(p1) - np.log(p2)))
+        b = np.where(k == n1, 0.0, (n1 - k) * (np.log1p(-p1) - np.log1p(-p2)))
+        if n2 - n1 <= 64:
+            c = np.zeros_like(k)
+            for j in range(n1 + 1, n2 + 1):
+                c += np.log1p(-k / j)
+        else:
+            c = (special.gammaln(n1 + 1.0) - special.gammaln(n1 - k + 1.0)
+                 - special.gammaln(n2 + 1.0) + special.gammaln(n2 - k + 1.0))
+        r = a + b + c - (n2 - n1) * np.log1p(-p2)
+        terms = np.where(pk > 0, pk * r, 0.0)
+    return math.fsum(terms) if np.all(np.isfinite(terms)) else float(np.sum(terms))
+
+
 def _kl_binom(P, Q):
+    """Binomials: ``n`` Bernoulli divergences for equal ``n``, ``+inf`` for ``n_P > n_Q``, a sum for ``n_P < n_Q``.
+
+    ``n_P > n_Q`` is finite only for ``p_P = 0`` (the point mass at 0).
+    """
     (n1, p1), (n2, p2) = _discrete_loc(P, Q)
-    _same(n1, n2, "numbers of trials n", P, Q)
-    return n1 * _bernoulli(p1, p2)
+    n1, p1, n2, p2 = np.broadcast_arrays(n1, p1, n2, p2)
+    with np.errstate(all="ignore"):
+        same = n1 * _bernoulli(p1, p2)
+        # n_P > n_Q: P puts mass p1^n1 > 0 on n1, where Q has none; Bin(n1, 0) is the point mass at 0
+        more = np.where(p1 > 0, np.inf, np.where(n2 == 0, 0.0, -n2 * np.log1p(-p2)))
+    out = np.where(n1 == n2, same, np.where(n1 > n2, more, 0.0))
+    for i in np.ndindex(out.shape):
+        if n1[i] < n2[i]:
+            out[i] = _binom_sum(int(n1[i]), float(p1[i]), int(n2[i]), float(p2[i]))
+    return out
 
 
 def _kl_geom(P, Q):
     (p1,), (p2,) = _discrete_loc(P, Q)
     return _bernoulli(p1, p2) / p1
+
+
+def _kl_torch_binomial(P, Q):
+    """``D(P||Q)`` of two ``torch.distributions.Binomial`` by summation over ``k = 0..max n_P`` (autograd kept).
+
+    The same log-ratio as :func:`_binom_sum` (``+inf`` where ``k > n_Q`` carries mass).
+    """
+    import torch
+
+    n1, n2, p1, p2 = torch.broadcast_tensors(P.total_count, Q.total_count, P.probs, Q.probs)
+    n1, n2 = n1.to(p1.dtype), n2.to(p1.dtype)
+    k = torch.arange(int(n1.max().item()) + 1, dtype=p1.dtype, device=p1.device).reshape((-1,) + (1,) * n1.dim())
+    inf = torch.tensor(math.inf, dtype=p1.dtype, device=p1.device)
+    zero = torch.zeros((), dtype=p1.dtype, device=p1.device)
+    on_p = k <= n1
+    lgam = torch.lgamma
+    m1 = torch.where(on_p, n1 - k, zero)
+    lp = (lgam(n1 + 1) - lgam(k + 1) - lgam(m1 + 1) + torch.special.xlogy(k, p1)
+          + torch.where(m1 > 0, m1 * torch.log1p(-p1), zero))
+    pk = torch.where(on_p, torch.exp(lp), zero)
+    m2 = torch.where(k <= n2, n2 - k, zero)
+    r = (torch.where(k > 0, k * (torch.log(p1) - torch.log(p2)), zero)
+         + torch.where(m1 > 0, m1 * (torch.log1p(-p1) - torch.log1p(-p2)), zero)
+         + lgam(n1 + 1) - lgam(m1 + 1) - lgam(n2 + 1) + lgam(m2 + 1) - (n2 - n1) * torch.log1p(-p2))
+    r = torch.where(k > n2, inf, r)
+    return torch.where(pk > 0, pk * r, zero).sum(0)
 
 
 def _kl_mvn(P, Q):
@@ -472,24 +709,323 @@ def _kl_multinomial(P, Q):
     return np.asarray(P.n, dtype=np.float64) * _core_kl(np.asarray(P.p, float), np.asarray(Q.p, float))
 
 
-for _name, _fn in [
-    ("norm", _kl_norm),
-    ("laplace", _kl_laplace),
-    ("expon", _kl_expon),
-    ("uniform", _kl_uniform),
-    ("lognorm", _kl_lognorm),
-    ("gamma", _kl_gamma),
-    ("beta", _kl_beta),
-    ("poisson", _kl_poisson),
-    ("binom", _kl_binom),
-    ("geom", _kl_geom),
-    ("bernoulli", _kl_bernoulli),
-    ("multivariate_normal", _kl_mvn),
-    ("dirichlet", _kl_dirichlet),
-    ("multinomial", _kl_multinomial),
-]:
-    _REGISTRY[(_name, _name)] = _fn
-del _name, _fn
+# --------------------------------------------------------------------------
+# pairs of different families: D(P||Q) = H(P, Q) - H(P)
+# --------------------------------------------------------------------------
+# The cross-entropy H(P, Q) = -E_P[log q(X)] of each family Q below is a
+# combination of a few expectations under P (its mean and variance, E log(X - c),
+# E (X - c)^k, log E e^{tX}, E|X - m|), each known in closed form for some
+# families P; H(P) is scipy's closed-form entropy.  P's support not within
+# Q's gives +inf; an expectation that diverges (a moment P does not have)
+# gives +inf too, which is then the exact divergence.
+
+
+def _canonical(d, name):
+    """``(family, shapes, loc, scale, d)`` with Exponential and chi-squared written as Gamma distributions."""
+    fam = _family(d)
+    if fam in ("expon", "chi2"):
+        a, loc, scale = _as_gamma(d, name)
+        return "gamma", (a,), loc, scale, d
+    shapes, loc, scale = _params(d, name)
+    return fam, shapes, loc, scale, d
+
+
+def _at_loc(c, loc, where):
+    """Whether the point ``c`` is P's location wherever the value is needed (the expectations below need it)."""
+    return bool(np.all((np.asarray(c) == np.asarray(loc)) | ~where))
+
+
+def _mean_var(p):
+    fam, _, loc, _, d, _ = p
+    if fam == "cauchy":  # no mean; the second moment diverges
+        return loc, np.full(np.shape(loc), np.inf)
+    m, v = d.stats(moments="mv")
+    return np.asarray(m, dtype=np.float64), np.asarray(v, dtype=np.float64)
+
+
+def _e_log(p, c):
+    """``E_P[log(X - c)]`` for ``c`` at or below P's support, or None when not known in closed form."""
+    fam, shapes, loc, s, _, where = p
+    if fam == "uniform":  # (y2 log y2 - y1 log y1) / w - 1 with y1 = a - c, y2 = a + w - c
+        y1, y2 = loc - c, loc + s - c
+        return (special.xlogy(y2, y2) - special.xlogy(y1, y1)) / s - 1.0
+    if not _at_loc(c, loc, where):
+        return None
+    if fam == "gamma":
+        return np.log(s) + special.digamma(shapes[0])
+    if fam == "beta":
+        return np.log(s) + special.digamma(shapes[0]) - special.digamma(shapes[0] + shapes[1])
+    if fam == "halfnorm":
+        return np.log(s) - 0.5 * (_EULER + math.log(2.0))
+    if fam == "weibull_min":
+        return np.log(s) - _EULER / shapes[0]
+    if fam == "pareto":
+        return np.log(s) + 1.0 / shapes[0]
+    if fam == "lognorm":
+        return np.log(s)
+    return None
+
+
+def _e_log_upper(p, c):
+    """``E_P[log(c - X)]`` for ``c`` at or above P's (bounded) support, or None."""
+    fam, shapes, loc, s, _, where = p
+    if fam == "uniform":
+        y1, y2 = c - loc - s, c - loc
+        return (special.xlogy(y2, y2) - special.xlogy(y1, y1)) / s - 1.0
+    if fam == "beta" and _at_loc(c, loc + s, where):
+        return np.log(s) + special.digamma(shapes[1]) - special.digamma(shapes[0] + shapes[1])
+    return None
+
+
+def _e_pow(p, c, k):
+    """``E_P[(X - c)^k]`` (``k > 0``) for ``c`` at or below P's support, or None."""
+    fam, shapes, loc, s, _, where = p
+    if fam == "uniform":
+        y1, y2 = loc - c, loc + s - c
+        return (y2 ** (k + 1.0) - y1 ** (k + 1.0)) / ((k + 1.0) * s)
+    if not _at_loc(c, loc, where):
+        return None
+    if fam == "gamma":
+        return np.exp(k * np.log(s) + special.gammaln(shapes[0] + k) - special.gammaln(shapes[0]))
+    if fam == "beta":
+        a, b = shapes
+        return np.exp(k * np.log(s) + special.betaln(a + k, b) - special.betaln(a, b))
+    if fam == "halfnorm":
+        return np.exp(k * np.log(s) + 0.5 * k * math.log(2.0) + special.gammaln((k + 1.0) / 2.0)) / math.sqrt(math.pi)
+    if fam == "weibull_min":
+        return np.exp(k * np.log(s) + special.gammaln(1.0 + k / shapes[0]))
+    if fam == "pareto":
+        b = shapes[0]
+        return np.where(k < b, s ** k * b / (b - k), np.inf)
+    if fam == "lognorm":
+        return np.exp(k * np.log(s) + 0.5 * (k * shapes[0]) ** 2)
+    return None
+
+
+def _log_expm1_over(x):
+    """``log((e^x - 1) / x)`` (0 at x = 0), without overflow."""
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        xs = np.where(x == 0, 1.0, x)
+        pos = xs + np.log(-np.expm1(-xs) / xs)
+        neg = np.log(np.expm1(xs) / xs)
+    return np.where(x == 0, 0.0, np.where(x > 0, pos, neg))
+
+
+def _log_mgf(p, t):
+    """``log E_P[e^{tX}]`` (``+inf`` where it diverges), or None."""
+    fam, shapes, loc, s, _, where = p
+    t = np.asarray(t, dtype=np.float64)
+    if fam == "norm":
+        return t * loc + 0.5 * (t * s) ** 2
+    if fam == "laplace":
+        ts = np.abs(t * s)
+        return np.where(ts < 1, t * loc - np.log1p(-np.minimum(ts, 1.0) ** 2), np.inf)
+    if fam == "gumbel_r":
+        return np.where(t * s < 1, t * loc + special.gammaln(1.0 - t * s), np.inf)
+    if fam == "gumbel_l":
+        return np.where(t * s > -1, t * loc + special.gammaln(1.0 + t * s), np.inf)
+    if fam == "gamma":
+        return np.where(t * s < 1, t * loc - shapes[0] * np.log1p(-t * s), np.inf)
+    if fam == "uniform":
+        return t * loc + _log_expm1_over(t * s)
+    if fam == "beta":  # Kummer's transformation keeps the series' argument >= 0 (no cancellation)
+        a, b = shapes
+        z = t * s
+        return t * loc + np.where(z >= 0, np.log(special.hyp1f1(a, a + b, np.abs(z))),
+                                  z + np.log(special.hyp1f1(b, a + b, np.abs(z))))
+    if fam == "halfnorm":
+        return math.log(2.0) + t * loc + 0.5 * (t * s) ** 2 + special.log_ndtr(t * s)
+    if fam in ("pareto", "lognorm", "cauchy") and np.all(t > 0):
+        return np.full(np.broadcast(t, loc).shape, np.inf)  # a heavy right tail
+    if fam == "cauchy" and np.all(t < 0):
+        return np.full(np.broadcast(t, loc).shape, np.inf)
+    return None
+
+
+def _exp1_of_exp(y):
+    """``E1(e^{-y})`` (the exponential integral), ``y - gamma + e^{-y}`` where ``e^{-y}`` would underflow."""
+    y = np.asarray(y, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return np.where(y > 30.0, y - _EULER + np.exp(-y), special.exp1(np.exp(-np.minimum(y, 30.0))))
+
+
+def _e_abs(p, m):
+    """``E_P|X - m|``, or None."""
+    fam, shapes, loc, s, _, where = p
+    if fam == "norm":  # the mean of a folded normal
+        d = loc - m
+        return s * math.sqrt(2.0 / math.pi) * np.exp(-0.5 * (d / s) ** 2) + d * special.erf(d / (s * math.sqrt(2.0)))
+    if fam == "laplace":
+        d = np.abs(loc - m)
+        return d + s * np.exp(-d / s)
+    if fam == "cauchy":
+        return np.full(np.broadcast(loc, m).shape, np.inf)
+    if fam == "uniform":
+        a, b = loc, loc + s
+        mid = ((m - a) ** 2 + (b - m) ** 2) / (2.0 * s)
+        return np.where(m <= a, a + 0.5 * s - m, np.where(m >= b, m - a - 0.5 * s, mid))
+    # E|X - m| = E X - m + 2 E(m - X)^+ with E(m - X)^+ = integral of the cdf below m
+    mean, _ = _mean_var(p)
+    d = m - loc
+    if fam == "gumbel_r":
+        below = s * _exp1_of_exp(d / s)
+    elif fam == "gumbel_l":  # X = -Y with Y ~ gumbel_r(-loc, s): E|Y - (-m)|
+        return m - mean + 2.0 * s * _exp1_of_exp(-d / s)
+    elif fam == "gamma":
+        a = shapes[0]
+        z = np.maximum(d, 0.0) / s
+        below = np.maximum(d, 0.0) * special.gammainc(a, z) - a * s * special.gammainc(a + 1.0, z)
+    elif fam == "halfnorm":
+        z = np.maximum(d, 0.0) / s
+        below = s * (2.0 * (z * special.ndtr(z) + np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi))
+                     - z - 2.0 / math.sqrt(2 * math.pi))
+    else:
+        return None
+    return mean - m + 2.0 * below
+
+
+def _need(v, P, Q, what):
+    if v is None:
+        raise _no_closed_form(P, Q, f"{what} under P has no closed form for {_describe(P)}")
+    return v
+
+
+def _ce_norm(p, q, P, Q):
+    (_, m, s) = q
+    mean, var = _mean_var(p)
+    return 0.5 * math.log(2 * math.pi) + np.log(s) + (var + (mean - m) ** 2) / (2.0 * s * s)
+
+
+def _ce_halfnorm(p, q, P, Q):
+    (_, l, s) = q
+    mean, var = _mean_var(p)
+    return 0.5 * math.log(0.5 * math.pi) + np.log(s) + (var + (mean - l) ** 2) / (2.0 * s * s)
+
+
+def _ce_laplace(p, q, P, Q):
+    (_, m, b) = q
+    return np.log(2.0 * b) + _need(_e_abs(p, m), P, Q, "E|X - loc_Q|") / b
+
+
+def _ce_gamma(p, q, P, Q):
+    ((a,), l, s) = q
+    mean, _ = _mean_var(p)
+    out = special.gammaln(a) + a * np.log(s) + (mean - l) / s
+    if np.all(a == 1):
+        return out
+    return out - (a - 1.0) * _need(_e_log(p, l), P, Q, "E log(X - loc_Q)")
+
+
+def _ce_weibull(p, q, P, Q):
+    ((c,), l, s) = q
+    e_pow = _need(_e_pow(p, l, c), P, Q, "E (X - loc_Q)^c")
+    out = np.log(s / c) + e_pow / s ** c
+    if np.all(c == 1):
+        return out
+    return out - (c - 1.0) * (_need(_e_log(p, l), P, Q, "E log(X - loc_Q)") - np.log(s))
+
+
+def _ce_uniform(p, q, P, Q):
+    return np.log(q[2])
+
+
+def _ce_beta(p, q, P, Q):
+    ((a, b), l, s) = q
+    lo = _need(_e_log(p, l), P, Q, "E log(X - loc_Q)")
+    hi = _need(_e_log_upper(p, l + s), P, Q, "E log(loc_Q + scale_Q - X)")
+    return special.betaln(a, b) + (a + b - 1.0) * np.log(s) - (a - 1.0) * lo - (b - 1.0) * hi
+
+
+def _ce_gumbel_r(p, q, P, Q):
+    (_, m, b) = q
+    mean, _ = _mean_var(p)
+    lm = _need(_log_mgf(p, -1.0 / b), P, Q, "E exp(-X / scale_Q)")
+    return np.log(b) + (mean - m) / b + np.exp(m / b + lm)
+
+
+def _ce_gumbel_l(p, q, P, Q):
+    (_, m, b) = q
+    mean, _ = _mean_var(p)
+    lm = _need(_log_mgf(p, 1.0 / b), P, Q, "E exp(X / scale_Q)")
+    return np.log(b) - (mean - m) / b + np.exp(-m / b + lm)
+
+
+def _ce_pareto(p, q, P, Q):
+    ((b,), l, m) = q
+    return -np.log(b) - b * np.log(m) + (b + 1.0) * _need(_e_log(p, l), P, Q, "E log(X - loc_Q)")
+
+
+_CROSS_Q = {
+    "norm": _ce_norm, "halfnorm": _ce_halfnorm, "laplace": _ce_laplace, "gamma": _ce_gamma,
+    "weibull_min": _ce_weibull, "uniform": _ce_uniform, "beta": _ce_beta, "gumbel_r": _ce_gumbel_r,
+    "gumbel_l": _ce_gumbel_l, "pareto": _ce_pareto,
+}
+
+
+def _kl_cross(P, Q):
+    """``D(P||Q) = H(P, Q) - H(P)`` for P and Q of different families (see the module table)."""
+    q = _canonical(Q, "Q")
+    lo, hi = (np.asarray(v, dtype=np.float64) for v in P.support())
+    qlo, qhi = (np.asarray(v, dtype=np.float64) for v in Q.support())
+    inside = _support_within(lo, hi, qlo, qhi)
+    p = (*_canonical(P, "P"), inside)  # the expectations are needed only where P's support is within Q's
+    if not np.any(inside):
+        return np.where(inside, 0.0, np.inf)
+    ce = _CROSS_Q[q[0]](p, q[1:4], P, Q)
+    h = np.asarray(P.entropy(), dtype=np.float64)
+    return np.where(inside, np.maximum(ce - h, 0.0), np.inf)
+
+
+# (P family, Q families): the pairs for which every expectation is known (or the support rules them out)
+_CROSS_PAIRS = {
+    "norm": ["laplace", "gumbel_r", "gumbel_l", "expon", "gamma", "chi2", "weibull_min", "halfnorm", "uniform",
+             "beta", "pareto"],
+    "laplace": ["norm", "gumbel_r", "gumbel_l", "expon", "gamma", "chi2", "weibull_min", "halfnorm", "uniform",
+                "beta", "pareto"],
+    "gumbel_r": ["norm", "laplace", "gumbel_l", "expon", "gamma", "chi2", "weibull_min", "halfnorm", "uniform",
+                 "beta", "pareto"],
+    "gumbel_l": ["norm", "laplace", "gumbel_r", "expon", "gamma", "chi2", "weibull_min", "halfnorm", "uniform",
+                 "beta", "pareto"],
+    "cauchy": ["norm", "laplace", "gumbel_r", "gumbel_l", "expon", "gamma", "chi2", "weibull_min", "halfnorm",
+               "uniform", "beta", "pareto"],
+    "uniform": ["norm", "laplace", "gumbel_r", "gumbel_l", "expon", "gamma", "chi2", "weibull_min", "halfnorm",
+                "beta", "pareto"],
+    "beta": ["norm", "gumbel_r", "gumbel_l", "expon", "gamma", "chi2", "weibull_min", "halfnorm", "uniform",
+             "pareto"],
+    "halfnorm": ["norm", "laplace", "gumbel_r", "gumbel_l", "expon", "gamma", "chi2", "weibull_min", "uniform",
+                 "beta", "pareto"],
+    "weibull_min": ["norm", "gamma", "chi2", "halfnorm", "uniform", "beta", "pareto"],
+    "pareto": ["norm", "gumbel_l", "expon", "gamma", "chi2", "weibull_min", "halfnorm", "uniform", "beta"],
+    "lognorm": ["norm", "gumbel_l", "expon", "gamma", "chi2", "weibull_min", "halfnorm", "uniform", "beta"],
+    "expon": ["norm", "laplace", "gumbel_r", "gumbel_l", "halfnorm", "uniform", "beta", "pareto"],
+    "gamma": ["norm", "laplace", "gumbel_r", "gumbel_l", "weibull_min", "halfnorm", "uniform", "beta", "pareto"],
+    "chi2": ["norm", "laplace", "gumbel_r", "gumbel_l", "weibull_min", "halfnorm", "uniform", "beta", "pareto"],
+}
+
+
+def _register_builtin():
+    same = {
+        "norm": _kl_norm, "laplace": _kl_laplace, "expon": _kl_expon, "uniform": _kl_uniform,
+        "lognorm": _kl_lognorm, "gamma": _kl_gamma, "beta": _kl_beta, "poisson": _kl_poisson,
+        "binom": _kl_binom, "geom": _kl_geom, "bernoulli": _kl_bernoulli, "multivariate_normal": _kl_mvn,
+        "dirichlet": _kl_dirichlet, "multinomial": _kl_multinomial, "chi2": _kl_gamma_family,
+        "invgamma": _kl_invgamma, "halfnorm": _kl_halfnorm, "cauchy": _kl_cauchy, "gumbel_r": _kl_gumbel_r,
+        "gumbel_l": _kl_gumbel_l, "weibull_min": _kl_weibull, "pareto": _kl_pareto,
+    }
+    for name, fn in same.items():
+        _REGISTRY[(name, name)] = fn
+    for fp, qs in _CROSS_PAIRS.items():
+        for fq in qs:
+            _REGISTRY[(fp, fq)] = _kl_cross
+    for fp in ("expon", "gamma", "chi2"):
+        for fq in ("expon", "gamma", "chi2"):
+            if fp != fq:
+                _REGISTRY[(fp, fq)] = _kl_gamma_family
+    _REGISTRY[("expon", "weibull_min")] = _REGISTRY[("weibull_min", "expon")] = _kl_weibull
+
+
+_register_builtin()
 
 
 # --------------------------------------------------------------------------
@@ -529,8 +1065,14 @@ def dist_entropy(d, *, base="nats"):
     >>> round(float(dist_entropy(stats.uniform(0, 8), base="bits")), 12)
     3.0
     """
-    unit = resolve_base(base)
-    _check_dist(d, "d")
+    return entropy_of(d, "d", resolve_base(base))
+
+
+def entropy_of(d, name: str, unit=None):
+    """:func:`dist_entropy` of the argument called ``name`` (in nats unless ``unit``); invalid parameters
+    are an error naming it, never a NaN."""
+    unit = unit or resolve_base("nats")
+    _check_dist(d, name)
     if _is_torch(d):
         try:
             h = d.entropy()
@@ -541,8 +1083,14 @@ def dist_entropy(d, *, base="nats"):
                 f"equivalent, or estimate from samples (ik.estimate_entropy)"
             ) from None
         return unit.convert(h)
+    if hasattr(d, "dist") and hasattr(d.dist, "_argcheck") and not hasattr(d.dist, "_dist_gen"):
+        _params(d, name)  # univariate scipy: invalid parameters (scale <= 0, NaN, shapes out of range) raise
     with np.errstate(all="ignore"):
         h = _out(d.entropy())
+    if np.any(np.isnan(h)):
+        raise InvalidDistributionError(
+            f"'{name}' ({_describe(d)}) has no finite entropy: scipy returns nan for it (invalid parameters?)"
+        )
     return _out(unit.convert(h))
 
 
@@ -560,15 +1108,17 @@ def dist_kl(P, Q, *, base="nats"):
     -------
     numpy.float64, ndarray or torch.Tensor
         ``+inf`` where P puts mass where Q has none (e.g. a Uniform not within
-        the other's support).
+        the other's support, a Binomial with more trials than Q's), or where
+        the expectation of ``-log q`` under P diverges (a Cauchy P against a
+        Normal Q).
 
     Raises
     ------
     InvalidArgumentError
         No closed form is registered for the pair (the message points to
         ``ik.estimate_kl(P, Q, n=..., rng=...)``), or the pair's parameters
-        fall outside what the closed form covers (Binomials with different
-        ``n``, Gamma distributions with different locations, ...).
+        fall outside what the closed form covers (Gamma distributions with
+        different locations, ...).
     InvalidDistributionError
         Invalid parameters (a scale <= 0, ...).
 
@@ -588,6 +1138,8 @@ def dist_kl(P, Q, *, base="nats"):
         try:
             return unit.convert(td.kl_divergence(P, Q))
         except NotImplementedError:
+            if isinstance(P, td.Binomial) and isinstance(Q, td.Binomial):  # torch refuses n_P < n_Q
+                return unit.convert(_kl_torch_binomial(P, Q))
             raise _no_closed_form(P, Q, "neither infokit's nor torch's registry has this pair") from None
     if fn is None:
         raise _no_closed_form(P, Q)

@@ -10,7 +10,9 @@ them:
   the reference's quantiles (default), equal widths, the Freedman–Diaconis
   rule or explicit edges, plus an explicit **underflow** bin (below the
   reference's range), an **overflow** bin (above it) and a **missing** bin
-  (NaN, None);
+  (NaN, None); with ``open_ended=True`` the first and last intervals
+  extend to ``-inf`` and ``+inf`` instead (:class:`OpenEndedBinning`), so
+  that no bin is empty in the reference by construction;
 * :func:`fit_categories` — categorical columns: one bin per category of the
   reference, an **unseen** bin (values the reference never had) and a
   **missing** bin;
@@ -52,10 +54,14 @@ from collections import Counter
 import numpy as np
 
 from infokit._samples import counting as _counting
+from infokit._samples import table as _table
 from infokit._samples.table import _as_outcome_array
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["Binning", "Categories", "fit_bins", "fit_categories", "binning_for", "MISSING", "UNSEEN"]
+__all__ = [
+    "Binning", "OpenEndedBinning", "Categories", "fit_bins", "fit_categories", "binning_for", "MISSING", "UNSEEN",
+    "MAX_BINS",
+]
 
 #: Label of the bin that counts missing values (NaN, None, pandas.NA, NaT).
 MISSING = "<missing>"
@@ -64,6 +70,8 @@ UNSEEN = "<unseen>"
 
 #: The Freedman–Diaconis rule can ask for absurd numbers of bins (heavy tails, a tiny IQR).
 MAX_FD_BINS = 1000
+#: Most quantile / uniform bins :func:`fit_bins` fits (``n_bins`` or an int ``bins``).
+MAX_BINS = 100_000
 
 
 # --------------------------------------------------------------------------
@@ -175,6 +183,8 @@ class Binning:
     """
 
     kind = "numeric"
+    #: Whether the outer intervals extend to ``-inf`` / ``+inf`` (:class:`OpenEndedBinning`).
+    open_ended = False
     __slots__ = ("_cuts", "_closed_last", "_method", "_labels")
 
     def __init__(self, cuts, *, closed_last: bool = True, method: str = "edges"):
@@ -254,15 +264,73 @@ class Binning:
         n_nan = int(np.count_nonzero(nan))
         if n_nan:
             x = x[~nan]
-        idx = np.searchsorted(self._cuts, x, side="right")
+        idx = np.searchsorted(self._separators(), x, side="right")
         out[:-1] = np.bincount(idx, minlength=self.n_bins - 1)
         out[-1] = n_nan
         return out
+
+    def _separators(self) -> np.ndarray:
+        """The boundaries that separate bins: all cuts (underflow and overflow bins outside them)."""
+        return self._cuts
+
+
+class OpenEndedBinning(Binning):
+    """Bins of a numeric column whose outer intervals are open-ended: intervals, missing.
+
+    Fitted like :class:`Binning` (``fit_bins(..., open_ended=True)``), but the
+    first interval is ``(-inf, c_1)`` and the last ``[c_{k-1}, inf)``: there
+    are no underflow and overflow bins.  Every bin of the fitted reference
+    then holds reference values (for quantile bins, about the same number),
+    and a value of another sample beyond the reference's range is counted in
+    the outermost interval on its side.
+
+    Attributes
+    ----------
+    cuts : ndarray of float64
+        The fitted boundaries ``c_0 < c_1 < ... < c_k`` (``c_0`` and ``c_k``
+        span the reference's range, as in :class:`Binning`); only the inner
+        ones ``c_1 .. c_{k-1}`` separate bins.  Bin ``i`` (``0 <= i < k``) is
+        ``c_i <= x < c_{i+1}`` with ``c_0 = -inf`` and ``c_k = +inf``; the
+        last bin counts missing values.
+    labels : list of str
+        ``"(-inf, c_1)"``, ``"[c_1, c_2)"``, ..., ``"[c_{k-1}, inf)"``, ``"<missing>"``.
+    n_bins : int
+        ``len(labels)`` (``k + 1``).
+    """
+
+    open_ended = True
+    __slots__ = ()
+
+    def _make_labels(self) -> list[str]:
+        inner = _fmt_numbers(self._cuts[1:-1].tolist())
+        bounds = ["-inf"] + inner + ["inf"]
+        labels = [f"[{bounds[i]}, {bounds[i + 1]})" for i in range(len(bounds) - 1)]
+        labels[0] = "(" + labels[0][1:]
+        return labels + [MISSING]
+
+    def __repr__(self) -> str:
+        return f"OpenEndedBinning(method={self._method!r}, n_bins={self.n_bins}, labels={self._labels!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Binning):
+            return NotImplemented
+        return other.open_ended and np.array_equal(self._cuts, other._cuts)
+
+    __hash__ = None
+
+    def _separators(self) -> np.ndarray:
+        """The inner cuts only: the outer intervals reach to -inf and +inf."""
+        return self._cuts[1:-1]
 
 
 def _check_n_bins(n_bins) -> int:
     if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
         raise InvalidArgumentError(f"'n_bins' must be a positive int (got {n_bins!r})")
+    if n_bins > MAX_BINS:
+        raise InvalidArgumentError(
+            f"'n_bins' (or an int 'bins') must be at most {MAX_BINS} (got {n_bins!r}); more bins than that "
+            "leave most of them nearly empty"
+        )
     return int(n_bins)
 
 
@@ -273,7 +341,7 @@ def _close(edges: np.ndarray) -> np.ndarray:
     return cuts
 
 
-def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
+def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10, open_ended: bool = False) -> Binning:
     """Fit bins for a numeric column on a reference sample.
 
     Parameters
@@ -298,17 +366,29 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
         In every case the intervals are ``[a, b)`` except the last, which is
         closed, as in :func:`numpy.histogram`.
     n_bins : int, optional
-        Number of bins for ``"quantile"`` and ``"uniform"``. Default 10.
+        Number of bins for ``"quantile"`` and ``"uniform"``, at most
+        :data:`MAX_BINS` (100 000). Default 10.
+    open_ended : bool, optional
+        Bins fitted on the reference (``"quantile"``, ``"uniform"``, ``"fd"``,
+        an int) get open-ended outer intervals ``(-inf, c_1)`` and
+        ``[c_{k-1}, inf)`` instead of underflow and overflow bins
+        (:class:`OpenEndedBinning`): no bin is then empty in the reference
+        by construction.  Explicit edges are fixed in advance and keep their
+        underflow and overflow bins, and so does a reference with a single
+        distinct value (its value is the only boundary there is).  Default
+        False.
 
     Returns
     -------
     Binning
-        The intervals plus underflow, overflow and missing bins.
+        The intervals plus underflow, overflow and missing bins (or an
+        :class:`OpenEndedBinning`: the intervals and the missing bin).
 
     Raises
     ------
     InvalidArgumentError
-        Unknown ``bins``, bad edges, a reference with no finite value.
+        Unknown ``bins``, bad edges, more than :data:`MAX_BINS` bins, a
+        reference with no finite value.
     InvalidTypeError
         A reference that is not numeric.
 
@@ -321,6 +401,11 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
     ['(-inf, 0)', '[0, 24.75)', '[24.75, 49.5)', '[49.5, 74.25)', '[74.25, 99]', '(99, inf)', '<missing>']
     >>> fit_bins([5.0, 7.0], [0, 10]).counts([-1, 0, 10, 10.5]).tolist()
     [1, 2, 1, 0]
+    >>> b = fit_bins(range(100), n_bins=4, open_ended=True)
+    >>> b.labels
+    ['(-inf, 24.75)', '[24.75, 49.5)', '[49.5, 74.25)', '[74.25, inf)', '<missing>']
+    >>> b.counts([-1000.0, 50.0, 1000.0]).tolist()
+    [1, 0, 1, 1, 0]
     """
     if not isinstance(bins, str) and not (isinstance(bins, numbers.Integral) and not isinstance(bins, bool)):
         try:
@@ -360,7 +445,8 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
             distinct = np.unique(x)
             if distinct.size <= n_bins:
                 # one bin per distinct value: [u_0, u_1), ..., [u_last, u_last]
-                return Binning(np.append(distinct, math.nextafter(float(distinct[-1]), math.inf)), method="quantile")
+                cuts = np.append(distinct, math.nextafter(float(distinct[-1]), math.inf))
+                return (OpenEndedBinning if open_ended else Binning)(cuts, method="quantile")
     elif bins == "uniform":
         edges = np.linspace(lo, hi, n_bins + 1)
     else:
@@ -373,7 +459,7 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10) -> Binning:
                 f"the Freedman–Diaconis rule asks for {math.ceil(wanted)} bins on this reference (more than "
                 f"{MAX_FD_BINS}: heavy tails or a tiny interquartile range); use bins='quantile' or an int"
             )
-    return Binning(_close(edges), method=bins)
+    return (OpenEndedBinning if open_ended else Binning)(_close(edges), method=bins)
 
 
 # --------------------------------------------------------------------------
@@ -558,7 +644,8 @@ def _distinct(values, name: str):
         return np.fromiter(keys, dtype=object, count=len(keys))
 
 
-def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_values=None):
+def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_values=None,
+                open_ended: bool = False):
     """Bins for a column of either type: :func:`fit_bins` for numbers, :func:`fit_categories` otherwise.
 
     Parameters
@@ -567,7 +654,7 @@ def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_
         The reference sample.  Integer and float columns (and object columns
         holding only numbers and missing values) are numeric; strings,
         booleans, categoricals and other labels are categorical.
-    bins, n_bins
+    bins, n_bins, open_ended
         As in :func:`fit_bins`; used for numeric columns only.  Explicit
         edges for a categorical column are an error.
 
@@ -585,10 +672,153 @@ def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_
         raise InvalidArgumentError("the reference sample is empty: bins are fitted on the reference")
     arr = _as_array(reference_values, "reference")
     if _is_numeric(arr):
-        return fit_bins(arr, bins, n_bins=n_bins)
+        return fit_bins(arr, bins, n_bins=n_bins, open_ended=open_ended)
     if not isinstance(bins, (str, numbers.Integral)):
         raise InvalidArgumentError(
             f"explicit bin edges were given for a categorical column (dtype {arr.dtype}); "
             "categorical columns get one bin per reference category"
         )
     return fit_categories(arr, current_values)
+
+
+# --------------------------------------------------------------------------
+# bins= of the estimators and of ik.empirical
+# --------------------------------------------------------------------------
+#: Number of bins of ``bins="quantile"`` / ``bins="uniform"`` without a count (as :func:`fit_bins`).
+DEFAULT_SAMPLE_BINS = 10
+
+BINS_HELP = ("'bins' must be a number of equal-width bins (an int), 'fd', 'quantile', 'uniform', "
+             "('quantile', N), ('uniform', N), an increasing array of edges, or a Binning from "
+             "infokit.binning.fit_bins")
+
+
+def sample_binning(bins, reference) -> tuple[Binning, bool]:
+    """The :class:`Binning` that ``bins=`` of an estimate asks for, and whether it was fitted on ``reference``.
+
+    ``bins`` (as :func:`infokit.empirical` and the estimators take it):
+
+    * an int ``N``: ``N`` equal-width bins over ``[min, max]`` of the
+      reference, as :func:`numpy.histogram` with ``bins=N`` (note: in
+      :func:`infokit.drift` an int means quantile bins);
+    * ``"fd"``: the Freedman–Diaconis edges of :func:`numpy.histogram_bin_edges`;
+    * ``"quantile"`` / ``("quantile", N)``: ``N`` (default 10) equal-frequency
+      bins at the reference's quantiles (tied edges merged);
+    * ``"uniform"`` / ``("uniform", N)``: ``N`` (default 10) equal-width bins;
+    * an increasing array of edges: intervals ``[a, b)``, the last closed,
+      as in :func:`numpy.histogram`; values outside fall in an underflow or
+      an overflow bin (never dropped);
+    * a :class:`Binning` (from :func:`fit_bins`, fitted on other data): used as it is.
+
+    Returns ``(binning, fitted)``: ``fitted`` is True when the edges were
+    fitted on ``reference`` (which then lies inside them).
+    """
+    if isinstance(bins, Binning):
+        return bins, False
+    if isinstance(bins, Categories):
+        raise InvalidArgumentError("bins= takes numeric bins (infokit.binning.fit_bins); a categorical column "
+                                   "is counted as it is, without bins")
+    if isinstance(bins, bool):
+        raise InvalidArgumentError(f"{BINS_HELP} (got {bins!r})")
+    if isinstance(bins, numbers.Integral):
+        return fit_bins(reference, "uniform", n_bins=_check_n_bins(bins)), True
+    if isinstance(bins, str):
+        if bins not in ("fd", "quantile", "uniform"):
+            raise InvalidArgumentError(f"{BINS_HELP} (got {bins!r})")
+        return fit_bins(reference, bins, n_bins=DEFAULT_SAMPLE_BINS), True
+    if isinstance(bins, tuple) and len(bins) == 2 and isinstance(bins[0], str):
+        rule, count = bins
+        if rule not in ("quantile", "uniform") or isinstance(count, bool) or not isinstance(count, numbers.Integral):
+            raise InvalidArgumentError(f"{BINS_HELP} (got {bins!r})")
+        return fit_bins(reference, rule, n_bins=_check_n_bins(count)), True
+    try:
+        edges = np.asarray(bins, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{BINS_HELP} (got {bins!r})") from None
+    if edges.ndim != 1:
+        raise InvalidArgumentError(f"{BINS_HELP} (got an array of shape {edges.shape})")
+    return fit_bins(reference, edges), False
+
+
+def _numbers(values, name: str):
+    """``(floats, weights)`` of a sample or of an Empirical's outcomes (weights its counts, else None)."""
+    if isinstance(values, _table.Empirical):
+        return _as_float(values.outcomes, name), np.asarray(values.counts, dtype=np.int64)
+    return _as_float(values, name), None
+
+
+def _finite_numbers(values, name: str, dropna: bool):
+    x, w = _numbers(values, name)
+    nan = np.isnan(x)
+    if nan.any():
+        if not dropna:
+            raise InvalidArgumentError(
+                f"'{name}' contains {int(nan.sum())} NaN value(s) (missing samples); {_counting.MISSING_HINT}")
+        x = x[~nan]
+        w = w[~nan] if w is not None else None
+        if x.size == 0:
+            raise InvalidArgumentError(f"'{name}' has no samples left after dropping NaN")
+    return x, w
+
+
+def reference_values(values, name: str, dropna: bool = False) -> np.ndarray:
+    """The finite-or-infinite numbers of a sample (an Empirical's outcomes repeated by their counts)."""
+    x, w = _finite_numbers(values, name, dropna)
+    return x if w is None else np.repeat(x, w)
+
+
+def bin_codes(values, binning: Binning, name: str = "samples") -> np.ndarray:
+    """The bin of each sample (float64: 0 underflow, ``1..k`` the intervals, ``k + 1`` overflow; NaN missing).
+
+    Missing values stay NaN, so the counting that follows applies its own
+    missing-value rule (an error, or ``dropna=True``).
+    """
+    x = _as_float(values, name)
+    codes = np.searchsorted(binning.cuts, x, side="right").astype(np.float64)
+    codes[np.isnan(x)] = np.nan
+    return codes
+
+
+def bin_column(values, bins, name: str = "samples") -> np.ndarray:
+    """:func:`bin_codes` of a column in the bins ``bins=`` asks for, fitted on the column itself (NaN ignored)."""
+    b, _ = sample_binning(bins, reference_values(values, name, dropna=True))
+    return bin_codes(values, b, name)
+
+
+def binned_empirical(values, bins, *, dropna: bool = False, name: str = "samples", binning: Binning | None = None,
+                     fitted: bool = False):
+    """The :class:`~infokit.Empirical` of a sample's bin counts, and the :class:`Binning` used.
+
+    The outcomes are the bins' labels (``"[0.1, 0.35)"``, ...), in bin order,
+    declared as the support: the intervals, plus the underflow and overflow
+    bins when the edges were not fitted on data holding this sample (explicit
+    edges, a given ``Binning``), since values can then fall outside them.
+    ``binning=`` with ``fitted=True`` is a binning fitted on data that
+    includes this sample (the pooled samples of a divergence).  ``values`` may
+    be an Empirical of numbers (binned with its counts).  Missing values are an
+    error unless ``dropna``.
+    """
+    x, w = _finite_numbers(values, name, dropna)
+    if binning is None:
+        binning, fitted = sample_binning(bins, x if w is None else np.repeat(x, w))
+    k = binning.cuts.size - 1
+    idx = np.searchsorted(binning.cuts, x, side="right")
+    counts = np.bincount(idx, weights=w, minlength=k + 2).astype(np.int64)
+    labels = np.array(binning.labels[:-1])  # every bin but the missing one
+    keep = slice(1, k + 1) if fitted and counts[0] == 0 and counts[-1] == 0 else slice(0, k + 2)
+    e = _table.Empirical(labels[keep], counts[keep], declared=True)
+    return e, binning
+
+
+def binned_pair(p, q, bins, *, dropna: bool = False, names=("samples_p", "q")):
+    """Two samples counted in common bins, fitted once on the **pooled** samples (or as given).
+
+    Returns ``(Empirical of p, Empirical of q, binning, fitted)``, the two
+    Empiricals on the same declared support (see :func:`binned_empirical`).
+    Pooling makes the bins symmetric in the two samples and puts every value
+    of both inside them.
+    """
+    pooled = np.concatenate([reference_values(p, names[0], dropna=True), reference_values(q, names[1], dropna=True)])
+    b, fitted = sample_binning(bins, pooled)
+    ep, _ = binned_empirical(p, None, dropna=dropna, name=names[0], binning=b, fitted=fitted)
+    eq, _ = binned_empirical(q, None, dropna=dropna, name=names[1], binning=b, fitted=fitted)
+    return ep, eq, b, fitted

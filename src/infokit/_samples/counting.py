@@ -26,7 +26,7 @@ import numpy as np
 from infokit._core.blocked import _get_pool, num_threads
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["as_samples", "count", "missing_mask", "tally_outcomes", "MISSING_HINT"]
+__all__ = ["as_samples", "count", "missing_mask", "samples_and_mask", "tally_outcomes", "MISSING_HINT"]
 
 MISSING_HINT = "drop them first or pass dropna=True"
 _PARALLEL_MIN = 1 << 20  # samples below which one thread counts
@@ -71,6 +71,13 @@ def as_samples(samples, name: str) -> np.ndarray:
     return arr
 
 
+def _plain_string(v) -> bool:
+    """A str or bytes that NumPy's fixed-width strings hold unchanged (no trailing NUL)."""
+    if isinstance(v, str):
+        return not v.endswith("\x00")
+    return isinstance(v, bytes) and not v.endswith(b"\x00")
+
+
 def _from_sequence(seq) -> np.ndarray:
     arr = None
     if len(seq) and not isinstance(seq[0], (tuple, list, np.ndarray)):
@@ -79,8 +86,9 @@ def _from_sequence(seq) -> np.ndarray:
         except (ValueError, TypeError):
             arr = None
     if arr is not None and arr.ndim == 1 and arr.dtype != object:
-        # numpy turns [1, "a"] into strings ["1", "a"]: keep the objects then
-        if arr.dtype.kind not in "US" or all(isinstance(v, (str, bytes)) for v in seq):
+        # numpy turns [1, "a"] into strings ["1", "a"], and its fixed-width strings drop trailing NUL
+        # characters ("a\x00" would be "a"): keep the objects then
+        if arr.dtype.kind not in "US" or all(_plain_string(v) for v in seq):
             return arr
     return np.fromiter((tuple(v) if isinstance(v, (list, np.ndarray)) else v for v in seq), dtype=object, count=len(seq))
 
@@ -105,6 +113,27 @@ def missing_mask(arr: np.ndarray):
     else:
         return None
     return m if m.any() else None
+
+
+def samples_and_mask(samples, name: str):
+    """``(values, mask of missing samples or None)`` of a 1-D sample, by the rule of :func:`missing_mask`.
+
+    A pandas Series of a nullable dtype (``Int64``, ``boolean``, ``Float64``, ...) keeps its
+    values' NumPy dtype, with ``pandas.NA`` as the mask (``to_numpy`` would make integers with
+    a missing value floats); anything else is :func:`as_samples` and :func:`missing_mask`.
+    """
+    dtype = getattr(samples, "dtype", None)
+    numpy_dtype = getattr(dtype, "numpy_dtype", None)
+    na = _pandas_missing()[0]
+    if (na is not None and numpy_dtype is not None and getattr(dtype, "na_value", None) is na
+            and numpy_dtype.kind in "biuf" and hasattr(samples, "isna")):
+        mask = np.asarray(samples.isna(), dtype=bool)
+        values = as_samples(samples.to_numpy(dtype=numpy_dtype, na_value=numpy_dtype.type(0)), name)
+        if numpy_dtype.kind == "f":  # a NaN value is missing too
+            mask = mask | np.isnan(values)
+        return values, (mask if mask.any() else None)
+    arr = as_samples(samples, name)
+    return arr, missing_mask(arr)
 
 
 def _pandas_missing() -> tuple:

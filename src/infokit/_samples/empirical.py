@@ -17,10 +17,10 @@ import numpy as np
 
 from infokit._core import kernels as _kernels
 from infokit._core.measures import entropy as _core_entropy
-from infokit._samples import counting as _counting, dask as _dask
+from infokit._samples import binning as _binning, counting as _counting, dask as _dask
 from infokit._samples.table import Empirical, _on_support
 from infokit._lib.units import resolve_base
-from infokit.errors import InvalidArgumentError
+from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
     "Empirical",
@@ -36,7 +36,7 @@ __all__ = [
 # --------------------------------------------------------------------------
 # building empirical distributions
 # --------------------------------------------------------------------------
-def empirical(samples, *, support=None, dropna=False) -> Empirical:
+def empirical(samples, *, support=None, dropna=False, bins=None) -> Empirical:
     """The empirical distribution of a sample, ``P̂(x) = n_x / n``.
 
     Parameters
@@ -52,12 +52,22 @@ def empirical(samples, *, support=None, dropna=False) -> Empirical:
         outcomes get count 0, and a sample outside it is an error.
     dropna : bool, optional
         Drop missing samples (NaN, NaT, None, pandas.NA) instead of raising.
+    bins : int, str, tuple, array_like or Binning, optional
+        Count numeric samples in bins instead of by value: an int ``N``
+        (``N`` equal-width bins, as :func:`numpy.histogram`), ``"fd"``
+        (Freedman–Diaconis), ``"quantile"`` or ``("quantile", N)``
+        (equal-frequency; 10 bins by default), ``"uniform"`` or
+        ``("uniform", N)``, an increasing array of edges, or a ``Binning``
+        fitted elsewhere (:func:`infokit.binning.fit_bins`).  The outcomes
+        are then the bins' labels (``"[0.1, 0.35)"``) in bin order, declared
+        as the support; with explicit edges (or a ``Binning``) the support
+        also has an underflow and an overflow bin, so no sample is dropped.
 
     Returns
     -------
     Empirical
         The observed outcomes (sorted) and their counts; with ``support``, every
-        declared outcome in the order given.
+        declared outcome in the order given; with ``bins``, the bins.
 
     Raises
     ------
@@ -83,11 +93,27 @@ def empirical(samples, *, support=None, dropna=False) -> Empirical:
     (array([1, 2, 3]), array([1, 1, 3]), array([0.2, 0.2, 0.6]))
     >>> ik.empirical(["H", "H", "T"], support=["H", "T", "edge"]).counts
     array([2, 1, 0])
+    >>> b = ik.empirical([0.1, 0.2, 0.25, 0.9], bins=2)
+    >>> b.outcomes.tolist(), b.counts.tolist()
+    (['[0.1, 0.5)', '[0.5, 0.9]'], [3, 1])
     """
+    if bins is not None:
+        if support is not None:
+            raise InvalidArgumentError("pass either 'bins' (count numbers in bins) or 'support' (declared "
+                                       "outcomes), not both: with bins the support is the bins")
+        if _dask.is_dask_collection(samples):
+            raise InvalidArgumentError("'bins' is not available for dask collections; compute the bin counts "
+                                       "with infokit.io.read_drift_counts or bin the values first")
+        return _binning.binned_empirical(samples, bins, dropna=dropna)[0]
+    return count_samples(samples, "samples", support=support, dropna=dropna)
+
+
+def count_samples(samples, name: str, *, support=None, dropna=False) -> Empirical:
+    """:func:`empirical` of the argument called ``name`` (the name its messages use)."""
     if _dask.is_dask_collection(samples):
         return _dask.empirical_from_dask(samples, support=support, dropna=dropna)
-    arr = _counting.as_samples(samples, "samples")
-    outcomes, counts = _counting.count(arr, name="samples", dropna=dropna)
+    arr = _counting.as_samples(samples, name)
+    outcomes, counts = _counting.count(arr, name=name, dropna=dropna)
     if support is None:
         return Empirical(outcomes, counts)
     return _on_support(outcomes, counts, support)
@@ -110,8 +136,10 @@ def _variables(variables, name="variables"):
     return cols
 
 
-def _cells(cols, dropna: bool):
-    """Joint counts: (cell codes (m, d), counts (m,), per-variable outcomes, per-sample cell index)."""
+def _cells(cols, dropna: bool, names=None):
+    """Joint counts: (cell codes (m, d), counts (m,), per-variable outcomes, per-sample cell index).
+
+    ``names``: each column's argument name in messages (default ``variables[i]``)."""
     if dropna:
         drop = None
         for c in cols:
@@ -124,7 +152,7 @@ def _cells(cols, dropna: bool):
                 raise InvalidArgumentError("no observations left after dropping missing values")
     var_outcomes, codes = [], []
     for i, c in enumerate(cols):
-        o, _, k = _counting.count(c, name=f"variables[{i}]", codes=True)
+        o, _, k = _counting.count(c, name=names[i] if names else f"variables[{i}]", codes=True)
         var_outcomes.append(o)
         codes.append(k)
     cell_codes, counts, inverse = group_rows(codes, [o.size for o in var_outcomes])
@@ -186,9 +214,7 @@ def empirical_joint(*variables, dropna=False) -> Empirical:
         raise InvalidArgumentError("empirical_joint() needs at least one variable")
     cols = _variables(variables)
     cell_codes, counts, var_outcomes, _ = _cells(cols, dropna)
-    columns = [var_outcomes[j][cell_codes[:, j]].tolist() for j in range(len(var_outcomes))]
-    outcomes = np.fromiter(zip(*columns), dtype=object, count=counts.size)
-    return Empirical(outcomes, counts, _joint=(cell_codes, var_outcomes))
+    return Empirical(None, counts, _joint=(cell_codes, var_outcomes))
 
 
 # --------------------------------------------------------------------------
@@ -235,34 +261,100 @@ def _cmi_cells(cells, counts, xs, ys, zs):
     g_yz = np.empty(n_xyz.size, np.int64)
     g_z = np.empty(n_xyz.size, np.int64)
     g_xz[inv_xyz], g_yz[inv_xyz], g_z[inv_xyz] = inv_xz, inv_yz, inv_z
-    n = int(counts.sum())
-    a_xz, a_yz, a_z = n_xz[g_xz], n_yz[g_yz], n_z[g_z]
-    p = n_xyz / n
-    # q = p * (n_xz n_yz) / (n_xyz n_z): exactly p where the integers say the cell is a product
-    q = p * ((a_xz.astype(np.float64) * a_yz) / (n_xyz.astype(np.float64) * a_z))
-    observed = math.fsum(_kernels.kl_terms(np, p, q).tolist())
-    # unobserved mass of the product, per z: (n_z^2 - sum_obs n_xz n_yz) / (n_z n), exact integers
-    prod = [int(a) * int(b) for a, b in zip(a_xz.tolist(), a_yz.tolist())]
-    s_z = [0] * n_z.size
-    for z, v in zip(g_z.tolist(), prod):
-        s_z[z] += v
-    missing = math.fsum((int(nz) * int(nz) - s) / (int(nz) * n) for nz, s in zip(n_z.tolist(), s_z))
+    return _kl_to_product(n_xyz, n_xz[g_xz], n_yz[g_yz], g_z, n_z)
+
+
+def _mi_distinct_cells(cx, cy, counts):
+    """``(I(X; Y) in nats, n_x, n_y)`` of the counts of distinct (x, y) cells with codes ``cx``, ``cy``.
+
+    The cells must be distinct (as a joint table's are); codes are indices
+    ``0..K-1`` of the variables' outcomes.  Same value as :func:`_cmi_cells`
+    without regrouping the cells: 8 bytes of work space per cell and variable.
+    """
+    n_x = _sum_by(cx, counts)
+    n_y = _sum_by(cy, counts)
+    n = int(n_x.sum())
+    chunks = ((counts[i:i + _FSUM_CHUNK], n_x[cx[i:i + _FSUM_CHUNK]], n_y[cy[i:i + _FSUM_CHUNK]],
+               np.zeros(min(_FSUM_CHUNK, counts.size - i), np.int64)) for i in range(0, counts.size, _FSUM_CHUNK))
+    value = _kl_to_product_chunks(chunks, np.array([n], dtype=np.int64))
+    return value, n_x, n_y
+
+
+def _sum_by(codes, counts):
+    """Exact integer totals of ``counts`` per code (codes ``0..K-1``)."""
+    k = int(codes.max()) + 1 if codes.size else 0
+    total = np.zeros(k, dtype=np.int64)
+    for i in range(0, codes.size, _FSUM_CHUNK):  # by chunks: no per-cell copy of codes or counts
+        # float64 weights are exact: a chunk's counts sum to less than 2**53
+        total += np.bincount(codes[i:i + _FSUM_CHUNK], weights=counts[i:i + _FSUM_CHUNK], minlength=k).astype(np.int64)
+    return total
+
+
+_FSUM_CHUNK = 1 << 18  # cells per chunk: kl_terms holds ~15 chunk-sized temporaries
+
+
+def _fsum(terms: np.ndarray) -> float:
+    """``math.fsum`` of a float array, in chunks of 2**20 terms (no Python list of all of them)."""
+    if terms.size <= _FSUM_CHUNK:
+        return math.fsum(terms.tolist())
+    return math.fsum(math.fsum(terms[i:i + _FSUM_CHUNK].tolist()) for i in range(0, terms.size, _FSUM_CHUNK))
+
+
+def _kl_to_product(n_xyz, a_xz, a_yz, g_z, n_z):
+    """The KL divergence of the observed cells from the product of their marginals, in nats.
+
+    ``n_xyz`` are the cells' counts, ``a_xz``/``a_yz`` the counts of their
+    (x, z) and (y, z) margins, ``g_z`` the index of their z in ``n_z``, the
+    counts of z.  The observed cells' terms ``p log(p/q) - p + q`` plus the
+    mass of the product on unobserved cells, ``sum_z (n_z^2 - sum n_xz n_yz) /
+    (n_z n)``, from exact integers.
+    """
+    chunks = (tuple(a[i:i + _FSUM_CHUNK] for a in (n_xyz, a_xz, a_yz, g_z)) for i in range(0, n_xyz.size, _FSUM_CHUNK))
+    return _kl_to_product_chunks(chunks, n_z)
+
+
+def _kl_to_product_chunks(chunks, n_z):
+    """:func:`_kl_to_product` of the cells given by chunks ``(n_xyz, a_xz, a_yz, g_z)`` (a few
+    chunk-sized temporaries, never one per cell)."""
+    n = int(n_z.sum())
+    exact = n < 3_037_000_499  # n^2 < 2^63: the products and their sums are exact in int64
+    s_z = np.zeros(n_z.size, dtype=np.int64) if exact else [0] * n_z.size  # sum of n_xz n_yz per z
+    parts = []
+    for c, ax, ay, gz in chunks:
+        p = c / n
+        # q = p * (n_xz n_yz) / (n_xyz n_z): exactly p where the integers say the cell is a product
+        q = p * ((ax.astype(np.float64) * ay) / (c.astype(np.float64) * n_z[gz]))
+        parts.append(math.fsum(_kernels.kl_terms(np, p, q).tolist()))
+        if exact:
+            np.add.at(s_z, gz, ax.astype(np.int64) * ay)
+        else:  # pragma: no cover - more than 3e9 observations: Python integers
+            for z, a, b in zip(gz.tolist(), ax.tolist(), ay.tolist()):
+                s_z[z] += int(a) * int(b)
+    observed = math.fsum(parts) if len(parts) != 1 else parts[0]
+    if exact:
+        nz = n_z.astype(np.int64)
+        missing = _fsum((nz * nz - s_z) / (nz.astype(np.float64) * n))
+    else:  # pragma: no cover
+        missing = math.fsum((int(nz) * int(nz) - sz) / (int(nz) * n) for nz, sz in zip(n_z.tolist(), s_z))
     return max(observed + missing, 0.0)
 
 
-def _resolve_columns(groups, dropna):
-    """Flatten named groups of variables into one column list with their indices."""
-    cols, index = [], []
-    for g in groups:
-        vs = _variables((g,)) if _is_table(g) else [_counting.as_samples(g, "x")]
+def _resolve_columns(groups, dropna, names=("x", "y")):
+    """Flatten groups of variables (argument ``names[i]`` each) into one column list with their indices."""
+    cols, index, col_names = [], [], []
+    for g, name in zip(groups, names):
+        vs = _variables((g,), name) if _is_table(g) else [_counting.as_samples(g, name)]
         index.append(list(range(len(cols), len(cols) + len(vs))))
         cols.extend(vs)
-    sizes = {c.size for c in cols}
-    if len(sizes) > 1:
+        col_names.extend([name] * len(vs) if len(vs) == 1 else [f"{name}[{j}]" for j in range(len(vs))])
+    sizes = [c.size for c in cols]
+    if len(set(sizes)) > 1:
+        detail = ", ".join(f"{n}: {k}" for n, k in zip(col_names, sizes))
         raise InvalidArgumentError(
-            f"all variables must have one sample per observation; got lengths {[c.size for c in cols]}"
+            f"{' and '.join(repr(n) for n in names[:len(groups)])} must have one sample per observation "
+            f"(the same length); got lengths {detail}"
         )
-    cells, counts, _, _ = _cells(cols, dropna)
+    cells, counts, _, _ = _cells(cols, dropna, col_names)
     return cells, counts, index
 
 
@@ -328,18 +420,21 @@ def conditional_entropy(x, *, given, base="nats", dropna=False):
     0.0
     """
     unit = resolve_base(base)
-    cells, counts, (xs, zs) = _resolve_columns([x, given], dropna)
+    cells, counts, (xs, zs) = _resolve_columns([x, given], dropna, ("x", "given"))
     return np.float64(unit.convert(np.float64(_conditional_entropy_cells(cells, counts, xs, zs))))
 
 
-def mutual_information(x, y, *, base="nats", dropna=False):
+def mutual_information(x, y=None, *, base="nats", dropna=False):
     """Mutual information ``I(X; Y) = D(P̂_XY || P̂_X P̂_Y)`` of the empirical distribution.
 
     Parameters
     ----------
     x, y : array_like
         Samples observed together (same length), each a 1-D sample or a 2-D
-        array / DataFrame of several variables.
+        array / DataFrame of several variables.  Or ``x`` a joint table of two
+        variables (an :class:`Empirical` from :func:`empirical_joint` or
+        :func:`infokit.io.read_joint_empirical`) and ``y`` omitted: its counts
+        are used as they are.
     base, dropna
         As in :func:`joint_entropy`.
 
@@ -365,8 +460,34 @@ def mutual_information(x, y, *, base="nats", dropna=False):
     0.0
     """
     unit = resolve_base(base)
+    if y is None:
+        cx, cy, counts = joint_pair_cells(x, "x")
+        return np.float64(unit.convert(np.float64(_mi_distinct_cells(cx, cy, counts)[0])))
     cells, counts, (xs, ys) = _resolve_columns([x, y], dropna)
     return np.float64(unit.convert(np.float64(_cmi_cells(cells, counts, xs, ys, []))))
+
+
+def joint_pair_cells(table, name: str):
+    """``(x codes, y codes, counts)`` of the distinct cells of a joint table of two variables.
+
+    Raises
+    ------
+    InvalidTypeError, InvalidArgumentError
+        ``table`` is not a joint table (:func:`empirical_joint`) of exactly two variables.
+    """
+    joint = getattr(table, "_joint", None) if isinstance(table, Empirical) else None
+    if joint is None:
+        raise InvalidTypeError(
+            f"'{name}' without 'y' must be a joint table of two variables (ik.empirical_joint(x, y) or "
+            f"infokit.io.read_joint_empirical); got {type(table).__name__}. Or pass the paired samples x and y"
+        )
+    cells, var_outcomes = joint
+    if len(var_outcomes) != 2:
+        raise InvalidArgumentError(
+            f"'{name}' is a joint table of {len(var_outcomes)} variable(s); the mutual information of a "
+            "table needs exactly two (X, Y)"
+        )
+    return cells[:, 0], cells[:, 1], np.asarray(table.counts)
 
 
 def conditional_mutual_information(x, y, *, given, base="nats", dropna=False):
@@ -390,7 +511,7 @@ def conditional_mutual_information(x, y, *, given, base="nats", dropna=False):
     1.0
     """
     unit = resolve_base(base)
-    cells, counts, (xs, ys, zs) = _resolve_columns([x, y, given], dropna)
+    cells, counts, (xs, ys, zs) = _resolve_columns([x, y, given], dropna, ("x", "y", "given"))
     return np.float64(unit.convert(np.float64(_cmi_cells(cells, counts, xs, ys, zs))))
 
 

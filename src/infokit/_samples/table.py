@@ -14,7 +14,7 @@ from infokit._lib.checks import check_counts as _check_counts
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["Empirical", "empirical_html"]
+__all__ = ["Empirical", "empirical_html", "joint_outcomes"]
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -71,15 +71,22 @@ class Empirical:
     1.459147917027
     """
 
-    __slots__ = ("_outcomes", "_counts", "_n", "_support_size", "_declared", "_joint")
+    __slots__ = ("_out", "_counts", "_n", "_support_size", "_declared", "_joint")
 
     def __init__(self, outcomes, counts, *, support_size=None, declared=False, _joint=None):
-        self._outcomes = _readonly(outcomes)
+        # a joint table may leave its outcomes (tuples) to be built on first use, from ``_joint``
+        self._out = None if outcomes is None else _readonly(outcomes)
         self._counts = _readonly(counts)
         self._n = int(counts.sum())
-        self._support_size = int(support_size) if support_size is not None else int(outcomes.size)
+        self._support_size = int(support_size) if support_size is not None else int(counts.size)
         self._declared = bool(declared)
         self._joint = _joint
+
+    @property
+    def _outcomes(self) -> np.ndarray:
+        if self._out is None:
+            self._out = _readonly(joint_outcomes(*self._joint))
+        return self._out
 
     # -- constructors -------------------------------------------------------
     @classmethod
@@ -160,10 +167,10 @@ class Empirical:
         return int(np.count_nonzero(self._counts))
 
     def __len__(self) -> int:
-        return self._outcomes.size
+        return self._counts.size
 
     def __repr__(self) -> str:
-        return f"Empirical(n={self._n}, outcomes={self._outcomes.size}, support_size={self._support_size})"
+        return f"Empirical(n={self._n}, outcomes={self._counts.size}, support_size={self._support_size})"
 
     def _repr_html_(self) -> str:
         return empirical_html(self)
@@ -219,6 +226,12 @@ class Empirical:
         return Empirical(outcomes, ca + cb, support_size=k, declared=self._declared or other._declared)
 
     __add__ = merge
+
+
+def joint_outcomes(cells: np.ndarray, var_outcomes) -> np.ndarray:
+    """The outcomes of a joint table: an object array of tuples ``(v1, v2, ...)``, one per row of ``cells``."""
+    columns = [var_outcomes[j][cells[:, j]].tolist() for j in range(len(var_outcomes))]
+    return np.fromiter(zip(*columns), dtype=object, count=cells.shape[0])
 
 
 # --------------------------------------------------------------------------
@@ -278,6 +291,18 @@ def _union(dists):
     if all(d._outcomes.shape == first.shape and d._outcomes.dtype == first.dtype
            and np.array_equal(d._outcomes, first) for d in dists[1:]):
         return first, [d._counts for d in dists]
+    if (not any(d._declared for d in dists) and first.dtype.kind in "biufmM"
+            and all(d._outcomes.dtype == first.dtype for d in dists)):
+        # numbers of one dtype: the sorted union of union_labels, in NumPy (no Python object per outcome)
+        outcomes = first
+        for d in dists[1:]:
+            outcomes = np.union1d(outcomes, d._outcomes)
+        counts = []
+        for d in dists:
+            c = np.zeros(outcomes.size, dtype=np.int64)
+            c[np.searchsorted(outcomes, d._outcomes)] = d._counts
+            counts.append(c)
+        return outcomes, counts
     merged, index = union_labels([d._outcomes.tolist() for d in dists],
                                  keep_order=any(d._declared for d in dists))
     outcomes = _as_outcome_array(merged, first)

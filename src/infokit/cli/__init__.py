@@ -19,11 +19,30 @@ cluster (``infokit[dask]``; :func:`infokit.io.connect`).  CSV and Parquet
 files are streamed in record batches (:mod:`infokit.io`).
 
 Exit codes: 0 success; 2 bad usage or bad input (missing file, unknown column,
-unreadable file, bad values, unreachable scheduler, ...), with a one-line
-message on stderr; 1 an internal error (a one-line message; set
-``INFOKIT_DEBUG=1`` for the traceback).  Nothing is written partially: a
-figure is written to a temporary file and renamed into place only once the
-command has succeeded, and the results are printed only after that.
+unreadable file, bad values, unreachable or lost scheduler, ...), with a
+one-line message on stderr (a usage error: ``infokit kl: error: missing
+argument 'Q_PATH'. Try 'infokit kl --help'.``); 1 an internal error (a
+one-line message; set ``INFOKIT_DEBUG=1`` for the traceback); 130 Ctrl-C
+(SIGINT, ``infokit: interrupted``); 143 SIGTERM (129 SIGHUP,
+``infokit: terminated``).  Nothing is written partially: a figure is written
+to a temporary file and renamed into place only once the command has
+succeeded (an error or a signal removes the temporary file), and the results
+are printed only after that.
+
+Inputs: a path, or ``-`` for standard input; standard input, pipes and FIFOs
+(``/dev/stdin``, ``<(zcat f.csv.gz)``, ``mkfifo``) are read once, to their
+end, into a temporary file removed afterwards (format from the name, else
+``--file-format``, else sniffed: Parquet, compressed CSV, TSV, CSV).  With
+``--scheduler`` the workers open the files by their paths, so a spooled
+stream is readable by workers on this machine only.
+
+Dask (``--scheduler``): the command gives up on a scheduler that does not
+answer 5 s after it started reading its inputs (``INFOKIT_DASK_TIMEOUT``,
+seconds), at once on a malformed address, a ``tls://`` address without TLS
+settings in the Dask configuration, or a refused connection; a scheduler lost
+while counting ends the command at once, a cluster without workers (or a
+scheduler that stopped answering) after 10 s (``INFOKIT_DASK_STALL_TIMEOUT``);
+each with one line and exit 2 (distributed's own log lines are silenced).
 
 JSON output (``--format json``) is one object; non-finite numbers are the
 strings ``"inf"``, ``"-inf"``, ``"nan"`` (JSON has no infinity).  CSV output

@@ -7,7 +7,13 @@
   library or a reader;
 * exit 1, ``infokit: internal error: <type>: <one line>`` -- anything else
   (a bug), with the traceback when ``INFOKIT_DEBUG=1``;
-* click's own usage errors keep click's message and exit code 2;
+* exit 2, ``infokit CMD: error: <click's message>. Try 'infokit CMD --help'.`` --
+  a usage error (missing argument or option, bad option value, unknown
+  command), on one line;
+* exit 130, ``infokit: interrupted`` -- Ctrl-C (SIGINT); exit 143,
+  ``infokit: terminated`` -- SIGTERM (SIGHUP: 129).  Either unwinds the command
+  like an exception, so that a figure being written (a temporary file) and a
+  spooled standard input are removed: nothing partial is left;
 * warnings become one ``infokit: warning:`` line each, repeated ones once.
 
 Library messages speak Python (``dropna=True``); :func:`cli_spelling` gives
@@ -16,8 +22,11 @@ the options' spelling (``--dropna``).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 import traceback
 import warnings
 from pathlib import Path
@@ -27,7 +36,8 @@ from infokit.errors import InfokitError
 
 click = require("click", "the command line")
 
-__all__ = ["DEBUG_ENV", "guarded", "report_exception", "is_bad_input", "cli_spelling"]
+__all__ = ["DEBUG_ENV", "Terminated", "guarded", "report_exception", "report_signal", "report_usage_error",
+           "signals_unwind", "is_bad_input", "cli_spelling"]
 
 DEBUG_ENV = "INFOKIT_DEBUG"
 
@@ -111,6 +121,64 @@ def report_exception(exc: BaseException) -> int:
     return 1
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived (raised in the main thread, so that ``finally`` blocks run)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_SIGNAL_WORDS = {signal.SIGINT: "interrupted"}
+
+
+def report_signal(signum: int) -> int:
+    """Print ``infokit: interrupted`` (SIGINT) or ``infokit: terminated`` and return 128 + the signal."""
+    click.echo(f"infokit: {_SIGNAL_WORDS.get(signum, 'terminated')}", err=True)
+    return 128 + int(signum)
+
+
+@contextlib.contextmanager
+def signals_unwind():
+    """While the command runs: SIGTERM and SIGHUP raise :class:`Terminated` (the handlers are restored after).
+
+    Only in the main thread (signal handlers cannot be set elsewhere).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Terminated(signum)
+
+    sigs = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    old = {}
+    try:
+        for sig in sigs:
+            old[sig] = signal.signal(sig, handler)
+        yield
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
+
+
+def report_usage_error(exc) -> int:
+    """Print a click usage error on one line and return its exit code (2).
+
+    ``infokit kl: error: missing argument 'Q_PATH'. Try 'infokit kl --help'.``
+    """
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "infokit"
+    msg = one_line(exc.format_message()).rstrip(".")
+    if msg[:1].isupper() and not msg[1:2].isupper():  # "Missing option" -> "missing option" (not "PATH")
+        msg = msg[0].lower() + msg[1:]
+    hint = ""
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        hint = f" Try '{command} --help'."
+    click.echo(f"{command}: error: {msg}.{hint}", err=True)
+    return exc.exit_code
+
+
 def _flush_warnings(caught) -> None:
     seen = set()
     for w in caught:
@@ -130,6 +198,10 @@ def guarded(invoke, ctx):
             rv = invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt:
+            ctx.exit(report_signal(signal.SIGINT))
+        except Terminated as exc:
+            ctx.exit(report_signal(exc.signum))
         except Exception as exc:  # noqa: BLE001 - mapped to exit codes 2 / 1
             _flush_warnings(caught)
             ctx.exit(report_exception(exc))

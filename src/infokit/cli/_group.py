@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
+import signal
+import sys
 
 from infokit._lib.optional import require
 from infokit.cli import _errors
@@ -40,6 +43,34 @@ class _LazyGroup(click.Group):
     def invoke(self, ctx):
         return _errors.guarded(super().invoke, ctx)
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """click's ``main``, with every usage error on one line, Ctrl-C exit 130 and SIGTERM exit 143."""
+        try:
+            with _errors.signals_unwind():
+                try:
+                    rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+                    code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+                except click.exceptions.UsageError as exc:
+                    code = _errors.report_usage_error(exc)
+                except click.exceptions.ClickException as exc:
+                    click.echo(f"infokit: error: {_errors.one_line(exc.format_message())}", err=True)
+                    code = exc.exit_code
+                except click.exceptions.Abort:  # Ctrl-C while the arguments were parsed
+                    code = _errors.report_signal(signal.SIGINT)
+                except KeyboardInterrupt:
+                    code = _errors.report_signal(signal.SIGINT)
+                except _errors.Terminated as exc:
+                    code = _errors.report_signal(exc.signum)
+        except _errors.Terminated as exc:  # between two handlers
+            code = _errors.report_signal(exc.signum)
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
 
 def _help():
     """infokit: entropy, KL divergence and mutual information of data files, done right.
@@ -52,7 +83,8 @@ def _help():
       infokit kl "$(infokit data gettysburg_letters.csv)" "$(infokit data declaration_letters.csv)" --column letter
 
     Exit codes: 0 success, 2 bad usage or bad input (one-line message), 1 internal error
-    (set INFOKIT_DEBUG=1 for the traceback).
+    (set INFOKIT_DEBUG=1 for the traceback), 130 interrupted (Ctrl-C), 143 terminated.
+    A PATH of - reads standard input.
     """
 
 

@@ -22,7 +22,8 @@ from infokit.io._format import FORMATS as FILE_FORMATS, one_line
 __all__ = [
     "OUTPUT_FORMATS", "FIGURE_SUFFIXES", "parse_base", "parse_numbers", "parse_names", "parse_bins", "parse_smoothing",
     "parse_sizes", "parse_figure", "callback", "format_option", "base_option", "output_option", "file_options",
-    "estimate_options", "level_option", "seed_option", "entropy_methods",
+    "estimate_options", "level_option", "seed_option", "entropy_methods", "parse_sample_bins", "sample_bins_option",
+    "estimator_option", "jitter_option", "jitter_kwargs",
 ]
 
 OUTPUT_FORMATS = ("table", "json", "csv")
@@ -78,6 +79,30 @@ def parse_bins(text):
     if n < 1:
         raise InvalidArgumentError(f"the number of bins must be at least 1 (got {n})")
     return n
+
+
+def parse_sample_bins(text):
+    """``--bins`` of ``entropy``, ``mi`` and ``kl``: as ``bins=`` of the estimators.
+
+    ``N`` (N equal-width bins, as numpy.histogram), ``fd``, ``quantile`` or
+    ``quantile:N``, ``uniform`` or ``uniform:N``.
+
+    >>> parse_sample_bins("12"), parse_sample_bins("fd"), parse_sample_bins("quantile:5")
+    (12, 'fd', ('quantile', 5))
+    """
+    t = str(text).strip().lower()
+    rule, _, count = t.partition(":")
+    if rule in ("fd", "quantile", "uniform") and not count:
+        return rule
+    try:
+        n = int(count if rule in ("quantile", "uniform") else t)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"must be a number of equal-width bins, fd, quantile, quantile:N, uniform or uniform:N (got {text!r})"
+        ) from None
+    if n < 1:
+        raise InvalidArgumentError(f"the number of bins must be at least 1 (got {n})")
+    return (rule, n) if rule in ("quantile", "uniform") else n
 
 
 def parse_smoothing(text):
@@ -226,6 +251,40 @@ def estimate_options(*, seed: bool = True):
         return f
 
     return decorate
+
+
+def sample_bins_option(f):
+    """``--bins``: count the column's numbers in bins and estimate from the histogram (a discrete estimator)."""
+    return _click().option(
+        "--bins", "bins", default=None, callback=callback(parse_sample_bins), metavar="BINS",
+        help="Estimate from a histogram of a numeric column: N equal-width bins (as numpy.histogram), fd "
+             "(Freedman-Diaconis), quantile[:N] or uniform[:N] (10 bins unless N).",
+    )(f)
+
+
+def jitter_option(f):
+    """``--jitter``: the continuous estimators' tie-breaking noise scale (seeded by ``--seed``)."""
+    return _click().option(
+        "--jitter", type=_click().FloatRange(min=0, min_open=True), default=None,
+        help="Continuous estimators (knn, ksg): add Normal(0, JITTER x column s.d.) noise, seeded by --seed, to "
+             "break a few ties between repeated values (e.g. 1e-10); when many values repeat "
+             "(a rounded measurement), use --bins instead.",
+    )(f)
+
+
+def jitter_kwargs(jitter, seed=None) -> dict:
+    """``jitter=`` (and ``rng=seed`` where given) for an estimate, only when ``--jitter`` was given:
+    a discrete estimator rejects the option."""
+    if jitter is None:
+        return {}
+    return {"jitter": jitter} if seed is None else {"jitter": jitter, "rng": seed}
+
+
+def estimator_option(names, help: str):
+    """``--estimator`` / ``-e`` / ``--method``: one of ``names`` (read from the method registry), default auto."""
+    click = _click()
+    return click.option("--estimator", "-e", "--method", "estimator", default="auto", show_default=True,
+                        type=click.Choice(list(names)), help=help)
 
 
 def entropy_methods() -> list[str]:

@@ -13,9 +13,9 @@ import io
 import json
 import math
 import os
+import secrets
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -181,15 +181,53 @@ class Report:
         return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
-def estimate_report(payload: dict, title: str, est, *, plugin: tuple, estimate: str, more=(), notes=()) -> Report:
+def reading(measure: str, subject: str, plug: float, est) -> str:
+    """The one-sentence reading of an estimate for a person: what the sample shows, then the estimate.
+
+    ``measure`` is ``"entropy"``, ``"kl"`` or ``"mi"``; ``subject`` what was
+    measured (``"'letter' of a.csv"``, ``"'letter'"``, ``"'x' and 'y'"``).
+    """
+    unit = est.unit
+    lo, hi = est.ci
+    interval = f"{est.level:.0%} interval {_short(lo)} to {_short(hi)}"
+    corrected = (f"corrected for sample size, {_short(est.value)} {unit} ({interval}; {est.method})"
+                 if math.isfinite(est.value) else f"the estimate ({est.method}) is infinite")
+    if measure == "kl":
+        if not math.isfinite(plug):
+            return (f"The {subject} distributions of the two samples differ without bound: some value of P never "
+                    f"occurs in Q's sample (--smoothing gives a finite answer).")
+        return (f"The {subject} distributions of the two samples differ by {_short(plug)} {unit} per value drawn "
+                f"from P; {corrected}.")
+    if measure == "mi":
+        return f"Knowing {subject.split(' and ')[0]} tells {_short(plug)} {unit} about {subject.split(' and ')[-1]} " \
+               f"in this sample; {corrected}."
+    return (f"A value of {subject} carries {_short(plug)} {unit} on average in this sample; for the source, "
+            f"{corrected}.")
+
+
+def _short(v: float) -> str:
+    """A number for a sentence: 3 significant digits (0 and infinities spelt out)."""
+    if v == 0:
+        return "0"
+    if not math.isfinite(v):
+        return "infinity" if v > 0 else "-infinity"
+    return f"{v:.3g}"
+
+
+def estimate_report(payload: dict, title: str, est, *, plugin: tuple, estimate: str, more=(), notes=(),
+                    sentence: str | None = None) -> Report:
     """The report of a measure estimated from samples (``entropy``, ``kl``, ``mi``).
 
     One table: ``plugin = (label, value)`` (the measure of the sample itself),
     the estimate ``est`` of the source's measure (labelled ``estimate``) with
     its standard error and interval, then the plug-in values of ``more``
-    (``(label, value)`` pairs); ``notes`` under it.  CSV: the same rows with
-    the raw numbers (:data:`ESTIMATE_COLUMNS`).
+    (``(label, value)`` pairs); under it the plain-language ``sentence`` (see
+    :func:`reading`; also ``payload["reading"]``), then ``notes``.  CSV: the
+    same rows with the raw numbers (:data:`ESTIMATE_COLUMNS`).
     """
+    if sentence:
+        notes = [sentence, *notes]
+        payload["reading"] = sentence
     unit = est.unit
     rows = [[plugin[0], plugin[1], None, None, None, unit, "plugin"],
             [estimate, est.value, est.stderr, est.ci[0], est.ci[1], unit, est.method]]
@@ -216,17 +254,26 @@ def _save_figure(fig, path: Path) -> None:
     fmt = path.suffix.lower().lstrip(".")
     fmt = {"jpg": "jpeg", "tif": "tiff"}.get(fmt, fmt)
     parent = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=parent)
-    os.close(fd)
+    tmp = None
     try:
+        # the name is known before the file exists, so that a signal at any point (SIGTERM and
+        # SIGINT unwind as exceptions) finds it in the handler below
+        while True:
+            tmp = os.path.join(parent, f".{path.name}.{secrets.token_hex(6)}.part")
+            try:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                break
+            except FileExistsError:
+                continue
         fig.savefig(tmp, format=fmt, bbox_inches="tight", dpi=120)
-        os.chmod(tmp, _new_file_mode(path))  # mkstemp makes 0600; give the file the usual mode
+        os.chmod(tmp, _new_file_mode(path))  # created 0600; give the file the usual mode
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
     finally:
         plt.close(fig)

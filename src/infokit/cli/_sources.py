@@ -2,80 +2,131 @@
 
 from __future__ import annotations
 
-import socket
-from urllib.parse import urlsplit
+import contextlib
+import logging
+import os
+import time
 
 from infokit import io as ikio
-from infokit._samples.dask import SchedulerUnreachableError
+from infokit._samples.dask import close_client, connect_timeout
+from infokit.errors import InfokitError
+from infokit.io._stream import STDIN, spooled
 
-__all__ = ["Sources"]
+__all__ = ["Sources", "STDIN_NAME"]
+
+#: How messages name standard input (the path ``-``).
+STDIN_NAME = "<stdin>"
+#: Seconds the connection gets at least, however long the command took to start (importing Dask, ...).
+MIN_CONNECT_WAIT = 1.0
+
+
+@contextlib.contextmanager
+def _quiet_logging():
+    """No log records while a cluster is used: distributed's (and tornado's, asyncio's) log lines
+    would add to the command's one-line messages; the errors they describe reach the command."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
 
 
 class Sources:
     """The files of one command, read with the shared options (``--dropna``, ``--batch-size``,
     ``--file-format``, ``--progress``) -- streamed with pyarrow, or counted on the Dask
-    cluster of ``--scheduler``, whose client is open inside ``with Sources(...)``."""
+    cluster of ``--scheduler``, whose client is open inside ``with Sources(...)``.
+
+    ``-`` is standard input, and a pipe or FIFO (``/dev/stdin``, ``<(cat f)``) is read as a
+    stream: each is copied once, to its end, into a temporary file that is removed on leaving
+    (:func:`infokit.io._stream.spooled`); messages name it as given (``<stdin>`` for ``-``).
+    """
 
     def __init__(self, scheduler=None, *, dropna=False, batch_size=None, file_format=None, progress=None):
         self.address = scheduler
         self.client = None
         self.dropna = dropna
-        self.kw = {"format": file_format, "progress": progress}
+        self.format = file_format
+        self.kw = {"progress": progress}
         if batch_size is not None:
             self.kw["batch_size"] = batch_size
+        self._started = time.monotonic()
+        self._stack = None
+        self._local = {}  # path as given -> (path to read, format)
+        self._names = {}  # path read -> how messages name it
 
     def __enter__(self):
-        if self.address is not None:
-            _refused_fast(self.address)
-            self.client = ikio.connect(self.address, set_as_default=False)
+        self._stack = contextlib.ExitStack()
+        try:
+            if self.address is not None:
+                self._stack.enter_context(_quiet_logging())
+                # the command gives up on the scheduler within the timeout of its start, not of the
+                # moment Dask is imported (seconds on a busy machine)
+                budget = connect_timeout() - (time.monotonic() - self._started)
+                self.client = ikio.connect(self.address, set_as_default=False,
+                                           timeout=max(budget, MIN_CONNECT_WAIT))
+                self._stack.callback(close_client, self.client)
+        except BaseException:
+            self._stack.close()
+            raise
         return self
 
     def __exit__(self, *exc):
-        if self.client is not None:
-            try:
-                self.client.close()
-            except Exception:  # noqa: BLE001 - closing must not hide the real error
-                pass
+        stack, self._stack = self._stack, None
+        self.client = None
+        self._local.clear()
+        self._names.clear()
+        if stack is not None:
+            stack.close()  # closing must not hide the real error: close_client is quiet
         return False
+
+    def _read(self, path):
+        """``(path to read, format)`` of an input as given (a stream spooled once per command)."""
+        key = os.fspath(path)
+        if key not in self._local:
+            if self._stack is None:
+                raise RuntimeError("Sources must be used inside 'with sources:'")
+            local, fmt = self._stack.enter_context(spooled(key, self.format))
+            self._local[key] = (local, fmt)
+            if local != key:
+                self._names[local] = STDIN_NAME if key == STDIN else key
+        return self._local[key]
+
+    @contextlib.contextmanager
+    def _named(self):
+        """Messages name the inputs as given, not their spooled copies."""
+        try:
+            yield
+        except InfokitError as exc:
+            msg = str(exc)
+            renamed = msg
+            for local, name in self._names.items():
+                renamed = renamed.replace(local, name)
+            if renamed == msg:
+                raise
+            try:
+                new = type(exc)(renamed)
+            except Exception:  # noqa: BLE001 - an error class with another signature: keep it
+                raise exc from None
+            raise new from None
 
     def empirical(self, path, column):
         """The empirical distribution of one column of a file."""
-        return ikio.read_empirical(path, column, dropna=self.dropna, scheduler=self.client, **self.kw)
+        local, fmt = self._read(path)
+        with self._named():
+            return ikio.read_empirical(local, column, dropna=self.dropna, scheduler=self.client, format=fmt,
+                                       **self.kw)
 
     def joint(self, path, columns):
         """The joint table of distinct ``columns`` of a file (an Empirical of tuples)."""
-        return ikio.read_joint_empirical(path, list(columns), dropna=self.dropna, scheduler=self.client, **self.kw)
+        local, fmt = self._read(path)
+        with self._named():
+            return ikio.read_joint_empirical(local, list(columns), dropna=self.dropna, scheduler=self.client,
+                                             format=fmt, **self.kw)
 
     def drift_counts(self, reference, current, columns, *, bins, n_bins):
         """Bin counts of both files, bins fitted on ``reference`` (:func:`infokit.io.read_drift_counts`)."""
-        return ikio.read_drift_counts(reference, current, columns, bins=bins, n_bins=n_bins,
-                                      scheduler=self.client, **self.kw)
-
-
-def _refused_fast(address: str) -> None:
-    """Fail at once when nothing listens at a ``tcp://host:port`` address (a refused connection).
-
-    Adapter: :func:`infokit.io.connect` waits its whole timeout (5 s) even when the connection
-    is refused at once; a plain socket tells immediately.  Hosts that do not answer at all still
-    get the full timeout in ``connect``.
-    """
-    text = address.strip()
-    if "://" not in text:
-        text = "tcp://" + text
-    try:
-        parts = urlsplit(text)
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return  # let connect() report a malformed address
-    if parts.scheme != "tcp" or not host or port is None:
-        return
-    try:
-        with socket.create_connection((host, port), timeout=2.0):
-            return
-    except ConnectionRefusedError:
-        raise SchedulerUnreachableError(
-            f"cannot reach the Dask scheduler at {address!r}: connection refused (nothing listens on "
-            f"{host}:{port}); check the address printed by `dask scheduler` and that it is running"
-        ) from None
-    except OSError:
-        return  # timeouts, unknown hosts, ...: connect() decides, within its timeout
+        (ref, fmt), (cur, _) = self._read(reference), self._read(current)
+        with self._named():
+            return ikio.read_drift_counts(ref, cur, columns, bins=bins, n_bins=n_bins, scheduler=self.client,
+                                          format=fmt, **self.kw)

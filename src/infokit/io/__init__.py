@@ -28,8 +28,12 @@ Formats, from the file name's suffix or ``format=``: Parquet (``.parquet``,
 ``.pq``, ``.parq``), CSV (``.csv``, ``.txt``; ``.tsv`` is tab-separated; ``.gz``,
 ``.bz2``, ``.zst``, ``.lz4`` suffixes are decompressed on the fly).  CSV column
 types are inferred by pyarrow from the first block of the file; an empty
-field and the usual markers (``NA``, ``null``, ``NaN``, ...) are missing
-values, in string columns too (as in :func:`pandas.read_csv`).
+field and the usual markers (``NA``, ``N/A``, ``null``, ``NULL``, ``NaN``,
+``nan``, ``#N/A``, ...: pyarrow's list) are missing values, in string columns
+too, on every path (streamed and Dask alike); unlike :func:`pandas.read_csv`,
+``None`` and ``<NA>`` are words.  The readers need regular files (they open a
+file more than once); a pipe or FIFO is an error naming it -- the command
+line copies ``-`` (standard input), pipes and FIFOs to a temporary file first.
 
 Missing values (nulls, and NaN in float columns) are an error unless
 ``dropna=True``; a column with no values left is an error.  Bad input --
@@ -49,7 +53,20 @@ Memory: Parquet files are opened with ``pre_buffer=False`` (pyarrow's
 pre-buffering keeps every row group read cached until the file is closed,
 which grows with the file); peak memory then stays flat as the file grows
 (``benchmarks/bench_io.py``: about 30-60 MiB above the imports for
-2.5e7 to 2e8 rows).
+2.5e7 to 2e8 rows).  CSV files are read in blocks of ``INFOKIT_MEMORY_BUDGET
+/ 128`` bytes (1 MiB by default).  Counts of numbers, and of one or two
+columns together, are sorted int64 keys with int64 counts (16 bytes per
+distinct value or pair) kept within the memory budget
+``INFOKIT_MEMORY_BUDGET`` (bytes, or ``512M``, ``2GiB``; default 128 MiB):
+past it, sorted runs are written to a temporary directory (``TMPDIR``) and
+merged at the end, and the files are removed on every exit.  What is not
+bounded by the budget: the result itself (16 bytes per distinct value or
+pair, more for strings), the distinct values of each column of a joint
+count (about 16 bytes per distinct number, a Python object per distinct
+string), the counts of string columns (one Python object per distinct
+string) and of three or more columns together, and the reference file of
+:func:`read_drift_counts`, which is loaded to fit the bins
+(``benchmarks/bench_memory.py`` measures the commands).
 
 Counting on a cluster: start ``dask scheduler`` on one machine and ``dask
 worker tcp://HOST:8786`` on the others (each with ``pip install
@@ -60,8 +77,14 @@ worker tcp://HOST:8786`` on the others (each with ``pip install
     >>> e = ik.empirical(dask_series)     # runs on the client too  # doctest: +SKIP
 
 ``connect`` raises :class:`SchedulerUnreachableError` (an
-``InvalidArgumentError`` and an ``OSError``) naming the address when no
-scheduler answers within its timeout.
+``InvalidArgumentError`` and an ``OSError``) naming the address when it is not
+an address (at once), when nothing listens there (at once), or when no Dask
+scheduler answers within its timeout (5 s, ``INFOKIT_DASK_TIMEOUT``; a port
+that accepts connections and never replies included).  A count on the
+cluster raises :class:`SchedulerLostError` (a ``SchedulerUnreachableError``)
+when the scheduler goes away, at once, or when the cluster cannot make
+progress -- no workers, or a scheduler that does not answer -- for 10 s
+(``INFOKIT_DASK_STALL_TIMEOUT``).
 
 The readers live in private modules (``_format``: file names and formats,
 ``_arrow``: Arrow to NumPy and missing values, ``_batches``: record batches,
@@ -70,7 +93,7 @@ counts of two files, ``_dask``: files as Dask DataFrames); this module is the
 public surface.
 """
 
-from infokit._samples.dask import SchedulerUnreachableError, connect
+from infokit._samples.dask import SchedulerLostError, SchedulerUnreachableError, connect
 from infokit.io._batches import DEFAULT_BATCH_SIZE, PROGRESS_MIN_BYTES, READ_BATCH_SIZE, iter_batches  # noqa: F401
 from infokit.io._columns import read_columns_empirical, read_empirical
 from infokit.io._drift import DriftCounts, read_drift_counts
@@ -86,5 +109,6 @@ __all__ = [
     "DriftCounts",
     "connect",
     "SchedulerUnreachableError",
+    "SchedulerLostError",
     "PROGRESS_MIN_BYTES",
 ]

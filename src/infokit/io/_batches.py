@@ -10,7 +10,8 @@ from infokit._lib.checks import check_positive_int
 from infokit._lib.optional import require
 from infokit.errors import InvalidArgumentError, InvalidFileError
 from infokit.io._arrow import is_stringlike, pyarrow
-from infokit.io._format import as_column_list, check_columns, check_path, format_of, one_line
+from infokit.io._format import CSV_NULL_VALUES, as_column_list, check_columns, check_path, format_of, one_line
+from infokit.io._spill import csv_block_size, memory_budget
 
 __all__ = ["iter_batches", "first_batch", "parquet_dictionary_columns", "PROGRESS_MIN_BYTES",
            "DEFAULT_BATCH_SIZE", "READ_BATCH_SIZE"]
@@ -97,8 +98,12 @@ def iter_batches(path, columns=None, *, batch_size=DEFAULT_BATCH_SIZE, format=No
         Draw a progress bar on stderr (needs ``rich``).  None (default): only
         when stderr is a terminal and the file is larger than 64 MB.
     block_size : int, optional
-        CSV only: bytes parsed per block (default ``max(32 * batch_size, 1 MiB)``).
-        Column types are inferred from the first block.
+        CSV only: bytes parsed per block.  Default: the column types are
+        inferred from the first ``max(32 * batch_size, 1 MiB)`` bytes, and the
+        file is read in blocks of ``INFOKIT_MEMORY_BUDGET / 128`` (1 MiB for
+        the default 128 MiB budget; pyarrow's reader holds a few dozen
+        blocks' worth of memory) where that is smaller.  Given: the types are
+        inferred from the first block, and every block has this size.
     read_dictionary : list of str, optional
         Parquet only: columns read as dictionary arrays (codes + distinct
         values), which avoids building a string per row.
@@ -179,7 +184,7 @@ def _csv_options(path, cols, compression, delimiter, block_size, column_types=No
     read = pacsv.ReadOptions(block_size=block_size, skip_rows_after_names=skip_rows)
     parse = pacsv.ParseOptions(delimiter=delimiter)
     convert = pacsv.ConvertOptions(include_columns=cols or [], strings_can_be_null=True,
-                                   column_types=column_types or {})
+                                   null_values=list(CSV_NULL_VALUES), column_types=column_types or {})
     return pacsv, read, parse, convert
 
 
@@ -209,6 +214,37 @@ def _csv_reader(path, cols, compression, delimiter, block_size, column_types=Non
     return raw, stream, reader
 
 
+def _csv_types(path, cols, compression, delimiter, block_size):
+    """``{column: type}`` as pyarrow infers them from the first ``block_size`` bytes of a CSV file, or None.
+
+    The bytes are read here and parsed from memory: a reader opened on the
+    file itself would go on reading ahead on its own thread after it is
+    closed (another file opened then can get the same descriptor, and lose
+    data).  None when the file is no longer than that (read it in one block
+    as it is) or anything is amiss (the reader on the file reports it).
+    """
+    pa = pyarrow()
+    try:
+        raw, stream = _open_csv_stream(path, compression)
+        try:
+            data = stream.read(block_size)
+        finally:
+            stream.close()
+            raw.close()
+        if len(data) < block_size:
+            return None
+        data = bytes(data)
+        end = data.rfind(b"\n")
+        if end <= 0:
+            return None
+        pacsv, read, parse, convert = _csv_options(path, cols, compression, delimiter, end + 2)
+        reader = pacsv.open_csv(pa.BufferReader(data[:end + 1]), read_options=read, parse_options=parse,
+                                convert_options=convert)
+        return {f.name: f.type for f in reader.schema}
+    except Exception:  # noqa: BLE001 - the reader on the file raises the right error
+        return None
+
+
 def _csv_header(path, compression, delimiter) -> list[str]:
     pa = pyarrow()
     pacsv = require("pyarrow.csv", "reading CSV files")
@@ -226,10 +262,17 @@ def _csv_header(path, compression, delimiter) -> list[str]:
 
 def _csv_batches(path, cols, batch_size, progress, compression, delimiter, block_size):
     if block_size is None:
-        block_size = max(32 * batch_size, 1 << 20)
+        block_size = max(32 * batch_size, 1 << 20)  # the types are inferred from this many bytes
+        read_block = min(block_size, csv_block_size(memory_budget()))
     else:
-        block_size = check_positive_int(block_size, "block_size")
-    raw, stream, reader = _csv_reader(path, cols, compression, delimiter, block_size)
+        block_size = read_block = check_positive_int(block_size, "block_size")
+    types = _csv_types(path, cols, compression, delimiter, block_size) if read_block < block_size else None
+    if types is not None:
+        # pyarrow's reader holds a few dozen blocks' worth of memory: the file is read in smaller
+        # blocks, with the types inferred from the first ``block_size`` bytes
+        raw, stream, reader = _csv_reader(path, cols, compression, delimiter, read_block, column_types=types)
+    else:
+        raw, stream, reader = _csv_reader(path, cols, compression, delimiter, block_size)
     return _csv_gen(path, raw, stream, reader, batch_size, progress, compression, delimiter, block_size)
 
 

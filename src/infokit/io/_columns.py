@@ -14,6 +14,7 @@ from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionar
 from infokit.io._dask import frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
+from infokit.io._spill import KeyCounts, key_values, release_memory, value_keys
 
 __all__ = ["read_empirical", "read_columns_empirical"]
 
@@ -39,9 +40,12 @@ class _ColumnCounts:
     values is reported as empty instead.
     """
 
-    def __init__(self, path, column, dropna):
+    def __init__(self, path, column, dropna, budget=None):
         self.path, self.column, self.dropna = path, column, dropna
         self.counts = PartialCounts(self._recount)
+        # numbers: order-preserving int64 keys, counted within the memory budget (spilled past it)
+        self.keys = KeyCounts(budget)
+        self._dtype = None  # the dtype of the numbers counted by key
         self.rows = 0  # rows seen, missing ones included
         self.n = 0  # values counted
         self.first_missing = None  # (row, what) of the first missing value
@@ -76,6 +80,12 @@ class _ColumnCounts:
         values = to_numpy(arr)
         if values.ndim != 1:
             raise InvalidTypeError(f"{self.path}: column {self.column!r} of type {t} is not 1-D data")
+        keys = value_keys(values) if self._dtype in (None, values.dtype) else None
+        if keys is not None:
+            self._dtype = values.dtype
+            self._got_values(values.size)
+            self.keys.add(keys)
+            return
         try:
             o, c = _counting.count(values, name=self.name, dropna=False)
         except (InvalidArgumentError, InvalidTypeError) as exc:
@@ -121,13 +131,28 @@ class _ColumnCounts:
         np.add.at(uc, codes, c)
         return uo, uc
 
+    def close(self) -> None:
+        self.keys.close()
+
     def result(self, support=None) -> Empirical:
         self._flush_dictionary()
         if self.n == 0:
+            self.close()
             raise _empty_column_error(self.path, self.column, self.rows)
+        if self._dtype is not None:
+            keys, counts = self.keys.result()
+            self.close()
+            if not self.counts.parts:  # keys are in the order of the values: counted as in memory
+                uo, uc = key_values(keys, self._dtype, overwrite=True), counts
+                return self._on_support(uo, uc, support)
+            self.counts.add(key_values(keys, self._dtype), counts)
+            del keys, counts
         # one more pass through the counting module (also for a single batch):
         # the order and dtype of counting the whole column at once
         uo, uc = self._recount(*self.counts.reduce())
+        return self._on_support(uo, uc, support)
+
+    def _on_support(self, uo, uc, support) -> Empirical:
         if support is None:
             return Empirical(uo, uc)
         try:
@@ -176,12 +201,19 @@ def read_columns_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=
         raise InvalidTypeError("'support' must be a dict {column: support} in read_columns_empirical()")
     pyarrow()
     counters = {c: _ColumnCounts(path, c, dropna) for c in cols}
-    dict_cols = parquet_dictionary_columns(path, cols, format)
-    for batch in iter_batches(path, cols, batch_size=batch_size, format=format, progress=progress,
-                              read_dictionary=dict_cols):
-        for c in cols:
-            counters[c].add(batch.column(c))
-    return {c: counters[c].result((support or {}).get(c)) for c in cols}
+    try:
+        dict_cols = parquet_dictionary_columns(path, cols, format)
+        for batch in iter_batches(path, cols, batch_size=batch_size, format=format, progress=progress,
+                                  read_dictionary=dict_cols):
+            for c in cols:
+                counters[c].add(batch.column(c))
+        release_memory()  # the reader's blocks
+        out = {c: counters[c].result((support or {}).get(c)) for c in cols}
+        release_memory()  # the merge's buffers
+        return out
+    finally:  # temporary files removed on every exit
+        for counter in counters.values():
+            counter.close()
 
 
 def read_empirical(path, column, *, batch_size=READ_BATCH_SIZE, format=None, dropna=False,

@@ -11,7 +11,7 @@ from infokit._lib.optional import require
 from infokit._samples.binning import binning_for
 from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
 from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
-from infokit.io._dask import computing_on, frame
+from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list
 
 __all__ = ["DriftCounts", "read_drift_counts"]
@@ -34,7 +34,8 @@ def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bi
     """Bin counts of columns of a reference file and a current file, bins fitted on the reference.
 
     The compared columns of the reference are read into memory (the bins are
-    fitted on all of it, :func:`infokit.binning.binning_for`); the current
+    fitted on all of it, :func:`infokit.binning.binning_for` with
+    ``open_ended=True``, as :func:`infokit.drift` does); the current
     file is counted batch by batch, in memory proportional to one batch.
     Pass the result to :func:`infokit.drift.drift_from_counts`; the drift is
     that of ``ik.drift`` of the two files loaded in memory.
@@ -46,9 +47,10 @@ def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bi
     columns : str or list of str, optional
         The columns to compare (default: every column of ``reference``).
     bins : {"quantile", "uniform", "fd"} or int, optional
-        Bins of numeric columns (see :func:`infokit.binning.fit_bins`);
-        categorical columns get one bin per reference category, plus unseen
-        and missing bins.
+        Bins of numeric columns (see :func:`infokit.binning.fit_bins`), the
+        outer ones open-ended; categorical columns get one bin per reference
+        category, plus unseen and missing bins (a category of the current
+        file that the reference lacks is counted in the unseen bin).
     n_bins : int, optional
         Number of quantile / uniform bins. Default 10.
     batch_size, format, progress
@@ -80,9 +82,9 @@ def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bi
     ...     c = ikio.read_drift_counts(ref, cur)
     >>> c.bins["colour"].labels, c.reference["colour"].tolist(), c.current["colour"].tolist()
     (['blue', 'red', '<unseen>', '<missing>'], [1, 2, 0, 0], [1, 1, 1, 0])
-    >>> df = drift_from_counts(c.reference, c.current, bins=c.bins, base="bits", n_permutations=0)
-    >>> str(df.loc["colour", "verdict"])
-    'drift'
+    >>> df = drift_from_counts(c.reference, c.current, bins=c.bins, base="bits", rng=0)
+    >>> int(df.loc["colour", "zero_bins_ref"]), str(df.loc["colour", "verdict"])  # 3 + 3 values: no evidence
+    (1, 'no drift')
     """
     cols = as_column_list(columns)
     if scheduler is not None:
@@ -111,7 +113,7 @@ def _fit(path, ref: dict, bins, n_bins):
     binnings, counts = {}, {}
     for c, values in ref.items():
         try:
-            b = binning_for(values, bins, n_bins=n_bins)
+            b = binning_for(values, bins, n_bins=n_bins, open_ended=True)
             counts[c] = b.counts(values)
         except InfokitError as exc:
             raise type(exc)(f"{os.fspath(path)}: column {c!r}: {exc}") from None
@@ -157,13 +159,13 @@ def _dask_counts(reference, current, cols, bins, n_bins, format, scheduler) -> D
     ref_ddf = frame(reference, cols, format)
     cur_ddf = frame(current, cols, format)
     with computing_on(scheduler) as get:
-        ref = ref_ddf.compute(scheduler=get)  # the bins are fitted on the whole reference
+        (ref,) = compute(ref_ddf, scheduler=get)  # the bins are fitted on the whole reference
         binnings, ref_counts = _fit(reference, {c: ref[c].to_numpy() for c in cols}, bins, n_bins)
         del ref
         parts = [dask.delayed(_count_partition)(p, binnings) for p in cur_ddf.to_delayed()]
         if not parts:
             raise InvalidFileError(f"{os.fspath(current)}: the file has no data rows")
-        (cur_counts,) = dask.compute(dask.delayed(_add)(*parts), scheduler=get)
+        (cur_counts,) = compute(dask.delayed(_add)(*parts), scheduler=get)
     return DriftCounts(ref_counts, cur_counts, binnings)
 
 

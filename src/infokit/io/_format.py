@@ -8,13 +8,20 @@ asks it.
 from __future__ import annotations
 
 import os
+import stat
 
 from infokit.errors import InvalidArgumentError, InvalidFileError, InvalidTypeError
 
-__all__ = ["FORMATS", "check_path", "format_of", "as_column_list", "check_columns", "one_line"]
+__all__ = ["FORMATS", "CSV_NULL_VALUES", "check_path", "format_of", "as_column_list", "check_columns", "one_line"]
 
 #: Values of ``format=`` (and of the command line's ``--file-format``).
 FORMATS = ("csv", "tsv", "parquet")
+
+#: The CSV fields that are missing values, in every column (strings too): the one list both the
+#: pyarrow streams and the Dask frames use.  (pandas' list also has ``None`` and ``<NA>``; here
+#: those are words.)
+CSV_NULL_VALUES = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                   "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null")
 
 _PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -33,6 +40,15 @@ def check_path(path) -> str:
         raise InvalidFileError(f"{p}: no such file")
     if os.path.isdir(p):
         raise InvalidFileError(f"{p}: is a directory, not a file")
+    try:
+        mode = os.stat(p).st_mode
+    except OSError:
+        mode = stat.S_IFREG
+    if not stat.S_ISREG(mode):  # a FIFO, pipe, socket or device: opening one may block, its size means nothing
+        raise InvalidFileError(
+            f"{p}: is a pipe or device, not a regular file; the readers open a file more than once, so copy "
+            "the stream to a file first (the command line does this for -, pipes and FIFOs)"
+        )
     try:
         size = os.path.getsize(p)
         with open(p, "rb"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 
@@ -9,14 +10,15 @@ import numpy as np
 
 from infokit._lib.units import resolve_base
 from infokit._samples import counting as _counting
-from infokit._samples.empirical import _cmi_cells, group_rows
+from infokit._samples.empirical import _cmi_cells, _mi_distinct_cells, group_rows
 from infokit._samples.table import Empirical
 from infokit.errors import InvalidArgumentError, InvalidFileError, InvalidTypeError
 from infokit.io._arrow import is_stringlike, missing_rows, pyarrow, to_numpy
 from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionary_columns
-from infokit.io._dask import computing_on, frame
+from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
+from infokit.io._spill import KeyCounts, release_memory
 
 __all__ = ["read_joint_empirical", "read_mutual_information"]
 
@@ -26,9 +28,39 @@ class _Encoder:
 
     def __init__(self, path, column):
         self.path, self.column = path, column
-        self.index: dict = {}
-        self.values: list[np.ndarray] = []  # new values, batch by batch, in id order
+        self.index: dict = {}  # labels (and booleans): value -> id
+        self.values: list[np.ndarray] = []  # new labels, batch by batch, in id order
         self._dict = None  # (dictionary, ids of its values) of the last dictionary
+        # numbers: the distinct values seen, increasing, and their ids (16 bytes a value, no Python objects)
+        self._known: np.ndarray | None = None
+        self._known_ids: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        """Number of distinct values seen (ids are ``0..size-1``)."""
+        return len(self.index) if self._known is None else int(self._known.size)
+
+    def _ids_of_numbers(self, values: np.ndarray, name: str) -> np.ndarray:
+        try:  # a bincount for compact integers, a sort otherwise
+            u, _, inv = _counting.count(values, name=name, dropna=False, codes=True)
+        except (InvalidArgumentError, InvalidTypeError) as exc:
+            raise type(exc)(f"{self.path}: {exc}") from None
+        if self._known is None:
+            self._known, self._known_ids = u, np.arange(u.size, dtype=np.int64)
+            return inv
+        known, ids = self._known, self._known_ids
+        pos = np.searchsorted(known, u)
+        hit = pos < known.size
+        hit[hit] = known[pos[hit]] == u[hit]
+        out = np.empty(u.size, dtype=np.int64)
+        out[hit] = ids[pos[hit]]
+        new = ~hit
+        k = int(np.count_nonzero(new))
+        if k:
+            out[new] = np.arange(known.size, known.size + k, dtype=np.int64)
+            self._known = np.insert(known, pos[new], u[new])
+            self._known_ids = np.insert(ids, pos[new], out[new])
+        return out[inv]
 
     def _ids_of(self, distinct: np.ndarray) -> np.ndarray:
         ids = np.empty(distinct.size, dtype=np.int64)
@@ -56,6 +88,8 @@ class _Encoder:
                 self._dict = (dictionary, self._ids_of(vals) if vals.size else np.zeros(0, np.int64))
             return self._dict[1][to_numpy(arr.indices)]
         values = to_numpy(arr)
+        if values.dtype.kind in "iufmM" and values.ndim == 1 and not self.index:
+            return self._ids_of_numbers(values, name)
         try:
             o, _, codes = _counting.count(values, name=name, dropna=False, codes=True)
         except (InvalidArgumentError, InvalidTypeError) as exc:
@@ -64,22 +98,45 @@ class _Encoder:
 
     def final(self):
         """(outcomes sorted as in-memory counting orders them, rank of each global id)."""
+        if self._known is not None:
+            rank = np.empty(self._known.size, dtype=_code_dtype(self._known.size))
+            rank[self._known_ids] = np.arange(self._known.size, dtype=rank.dtype)
+            return self._known, rank
         vals = np.concatenate(self.values) if len(self.values) > 1 else self.values[0]
         outcomes, _, rank = _counting.count(vals, name=f"column {self.column!r}", dropna=False, codes=True)
-        return outcomes, rank
+        return outcomes, rank.astype(_code_dtype(outcomes.size))
+
+
+def _code_dtype(size: int):
+    """int32 codes for up to 2**31 values (half the memory per cell), else int64."""
+    return np.int32 if size < 2**31 else np.int64
+
+
+_ID_BITS = 31  # two columns' ids packed into one int64 key: up to 2**31 distinct values each
 
 
 class _JointCounts:
-    """Exact joint counts of several columns, accumulated batch by batch."""
+    """Exact joint counts of several columns, accumulated batch by batch.
 
-    def __init__(self, path, cols, dropna):
+    Each column's values get integer ids (:class:`_Encoder`); for one or two
+    columns the ids of a row are packed into one int64 key, counted by
+    :class:`~infokit.io._spill.KeyCounts` within the memory budget (16 bytes
+    per distinct cell, spilled to disk and merged past the budget).  Three
+    or more columns keep their (m, d) cells in memory.
+    """
+
+    def __init__(self, path, cols, dropna, budget=None):
         self.path, self.cols, self.dropna = path, cols, dropna
         self.encoders = [_Encoder(path, c) for c in cols]
-        self.counts = PartialCounts(self._merge)  # (cells (m, d) of global ids, counts)
+        self.keyed = len(cols) <= 2
+        if self.keyed:
+            self.keys = KeyCounts(budget)
+        else:
+            self.counts = PartialCounts(self._merge)  # (cells (m, d) of global ids, counts)
         self.rows = 0
 
     def _sizes(self):
-        return [len(e.index) for e in self.encoders]
+        return [e.size for e in self.encoders]
 
     def add(self, batch) -> None:
         offset = self.rows
@@ -90,41 +147,91 @@ class _JointCounts:
         if batch.num_rows == 0:
             return
         ids = [e.encode(batch.column(c), f"column {c!r}") for e, c in zip(self.encoders, self.cols)]
-        cells, counts = _group(ids, self._sizes())
-        self.counts.add(cells, counts)
+        if not self.keyed:
+            cells, counts = _group(ids, self._sizes())
+            self.counts.add(cells, counts)
+            return
+        if len(ids) == 1:
+            self.keys.add(ids[0])
+            return
+        if max(self._sizes()) >= 2**_ID_BITS:  # pragma: no cover - 2e9 distinct values
+            raise InvalidArgumentError(f"{self.path}: more than 2**31 distinct values in one of the columns "
+                                       f"{self.cols}; the joint counts cannot be held")
+        self.keys.add((ids[0] << _ID_BITS) | ids[1])
+
+    def close(self) -> None:
+        if self.keyed:
+            self.keys.close()
 
     def _merge(self, cells, counts):
         return _group([cells[:, j] for j in range(cells.shape[1])], self._sizes(), counts)
 
+    def _no_rows(self):
+        what = ", ".join(repr(c) for c in self.cols)
+        if self.rows == 0:
+            return InvalidFileError(f"{self.path}: columns {what} are empty (the file has no data rows)")
+        return InvalidFileError(
+            f"{self.path}: no row has a value in every one of the columns {what} "
+            f"(all {self.rows} rows have a missing value)"
+        )
+
+    def ranked(self):
+        """``(per-column ranks of each distinct cell, counts, per-column outcomes)``, cells in no set order.
+
+        A cell's rank in column ``j`` is the index of its value among
+        ``outcomes[j]`` (sorted as in-memory counting sorts them).
+        """
+        if self.keyed:
+            keys, counts = self.keys.result()
+            self.keys.close()
+            if counts.size == 0:
+                raise self._no_rows()
+            finals = [e.final() for e in self.encoders]
+            if len(self.cols) == 1:
+                ranked = [finals[0][1][keys]]
+            else:  # one column at a time: one key-sized temporary
+                ranked = [finals[0][1][keys >> _ID_BITS], finals[1][1][keys & ((1 << _ID_BITS) - 1)]]
+            del keys
+            release_memory()  # the merge's buffers
+        else:
+            merged = self.counts.reduce()
+            if merged is None:
+                raise self._no_rows()
+            cells, counts = merged
+            finals = [e.final() for e in self.encoders]
+            ranked = [rank[cells[:, j]] for j, (_, rank) in enumerate(finals)]
+            del cells
+        return ranked, counts, [o for o, _ in finals]
+
     def cells(self):
         """``(cell codes (m, d), counts, per-column outcomes)`` as ``empirical_joint`` builds them in memory."""
-        merged = self.counts.reduce()
-        if merged is None:
-            what = ", ".join(repr(c) for c in self.cols)
-            if self.rows == 0:
-                raise InvalidFileError(f"{self.path}: columns {what} are empty (the file has no data rows)")
-            raise InvalidFileError(
-                f"{self.path}: no row has a value in every one of the columns {what} "
-                f"(all {self.rows} rows have a missing value)"
-            )
-        cells, counts = merged
-        finals = [e.final() for e in self.encoders]
-        ranked = [rank[cells[:, j]] for j, (_, rank) in enumerate(finals)]
-        return _sorted_cells(ranked, counts, [o for o, _ in finals])
+        ranked, counts, outcomes = self.ranked()
+        return _sorted_cells(ranked, counts, outcomes)
 
 
 def _sorted_cells(ranked, counts, var_outcomes):
-    """``(cell codes (m, d), counts, var_outcomes)`` with the cells in increasing order, as in-memory
-    counting sorts them; ``ranked[j]`` holds the rank of each cell's value among ``var_outcomes[j]``."""
-    cell_codes, cell_counts = _group(ranked, [o.size for o in var_outcomes], counts)
-    return cell_codes, cell_counts, var_outcomes
+    """``(cell codes (m, d), counts, var_outcomes)`` with the distinct cells in increasing order, as
+    in-memory counting sorts them; ``ranked[j]`` holds the rank of each cell's value among ``var_outcomes[j]``."""
+    sizes = [max(o.size, 1) for o in var_outcomes]
+    if len(ranked) == 1:
+        order = np.argsort(ranked[0])
+    elif math.prod(sizes) < 2**62:
+        flat = np.ravel_multi_index(ranked, sizes)
+        order = np.argsort(flat)  # the cells are distinct: no ties, any sort will do
+        del flat
+    else:  # pragma: no cover - astronomically many possible cells
+        order = np.lexsort(ranked[::-1])
+    dtype = np.result_type(*[r.dtype for r in ranked])
+    cells = np.empty((order.size, len(ranked)), dtype=dtype)
+    for j in range(len(ranked)):
+        cells[:, j] = ranked[j][order]
+        ranked[j] = None  # freed as it is copied
+    return cells, np.asarray(counts)[order], var_outcomes
 
 
 def _joint_empirical(cell_codes, cell_counts, var_outcomes) -> Empirical:
-    """The joint table of sorted cells: outcomes are tuples, :meth:`Empirical.marginal` works."""
-    columns = [var_outcomes[j][cell_codes[:, j]].tolist() for j in range(len(var_outcomes))]
-    outcomes = np.fromiter(zip(*columns), dtype=object, count=cell_counts.size)
-    return Empirical(outcomes, cell_counts, _joint=(cell_codes, var_outcomes))
+    """The joint table of sorted cells: outcomes are tuples (built on first use), :meth:`Empirical.marginal` works."""
+    return Empirical(None, cell_counts, _joint=(cell_codes, var_outcomes))
 
 
 def _group(ids: Sequence[np.ndarray], sizes, weights=None):
@@ -138,9 +245,14 @@ def _joint_counts(path, cols, batch_size, format, dropna, progress) -> _JointCou
     pyarrow()
     dict_cols = parquet_dictionary_columns(path, cols, format)
     acc = _JointCounts(path, cols, dropna)
-    for batch in iter_batches(path, cols, batch_size=batch_size, format=format, progress=progress,
-                              read_dictionary=dict_cols):
-        acc.add(batch)
+    try:
+        for batch in iter_batches(path, cols, batch_size=batch_size, format=format, progress=progress,
+                                  read_dictionary=dict_cols):
+            acc.add(batch)
+    except BaseException:
+        acc.close()  # temporary files removed on errors and interrupts too
+        raise
+    release_memory()  # the reader's blocks
     return acc
 
 
@@ -159,7 +271,8 @@ def read_joint_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=No
     path : str or os.PathLike
         A CSV or Parquet file.
     columns : list of str
-        The columns (at least one).
+        The columns (at least one); a column named twice is read once and
+        is two variables of the table (``["a", "a"]``: the table of (a, a)).
     batch_size, format, progress
         As in :func:`iter_batches`.
     dropna : bool, optional
@@ -171,30 +284,45 @@ def read_joint_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=No
     Returns
     -------
     Empirical
+        A joint table: pass it to :func:`infokit.mutual_information` or
+        :func:`infokit.estimate_mutual_information` as it is (``y`` omitted).
 
     Notes
     -----
-    Memory is proportional to one batch plus the number of distinct cells.
+    Memory: one batch, each column's distinct values, and the counts.  With
+    one or two distinct columns the counts are int64 keys (16 bytes per
+    distinct cell) held within the memory budget ``INFOKIT_MEMORY_BUDGET``
+    (default 128 MiB) and spilled to temporary files, merged at the end,
+    past it; the table itself then holds about 24 bytes per distinct cell
+    (its tuples of values are built only if ``outcomes`` is read).
     """
-    cols = as_column_list(columns)
-    if cols is None:
+    distinct = as_column_list(columns)
+    if distinct is None:
         raise InvalidArgumentError("'columns' must name at least one column")
+    cols = [columns] if isinstance(columns, str) else list(columns)
     if scheduler is not None:
-        return _joint_empirical(*_dask_cells(path, cols, format, dropna, scheduler))
-    return _joint_empirical(*_joint_counts(path, cols, batch_size, format, dropna, progress).cells())
+        cells, counts, outcomes = _dask_cells(path, distinct, format, dropna, scheduler)
+    else:
+        cells, counts, outcomes = _joint_counts(path, distinct, batch_size, format, dropna, progress).cells()
+    if distinct != cols:  # repeated columns: one variable per use
+        pos = {c: i for i, c in enumerate(distinct)}
+        use = [pos[c] for c in cols]
+        cells, outcomes = cells[:, use], [outcomes[i] for i in use]
+    return _joint_empirical(cells, counts, outcomes)
 
 
 def _dask_cells(path, cols, format, dropna, scheduler):
     """As :meth:`_JointCounts.cells`, the rows grouped and counted by Dask."""
     ddf = frame(path, cols, format)
     with computing_on(scheduler) as get:
-        sizes = ddf.groupby(cols, dropna=False).size().compute(scheduler=get)
+        (sizes,) = compute(ddf.groupby(cols, dropna=False).size(), scheduler=get)
     path, what = os.fspath(path), ", ".join(repr(c) for c in cols)
     if len(sizes) == 0:
         raise InvalidFileError(f"{path}: columns {what} are empty (the file has no data rows)")
-    values = [sizes.index.get_level_values(j).to_numpy() for j in range(len(cols))]
+    pairs = [_counting.samples_and_mask(sizes.index.get_level_values(j), f"column {c!r}") for j, c in enumerate(cols)]
+    values = [v for v, _ in pairs]
     counts = sizes.to_numpy().astype(np.int64)
-    masks = [m for m in map(_counting.missing_mask, values) if m is not None]
+    masks = [m for _, m in pairs if m is not None]
     if masks:
         missing = np.logical_or.reduce(masks)
         if not dropna:
@@ -246,7 +374,12 @@ def read_mutual_information(path, x, y, *, given=None, base="nats", batch_size=R
         raise InvalidArgumentError("'x' and 'y' must name columns")
     groups = [xs, ys, zs]
     cols = list(dict.fromkeys(xs + ys + zs))  # a column used twice is read once
-    cells, counts, _ = _joint_counts(path, cols, batch_size, format, dropna, progress).cells()
+    acc = _joint_counts(path, cols, batch_size, format, dropna, progress)
+    if len(xs) == 1 and len(ys) == 1 and not zs:  # the distinct cells as they are, no sort
+        ranked, counts, _ = acc.ranked()
+        cx, cy = ranked[0], ranked[-1]  # x == y: one column, I(X; X) = H(X)
+        return np.float64(unit.convert(np.float64(_mi_distinct_cells(cx, cy, counts)[0])))
+    cells, counts, _ = acc.cells()
     # one column per use, as the in-memory functions see them (x and y may share columns)
     pos = {c: i for i, c in enumerate(cols)}
     used = [pos[c] for g in groups for c in g]

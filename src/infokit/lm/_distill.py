@@ -70,7 +70,7 @@ def prepare(student_logits, teacher_logits, mask, chunk, axis):
     """Logits of one library and shape, flattened to rows; the mask, the chunk and the precision tiers."""
     _, s = logits_last(student_logits, "student_logits", axis)
     _, t = logits_last(teacher_logits, "teacher_logits", axis)
-    xp = _backend.namespace(s, t)
+    xp = _backend.namespace(s, t, names=("student_logits", "teacher_logits"))
     shape = _backend.shape_of(s)
     if shape != _backend.shape_of(t):
         raise InvalidArgumentError(
@@ -163,7 +163,8 @@ def fast_pass(xp, zp, zq, temperature, dt, safe, ws=None):
     chunk-sized temporaries).
     """
     if ws is not None and not safe:
-        return ws.fast_pass(zp, zq, temperature, dt)
+        d, s, c = ws.fast_pass(zp, zq, temperature, dt)
+        return d, s + _offset_scale(xp, c, dt)
     logsumexp = _kernels._logsumexp if ws is None else ws.logsumexp
     zp, zq = chunk_rows(xp, zp, dt, 1.0), chunk_rows(xp, zq, dt, 1.0)
     delta = zp - zq
@@ -192,7 +193,20 @@ def fast_pass(xp, zp, zq, temperature, dt, safe, ws=None):
     s = (xp.sum(pq, axis=-1) * (1.0 + xp.abs(c[..., 0]))
          + 2.0 * xp.sum(pq * xp.abs(delta), axis=-1)
          + xp.sum(t * (1.0 - lp), axis=-1))
-    return xp.sum(t, axis=-1), s
+    return xp.sum(t, axis=-1), s + _offset_scale(xp, c[..., 0], dt)
+
+
+def _offset_scale(xp, c, dt):
+    """The second-order part of ``S``: ``eps c^2`` for a gap ``c = c_p - c_q`` between the log-normalisers.
+
+    The first-order bound assumes ``d`` is accurate to a few ulp of its
+    parts; when the rows' offsets differ hugely (logits of 1e17 against
+    logits of 1) the rounding of ``delta - c`` is ``eps |c|``, larger than
+    ``d`` itself, and ``p h(d)`` then errs by up to ``(eps c)^2 / 2`` per
+    unit of mass.  For ordinary logits (|c| of order 10) this is far below
+    the first-order terms.
+    """
+    return float(xp.finfo(dt).eps) * c * c
 
 
 def uncertain(xp, d, s, dt, tol):

@@ -153,6 +153,14 @@ def nats_per(total_nll_nats, n, name):
     n = _check_count(n, name)
     if scalar and isinstance(n, numbers.Real):
         return total / float(n), True
+    st, sn = np.shape(total) if not hasattr(total, "shape") else tuple(total.shape), \
+        (np.shape(n) if not hasattr(n, "shape") else tuple(n.shape))
+    try:
+        np.broadcast_shapes(st, sn)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"'total_nll_nats' (shape {st}) and '{name}' (shape {sn}) must have the same shape, or broadcast"
+        ) from None
     return total / n, False
 
 

@@ -77,7 +77,7 @@ class Buffers:
         s = em.sum(-1) * (1.0 + c[:, 0].abs()) + 2.0 * d.sum(-1)
         lp.neg_().add_(1.0).mul_(t)
         s += lp.sum(-1)
-        return t.sum(-1), s
+        return t.sum(-1), s, c[:, 0]
 
 
 def _scaled(z, temperature, dt, ws, name):

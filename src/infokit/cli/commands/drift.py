@@ -36,7 +36,7 @@ click = require("click", "the command line")
 @click.option("--smoothing", "-s", default=None, callback=callback(parse_smoothing),
               help="Pseudo-count added to every bin of both samples: none (default), jeffreys, laplace or a number.")
 @click.option("--permutations", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="Permutations for the p-value (0: none).")
+              help="Permutations for the p-value (0: the chi-square approximation, for large samples).")
 @seed_option("the permutations")
 @file_options(dropna=False)
 @base_option
@@ -46,11 +46,13 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
             output):
     """Drift of each column between a reference file REF and a current file CUR.
 
-    Numeric columns are binned on REF (quantile bins by default, plus
-    underflow, overflow and missing bins); categorical ones get one bin per
-    REF category plus unseen and missing bins.  Per column: JS divergence and
-    distance, PSI (in nats), KL both ways, Hellinger, a permutation p-value
-    and a verdict (PSI 0.1 / 0.25 thresholds, and p < 0.05).
+    Numeric columns are binned on REF (quantile bins by default, the outer
+    ones open-ended so that values beyond REF's range count in them, plus a
+    missing bin); categorical ones get one bin per REF category plus unseen
+    and missing bins.  Per column: JS divergence and distance, PSI (in nats),
+    KL both ways, Hellinger, the permutation p-value of the JS divergence and
+    a verdict (no drift unless p < 0.05; then PSI < 0.1 minor, < 0.25
+    moderate, else drift).
 
     The compared columns of REF are loaded in memory to fit the bins; CUR is
     counted batch by batch (bounded memory).
@@ -73,6 +75,7 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
         "alpha": df.attrs.get("alpha"),
         "n_permutations": df.attrs.get("n_permutations"),
         "smoothing": df.attrs.get("smoothing"),
+        "psi_smoothing": df.attrs.get("psi_smoothing"),
         "columns": records,
         "bins": df.attrs.get("bin_counts", {}),
     }
@@ -81,14 +84,16 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
     t_rows = [[r["column"], r["n_ref"], r["n_cur"], r["n_bins"], r["js_divergence"], r["psi"], r["kl_ref_cur"],
                r["kl_cur_ref"], r["hellinger"], r["p_value"], r["verdict"]] for r in records]
     lo, hi = payload["thresholds"] or (0.1, 0.25)
-    notes = [f"KL r→c = D(REF||CUR), KL c→r = D(CUR||REF). Verdict: PSI < {cell(lo)} no drift, "
-             f"< {cell(hi)} moderate, else drift; and only if the permutation p-value "
-             f"({payload['n_permutations']} permutations) < {cell(payload['alpha'])}."]
+    n_perm = payload["n_permutations"]
+    test = f"the permutation p-value ({n_perm} permutations)" if n_perm else "the chi-square p-value"
+    notes = [f"KL r→c = D(REF||CUR), KL c→r = D(CUR||REF). Verdict: no drift unless {test} < "
+             f"{cell(payload['alpha'])}; then PSI < {cell(lo)} minor, < {cell(hi)} moderate, else drift. "
+             f"PSI adds {cell(df.attrs.get('psi_smoothing'))} to every bin of both samples."]
     for r in records:
         if r["zero_bins_ref"] or r["zero_bins_cur"]:
             notes.append(
                 f"{r['column']!r}: {r['zero_bins_ref']} bin(s) empty in REF, {r['zero_bins_cur']} empty in CUR "
-                f"(infinite KL/PSI without --smoothing; the verdict used PSI = {cell(r['verdict_psi'])})")
+                "(infinite KL without --smoothing)")
     section = Section(
         f"Drift from {os.path.basename(os.fspath(ref_path))} (REF) to {os.path.basename(os.fspath(cur_path))} (CUR)",
         t_cols, t_rows, notes, digits=4)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
+from infokit._estimators import methods
 from infokit._lib.optional import require
 from infokit.cli import COMMANDS
-from infokit.cli._options import entropy_methods, estimate_options
-from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json
+from infokit.cli._options import estimate_options, estimator_option, jitter_kwargs, jitter_option, sample_bins_option
+from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, reading, finish, plugin_json
 
 click = require("click", "the command line")
 
@@ -15,23 +18,32 @@ click = require("click", "the command line")
 @click.command("entropy", short_help=COMMANDS["entropy"].summary)
 @click.argument("path", type=click.Path(dir_okay=True))
 @click.option("--column", "-c", required=True, help="The column whose values are the samples.")
-@click.option("--estimator", "-e", default="auto", show_default=True, type=click.Choice(entropy_methods()),
-              help="Entropy estimator (auto chooses from the data).")
+@estimator_option(methods.names(methods.ENTROPY),
+                  help="Entropy estimator: a discrete one, or a continuous one (knn, vasicek, ...: differential "
+                       "entropy); auto chooses from the data (knn for a continuous column).")
 @click.option("--support-size", "-k", type=click.IntRange(min=1), default=None,
               help="Number of possible outcomes K, if known.")
+@sample_bins_option
+@jitter_option
 @estimate_options()
-def command(path, column, estimator, support_size, level, seed, sources, base, fmt):
+def command(path, column, estimator, support_size, bins, jitter, level, seed, sources, base, fmt):
     """Entropy of a column of a CSV or Parquet file.
 
     Prints the plug-in entropy H(P̂) of the sample (exact for the sample,
     biased low as an estimate) and an estimate of the entropy of the source
-    with its standard error and interval.
+    with its standard error and interval.  A continuous column (floats with
+    more than max(10, sqrt(n)) distinct values) is estimated with a
+    continuous estimator under auto, or from a histogram with --bins.
     """
     import infokit as ik
 
     with sources:
         e = sources.empirical(path, column)
-    est = ik.estimate_entropy(e, estimator, support_size=support_size, base=base, ci=level, rng=seed)
+    if bins is not None:
+        e = ik.empirical(e, bins=bins)  # the plug-in and the estimate of the same histogram
+    data = e if methods.METHODS[estimator].data == methods.DISCRETE else np.repeat(e.outcomes, e.counts)
+    est = ik.estimate_entropy(data, estimator, support_size=support_size, base=base, ci=level, rng=seed,
+                              **jitter_kwargs(jitter))
     plug = float(ik.entropy(e, base=base))
     payload = {
         "command": "entropy",
@@ -44,12 +56,12 @@ def command(path, column, estimator, support_size, level, seed, sources, base, f
         "estimate": estimate_json(est),
     }
     notes = [_diagnostics_line(est.diagnostics), *auto_note(est)]
-    if e.n_observed == e.n and e.n > 20:
-        notes.append("every value occurs once: the column looks continuous; its discrete entropy is log n. "
-                     "Bin it first, or use ik.estimate_entropy(values, method='knn') in Python.")
+    if bins is not None:
+        notes.append(f"binned: {e.support_size} bins ({bins if isinstance(bins, str) else bins!r})")
     report = estimate_report(payload, f"Entropy of {column!r} in {os.path.basename(os.fspath(path))}", est,
                              plugin=("H(P̂) plug-in (of the sample)", plug),
-                             estimate="H(P) estimate (of the source)", notes=notes)
+                             estimate="H(P) estimate (of the source)", notes=notes,
+                             sentence=reading("entropy", f"{column!r} in {_shown(path)}", plug, est))
     finish(report, fmt)
 
 
@@ -70,3 +82,8 @@ def _diagnostics_line(d: dict) -> str:
     if "stderr_method" in d:
         parts.append(f"stderr: {d['stderr_method']}")
     return "; ".join(parts)
+
+
+def _shown(path) -> str:
+    """The input's name in a sentence: the file's name, or "standard input" for ``-``."""
+    return "standard input" if os.fspath(path) == "-" else os.path.basename(os.fspath(path))

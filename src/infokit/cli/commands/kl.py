@@ -6,11 +6,16 @@ import math
 import os
 import warnings
 
+import numpy as np
+
 from infokit._estimators import methods
+from infokit._lib.checks import check_pseudo_count
 from infokit._lib.optional import require
+from infokit._samples.binning import binned_pair
 from infokit.cli import COMMANDS
-from infokit.cli._options import callback, estimate_options, output_option, parse_smoothing
-from infokit.cli._report import cell, estimate_json, estimate_report, finish, plugin_json
+from infokit.cli._options import callback, estimate_options, estimator_option, output_option, parse_smoothing
+from infokit.cli._options import jitter_kwargs, jitter_option, sample_bins_option
+from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json, reading
 from infokit.errors import InvalidArgumentError
 
 click = require("click", "the command line")
@@ -24,16 +29,21 @@ click = require("click", "the command line")
 @click.option("--smoothing", "-s", default=None, callback=callback(parse_smoothing),
               help="Pseudo-count added to Q's counts: none (default; an outcome never seen in Q gives inf), "
                    "jeffreys (0.5), laplace (1) or a number.")
-@click.option("--estimator", "-e", default="auto", show_default=True,
-              type=click.Choice(list(methods.names(methods.KL_SAMPLED))),
-              help="plugin D(P̂||Q̂), or miller_madow (bias-corrected; auto).")
-@estimate_options(seed=False)
+@estimator_option(dict.fromkeys(methods.names(methods.KL_SAMPLED) + methods.names(methods.KL, data=methods.CONTINUOUS)),
+                  help="plugin D(P̂||Q̂), miller_madow (bias-corrected), or knn for continuous columns; auto "
+                       "chooses (knn when both columns are continuous, else miller_madow).")
+@sample_bins_option
+@jitter_option
+@estimate_options()
 @output_option
-def command(p_path, q_path, column, q_column, smoothing, estimator, level, sources, base, fmt, output):
+def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter, level, seed, sources, base, fmt,
+            output):
     """KL divergence D(P||Q) between the values of a column in two files.
 
     P_PATH holds a sample of P, Q_PATH a sample of Q.  Prints the plug-in
     D(P̂||Q̂) of the two samples and an estimate of D(P||Q) with its interval.
+    With --bins both columns are counted in common bins fitted on the pooled
+    values.
     """
     import infokit as ik
 
@@ -42,13 +52,22 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, level, sourc
         p = sources.empirical(p_path, column)
         q = sources.empirical(q_path, qcol)
     _check_comparable(p, q, column, qcol)
-    est = ik.estimate_kl(p, q, estimator, smoothing=smoothing, base=base, ci=level)
+    if bins is not None:  # the plug-in values and the estimate of the same histograms
+        p, q, _, _ = binned_pair(p, q, bins)
+    if methods.METHODS[estimator].data == methods.DISCRETE:
+        est = ik.estimate_kl(p, q, estimator, smoothing=smoothing, base=base, ci=level, **jitter_kwargs(jitter, seed))
+    else:
+        est = ik.estimate_kl(np.repeat(p.outcomes, p.counts), np.repeat(q.outcomes, q.counts), estimator,
+                             smoothing=smoothing, base=base, ci=level, **jitter_kwargs(jitter, seed))
+    d = est.diagnostics
+    a = check_pseudo_count(smoothing) if smoothing is not None else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        plug = float(ik.kl_divergence(p, q, base=base))
+        ps, qs = _plugin_pair(p, q, a, d.get("k"))  # Q̂ smoothed as the estimate's Q is
+        plug = float(ik.kl_divergence(ps, qs, base=base))
         h_p = float(ik.entropy(p, base=base))
-        h_pq = float(ik.cross_entropy(p, q, base=base))
-    d = est.diagnostics
+        h_pq = float(ik.cross_entropy(ps, qs, base=base))
+    q_hat = "Q̂" if not a else f"Q̂+{cell(a)}"
     payload = {
         "command": "kl",
         "p_path": os.fspath(p_path),
@@ -64,18 +83,40 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, level, sourc
         "cross_entropy_p_hat_q_hat": h_pq,
         "estimate": estimate_json(est),
     }
-    notes = [f"n(P) = {p.n}, n(Q) = {q.n}; outcomes: {d.get('k')} in the union, "
-             f"{d.get('k_observed')} seen in P, {d.get('unseen_in_q', 0)} of them never seen in Q; "
-             f"smoothing = {_smoothing_text(d.get('smoothing', smoothing))}"]
+    if "k" in d:
+        notes = [f"n(P) = {p.n}, n(Q) = {q.n}; outcomes: {d.get('k')} in the union, "
+                 f"{d.get('k_observed')} seen in P, {d.get('unseen_in_q', 0)} of them never seen in Q; "
+                 f"smoothing = {_smoothing_text(d.get('smoothing', smoothing))}"]
+    else:
+        notes = [f"n(P) = {p.n}, n(Q) = {q.n}; stderr: {d.get('stderr_method')}"]
+    notes += auto_note(est)
+    if bins is not None:
+        notes.append(f"binned: {p.support_size} bins fitted on the pooled values of P and Q")
     if not math.isfinite(est.value):
         notes.append("D is infinite: some outcome of P never occurs in Q's sample. "
                      "Add a pseudo-count with --smoothing jeffreys (or laplace) for a finite estimate.")
     title = (f"KL divergence D(P||Q): {column!r} of {os.path.basename(os.fspath(p_path))} (P) "
              f"vs {qcol!r} of {os.path.basename(os.fspath(q_path))} (Q)")
-    report = estimate_report(payload, title, est, plugin=("D(P̂||Q̂) plug-in (of the samples)", plug),
+    report = estimate_report(payload, title, est, plugin=(f"D(P̂||{q_hat}) plug-in (of the samples)", plug),
                              estimate="D(P||Q) estimate",
-                             more=[("H(P̂) plug-in", h_p), ("H(P̂,Q̂) plug-in", h_pq)], notes=notes)
+                             more=[("H(P̂) plug-in", h_p), (f"H(P̂,{q_hat}) plug-in", h_pq)], notes=notes,
+                             sentence=reading("kl", f"{column!r}", plug, est))
     finish(report, fmt, output, lambda plot: plot.plot_distributions(p, q, base=base))
+
+
+def _plugin_pair(p, q, a, k):
+    """P̂ and Q̂ on the union of their outcomes (an extra cell holds Q̂'s mass on the other declared outcomes);
+    Q̂ with pseudo-count ``a`` added to each of the ``k`` outcomes, as ``estimate_kl(smoothing=a)`` does."""
+    if not a:
+        return p, q
+    cq = dict(zip(q.outcomes.tolist(), q.counts.tolist()))
+    union = p.outcomes.tolist() + [o for o in q.outcomes.tolist() if o not in set(p.outcomes.tolist())]
+    k = max(int(k or 0), len(union))
+    total = q.n + a * k
+    cp = dict(zip(p.outcomes.tolist(), p.counts.tolist()))
+    ps = [cp.get(o, 0) / p.n for o in union] + [0.0]
+    qs = [(cq.get(o, 0) + a) / total for o in union] + [(k - len(union)) * a / total]
+    return np.array(ps), np.array(qs)
 
 
 def _smoothing_text(a) -> str:

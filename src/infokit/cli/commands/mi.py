@@ -6,10 +6,13 @@ import os
 
 import numpy as np
 
+from infokit._estimators import methods
 from infokit._lib.optional import require
+from infokit._samples.binning import bin_column
+from infokit._samples.nature import classify
 from infokit.cli import COMMANDS
-from infokit.cli._options import entropy_methods, estimate_options
-from infokit.cli._report import auto_note, estimate_json, estimate_report, finish, plugin_json
+from infokit.cli._options import estimate_options, estimator_option, jitter_kwargs, jitter_option, sample_bins_option
+from infokit.cli._report import auto_note, estimate_json, estimate_report, reading, finish, plugin_json
 
 click = require("click", "the command line")
 
@@ -18,27 +21,42 @@ click = require("click", "the command line")
 @click.argument("path", type=click.Path(dir_okay=True))
 @click.option("--x", "x", required=True, help="Column of X.")
 @click.option("--y", "y", required=True, help="Column of Y.")
-@click.option("--estimator", "-e", default="auto", show_default=True,
-              type=click.Choice([m for m in entropy_methods() if m != "dirichlet"]),
-              help="Entropy estimator applied to H(X) + H(Y) - H(X,Y).")
+@estimator_option(methods.names(methods.MUTUAL_INFORMATION),
+                  help="Entropy estimator applied to H(X) + H(Y) - H(X,Y), or a continuous estimator (ksg); auto "
+                       "chooses from the data (ksg for two continuous columns).")
+@sample_bins_option
+@jitter_option
 @estimate_options()
-def command(path, x, y, estimator, level, seed, sources, base, fmt):
+def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt):
     """Mutual information I(X;Y) between two columns of a file.
 
     Prints the plug-in I of the sample's joint table and an estimate of the
-    source's I with its interval.
+    source's I with its interval.  Float columns with more than
+    max(10, sqrt(n)) distinct values are continuous: auto uses a continuous
+    estimator for them, and --bins bins them (other columns are counted as
+    they are).
     """
     import infokit as ik
 
-    columns = [x] if x == y else [x, y]
     with sources:
-        joint = sources.joint(path, columns)
-    codes = _joint_codes(joint, len(columns))
-    cx, cy = codes[0], codes[-1]  # I(X;X) = H(X)
-    est = ik.estimate_mutual_information(cx, cy, estimator, base=base, ci=level, rng=seed)
-    plug = float(ik.mutual_information(cx, cy, base=base))
-    hx = float(ik.entropy(ik.empirical(cx), base=base))
-    hy = float(ik.entropy(ik.empirical(cy), base=base))
+        joint = sources.joint(path, [x, y])  # x == y: the table of (x, x), I(X;X) = H(X)
+    continuous = [classify(joint.marginal(j)).continuous for j in (0, 1)]
+    if bins is not None or methods.METHODS[estimator].data == methods.CONTINUOUS or any(continuous):
+        # the values themselves: the continuous estimators, the bins and the rule's warning need them
+        cx, cy = _joint_codes(joint, 2)
+        est = ik.estimate_mutual_information(cx, cy, estimator, base=base, ci=level, rng=seed, bins=bins,
+                                             **jitter_kwargs(jitter))
+        if bins is not None:  # the plug-in values of the same binned table
+            cx, cy = (bin_column(c, bins) if classify(c).continuous else c for c in (cx, cy))
+        plug = float(ik.mutual_information(cx, cy, base=base))
+        hx = float(ik.entropy(ik.empirical(cx), base=base))
+        hy = float(ik.entropy(ik.empirical(cy), base=base))
+    else:  # discrete columns: the joint table goes to the estimators as it is (its counts; no samples rebuilt)
+        est = ik.estimate_mutual_information(joint, method=estimator, base=base, ci=level, rng=seed,
+                                             **jitter_kwargs(jitter))
+        plug = float(ik.mutual_information(joint, base=base))
+        hx = float(ik.entropy(joint.marginal(0), base=base))
+        hy = float(ik.entropy(joint.marginal(1), base=base))
     d = est.diagnostics
     payload = {
         "command": "mi",
@@ -52,28 +70,39 @@ def command(path, x, y, estimator, level, seed, sources, base, fmt):
         "entropy_y": hy,
         "estimate": estimate_json(est),
     }
-    notes = [f"n = {joint.n}; X = {x!r}: {d.get('k_x')} values, Y = {y!r}: {d.get('k_y')} values, "
-             f"{d.get('cells_observed')} observed (x, y) pairs; stderr: {d.get('stderr_method')}", *auto_note(est)]
+    if "k_x" in d:
+        notes = [f"n = {joint.n}; X = {x!r}: {d['k_x']} values, Y = {y!r}: {d['k_y']} values, "
+                 f"{d.get('cells_observed')} observed (x, y) pairs; stderr: {d.get('stderr_method')}"]
+    else:
+        notes = [f"n = {joint.n}; stderr: {d.get('stderr_method')}"]
+    notes += auto_note(est)
+    if "binned" in d:
+        notes.append(f"binned ({bins if isinstance(bins, str) else bins!r}): {', '.join(d['binned'])}")
     title = f"Mutual information of {x!r} and {y!r} in {os.path.basename(os.fspath(path))}"
     report = estimate_report(payload, title, est, plugin=("I(X;Y) plug-in (of the sample)", plug),
                              estimate="I(X;Y) estimate (of the source)",
-                             more=[("H(X) plug-in", hx), ("H(Y) plug-in", hy)], notes=notes)
+                             more=[("H(X) plug-in", hx), ("H(Y) plug-in", hy)], notes=notes,
+                             sentence=reading("mi", f"{x!r} and {y!r}", plug, est))
     finish(report, fmt)
 
 
 def _joint_codes(e, n_vars: int):
-    """Per-variable integer codes of every observation of a joint table (an ``Empirical`` of tuples).
+    """Per-variable samples of every observation of a joint table (an ``Empirical`` of tuples).
 
     Adapter: :func:`infokit.estimate_mutual_information` takes paired samples,
-    not a table of counts; the estimate depends only on the counts, so each
-    cell is repeated ``count`` times as small integer codes (8 bytes a row
-    for two variables), never as the original values.
+    not a table of counts; each cell is repeated ``count`` times.  A float
+    column keeps its values (the discrete/continuous rule and the continuous
+    estimators need them); any other column becomes small integer codes
+    (4 bytes a row), never the original labels.
     """
     cells = e.outcomes.tolist()
     counts = np.asarray(e.counts, dtype=np.int64)
     codes = []
     for j in range(n_vars):
         col = [c[j] for c in cells]
+        if col and all(type(v) is float for v in col):
+            codes.append(np.repeat(np.asarray(col, dtype=np.float64), counts))
+            continue
         homogeneous = len({type(v) for v in col}) <= 1
         _, inv = np.unique(np.asarray(col, dtype=None if homogeneous else object), return_inverse=True)
         dtype = np.int32 if inv.max(initial=0) < 2**31 else np.int64

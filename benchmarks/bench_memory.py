@@ -1,0 +1,242 @@
+"""Peak memory of the file commands (``entropy``, ``mi``, ``kl``, ``drift``) against file size and distinct values.
+
+Run from the repository root::
+
+    PYTHONPATH=src python benchmarks/bench_memory.py --quick      # ~100 MB files, a few minutes
+    PYTHONPATH=src python benchmarks/bench_memory.py --sizes 0.3,1,3 --pairs 1e4,1e6,1e7
+    PYTHONPATH=src python benchmarks/bench_memory.py ... --output benchmarks/RESULTS.md
+
+Goal: peak RSS of ``infokit entropy``, ``mi``, ``kl`` and ``drift`` at most
+500 MiB on CSV files of any size, whatever the number of distinct values or
+(x, y) pairs: the counts are held as sorted integer keys and spill to disk
+past the memory budget (``INFOKIT_MEMORY_BUDGET``).
+
+Files (CSV, written to a temporary directory under ``--dir`` with pyarrow in
+chunks, deleted afterwards) have three int64 columns: ``r`` uniform on
+``0..D-1`` (D = the "distinct pairs" of the row), ``x = r // K`` and
+``y = r % K`` with ``K = ceil(sqrt(D))``, so the (x, y) pairs are the D
+values of r (about ``D (1 - exp(-rows/D))`` of them observed), X and Y each
+have about ``sqrt(D)`` values; and ``v``, a float column with 6 decimals
+(drift's compared column, and a payload that makes the file large).
+
+Each command runs as ``python -m infokit ...`` in a fresh process through a
+small wrapper that resets the process's peak RSS (``VmHWM``, via
+``/proc/self/clear_refs``) before Python imports anything heavy and reads it
+when the command ends: the figure is the whole command's peak (interpreter,
+imports and reading included).  Not ``ru_maxrss``: on Linux it carries the
+parent's peak over fork + exec.  The page cache is warm (each file was just
+written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _harness as h  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.abspath(os.path.join(HERE, "..", "src"))
+CHUNK = 4_000_000  # rows generated and written at a time
+LIMIT_MIB = 500
+
+
+# --------------------------------------------------------------------------
+# worker: one CLI run, its peak RSS
+# --------------------------------------------------------------------------
+def _status_kib(key: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def cli_worker(argv) -> None:
+    """Run ``infokit`` with ``argv`` in this process; print its peak RSS (KiB) as the last stderr line."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+    sys.path.insert(0, SRC)
+    from infokit.cli import main
+
+    rc = 1
+    try:
+        rc = main(argv)
+    except SystemExit as exc:  # click's standalone mode
+        rc = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdout.flush()
+        print(f"PEAK_RSS_KIB {_status_kib('VmHWM')}", file=sys.stderr)
+    sys.exit(rc or 0)
+
+
+def run_cli(args, env_extra=None) -> dict:
+    cmd = [sys.executable, os.path.abspath(__file__), "--cli-worker", "--", *args]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = SRC + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.update(env_extra or {})
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    wall = time.perf_counter() - t0
+    peak = None
+    for line in res.stderr.splitlines():
+        if line.startswith("PEAK_RSS_KIB"):
+            peak = int(line.split()[1])
+    out = {"rc": res.returncode, "seconds": wall, "peak_mib": None if peak is None else peak / 1024}
+    if res.returncode == 0:
+        try:
+            out["json"] = json.loads(res.stdout)
+        except ValueError:
+            out["json"] = None
+    else:
+        out["stderr"] = res.stderr[-2000:]
+    return out
+
+
+# --------------------------------------------------------------------------
+# files
+# --------------------------------------------------------------------------
+BYTES_PER_ROW_GUESS = 30
+
+
+def write_csv(path, target_bytes, distinct, seed) -> dict:
+    """A CSV file of about ``target_bytes`` bytes; returns its rows and exact counts summaries."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    rng = np.random.default_rng(seed)
+    k = max(1, math.isqrt(int(distinct) - 1) + 1)
+    rows = 0
+    writer = None
+    try:
+        with open(path, "wb") as f:
+            while f.tell() < target_bytes:
+                r = rng.integers(0, int(distinct), CHUNK)
+                v = np.round(rng.standard_normal(CHUNK), 6)
+                table = pa.table({"r": r, "x": r // k, "y": r % k, "v": v})
+                if writer is None:
+                    writer = pacsv.CSVWriter(f, table.schema)
+                writer.write_table(table)
+                rows += CHUNK
+                f.flush()
+            if writer is not None:
+                writer.close()
+                writer = None
+    finally:
+        if writer is not None:
+            writer.close()
+    return {"rows": rows, "bytes": os.path.getsize(path)}
+
+
+# --------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------
+COMMANDS = {
+    "entropy r": lambda p, q: ["entropy", p, "-c", "r", "--format", "json"],
+    "entropy x": lambda p, q: ["entropy", p, "-c", "x", "--format", "json"],
+    "mi x y": lambda p, q: ["mi", p, "--x", "x", "--y", "y", "--format", "json"],
+    "kl r": lambda p, q: ["kl", p, q, "-c", "r", "--smoothing", "laplace", "--format", "json"],
+    "drift v": lambda p, q: ["drift", p, q, "--columns", "v", "--permutations", "0", "--format", "json"],
+}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="smoke run: 0.1 GB files, 1e4 and 1e6 pairs")
+    ap.add_argument("--sizes", default="0.3,1,3", help="file sizes in GB (1e9 bytes), comma-separated")
+    ap.add_argument("--pairs", default="1e4,1e6,1e7", help="distinct pairs D, comma-separated")
+    ap.add_argument("--commands", default=",".join(COMMANDS), help="which commands (names as in the table)")
+    ap.add_argument("--runs", default=None,
+                    help="several grids, ';'-separated, each 'PAIRS@SIZES@COMMANDS' (e.g. "
+                         "'1e6@0.3,1,3@entropy r,mi x y;1e7@3@mi x y'); overrides --pairs/--sizes/--commands")
+    ap.add_argument("--budget", default=None, help="INFOKIT_MEMORY_BUDGET for the runs (default: infokit's)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dir", default="/tmp")
+    ap.add_argument("--output", metavar="PATH", help="write/replace this benchmark's section of a markdown file")
+    ap.add_argument("--cli-worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.cli_worker:
+        cli_worker(args.rest)
+        return
+    if args.runs:
+        grids = []
+        for part in args.runs.split(";"):
+            d, sz, cm = part.split("@")
+            grids.append(([float(v) for v in d.split(",")], [float(v) for v in sz.split(",")],
+                          [c.strip() for c in cm.split(",")]))
+    else:
+        sizes = [0.1] if args.quick else [float(s) for s in args.sizes.split(",")]
+        pairs = [1e4, 1e6] if args.quick else [float(s) for s in args.pairs.split(",")]
+        grids = [(pairs, sizes, [c.strip() for c in args.commands.split(",")])]
+    env = {} if args.budget is None else {"INFOKIT_MEMORY_BUDGET": args.budget}
+    rows_out = []
+    tmp = tempfile.mkdtemp(prefix="infokit-bench-memory-", dir=args.dir)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    try:
+        for d, gb, commands in ((d, gb, c) for pairs, sizes, c in grids for d in pairs for gb in sizes):
+            if True:
+                p = os.path.join(tmp, "p.csv")
+                t0 = time.perf_counter()
+                info = write_csv(p, gb * 1e9, d, args.seed)
+                gen = time.perf_counter() - t0
+                q = None
+                if any(c.split()[0] in ("kl", "drift") for c in commands):
+                    q = os.path.join(tmp, "q.csv")
+                    write_csv(q, gb * 1e9, d, args.seed + 1)
+                print(f"# D={d:.0e} {info['bytes'] / 1e9:.2f} GB, {info['rows']} rows (written in {gen:.0f} s)",
+                      file=sys.stderr, flush=True)
+                for name in commands:
+                    res = run_cli(COMMANDS[name](p, q), env)
+                    row = {"command": name, "gb": info["bytes"] / 1e9, "rows": info["rows"], "pairs": d,
+                           "peak_mib": res["peak_mib"], "seconds": res["seconds"], "rc": res["rc"]}
+                    js = res.get("json") or {}
+                    diag = (js.get("estimate") or {}).get("diagnostics") or {}
+                    row["observed"] = js.get("observed_outcomes") or diag.get("cells_observed") or diag.get("k")
+                    if res["rc"] != 0:
+                        row["error"] = res.get("stderr", "")[-300:]
+                    rows_out.append(row)
+                    print(json.dumps(row), flush=True)
+                for f in (p, q):
+                    if f and os.path.exists(f):
+                        os.remove(f)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    table = [[r["command"], f"{r['gb']:.2f}", f"{r['rows']:.2e}", f"{r['pairs']:.0e}",
+              "" if not r.get("observed") else f"{r['observed']:.2e}",
+              "failed" if r["peak_mib"] is None else f"{r['peak_mib']:.0f}",
+              f"{r['seconds']:.1f}", "yes" if r["rc"] == 0 and r["peak_mib"] and r["peak_mib"] <= LIMIT_MIB else "NO"]
+             for r in rows_out]
+    header = ["command", "file [GB]", "rows", "distinct D", "observed", "peak RSS [MiB]", "wall [s]", f"≤ {LIMIT_MIB} MiB"]
+    md = h.markdown_table(header, table)
+    print(md)
+    if args.output:
+        m = h.machine_description(("numpy", "pyarrow"))
+        given = list(argv if argv is not None else sys.argv[1:])
+        if "--output" in given:
+            i = given.index("--output")
+            del given[i:i + 2]
+        cmdline = "PYTHONPATH=src python benchmarks/bench_memory.py " + shlex.join(given)
+        machine = ", ".join(f"{k} {v}" for k, v in m.items())
+        section = (f"## Peak memory of the file commands (bench_memory.py) — {started}\n\n"
+                   f"`{cmdline.strip()}`\n\nMachine: {machine}; load average at the end "
+                   f"{h.load_average()}; INFOKIT_MEMORY_BUDGET={args.budget or 'default (128 MiB)'}.\n\n{md}\n")
+        h.write_section(args.output, "bench_memory", section)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""NSB entropy: infokit against ndd (the Fortran-backed reference implementation) on the same counts.
+
+Run from the repository root::
+
+    PYTHONPATH=src python benchmarks/bench_nsb.py --ndd-python /tmp/ndd-venv/bin/python
+    PYTHONPATH=src python benchmarks/bench_nsb.py --ndd-python /tmp/ndd-venv/bin/python --output benchmarks/RESULTS.md
+
+ndd 1.10 needs NumPy < 2 and a Fortran compiler, so it lives in a virtual
+environment of its own, built once::
+
+    apt-get install -y gfortran
+    python3 -m venv /tmp/ndd-venv
+    /tmp/ndd-venv/bin/pip install "numpy<2" "setuptools<60" wheel
+    /tmp/ndd-venv/bin/pip install --no-build-isolation ndd
+
+The counts (seeded) are written to a JSON file that both sides read; ndd runs
+in a subprocess of that interpreter.  Each side is timed on its public call
+from counts (``ik.estimate_entropy(ik.Empirical.from_counts(c, support_size=K),
+method="nsb")`` and ``ndd.entropy(c, k=K, return_std=True)``), best of
+several batches.  Values are compared with each other and, for the cases
+small enough, with the NSB posterior mean integrated by mpmath at 30 digits
+(``--mpmath``, slow) -- an independent reference for both.
+
+Goal: infokit at least as fast as ndd on every case (ratio ndd / infokit >= 1),
+values equal to 1e-6 relative.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import timeit
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _harness as h  # noqa: E402
+
+ik = h.import_infokit()
+
+#: (family, K, n): Dirichlet(0.5) and Zipf(1) distributions over K outcomes, n samples
+GRID = [(fam, k, int(k * r)) for fam in ("dirichlet0.5", "zipf1") for k in (10, 100, 1000, 10_000, 100_000)
+        for r in (0.1, 1.0, 10.0) if int(k * r) >= 5]
+
+_NDD_SCRIPT = r"""
+import json, sys, timeit
+import numpy as np, ndd
+cases = json.load(open(sys.argv[1]))
+out = []
+for case in cases:
+    c, k = np.array(case["counts"]), case["K"]
+    value, std = ndd.entropy(c, k=k, return_std=True)
+    reps = max(3, int(0.2 / max(1e-6, timeit.timeit(lambda: ndd.entropy(c, k=k, return_std=True), number=1))))
+    t = min(timeit.repeat(lambda: ndd.entropy(c, k=k, return_std=True), number=reps, repeat=5)) / reps
+    out.append({"value": float(value), "std": float(std), "seconds": t})
+json.dump(out, sys.stdout)
+"""
+
+
+def make_cases(seed: int):
+    rng = np.random.default_rng(seed)
+    cases = []
+    for fam, k, n in GRID:
+        if fam.startswith("dirichlet"):
+            p = rng.dirichlet(np.full(k, 0.5))
+        else:
+            w = 1.0 / np.arange(1, k + 1)
+            p = w / w.sum()
+        cases.append({"family": fam, "K": k, "n": n, "counts": rng.multinomial(n, p).tolist()})
+    return cases
+
+
+def time_infokit(case):
+    e = ik.Empirical.from_counts(np.array(case["counts"]), support_size=case["K"])
+
+    def call():
+        return ik.estimate_entropy(e, method="nsb")
+
+    est = call()
+    reps = max(3, int(0.2 / max(1e-6, timeit.timeit(call, number=1))))
+    t = min(timeit.repeat(call, number=reps, repeat=5)) / reps
+    return float(est.value), float(est.stderr), t
+
+
+def mpmath_nsb(counts, k: int, dps: int = 30) -> float:
+    """NSB posterior mean of H (nats), integrated over log beta by mpmath (independent of infokit's code)."""
+    import mpmath as mp
+
+    mp.mp.dps = dps
+    c = np.array(counts)
+    vals, mult = np.unique(c[c > 0], return_counts=True)
+    pairs = [(int(v), int(m)) for v, m in zip(vals, mult)]
+    unseen = k - int((c > 0).sum())
+    K, N = mp.mpf(k), mp.mpf(int(c.sum()))
+
+    def logpost(t):
+        b = mp.e**t
+        s = mp.loggamma(K * b) - mp.loggamma(K * b + N) + t + mp.log(K * mp.psi(1, K * b + 1) - mp.psi(1, b + 1))
+        for v, m in pairs:
+            s += m * (mp.loggamma(v + b) - mp.loggamma(b))
+        return s
+
+    def mean_h(t):
+        b = mp.e**t
+        a = N + K * b
+        s = mp.psi(0, a + 1) - unseen * b / a * mp.psi(0, b + 1)
+        for v, m in pairs:
+            s -= m * (v + b) / a * mp.psi(0, v + b + 1)
+        return s
+
+    ts = [mp.mpf(x) / 2 for x in range(-80, 81)]
+    fs = [logpost(t) for t in ts]
+    fm = max(fs)
+    tm = ts[fs.index(fm)]
+    pts = [tm - 60, tm - 20, tm - 6, tm - 2, tm - 0.5, tm, tm + 0.5, tm + 2, tm + 6, tm + 20, tm + 60]
+    z = mp.quad(lambda t: mp.e ** (logpost(t) - fm), pts)
+    m = mp.quad(lambda t: mp.e ** (logpost(t) - fm) * mean_h(t), pts)
+    return float(m / z)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ndd-python", default=os.environ.get("NDD_PYTHON"), help="python of a venv with ndd")
+    ap.add_argument("--seed", type=int, default=20261202)
+    ap.add_argument("--mpmath", action="store_true", help="also compare with an mpmath integration (K <= 1000)")
+    ap.add_argument("--output", help="markdown file to write the results section into")
+    args = ap.parse_args()
+    if not args.ndd_python:
+        sys.exit("bench_nsb: pass --ndd-python (the interpreter of a venv with ndd; see the module docstring)")
+
+    cases = make_cases(args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "cases.json")
+        with open(path, "w") as f:
+            json.dump(cases, f)
+        proc = subprocess.run([args.ndd_python, "-c", _NDD_SCRIPT, path], capture_output=True, text=True, check=True)
+        ndd_out = json.loads(proc.stdout)
+        ndd_version = subprocess.run([args.ndd_python, "-c", "import ndd; print(ndd.__version__)"],
+                                     capture_output=True, text=True, check=True).stdout.strip()
+
+    rows, ratios, diffs = [], [], []
+    for case, nd in zip(cases, ndd_out):
+        value, sd, t = time_infokit(case)
+        ratio = nd["seconds"] / t
+        rel = abs(value - nd["value"]) / abs(nd["value"])
+        ratios.append(ratio)
+        diffs.append(rel)
+        ref = ""
+        if args.mpmath and case["K"] <= 1000:
+            r = mpmath_nsb(case["counts"], case["K"])
+            ref = f"{abs(value - r) / r:.1e} / {abs(nd['value'] - r) / r:.1e}"
+        rows.append([case["family"], case["K"], case["n"], f"{value:.10f}", f"{nd['value']:.10f}", f"{rel:.1e}",
+                     ref or "—", f"{t * 1e3:.3f}", f"{nd['seconds'] * 1e3:.3f}", f"{ratio:.2f}"])
+    gm = float(np.exp(np.mean(np.log(ratios))))
+    body = "\n".join([
+        f"Counts: Dirichlet(0.5) and Zipf(1) over K outcomes, n samples, seed {args.seed}; ndd {ndd_version} in its "
+        "own venv (NumPy < 2). Times: best of 5 batches of the public call from counts.",
+        "",
+        h.markdown_table(["family", "K", "n", "infokit H [nats]", "ndd H [nats]", "|rel diff|",
+                          "rel err vs mpmath (infokit / ndd)", "infokit ms", "ndd ms", "ndd / infokit"], rows),
+        "",
+        f"Speed ratio ndd / infokit: geometric mean {gm:.2f}, worst {min(ratios):.2f}, best {max(ratios):.2f} "
+        "(goal: >= 1 on every case).  Largest relative difference of the values: "
+        f"{max(diffs):.1e} (goal 1e-6).",
+    ])
+    print(body)
+    if args.output:
+        machine = h.machine_description(("numpy", "scipy"))
+        h.write_section(args.output, "bench_nsb", h.render_section("NSB against ndd (bench_nsb.py)", machine, body))
+
+
+if __name__ == "__main__":
+    main()

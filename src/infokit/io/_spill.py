@@ -1,0 +1,359 @@
+"""Counts of int64 keys within a memory budget: sorted runs in memory, spilled to disk and merged.
+
+The streamed counts of a file hold each distinct value (or pair of values) as
+one int64 key with an int64 count -- 16 bytes, kept as two sorted arrays.
+Batches' keys pile up in a small buffer, are counted (a sort), and merged
+into the sorted run in memory; when that run outgrows its share of the memory
+budget it is written to a temporary directory and a new run starts.  At the
+end the runs on disk are merged chunk by chunk (a k-way merge reading each
+run sequentially), so the counting itself stays within the budget whatever
+the number of distinct keys; only the merged result, 16 bytes per distinct
+key, is held in memory at the end.
+
+The budget is ``INFOKIT_MEMORY_BUDGET`` (bytes, or with a unit: ``512M``,
+``2GiB``; default 128 MiB: with the interpreter, the imports, the CSV reader
+and the result, a command then peaks below 500 MiB up to about 1e7
+distinct values or pairs, ``benchmarks/bench_memory.py``).  The temporary files live in a
+:class:`tempfile.TemporaryDirectory` (under ``TMPDIR``), removed when the
+counts are finished, on errors and on interrupts.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import re
+import sys
+import tempfile
+
+import numpy as np
+
+from infokit._samples import counting as _counting
+from infokit.errors import InvalidArgumentError
+
+__all__ = ["KeyCounts", "memory_budget", "csv_block_size", "value_keys", "key_values", "release_memory",
+           "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
+
+BUDGET_ENV = "INFOKIT_MEMORY_BUDGET"
+DEFAULT_MEMORY_BUDGET = 128 * 2**20
+_MIN_BUDGET = 1 << 12  # bytes: tiny budgets are for tests (every batch spills)
+_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 2**10, "m": 10**6, "mb": 10**6, "mib": 2**20,
+          "g": 10**9, "gb": 10**9, "gib": 2**30, "t": 10**12, "tb": 10**12, "tib": 2**40}
+_KEY = np.dtype(np.int64)
+_ITEM = 16  # bytes per distinct key: the key and its count
+
+
+def memory_budget(budget=None) -> int:
+    """The memory budget for counts, in bytes: ``budget``, else ``$INFOKIT_MEMORY_BUDGET``, else 128 MiB.
+
+    Parameters
+    ----------
+    budget : int or str, optional
+        Bytes, or a string with a unit (``"512M"``, ``"2GiB"``; K/M/G/T are
+        powers of 1000, KiB/MiB/GiB/TiB powers of 1024).  Below about 16 MiB
+        the runs on disk get many and small (the merge then reads at least
+        1024 keys of each at a time); tiny budgets are for tests.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A value that is not a positive size.
+    """
+    name = "budget"
+    if budget is None:
+        budget = os.environ.get(BUDGET_ENV)
+        name = BUDGET_ENV
+        if budget is None or not str(budget).strip():
+            return DEFAULT_MEMORY_BUDGET
+    if isinstance(budget, (int, np.integer)) and not isinstance(budget, bool):
+        value = int(budget)
+    else:
+        m = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*([a-zA-Z]*)\s*", str(budget))
+        unit = _UNITS.get(m.group(2).lower()) if m else None
+        if unit is None:
+            raise InvalidArgumentError(
+                f"{name} must be a size in bytes, optionally with a unit (e.g. 268435456, 512M, 2GiB); "
+                f"got {budget!r}"
+            )
+        value = int(float(m.group(1)) * unit)
+    if value <= 0:
+        raise InvalidArgumentError(f"{name} must be a positive size in bytes; got {budget!r}")
+    return max(value, _MIN_BUDGET)
+
+
+def csv_block_size(budget: int) -> int:
+    """Bytes of CSV text parsed per block for a memory budget: ``budget / 128`` within 256 KiB..16 MiB.
+
+    pyarrow's streaming CSV reader holds a few dozen blocks' worth of memory
+    (blocks read ahead and parsed: about 40 MiB of its pool at 1 MiB blocks,
+    180 MiB at 8 MiB); the default 128 MiB budget gives 1 MiB blocks, read as
+    fast as larger ones.
+    """
+    return int(min(max(budget // 128, 1 << 18), 1 << 24))
+
+
+def release_memory() -> None:
+    """Hand memory freed by a finished read back to the system: pyarrow's pool, and glibc's heap.
+
+    After a file is read, pyarrow's allocator keeps the pages of its blocks and
+    glibc keeps freed NumPy buffers below its mmap threshold (which grows up to
+    32 MiB), about 100 MiB in all for a large file, that the next steps (the
+    estimators) would otherwise add to.  Best effort: nothing where these are
+    not available.
+    """
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        try:
+            pa.default_memory_pool().release_unused()
+        except Exception:  # noqa: BLE001 - older pyarrow, other pools
+            pass
+    global _LIBC
+    if _LIBC is None:
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.malloc_trim  # glibc only
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC = None
+_FLIP = np.int64(0x7FFFFFFFFFFFFFFF)
+
+
+def value_keys(values: np.ndarray):
+    """Order-preserving int64 keys of numbers (no missing values), or None for a dtype without them.
+
+    Integers (up to int64, and uint64 below 2**63), booleans, floats (-0.0
+    as 0.0: equal values, one key), datetimes and durations: ``a < b``
+    exactly when ``key(a) < key(b)``; :func:`key_values` inverts it.
+    """
+    kind = values.dtype.kind
+    if kind in "bi" or (kind == "u" and values.dtype.itemsize < 8):
+        return values.astype(np.int64, copy=False)
+    if kind == "u":
+        return values.view(np.int64) if values.size == 0 or int(values.max()) < 2**63 else None
+    if kind in "mM":
+        return values.view(np.int64)
+    if kind == "f":
+        bits = (values.astype(np.float64, copy=False) + 0.0).view(np.int64)  # + 0.0: -0.0 becomes 0.0
+        return np.where(bits < 0, bits ^ _FLIP, bits)
+    return None
+
+
+def key_values(keys: np.ndarray, dtype: np.dtype, *, overwrite: bool = False) -> np.ndarray:
+    """The numbers of ``dtype`` whose :func:`value_keys` are ``keys`` (decoded in place with ``overwrite``)."""
+    kind = dtype.kind
+    if kind == "b":
+        return keys.astype(bool)
+    if kind in "iu":
+        return keys.astype(dtype, copy=not overwrite)
+    if kind in "mM":
+        return keys.view(dtype) if overwrite else keys.copy().view(dtype)
+    bits = keys if overwrite else keys.copy()
+    np.bitwise_xor(bits, _FLIP, out=bits, where=bits < 0)
+    return bits.view(np.float64).astype(dtype, copy=False)
+
+
+def _count_sorted_keys(keys: np.ndarray, counts=None):
+    """``(distinct keys, their counts)`` of an int64 array, keys increasing."""
+    if counts is None:
+        if keys.size:  # a bincount for compact keys (at most 4 counters per key), a sort otherwise
+            return _counting.count(keys, name="keys")
+        keys = np.sort(keys)
+    else:
+        order = np.argsort(keys, kind="stable")
+        keys, counts = keys[order], counts[order]
+    if keys.size == 0:
+        return keys, np.zeros(0, np.int64)
+    start = np.empty(keys.size, dtype=bool)
+    start[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=start[1:])
+    idx = np.flatnonzero(start)
+    if counts is None:
+        c = np.diff(np.append(idx, keys.size)).astype(np.int64)
+    else:
+        c = np.add.reduceat(counts, idx).astype(np.int64)
+    return keys[idx], c
+
+
+def _merge_runs(a, ca, b, cb):
+    """Merge two sorted runs of distinct keys (``b`` small next to ``a`` or not), counts added."""
+    if a.size == 0:
+        return b, cb
+    if b.size == 0:
+        return a, ca
+    pos = np.searchsorted(a, b)
+    hit = pos < a.size
+    hit[hit] = a[pos[hit]] == b[hit]
+    if hit.any():
+        ca = ca.copy() if not ca.flags.writeable else ca
+        ca[pos[hit]] += cb[hit]
+    new = ~hit
+    if not new.any():
+        return a, ca
+    at = pos[new]
+    return np.insert(a, at, b[new]), np.insert(ca, at, cb[new])
+
+
+class KeyCounts:
+    """Counts of int64 keys within a memory budget (bytes); see the module docstring.
+
+    Use as a context manager (or call :meth:`close`): the temporary files are
+    removed on leaving it.  ``add(keys)`` counts keys (``counts`` weights
+    them); :meth:`result` merges everything into ``(keys, counts)``, keys
+    increasing and distinct.
+    """
+
+    def __init__(self, budget=None, *, tmpdir=None):
+        self.budget = memory_budget(budget)
+        self._tmpdir = tmpdir
+        self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
+        self._pending_n = 0
+        # raw keys buffered before a sort: 1/16 of the budget (sorting them takes ~3x that)
+        self._pending_max = max(self.budget // (16 * _KEY.itemsize), 1)
+        # the sorted run in memory: 1/3 of the budget (a merge briefly holds two)
+        self._run_max = max(self.budget // (3 * _ITEM), 1)
+        self._keys = np.zeros(0, np.int64)
+        self._counts = np.zeros(0, np.int64)
+        self._dir: tempfile.TemporaryDirectory | None = None
+        self._runs: list[tuple[str, int]] = []  # (file stem, length) of the runs on disk
+        self.total = 0
+        self._spills = 0
+
+    # -- accumulation -------------------------------------------------------
+    def add(self, keys: np.ndarray, counts: np.ndarray | None = None) -> None:
+        keys = np.asarray(keys, dtype=np.int64)
+        if keys.size == 0:
+            return
+        if counts is not None:
+            counts = np.asarray(counts, dtype=np.int64)
+        self._pending.append((keys, counts))
+        self._pending_n += keys.size
+        if self._pending_n >= self._pending_max:
+            self._flush_pending()
+
+    def _flush_pending(self) -> None:
+        if not self._pending:
+            return
+        parts, self._pending, self._pending_n = self._pending, [], 0
+        keys = np.concatenate([k for k, _ in parts]) if len(parts) > 1 else parts[0][0]
+        if all(c is None for _, c in parts):
+            counts = None
+        else:
+            counts = np.concatenate([np.ones(k.size, np.int64) if c is None else c for k, c in parts])
+        del parts
+        k, c = _count_sorted_keys(keys, counts)
+        del keys, counts
+        self.total += int(c.sum())
+        self._keys, self._counts = _merge_runs(self._keys, self._counts, k, c)
+        if self._keys.size > self._run_max:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="infokit-counts-", dir=self._tmpdir)
+        stem = os.path.join(self._dir.name, f"run{len(self._runs):05d}")
+        self._keys.tofile(stem + ".keys")
+        self._counts.tofile(stem + ".counts")
+        self._runs.append((stem, self._keys.size))
+        self._spills += 1
+        self._keys, self._counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
+
+    @property
+    def spilled(self) -> int:
+        """Number of runs written to disk so far."""
+        return self._spills
+
+    # -- the result ---------------------------------------------------------
+    def result(self):
+        """``(keys, counts)``: every key counted, increasing and distinct, and its total count."""
+        self._flush_pending()
+        if not self._runs:
+            return self._keys, self._counts
+        if self._keys.size:
+            self._spill()
+        try:
+            return self._merge_disk()
+        finally:
+            self.close()
+
+    def _merge_disk(self):
+        runs = self._runs
+        total = sum(n for _, n in runs)
+        # the merged table: room for the upper bound ``total`` (pages never written are never
+        # allocated by the system), trimmed by a view at the end
+        out_k = np.empty(total, dtype=np.int64)
+        out_c = np.empty(out_k.size, dtype=np.int64)
+        m = 0
+        # keys read ahead from all runs together: 1/16 of the budget (each round briefly holds ~4x that)
+        chunk = max(self.budget // (16 * _ITEM * len(runs)), 1024)
+        readers = [_RunReader(stem, n, chunk) for stem, n in runs]
+        while True:
+            live = [r for r in readers if r.buffered]
+            if not live:
+                break
+            bound = min(r.last for r in live)
+            ks, cs = [], []
+            for r in live:
+                k, c = r.take_upto(bound)
+                ks.append(k)
+                cs.append(c)
+            k, c = _count_sorted_keys(np.concatenate(ks), np.concatenate(cs))
+            del ks, cs
+            out_k[m:m + k.size] = k
+            out_c[m:m + k.size] = c
+            m += k.size
+        return out_k[:m], out_c[:m]
+
+    def close(self) -> None:
+        """Remove the temporary files (idempotent)."""
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+        self._runs = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+class _RunReader:
+    """A sorted run on disk, read sequentially ``chunk`` keys at a time (plain reads, not a memory map)."""
+
+    def __init__(self, stem, n, chunk):
+        self.stem, self.n, self.chunk = stem, n, chunk
+        self.pos = 0  # keys read from the file
+        self.k = np.zeros(0, np.int64)
+        self.c = np.zeros(0, np.int64)
+        self._fill()
+
+    def _fill(self) -> None:
+        if self.k.size or self.pos >= self.n:
+            return
+        count = min(self.chunk, self.n - self.pos)
+        offset = self.pos * _KEY.itemsize
+        self.k = np.fromfile(self.stem + ".keys", dtype=np.int64, count=count, offset=offset)
+        self.c = np.fromfile(self.stem + ".counts", dtype=np.int64, count=count, offset=offset)
+        self.pos += count
+
+    @property
+    def buffered(self) -> bool:
+        return self.k.size > 0
+
+    @property
+    def last(self) -> int:
+        return int(self.k[-1])
+
+    def take_upto(self, bound: int):
+        """The buffered keys ``<= bound`` (and their counts), removed from the buffer."""
+        j = int(np.searchsorted(self.k, bound, side="right"))
+        k, c = self.k[:j], self.c[:j]
+        self.k, self.c = self.k[j:], self.c[j:]
+        self._fill()
+        return k, c
