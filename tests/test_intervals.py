@@ -218,7 +218,7 @@ def test_kl_against_its_own_frequencies():
     # counts exactly matching Q: the delta variance is 0, the interval still has width
     x = np.repeat(np.arange(4), [10, 20, 30, 40])
     est = ik.estimate_kl(x, [0.1, 0.2, 0.3, 0.4], "miller_madow")
-    assert est.value == 0.0 and est.ci[1] > 0.0 and est.diagnostics["unclipped_value"] < 0
+    assert est.value == 0.0 and est.ci[1] > 0.0 and est.diagnostics["raw_value"] < 0
 
 
 def test_kl_one_outcome_q_is_determined():
@@ -228,7 +228,7 @@ def test_kl_one_outcome_q_is_determined():
 
 def test_grassberger_clipped_with_raw_value():
     est = ik.estimate_entropy([0, 0], "grassberger")
-    assert est.value == 0.0 and est.diagnostics["unclipped_value"] < 0
+    assert est.value == 0.0 and est.diagnostics["raw_value"] < 0
     assert est.ci[0] == 0.0 and est.ci[1] > 0.0
 
 
@@ -251,7 +251,7 @@ def test_finish_interval_rules():
     # the clipped point, the normal interval around it, clipped; width 0 only when determined
     z = stats.norm.ppf(0.975)
     point, se, (lo, hi), info = finish_interval(-0.1, 0.2, None, 0.95, lower=0.0, upper=1.0)
-    assert point == 0.0 and info["unclipped_value"] == -0.1
+    assert point == 0.0 and info["raw_value"] == -0.1
     assert lo == 0.0 and hi == pytest.approx(z * 0.2, rel=1e-12)
     point, se, (lo, hi), _ = finish_interval(0.5, 0.1, (0.6, 0.9), 0.95)
     assert lo == 0.5 and hi == 0.9  # a kernel interval that misses the point is widened to it

@@ -151,7 +151,7 @@ def estimate_kl(
         ``unseen_in_q``).  For discrete samples the value and the interval
         are ``>= 0`` and the interval holds the value: a bias-corrected
         value below 0 is reported as 0 (the unclipped one in
-        ``diagnostics["unclipped_value"]``) with the interval
+        ``diagnostics["raw_value"]``) with the interval
         ``[0, z stderr]``; a sample against itself gives 0 with an interval
         of positive width.  Width 0 only for a Q of one outcome (D = 0 exactly).
         With ``log_p``/``log_q`` from torch or JAX, ``value`` is a 0-d array of

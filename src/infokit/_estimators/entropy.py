@@ -98,7 +98,7 @@ def estimate_entropy(
         in ``[0, log K]`` when K is declared and in ``[0, inf)`` otherwise,
         and the interval holds the value (a bias-corrected value outside
         that range is clipped, the unclipped one kept in
-        ``diagnostics["unclipped_value"]``).  The interval has width 0 only
+        ``diagnostics["raw_value"]``).  The interval has width 0 only
         when the entropy is known exactly (a declared support of one
         outcome).
 

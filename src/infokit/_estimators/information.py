@@ -97,7 +97,7 @@ def estimate_mutual_information(
         variable that took one value in the sample, which makes the estimate
         exactly 0 with an interval of width 0).  A bias-corrected value
         outside the range is clipped, the unclipped one kept in
-        ``diagnostics["unclipped_value"]``.
+        ``diagnostics["raw_value"]``.
         A continuous method's negative value is reported as 0 (the raw value
         in ``diagnostics["raw_value"]``), and its interval, formed around the
         raw value, clipped at 0.

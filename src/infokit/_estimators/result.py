@@ -26,7 +26,7 @@ Every discrete estimate's point and interval are finished in one place,
 quantity's range ``[lower, upper]``:
 
 * the point is clipped into the range; when clipping changed it, the
-  unclipped value is kept in ``diagnostics["unclipped_value"]`` (in the
+  unclipped value is kept in ``diagnostics["raw_value"]`` (in the
   estimate's unit);
 * the interval is the kernel's own (a posterior interval, a bootstrap) or,
   when the kernel has none, the normal interval ``point -/+ z stderr``
@@ -208,7 +208,7 @@ class Estimate:
         declared, singletons ``f1``, doubletons ``f2``, Good–Turing coverage
         ``1 - f1/n``, ``n_over_k``, where the standard error comes from
         (``stderr_method``), the estimator's ``reference``, for ``"auto"``
-        the reason for its choice, and ``unclipped_value`` when the
+        the reason for its choice, and ``raw_value`` when the
         estimator's value fell outside the range and was clipped.
 
     Examples
@@ -331,7 +331,7 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
     """Point, standard error, interval and diagnostics of an estimate on the range ``[lower, upper]``.
 
     The one place the rules of the module notes ("Intervals that hold") are
-    applied: the point is clipped into the range (``info["unclipped_value"]``
+    applied: the point is clipped into the range (``info["raw_value"]``
     holds the value before, in nats), ``interval`` ``None`` means the normal
     interval around the clipped point, every interval is clipped to the range
     and holds the point, and ``determined=True`` gives ``stderr`` 0 and the
@@ -345,7 +345,7 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
         return value, stderr, (math.nan, math.nan), info
     point = min(max(value, lower), upper)
     if point != value and math.isfinite(value):
-        info["unclipped_value"] = value
+        info["raw_value"] = value
     if determined:
         return point, 0.0, (point, point), info
     if interval is None:
@@ -375,7 +375,7 @@ def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, 
                                                     determined=determined)
     conv = unit.convert
     if info:
-        diagnostics = {**diagnostics, "unclipped_value": float(conv(np.float64(info["unclipped_value"])))}
+        diagnostics = {**diagnostics, "raw_value": float(conv(np.float64(info["raw_value"])))}
     return Estimate(
         value=conv(array) if array is not None and _foreign(array) else float(conv(np.float64(point))),
         stderr=float(conv(np.float64(stderr))),
@@ -394,7 +394,7 @@ def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math
     kernel gives ``df``, else the normal one) unless the kernel gives its own.
     ``clip=True`` (a measure that cannot leave ``[lower, upper]``, such as a
     mutual information or a KL divergence, >= 0): a value outside is moved to
-    the nearest end and the kernel's value kept as ``diagnostics["raw_value"]``;
+    the nearest end and the kernel's value kept as ``diagnostics["raw_value"]`` (in ``unit``);
     the interval, formed around the raw value, is clipped to the same range,
     so it still holds the reported value.
     """
@@ -405,7 +405,7 @@ def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math
         interval = (value - q * res.stderr, value + q * res.stderr)
         diag["stderr_df"] = res.df
     if clip and not lower <= value <= upper:
-        diag["raw_value"] = value
+        diag["raw_value"] = float(unit.convert(np.float64(value)))  # in the estimate's unit, as finish_interval's
         value = min(max(value, lower), upper)
     return make_estimate(value, res.stderr, interval, level, method, unit, diag, lower=lower, upper=upper)
 
