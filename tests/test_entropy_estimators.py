@@ -237,9 +237,12 @@ def test_jackknife_literal_loop(counts):
 
 @pytest.mark.parametrize("counts", VECTORS, ids=lambda c: f"n{sum(c)}k{len(c)}")
 def test_jackknife_stderr(counts):
+    # the brute-force jackknife variance plus the second-order chi2 term (k_obs - 1) / (2 n^2)
     got = run("jackknife", counts)
     _, se = ref_jackknife(counts)
-    assert got.stderr_method == "jackknife"
+    c = _pos(counts)
+    se = mp.sqrt(se**2 + ref_chi2_var(c))
+    assert got.stderr_method == "jackknife+chi2"
     assert close(got.stderr, se, rel=1e-10, abs_=1e-14), (got.stderr, se)
 
 
@@ -251,6 +254,7 @@ def test_jackknife_large_n_no_cancellation():
     for c in (counts, [4 * 10**8, 6 * 10**8], [10**9 - 1, 1], [3, 10**6]):
         got = run("jackknife", c)
         est, se = ref_jackknife(c)
+        se = mp.sqrt(se**2 + ref_chi2_var(c))
         assert close(got.value, est), (c, got.value, est)
         assert close(got.stderr, se, rel=1e-8), (c, got.stderr, se)
 
@@ -291,12 +295,20 @@ def test_shrinkage_huge_declared_support():
 # --------------------------------------------------------------------------
 # standard errors
 # --------------------------------------------------------------------------
+def ref_chi2_var(counts):
+    """Variance of chi2_df / (2n), df = k_obs - 1: 2 df / (2n)^2 (the plug-in's second-order term)."""
+    c = _pos(counts)
+    n = mpf(sum(c))
+    return 2 * mpf(len(c) - 1) / (2 * n) ** 2
+
+
 def ref_delta_se(counts):
+    """Delta-method SE sqrt(Var_p[log p] / n), with the second-order chi2 variance added."""
     c = _pos(counts)
     n = sum(c)
     p = [mpf(x) / n for x in c]
     h = ref_plugin(c)
-    return mp.sqrt((mp.fsum(pi * mp.log(pi) ** 2 for pi in p) - h**2) / n)
+    return mp.sqrt((mp.fsum(pi * mp.log(pi) ** 2 for pi in p) - h**2) / n + ref_chi2_var(c))
 
 
 @pytest.mark.parametrize("counts", VECTORS, ids=lambda c: f"n{sum(c)}k{len(c)}")
@@ -304,7 +316,7 @@ def test_delta_stderr(counts):
     ref = ref_delta_se(counts)
     for name in ["plugin", "miller_madow", "grassberger", "zhang", "shrinkage", "bonachela"]:
         r = run(name, counts)
-        assert r.stderr_method == "delta"
+        assert r.stderr_method == "delta+chi2"
         assert r.interval is None
         assert close(r.stderr, ref, rel=1e-10, abs_=1e-14), (name, r.stderr, ref)
 
@@ -331,7 +343,7 @@ def test_chao_shen_bootstrap():
 
 def test_chao_shen_many_outcomes_falls_back_to_delta():
     r = run("chao_shen", np.ones(200_001, dtype=np.int64))
-    assert r.stderr_method == "delta" and "stderr_fallback" in r.info
+    assert r.stderr_method == "delta+chi2" and "stderr_fallback" in r.info
 
 
 # --------------------------------------------------------------------------

@@ -27,17 +27,25 @@ large numbers (``L`` by its asymptotic series for large arguments).  This
 keeps the estimates accurate for ``n`` up to 1e9 and more.
 
 Standard errors are the delta-method (asymptotic) one of the plug-in
-estimator, ``sqrt(Var_p[log p] / n)`` (:func:`_delta_stderr`), except the
-jackknife (its own jackknife standard error) and Chao–Shen (bootstrap, as in
-the paper).
+estimator, ``sqrt(Var_p[log p] / n)``, with the second-order term
+``(k_obs - 1) / (2 n^2)`` (:func:`~infokit._estimators.result.chi2_variance`)
+added to the variance (:func:`_delta_stderr`; without it the error is 0 on
+exactly balanced counts, where the estimate is still random), except the
+jackknife (its own jackknife standard error, with the same second-order term)
+and Chao–Shen (bootstrap, as in the paper).  The public functions finish the
+interval (:func:`~infokit._estimators.result.finish_interval`): the normal
+interval around the point, clipped to ``[0, log K]`` (``[0, inf)`` without a
+declared K).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.special import digamma, xlogy
 
-from infokit._estimators.result import KernelResult, Profile
+from infokit._estimators.result import KernelResult, Profile, chi2_variance
 from infokit._core.measures import entropy as _exact_entropy
 
 __all__ = [
@@ -49,7 +57,7 @@ __all__ = [
     "chao_shen",
     "shrinkage",
     "bonachela",
-]
+]  # (shrinkage_mi, the shrinkage estimate of a mutual information, is not an entropy kernel)
 
 # Chao–Shen bootstrap: replicates, and the largest number of (replicate,
 # outcome) cells drawn in total (above it the delta method is used) and at once.
@@ -115,18 +123,22 @@ def _plugin_value(prof: Profile) -> float:
 
 
 def _delta_stderr(prof: Profile, h_plugin: float) -> float:
-    """Delta-method standard error ``sqrt((sum p log^2 p - H^2) / n)`` of the plug-in.
+    """Delta-method standard error of the plug-in, with its second-order term.
 
-    Computed as ``sqrt(sum_x p_x (log p_x + H)^2 / n)`` (a sum of non-negative
-    terms, no cancellation), ``p = n_x / n``, ``H`` the plug-in estimate; zero
-    when all observed counts are equal (the plug-in's variance estimate is 0).
+    ``sqrt(sum_x p_x (log p_x + H)^2 / n + (k_obs - 1) / (2 n^2))``: the first
+    term is ``Var_p[log p] / n`` written as a sum of non-negative terms (no
+    cancellation), ``p = n_x / n``, ``H`` the plug-in estimate; it is 0 when
+    all observed counts are equal, where the second,
+    :func:`~infokit._estimators.result.chi2_variance` with ``k_obs - 1``
+    degrees of freedom, is the spread of the plug-in.  0 only with a single
+    observed outcome.
     """
-    if prof.values.size == 1:
-        return 0.0
     n = prof.n
-    p = prof.values / n
-    var = float(np.sum(prof.mult * p * (np.log(p) + h_plugin) ** 2))
-    return float(np.sqrt(max(var, 0.0) / n))
+    var = 0.0
+    if prof.values.size > 1:
+        p = prof.values / n
+        var = max(float(np.sum(prof.mult * p * (np.log(p) + h_plugin) ** 2)), 0.0) / n
+    return float(np.sqrt(var + chi2_variance(prof.k_obs - 1, n)))
 
 
 def _chao_shen_terms(pa: np.ndarray, n: int) -> np.ndarray:
@@ -155,7 +167,7 @@ def plugin(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelRe
     Neural Computation 15 (2003).
     """
     h = _plugin_value(prof)
-    return KernelResult(h, _delta_stderr(prof, h), "delta")
+    return KernelResult(h, _delta_stderr(prof, h), "delta+chi2")
 
 
 def miller_madow(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResult:
@@ -166,7 +178,7 @@ def miller_madow(prof: Profile, *, level: float, rng: np.random.Generator) -> Ke
     """
     h = _plugin_value(prof)
     corr = (prof.k_obs - 1) / (2.0 * prof.n)
-    return KernelResult(h + corr, _delta_stderr(prof, h), "delta", info={"correction": corr})
+    return KernelResult(h + corr, _delta_stderr(prof, h), "delta+chi2", info={"correction": corr})
 
 
 def jackknife(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResult:
@@ -177,7 +189,9 @@ def jackknife(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     ``H_J = H + w(n) - sum_x p_x w(n_x)``, ``w(c) = -(c-1) log(1 - 1/c)``
     (``w`` increases, so ``H_J >= H``).  Standard error: the jackknife one,
     ``sqrt((n-1)/n sum_i (H_(-i) - mean)^2) = sqrt(sum_x n_x (u_x - u_bar)^2 / (n(n-1)))``
-    with ``u_x = log n_x + w(n_x)`` (0 when ``n = 1``: nothing to delete).
+    with ``u_x = log n_x + w(n_x)`` (0 when ``n = 1``: nothing to delete),
+    with the second-order variance ``(k_obs - 1) / (2 n^2)`` added (the
+    jackknife variance is 0 on exactly balanced counts).
     References: S. Zahl, Ecology 58 (1977) 907–913; B. Efron & C. Stein,
     Annals of Statistics 9 (1981) 586–596.
     """
@@ -186,14 +200,13 @@ def jackknife(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     p = prof.values / n
     wv = _jackknife_w(prof.values)
     corr = float(_jackknife_w(n) - np.sum(prof.mult * p * wv))
-    if n == 1 or prof.values.size == 1:
-        se = 0.0
-    else:
+    var = 0.0
+    if n > 1 and prof.values.size > 1:
         u = np.log(prof.values.astype(np.float64)) + wv
         ubar = float(np.sum(prof.mult * p * u))
-        ss = float(np.sum(prof.mult * prof.values * (u - ubar) ** 2))
-        se = float(np.sqrt(ss / n / (n - 1.0)))
-    return KernelResult(h + corr, se, "jackknife", info={"correction": corr})
+        var = float(np.sum(prof.mult * prof.values * (u - ubar) ** 2)) / n / (n - 1.0)
+    se = float(np.sqrt(var + chi2_variance(prof.k_obs - 1, n)))
+    return KernelResult(h + corr, se, "jackknife+chi2", info={"correction": corr})
 
 
 def grassberger(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResult:
@@ -211,7 +224,7 @@ def grassberger(prof: Profile, *, level: float, rng: np.random.Generator) -> Ker
     sign = np.where(prof.values % 2 == 0, 1.0, -1.0)
     d = _log_minus_digamma(v) - 0.5 * sign * _half_digamma_step(0.5 * v)
     corr = float(np.sum(prof.mult * (v / prof.n) * d))
-    return KernelResult(h + corr, _delta_stderr(prof, h), "delta", info={"correction": corr})
+    return KernelResult(h + corr, _delta_stderr(prof, h), "delta+chi2", info={"correction": corr})
 
 
 def zhang(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResult:
@@ -228,7 +241,7 @@ def zhang(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelRes
     h = _plugin_value(prof)
     p = prof.values / prof.n
     corr = float(np.sum(prof.mult * p * _log_minus_digamma(prof.values)) - _log_minus_digamma(prof.n))
-    return KernelResult(h + corr, _delta_stderr(prof, h), "delta", info={"correction": corr})
+    return KernelResult(h + corr, _delta_stderr(prof, h), "delta+chi2", info={"correction": corr})
 
 
 def _chao_shen_value(prof: Profile) -> tuple[float, float]:
@@ -255,7 +268,7 @@ def chao_shen(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     info = {"coverage": cov}
     if prof.k_obs * _BOOT_REPLICATES > _BOOT_MAX_CELLS:
         info["stderr_fallback"] = "delta (too many outcomes for the bootstrap)"
-        return KernelResult(value, _delta_stderr(prof, _plugin_value(prof)), "delta", info=info)
+        return KernelResult(value, _delta_stderr(prof, _plugin_value(prof)), "delta+chi2", info=info)
     phat = prof.counts / n
     chunk = max(1, _BOOT_CHUNK_CELLS // prof.k_obs)
     reps = []
@@ -279,7 +292,8 @@ def shrinkage(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     ones have ``p_hat = 0``), intensity
     ``lambda = (1 - sum p_hat^2) / ((n - 1) sum (t - p_hat)^2)`` clipped to
     ``[0, 1]`` (1 when ``n = 1`` or ``p_hat = t``), ``info["lambda"]``.
-    Reference: J. Hausser & K. Strimmer, "Entropy inference and the James–Stein
+    (The mutual information uses :func:`shrinkage_mi`, which shrinks the
+    joint table.)  Reference: J. Hausser & K. Strimmer, "Entropy inference and the James–Stein
     estimator", JMLR 10 (2009) 1469–1484, eqs. 5–8.
     """
     n, k = prof.n, prof.k
@@ -297,7 +311,7 @@ def shrinkage(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     q0 = lam * t
     value = 0.0 - float(np.sum(mult * xlogy(q, q))) - unseen * float(xlogy(q0, q0))  # 0.0 -: no -0.0
     h = _plugin_value(prof)
-    return KernelResult(value, _delta_stderr(prof, h), "delta", info={"lambda": lam, "target": t})
+    return KernelResult(value, _delta_stderr(prof, h), "delta+chi2", info={"lambda": lam, "target": t})
 
 
 def bonachela(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResult:
@@ -317,4 +331,50 @@ def bonachela(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     d = np.log1p((n + 1.0 - v) / (v + 2.0)) + (_log_minus_digamma(v + 2.0) - _log_minus_digamma(n + 3.0))
     value = float(np.sum(prof.mult * (v + 1.0) * d) / (n + 2.0))
     h = _plugin_value(prof)
-    return KernelResult(value, _delta_stderr(prof, h), "delta")
+    return KernelResult(value, _delta_stderr(prof, h), "delta+chi2")
+
+
+def shrinkage_mi(counts, inv_x, inv_y, kx: int, ky: int, target: str = "grid") -> tuple[float, float, float, float]:
+    """James–Stein shrinkage estimate of the mutual information from a joint table.
+
+    As in Hausser & Strimmer (2009, section 4.1) the *joint* cell frequencies
+    are shrunk, ``q = lambda t + (1 - lambda) p_hat`` with the intensity of
+    :func:`shrinkage`, and the mutual information is that of ``q`` and its own
+    marginals, ``sum q log(q / (q_x q_y))``: never negative and at most
+    ``min(H(q_x), H(q_y))``.  The target ``t`` is uniform over all
+    ``K_X K_Y`` pairs of the observed values (``target="grid"``, the paper's),
+    which is the independent table: with few samples (``lambda`` near 1) the
+    estimate is shrunk towards 0 -- 0 for a perfectly dependent pair of 5
+    values each seen once (``lambda = 1``), 0.31 nats (log 5 = 1.61) with each
+    seen twice, 1.21 with ten each.  ``target="observed"`` (uniform over the
+    observed cells only) gives log 5 there but was measured far worse on
+    independent and partly dependent pairs (``benchmarks/RESULTS.md``, section
+    ``bench_intervals``) and is kept only for that comparison.
+
+    ``counts[c]`` is the count of cell ``c``, the pair ``(inv_x[c], inv_y[c])``.
+    Returns ``(mi, H(q_x), H(q_y), lambda)`` in nats.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    n = float(counts.sum())
+    p = counts / n
+    cells = kx * ky if target == "grid" else counts.size
+    unseen = cells - counts.size
+    t = 1.0 / cells
+    denom = float(np.sum((t - p) ** 2)) + unseen * t * t
+    if n <= 1 or denom == 0.0:
+        lam = 1.0
+    else:
+        lam = min(1.0, max(0.0, (1.0 - float(np.sum(p * p))) / ((n - 1.0) * denom)))
+    q = lam * t + (1.0 - lam) * p  # the observed cells; each unseen one has q0 = lam t
+    q0 = lam * t if unseen else 0.0
+    qx = np.bincount(inv_x, weights=q, minlength=kx) + q0 * (ky - np.bincount(inv_x, minlength=kx))
+    qy = np.bincount(inv_y, weights=q, minlength=ky) + q0 * (kx - np.bincount(inv_y, minlength=ky))
+    lqx, lqy = np.log(qx), np.log(qy)
+    mi = float(np.sum(q * (np.log(q) - lqx[inv_x] - lqy[inv_y])))
+    if q0 > 0.0:  # the unseen cells: the sum over all pairs less the seen ones
+        lq0 = math.log(q0)
+        mi += q0 * float(kx * ky * lq0 - ky * np.sum(lqx) - kx * np.sum(lqy))
+        mi -= q0 * float(np.sum(lq0 - lqx[inv_x] - lqy[inv_y]))
+    hx = 0.0 - float(np.sum(xlogy(qx, qx)))
+    hy = 0.0 - float(np.sum(xlogy(qy, qy)))
+    return max(mi, 0.0), hx, hy, lam

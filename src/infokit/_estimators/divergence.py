@@ -38,7 +38,7 @@ from infokit._estimators.arguments import all_continuous, any_continuous, check_
 from infokit._estimators.arguments import expand, natures
 from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
-from infokit._estimators.result import Profile, from_kernel, make_estimate
+from infokit._estimators.result import Profile, chi2_variance, from_kernel, make_estimate, unseen_mass_bound
 from infokit._lib import backend as _backend
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
 from infokit._lib.units import resolve_base
@@ -148,7 +148,12 @@ def estimate_kl(
     Estimate
         ``diagnostics`` reports what the estimate rests on (for samples: ``n``,
         ``m`` (Q's sample size), the support, the smoothing and
-        ``unseen_in_q``).  A bias-corrected value can fall slightly below 0.
+        ``unseen_in_q``).  For discrete samples the value and the interval
+        are ``>= 0`` and the interval holds the value: a bias-corrected
+        value below 0 is reported as 0 (the unclipped one in
+        ``diagnostics["raw_value"]``) with the interval
+        ``[0, z stderr]``; a sample against itself gives 0 with an interval
+        of positive width.  Width 0 only for a Q of one outcome (D = 0 exactly).
         With ``log_p``/``log_q`` from torch or JAX, ``value`` is a 0-d array of
         that library with autograd intact (``stderr`` and ``ci`` are floats).
 
@@ -173,7 +178,12 @@ def estimate_kl(
 
     A known Q with ``q(x) = 0`` at an observed ``x`` gives ``+inf``: the
     divergence is infinite for certain.  Standard errors: delta method,
-    ``Var_P̂[log(p̂/q)]/n`` (plus ``Var_Q̂[p̂/q̂]/m`` for a sample of Q); the
+    ``Var_P̂[log(p̂/q)]/n`` (plus ``Var_Q̂[p̂/q̂]/m`` for a sample of Q), plus
+    the second-order spread ``df / (2 n^2)`` of ``chi2_df / (2n)``
+    (``2 n D̂`` is chi-squared with ``df = K_obs - 1`` at ``P = Q``; with a
+    sample of Q, ``n`` is ``n m / (n + m)`` and ``K_obs`` counts the outcomes
+    either sample saw; ``df >= 1``), without which the error is 0 when P̂
+    matches Q; the
     sample standard deviation over ``sqrt(n)`` for Monte Carlo and log-ratio
     estimates.
 
@@ -282,6 +292,13 @@ def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base=
     Returns
     -------
     Estimate
+        The value and the interval are ``>= 0`` and the interval holds the
+        value.  Known Q: width 0 only when Q is uniform on its support (then
+        ``H(P, Q) = log K`` for every P); when every sample has the same
+        surprisal the interval moves the upper bound ``1 - ((1 - ci)/2)^(1/n)``
+        on P's unseen mass to Q's least and most surprising outcomes.  Sample
+        of Q: the standard error includes the second-order term of
+        :func:`estimate_kl`.
 
     Raises
     ------
@@ -474,11 +491,13 @@ def _kl_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     log_ratio = np.log(s.w) - s.lq
     plug = float(np.sum(s.w * log_ratio))
     var = float(np.sum(s.w * (log_ratio - plug) ** 2))
-    diag.update(stderr_method="delta", entropy_estimate=h.value, cross_entropy_estimate=ce)
+    diag.update(stderr_method="delta+chi2", entropy_estimate=h.value, cross_entropy_estimate=ce)
     if reason:
         diag["auto_reason"] = reason
     diag["reference"] = METHODS[used].reference
-    return make_estimate(ce - h.value, math.sqrt(var / s.n), None, o.level, used, o.unit, diag, lower=-math.inf)
+    determined = s.t.k == 1  # Q (and so P) has one outcome: D = 0
+    se = math.sqrt(var / s.n + chi2_variance(_kl_df(diag["k_observed"]), s.n))
+    return make_estimate(ce - h.value, se, None, o.level, used, o.unit, diag, determined=determined)
 
 
 @implements("estimate_kl", SAMPLES, Kind.COUNTS)
@@ -490,8 +509,21 @@ def _kl_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     used = "miller_madow" if m.name == "auto" else m.name
     value = plug - (diag["k_observed"] - 1) / (2.0 * s.n) - bias_q if used == "miller_madow" else plug
     var_p = float(np.sum(s.w * (np.log(s.w) - s.lq - plug) ** 2)) / s.n
-    diag["stderr_method"] = "delta"
-    return make_estimate(value, math.sqrt(var_p + var_q), None, o.level, used, o.unit, diag, lower=-math.inf)
+    # second order: 2 n m / (n + m) D(P̂||Q̂) ~ chi2 on the outcomes either sample saw, when P = Q
+    n_eff = s.n * s.t.m / (s.n + s.t.m)
+    seen_any = int(np.count_nonzero((s.t.cp > 0) | (s.t.cq > 0)))
+    diag["stderr_method"] = "delta+chi2"
+    se = math.sqrt(var_p + var_q + chi2_variance(_kl_df(seen_any), n_eff))
+    return make_estimate(value, se, None, o.level, used, o.unit, diag)
+
+
+def _kl_df(outcomes_seen: int) -> int:
+    """Degrees of freedom of the chi-square term of a KL estimate: outcomes seen - 1, at least 1.
+
+    At least 1: a sample that saw one outcome still leaves the divergence
+    uncertain (other outcomes may have mass), and its delta-method variance is 0.
+    """
+    return max(int(outcomes_seen) - 1, 1)
 
 
 @implements("estimate_cross_entropy", SAMPLES, KNOWN)
@@ -500,7 +532,15 @@ def _ce_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     ce = float(-np.sum(s.w * s.lq))  # the mean surprisal: unbiased
     var = float(np.sum(s.w * (s.lq + ce) ** 2))
     diag["stderr_method"] = "sample variance"
-    return make_estimate(ce, math.sqrt(var / s.n), None, o.level, "mean_surprisal", o.unit, diag)
+    finite = s.t.log_q[np.isfinite(s.t.log_q)]
+    determined = bool(np.all(finite == finite[0]))  # Q uniform on its support: H(P, Q) = log K whatever P
+    interval = None
+    if var == 0.0 and not determined:  # one surprisal seen: move the unseen mass's bound to either extreme
+        u = unseen_mass_bound(s.n, o.level)
+        interval = (ce - u * (ce + float(np.max(finite))), ce + u * (-float(np.min(finite)) - ce))
+        diag["interval_method"] = "one surprisal seen: the unseen mass's upper bound moved to the extremes of Q"
+    return make_estimate(ce, math.sqrt(var / s.n), interval, o.level, "mean_surprisal", o.unit, diag,
+                         determined=determined)
 
 
 @implements("estimate_cross_entropy", SAMPLES, Kind.COUNTS)
@@ -511,8 +551,11 @@ def _ce_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     used = "miller_madow" if m.name == "auto" else m.name
     value = plug - (bias_q if used == "miller_madow" else 0.0)
     var_ce = float(np.sum(s.w * (s.lq + plug) ** 2)) / s.n
-    diag["stderr_method"] = "delta"
-    return make_estimate(value, math.sqrt(var_ce + var_q), None, o.level, used, o.unit, diag)
+    n_eff = s.n * s.t.m / (s.n + s.t.m)
+    seen_any = int(np.count_nonzero((s.t.cp > 0) | (s.t.cq > 0)))
+    diag["stderr_method"] = "delta+chi2"
+    se = math.sqrt(var_ce + var_q + chi2_variance(_kl_df(seen_any), n_eff))
+    return make_estimate(value, se, None, o.level, used, o.unit, diag)
 
 
 def _kl_knn(x, y, kinds, m: methods.Method, o: EstimateOptions):

@@ -12,6 +12,7 @@ from infokit._estimators.arguments import all_continuous, check_bins_method, exp
 from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, ENTROPY, METHODS
 from infokit._estimators.result import KernelResult, Profile, from_kernel, make_estimate, z_score
+from infokit._estimators.result import one_outcome_entropy_bound
 from infokit._lib.checks import check_level, check_rng
 from infokit._lib.units import resolve_base
 from infokit._samples.binning import binned_empirical
@@ -92,8 +93,14 @@ def estimate_entropy(
     Returns
     -------
     Estimate
-        ``value``, ``stderr``, ``ci`` (clipped to ``[0, log K]`` when K is
-        declared), ``method``, ``unit`` and ``diagnostics``.
+        ``value``, ``stderr``, ``ci``, ``method``, ``unit`` and
+        ``diagnostics``.  For discrete samples the value and the interval lie
+        in ``[0, log K]`` when K is declared and in ``[0, inf)`` otherwise,
+        and the interval holds the value (a bias-corrected value outside
+        that range is clipped, the unclipped one kept in
+        ``diagnostics["raw_value"]``).  The interval has width 0 only
+        when the entropy is known exactly (a declared support of one
+        outcome).
 
     Raises
     ------
@@ -150,6 +157,19 @@ def estimate_entropy(
     uses ``"knn"`` and says so in ``diagnostics["auto_reason"]``.
 
     ``diagnostics["reference"]`` names the paper of the estimator used.
+
+    Intervals.  ``"dirichlet"`` and ``"nsb"``: the equal-tailed posterior
+    interval.  ``"chao_shen"``: normal interval with the bootstrap standard
+    error.  The others: the normal interval ``value -/+ z stderr`` with the
+    delta-method error plus the plug-in's second-order spread,
+    ``stderr^2 = Var[log p̂(X)] / n + (K_obs - 1) / (2 n^2)``; the second term
+    keeps exactly balanced counts (where ``Var[log p̂] = 0``) from giving an
+    interval of width 0.  ``"auto"`` choosing shrinkage widens its interval
+    to NSB's posterior interval.  All are clipped to the range above and
+    hold the value; a sample that saw one outcome only gets
+    ``[0, h(u) + u log(K - 1)]``, ``u = 1 - ((1 - ci)/2)^(1/n)`` the upper
+    bound on the unseen mass (``h(u)`` without a declared K).
+
     The delta-method error ``sqrt(Var[log p̂(X)] / n)`` describes sampling
     noise only: when the sample is small compared with the support (coverage
     well below 1) the bias of every estimator can exceed it, and intervals
@@ -202,8 +222,13 @@ def _discrete(data, kind: Kind, m: methods.Method, o: EstimateOptions):
     stderr, interval = res.stderr, res.interval
     if m.name == "auto" and used == "shrinkage":
         stderr, interval = _hedged_shrinkage_interval(prof, res, o.level, o.gen, upper)
-        diag["stderr_method"] = "max(delta, NSB posterior s.d.); interval: union with NSB's"
-    return make_estimate(res.value, stderr, interval, o.level, used, o.unit, diag, upper=upper)
+        diag["stderr_method"] = "max(delta+chi2, NSB posterior s.d.); interval: union with NSB's"
+    determined = prof.k_declared and prof.k == 1
+    if prof.k_obs == 1 and not determined:
+        interval = _one_outcome_interval(prof, res, interval, o.level)
+        diag["interval_method"] = "one outcome seen: [0, bound on the unseen mass's entropy]"
+    return make_estimate(res.value, stderr, interval, o.level, used, o.unit, diag, upper=upper,
+                         determined=determined)
 
 
 def _continuous(data, kind: Kind, m: methods.Method, o: EstimateOptions):
@@ -289,6 +314,20 @@ def _profile(e: Empirical, support_size) -> Profile:
     else:
         k = _check_support_size(support_size, len(e))
     return Profile.from_counts(e.counts, k)
+
+
+def _one_outcome_interval(prof: Profile, res: KernelResult, interval, level: float):
+    """``[0, hi]`` for a sample that saw one outcome only (every delta-method error is 0 there).
+
+    ``hi`` is the larger of the kernel's own upper end (if any) and
+    :func:`~infokit._estimators.result.one_outcome_entropy_bound`: the entropy
+    of the most spread distribution whose unseen mass is at its upper
+    confidence bound.
+    """
+    hi = one_outcome_entropy_bound(prof.n, prof.k if prof.k_declared else None, level)
+    if interval is not None:
+        hi = max(hi, interval[1])
+    return 0.0, max(hi, res.value)
 
 
 def _hedged_shrinkage_interval(prof: Profile, res: KernelResult, level: float, rng, upper: float):

@@ -18,6 +18,41 @@ already checked counts, support size and level) and never convert units.
 
 :func:`make_estimate` turns nats into the :class:`Estimate` a public function
 returns: the one place units are converted and intervals finished.
+
+Intervals that hold
+-------------------
+Every discrete estimate's point and interval are finished in one place,
+:func:`finish_interval` (called by :func:`make_estimate`), from the
+quantity's range ``[lower, upper]``:
+
+* the point is clipped into the range; when clipping changed it, the
+  unclipped value is kept in ``diagnostics["raw_value"]`` (in the
+  estimate's unit);
+* the interval is the kernel's own (a posterior interval, a bootstrap) or,
+  when the kernel has none, the normal interval ``point -/+ z stderr``
+  centred on the *clipped* point (so a bias-corrected value below 0 gives
+  ``[0, z stderr]``, not an empty ``[0, 0]``); it is clipped to the range and
+  widened, if needed, to hold the point;
+* an interval of width zero is given only for a quantity the data determine
+  exactly (``determined=True``: an entropy with one possible outcome, a KL
+  divergence against a Q of one outcome, a mutual information whose
+  variables' estimated entropies bound it to 0).
+
+Ranges: entropy ``[0, log K]`` with K declared, ``[0, inf)`` otherwise;
+mutual information ``[0, min(H_X, H_Y)]`` with the estimator's own
+marginal entropies; KL divergence and cross-entropy ``[0, inf)``.
+
+A standard error that vanishes where the estimate is still random (the delta
+method ``Var[log p]/n`` is 0 on a uniform distribution, where the plug-in's
+spread is of second order) is avoided by adding :func:`chi2_variance`, the
+variance of the ``chi2_df / (2n)`` term every plug-in quantity of counts
+carries (the coverage this gives is measured in ``benchmarks/RESULTS.md``,
+section ``bench_intervals``).
+
+A new kernel needs nothing more than to return its ``KernelResult`` (with an
+``interval`` if it has a better one than the normal interval, and a
+``stderr`` that includes :func:`chi2_variance` if it is a delta-method one);
+the public functions pass the range and :func:`make_estimate` does the rest.
 """
 
 from __future__ import annotations
@@ -35,7 +70,8 @@ from infokit._samples import counting as _counting
 from infokit.errors import InvalidTypeError
 
 __all__ = ["Profile", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel", "estimate_html",
-           "z_score", "t_score"]
+           "z_score", "t_score", "chi2_variance", "finish_interval", "unseen_mass_bound",
+           "one_outcome_entropy_bound"]
 
 
 @dataclass(frozen=True)
@@ -155,7 +191,11 @@ class Estimate:
     stderr : float
         Its standard error (or posterior standard deviation), in ``unit``.
     ci : tuple of float
-        The interval ``(low, high)`` at level ``level``, in ``unit``.
+        The interval ``(low, high)`` at level ``level``, in ``unit``; it holds
+        ``value``, and for the discrete estimates both lie in the quantity's
+        range (entropy ``[0, log K]`` or ``[0, inf)``, mutual information
+        ``[0, min(H_X, H_Y)]``, KL divergence ``[0, inf)``); width 0 only for
+        a quantity the data determine exactly.
     level : float
         Level of ``ci`` (e.g. 0.95).
     method : str
@@ -167,8 +207,9 @@ class Estimate:
         ``k_observed``, the support size used ``k`` and whether it was
         declared, singletons ``f1``, doubletons ``f2``, Good–Turing coverage
         ``1 - f1/n``, ``n_over_k``, where the standard error comes from
-        (``stderr_method``), the estimator's ``reference``, and for
-        ``"auto"`` the reason for its choice.
+        (``stderr_method``), the estimator's ``reference``, for ``"auto"``
+        the reason for its choice, and ``raw_value`` when the
+        estimator's value fell outside the range and was clipped.
 
     Examples
     --------
@@ -244,28 +285,99 @@ def _foreign(array) -> bool:
     return array_api_compat.is_array_api_obj(array) and not is_numpy(array_api_compat.array_namespace(array))
 
 
+def chi2_variance(df: float, n: float) -> float:
+    """``df / (2 n^2)``: the variance of ``chi2_df / (2 n)``, the second-order term of a plug-in quantity.
+
+    The plug-in entropy is ``H - sum_x (n_x/n - p_x)^2 / (2 p_x) + ...`` to
+    second order, and ``n sum_x (n_x/n - p_x)^2 / p_x`` is Pearson's
+    chi-square, ``chi2_{K-1}`` asymptotically; likewise ``2 n D(P̂||Q)`` at
+    ``P = Q`` and ``2 n I(X̂; Ŷ)`` under independence.  Where the first-order
+    (delta-method) variance vanishes -- a uniform distribution, two samples of
+    the same distribution, independent variables -- this term is the leading
+    one; elsewhere it is ``O(1/n^2)`` against ``O(1/n)``.  0 when ``df <= 0``.
+    """
+    return max(float(df), 0.0) / (2.0 * float(n) * float(n)) if n > 0 else 0.0
+
+
+def unseen_mass_bound(n: int, level: float) -> float:
+    """Upper confidence bound ``1 - ((1 - level)/2)^(1/n)`` on the mass of the outcomes a sample of ``n`` never saw.
+
+    The exact binomial bound for zero sightings at one-sided level
+    ``(1 + level) / 2`` (about ``3.7 / n`` at 0.95: the "rule of three" of a
+    two-sided 95% interval).
+    """
+    return float(-math.expm1(math.log(0.5 * (1.0 - float(level))) / float(n)))
+
+
+def one_outcome_entropy_bound(n: int, k: int | None, level: float) -> float:
+    """Upper end of the entropy interval of a sample of ``n`` that saw one outcome only.
+
+    With ``u`` = :func:`unseen_mass_bound`, the largest entropy of a
+    distribution whose observed outcome has probability ``1 - u`` and the
+    rest spread over the other ``k - 1`` outcomes: ``h(u) + u log(k - 1)``,
+    ``h`` the binary entropy; ``k`` None (support not declared) counts the
+    unseen mass as one more outcome, ``h(u)``.  Capped at ``log k``.
+    """
+    u = unseen_mass_bound(n, level)
+    h = float(-special.xlogy(u, u) - special.xlog1py(1.0 - u, -u))
+    if k is None:
+        return h
+    if k <= 1:
+        return 0.0
+    return min(h + u * math.log(k - 1.0), math.log(k))
+
+
+def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf, determined=False):
+    """Point, standard error, interval and diagnostics of an estimate on the range ``[lower, upper]``.
+
+    The one place the rules of the module notes ("Intervals that hold") are
+    applied: the point is clipped into the range (``info["raw_value"]``
+    holds the value before, in nats), ``interval`` ``None`` means the normal
+    interval around the clipped point, every interval is clipped to the range
+    and holds the point, and ``determined=True`` gives ``stderr`` 0 and the
+    interval ``(point, point)``.  Non-finite values pass through (an infinite
+    KL divergence keeps ``(inf, inf)``).  Returns ``(point, stderr, (lo, hi), info)``.
+    """
+    info = {}
+    value = float(value)
+    stderr = float(stderr)
+    if math.isnan(value):
+        return value, stderr, (math.nan, math.nan), info
+    point = min(max(value, lower), upper)
+    if point != value and math.isfinite(value):
+        info["raw_value"] = value
+    if determined:
+        return point, 0.0, (point, point), info
+    if interval is None:
+        if math.isfinite(point) and math.isfinite(stderr):
+            z = z_score(level)
+            interval = (point - z * stderr, point + z * stderr)
+        else:
+            interval = (point, point) if not math.isfinite(point) else (lower, upper)
+    lo, hi = (float(v) for v in interval)
+    lo = min(max(lo, lower), upper, point)
+    hi = max(min(hi, upper), lower, point)
+    return point, stderr, (lo, hi), info
+
+
 def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, lower=0.0, upper=math.inf,
-                  array=None):
+                  array=None, determined=False):
     """The :class:`Estimate` of a value in nats: convert to ``unit`` and finish the interval.
 
-    ``interval`` ``None`` means the normal interval ``value -/+ z stderr``;
-    either way it is clipped to the feasible range ``[lower, upper]``.
-    ``array``, the same value as a 0-d torch or JAX array, becomes
-    ``Estimate.value`` (converted in its own library, so gradients flow);
-    ``stderr`` and ``ci`` are floats.
+    :func:`finish_interval` places the point and the interval in the range
+    ``[lower, upper]`` (``interval`` ``None``: the normal interval
+    ``point -/+ z stderr``; ``determined``: a quantity the data fix exactly,
+    interval of width 0).  ``array``, the same value as a 0-d torch or JAX
+    array, becomes ``Estimate.value`` (converted in its own library, so
+    gradients flow; it is not clipped); ``stderr`` and ``ci`` are floats.
     """
-    if interval is None:
-        if math.isfinite(value) and math.isfinite(stderr):
-            z = z_score(level)
-            interval = (value - z * stderr, value + z * stderr)
-        else:
-            interval = (value, value) if not math.isfinite(value) else (lower, upper)
-    lo, hi = interval
-    lo = min(max(lo, lower), upper)  # the interval stays in the feasible range [lower, upper]
-    hi = max(min(hi, upper), lower)
+    point, stderr, (lo, hi), info = finish_interval(value, stderr, interval, level, lower=lower, upper=upper,
+                                                    determined=determined)
     conv = unit.convert
+    if info:
+        diagnostics = {**diagnostics, "raw_value": float(conv(np.float64(info["raw_value"])))}
     return Estimate(
-        value=conv(array) if array is not None and _foreign(array) else float(conv(np.float64(value))),
+        value=conv(array) if array is not None and _foreign(array) else float(conv(np.float64(point))),
         stderr=float(conv(np.float64(stderr))),
         ci=(float(conv(np.float64(lo))), float(conv(np.float64(hi)))),
         level=level,
@@ -282,7 +394,7 @@ def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math
     kernel gives ``df``, else the normal one) unless the kernel gives its own.
     ``clip=True`` (a measure that cannot leave ``[lower, upper]``, such as a
     mutual information or a KL divergence, >= 0): a value outside is moved to
-    the nearest end and the kernel's value kept as ``diagnostics["raw_value"]``;
+    the nearest end and the kernel's value kept as ``diagnostics["raw_value"]`` (in ``unit``);
     the interval, formed around the raw value, is clipped to the same range,
     so it still holds the reported value.
     """
@@ -293,7 +405,7 @@ def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math
         interval = (value - q * res.stderr, value + q * res.stderr)
         diag["stderr_df"] = res.df
     if clip and not lower <= value <= upper:
-        diag["raw_value"] = value
+        diag["raw_value"] = float(unit.convert(np.float64(value)))  # in the estimate's unit, as finish_interval's
         value = min(max(value, lower), upper)
     return make_estimate(value, res.stderr, interval, level, method, unit, diag, lower=lower, upper=upper)
 
