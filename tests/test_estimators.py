@@ -86,3 +86,16 @@ def test_import_does_not_load_scipy_stats():
             "print(sorted(m for m in sys.modules if m.startswith(('scipy.stats', 'scipy.spatial'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", f"import infokit loaded {out.strip()}; import them where they are used"
+
+
+def test_estimate_reading_says_data_method_value_and_interval():
+    est = ik.estimate_entropy([0, 0, 1, 2, 2, 2], method="miller_madow", base="bits")
+    lo, hi = est.ci
+    assert est.reading == (f"Estimated from 6 samples with miller_madow: {est.value:.3g} bits (95% interval "
+                           f"{lo:.3g} to {hi:.3g} bits).")
+    assert est.reading in est._repr_html_()
+    # a bias-corrected KL of a sample against itself is negative before it is clipped at 0: the reading says so
+    same = ik.empirical(list("aabbc"))
+    kl = ik.estimate_kl(same, same, "miller_madow")
+    assert kl.value == 0 and kl.diagnostics["raw_value"] < 0
+    assert f"raw value, {kl.diagnostics['raw_value']:.3g} nats" in kl.reading

@@ -240,6 +240,32 @@ class Estimate:
     def _repr_html_(self) -> str:
         return estimate_html(self)
 
+    @property
+    def reading(self) -> str:
+        """One sentence for a person: what was estimated from how much data, with which method, and how sure.
+
+        >>> import infokit as ik
+        >>> ik.estimate_entropy([0, 0, 1, 2], method="plugin", base="bits").reading.split(":")[0]
+        'Estimated from 4 samples with plugin'
+        """
+        n = self.diagnostics.get("n")
+        lo, hi = self.ci
+        head = f"Estimated from {n} samples" if isinstance(n, int) else "Estimated"
+        head += f" with {self.method}"
+        text = (f"{head}: {_short(self.value)} {self.unit} ({self.level:.0%} interval {_short(lo)} to {_short(hi)} "
+                f"{self.unit})")
+        raw = self.diagnostics.get("raw_value")
+        if isinstance(raw, (int, float)) and raw != self.value:
+            text += (f"; the method's raw value, {_short(raw)} {self.unit}, lay outside the quantity's range and is "
+                     "reported at its bound")
+        return text + "."
+
+
+def _short(v) -> str:
+    """3 significant digits for a sentence."""
+    v = float(v)
+    return "0" if v == 0 else (f"{v:.3g}" if math.isfinite(v) else ("infinity" if v > 0 else "-infinity"))
+
 
 def estimate_html(est) -> str:
     """HTML table of an :class:`~infokit.Estimate`: value, standard error, interval, diagnostics.
@@ -262,7 +288,8 @@ def estimate_html(est) -> str:
         [f"{html.esc(format(est.level, '.0%'))} interval", f"[{html.num(lo)}, {html.num(hi)}] {u}"],
         ["method", html.esc(est.method)],
     ]
-    parts = [html.table(f"Estimate ({html.esc(est.method)}) [{u}]", ["", "value"], rows)]
+    parts = [html.note(html.esc(est.reading)),
+             html.table(f"Estimate ({html.esc(est.method)}) [{u}]", ["", "value"], rows)]
     diag = dict(est.diagnostics or {})
     if diag:
         drows = [[html.esc(k), html.diag_value(v)] for k, v in diag.items()]
