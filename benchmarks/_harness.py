@@ -134,6 +134,15 @@ def _version(module: str) -> str:
     return getattr(mod, "__version__", "unknown")
 
 
+def status_kib(key: str) -> int:
+    """A ``/proc/self/status`` field in KiB (``VmRSS``, ``VmHWM``: the peak resident set); 0 where absent."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
 def machine_description(modules: Sequence[str] = ("numpy", "scipy", "torch")) -> dict[str, str]:
     """CPU model, cores, RAM, Python and library versions, as strings."""
     ram = _ram_gib()

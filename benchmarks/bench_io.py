@@ -64,14 +64,6 @@ FLAT_RATIO = 1.25  # peak RSS of the largest file at most this many times the sm
 # --------------------------------------------------------------------------
 # worker: one measurement in a fresh process
 # --------------------------------------------------------------------------
-def _status_kib(key: str) -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
 def _reset_peak() -> bool:
     """Reset this process's peak RSS (VmHWM) to its current RSS (Linux >= 4.0)."""
     try:
@@ -95,8 +87,8 @@ def worker(args) -> None:
 
     if args.how in ("pandas", "inmemory"):
         import pandas as pd  # pyarrow's to_numpy imports it: not timed
-    base_rss = _status_kib("VmRSS")
-    import_peak = _status_kib("VmHWM")
+    base_rss = h.status_kib("VmRSS")
+    import_peak = h.status_kib("VmHWM")
     reset = _reset_peak()
     t0 = time.perf_counter()
     if args.how == "stream":
@@ -115,7 +107,7 @@ def worker(args) -> None:
     else:  # pragma: no cover
         raise SystemExit(f"unknown --how {args.how}")
     seconds = time.perf_counter() - t0
-    peak = _status_kib("VmHWM")
+    peak = h.status_kib("VmHWM")
     if not reset:  # peak of the whole process then (imports included)
         peak = max(peak, import_peak)
     out.update(seconds=seconds, peak_rss_kib=peak, base_rss_kib=base_rss, peak_reset=reset)

@@ -55,14 +55,6 @@ LIMIT_MIB = 500
 # --------------------------------------------------------------------------
 # worker: one CLI run, its peak RSS
 # --------------------------------------------------------------------------
-def _status_kib(key: str) -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
 def cli_worker(argv) -> None:
     """Run ``infokit`` with ``argv`` in this process; print its peak RSS (KiB) as the last stderr line."""
     try:
@@ -80,7 +72,7 @@ def cli_worker(argv) -> None:
         rc = exc.code if isinstance(exc.code, int) else 1
     finally:
         sys.stdout.flush()
-        print(f"PEAK_RSS_KIB {_status_kib('VmHWM')}", file=sys.stderr)
+        print(f"PEAK_RSS_KIB {h.status_kib('VmHWM')}", file=sys.stderr)
     sys.exit(rc or 0)
 
 
