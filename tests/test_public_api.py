@@ -14,7 +14,7 @@ CONTRACT = {
     "Empirical", "empirical", "empirical_joint", "joint_entropy", "conditional_entropy",
     "mutual_information", "conditional_mutual_information", "Estimate", "GTestResult",
     "estimate_entropy", "estimate_mutual_information", "estimate_kl", "estimate_cross_entropy",
-    "g_test", "InfokitWarning", "UnseenOutcomeWarning", "ContinuousDataWarning",
+    "g_test", "InfokitWarning", "UnseenOutcomeWarning", "ContinuousDataWarning", "ApproximationWarning",
     # models and parametric distributions
     "perplexity", "register_kl", "lm",
     # drift

@@ -30,6 +30,7 @@ from __future__ import annotations
 import importlib
 
 from infokit.errors import (
+    ApproximationWarning,
     ContinuousDataWarning,
     InfokitError,
     InfokitWarning,
@@ -54,6 +55,7 @@ __all__ = [
     "InvalidTypeError",
     "UnseenOutcomeWarning",
     "ContinuousDataWarning",
+    "ApproximationWarning",
     "conditional_entropy",
     "conditional_mutual_information",
     "cross_entropy",
