@@ -539,7 +539,10 @@ def _fit_counted(values: np.ndarray, counts: np.ndarray, bins: str, n_bins: int,
     """The bins of a checked rule on sorted, distinct, finite ``values`` occurring ``counts`` times."""
     if values.size == 0:
         raise InvalidArgumentError("the reference sample has no finite value to fit bins on (all missing or infinite)")
-    values = values + 0.0  # -0.0 as 0.0: one value
+    zero = int(np.searchsorted(values, 0.0))
+    if zero < values.size and values[zero] == 0.0 and np.signbit(values[zero]):
+        values = values.copy()  # -0.0 as 0.0 (there is at most one zero among distinct values)
+        values[zero] = 0.0
     lo, hi = float(values[0]), float(values[-1])
     if lo == hi:
         return Binning([lo, math.nextafter(lo, math.inf)], method=bins)  # one bin: [lo, lo]

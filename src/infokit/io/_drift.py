@@ -13,9 +13,11 @@ from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
 from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
 from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list
-from infokit.io._spill import KeyCounts, key_values, memory_budget, value_keys
+from infokit.io._spill import KeyCounts, key_values, memory_budget, release_memory, value_keys
 
 __all__ = ["DriftCounts", "read_drift_counts"]
+
+_CHUNK = 1 << 20  # distinct values of a reference column counted in its bins at a time
 
 
 class DriftCounts(NamedTuple):
@@ -161,6 +163,7 @@ def _stream_fit(path, columns, bins, n_bins, io_kw: dict):
             raise _naming(path, exc) from None
         if names is None:  # no batch at all: a header without rows
             raise InvalidFileError(f"{os.fspath(path)}: the file has no data rows")
+        release_memory()  # the reader's blocks
         binnings, counts = {}, {}
         for c in names:
             if c in numeric:
@@ -175,10 +178,12 @@ def _stream_fit(path, columns, bins, n_bins, io_kw: dict):
                     b = fit_bins_from_counts(values, n, bins, n_bins=n_bins, open_ended=True)
                 except InfokitError as exc:
                     raise type(exc)(f"{os.fspath(path)}: column {c!r}: {exc}") from None
-                counts[c] = b.counts(values, weights=n)
+                counts[c] = sum((b.counts(values[i:i + _CHUNK], weights=n[i:i + _CHUNK])
+                                 for i in range(0, values.size, _CHUNK)), np.zeros(b.n_bins, np.int64))
                 counts[c][-1] += missing
                 binnings[c] = b
                 del values, n
+                release_memory()  # the merge's buffers
             else:
                 parts = other.pop(c)
                 values = np.concatenate(parts)
