@@ -59,7 +59,7 @@ from infokit._samples.table import _as_outcome_array
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
-    "Binning", "OpenEndedBinning", "Categories", "fit_bins", "fit_categories", "binning_for", "MISSING", "UNSEEN",
+    "Binning", "OpenEndedBinning", "Categories", "fit_bins", "fit_bins_from_counts", "fit_categories", "binning_for", "MISSING", "UNSEEN",
     "MAX_BINS",
 ]
 
@@ -243,10 +243,11 @@ class Binning:
 
     __hash__ = None
 
-    def counts(self, values) -> np.ndarray:
+    def counts(self, values, weights=None) -> np.ndarray:
         """Counts of ``values`` in each bin (int64, length :attr:`n_bins`).
 
-        Every value is counted once: below the reference's range in the
+        Every value is counted once (``weights[i]`` times with ``weights``:
+        the counts of distinct values): below the reference's range in the
         underflow bin, above it in the overflow bin, NaN/None in the missing
         bin.  An empty input gives zeros, so batches of a file can be counted
         one at a time and summed.
@@ -260,12 +261,19 @@ class Binning:
         if _is_empty(values):
             return out
         x = _as_float(values, "values")
+        w = None if weights is None else np.asarray(weights, dtype=np.int64)
+        if w is not None and w.shape != x.shape:
+            raise InvalidArgumentError(f"'weights' must have the shape of 'values' ({x.shape}; got {w.shape})")
         nan = np.isnan(x)
-        n_nan = int(np.count_nonzero(nan))
-        if n_nan:
+        n_nan = int(np.count_nonzero(nan)) if w is None else int(w[nan].sum())
+        if nan.any():
             x = x[~nan]
+            w = None if w is None else w[~nan]
         idx = np.searchsorted(self._separators(), x, side="right")
-        out[:-1] = np.bincount(idx, minlength=self.n_bins - 1)
+        if w is None:
+            out[:-1] = np.bincount(idx, minlength=self.n_bins - 1)
+        else:
+            np.add.at(out, idx, w)  # exact int64 sums (bincount's weights are float64)
         out[-1] = n_nan
         return out
 
@@ -422,6 +430,16 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10, open_ended:
         if not _is_empty(reference_values):
             _as_float(reference_values, "reference")  # the column must still be numeric
         return Binning(_close(edges), method="edges")
+    rule, n_bins = _fitted_rule(bins, n_bins)
+    if _is_empty(reference_values):
+        raise InvalidArgumentError("the reference sample is empty: bins are fitted on the reference")
+    x = _as_float(reference_values, "reference")
+    values, counts = np.unique(x[np.isfinite(x)], return_counts=True)
+    return _fit_counted(values, counts, rule, n_bins, open_ended)
+
+
+def _fitted_rule(bins, n_bins) -> tuple[str, int]:
+    """``(rule, n_bins)`` of a ``bins=`` that is fitted on the reference (not explicit edges), checked."""
     if isinstance(bins, numbers.Integral):
         n_bins, bins = _check_n_bins(bins), "quantile"
     n_bins = _check_n_bins(n_bins)
@@ -429,36 +447,127 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10, open_ended:
         raise InvalidArgumentError(
             f"'bins' must be 'quantile', 'uniform', 'fd', an int or an array of edges (got {bins!r})"
         )
-    if _is_empty(reference_values):
-        raise InvalidArgumentError("the reference sample is empty: bins are fitted on the reference")
-    x = _as_float(reference_values, "reference")
-    x = x[np.isfinite(x)]
-    if x.size == 0:
+    return bins, n_bins
+
+
+def fit_bins_from_counts(values, counts, bins="quantile", *, n_bins: int = 10, open_ended: bool = False) -> Binning:
+    """:func:`fit_bins` on a reference given as its distinct values and their counts.
+
+    The bins are those :func:`fit_bins` fits on the reference in which each
+    ``values[i]`` occurs ``counts[i]`` times, bit for bit (:func:`fit_bins`
+    itself counts its reference's distinct values and calls this), so a
+    reference too large for memory can be fitted from its streamed counts.
+
+    Parameters
+    ----------
+    values : array_like of float
+        The reference's distinct values, strictly increasing.  Non-finite
+        values (NaN, ``±inf``) are ignored, as :func:`fit_bins` ignores them.
+    counts : array_like of int
+        How many times each value occurs (positive).
+    bins : {"quantile", "uniform", "fd"} or int, optional
+        As in :func:`fit_bins` (explicit edges need no reference: use
+        :func:`fit_bins`).
+    n_bins, open_ended
+        As in :func:`fit_bins`.
+
+    Returns
+    -------
+    Binning
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown ``bins``; ``values`` not strictly increasing or ``counts``
+        not positive integers of the same length; no finite value.
+
+    Examples
+    --------
+    >>> from infokit.binning import fit_bins, fit_bins_from_counts
+    >>> fit_bins_from_counts([0.0, 1.0, 2.5], [3, 1, 4], n_bins=2) == fit_bins([0, 0, 0, 1, 2.5, 2.5, 2.5, 2.5], n_bins=2)
+    True
+    """
+    rule, n_bins = _fitted_rule(bins, n_bins)
+    v = np.asarray(values, dtype=np.float64)
+    c = np.asarray(counts)
+    if v.ndim != 1 or c.shape != v.shape:
+        raise InvalidArgumentError(
+            f"'values' and 'counts' must be 1-D arrays of the same length (got shapes {v.shape} and {c.shape})")
+    if c.size and (c.dtype.kind not in "iu" or int(c.min()) < 1):
+        raise InvalidArgumentError("'counts' must be positive integers (how many times each value occurs)")
+    finite = np.isfinite(v)
+    v, c = v[finite], c[finite].astype(np.int64, copy=False)
+    if v.size > 1 and np.any(v[1:] <= v[:-1]):
+        raise InvalidArgumentError("'values' must be strictly increasing (the distinct values, sorted)")
+    return _fit_counted(v, c, rule, n_bins, open_ended)
+
+
+def _order_statistics(values: np.ndarray, cumulative: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """The ``ranks``-th smallest values (0-based) of the sample whose sorted distinct values have these cumulative counts."""
+    return values[np.searchsorted(cumulative, ranks, side="right")]
+
+
+def _counted_quantiles(values: np.ndarray, cumulative: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """``numpy.quantile(sample, qs)`` (method "linear") from the sorted distinct values and cumulative counts.
+
+    The same floating-point operations as NumPy's: the virtual index
+    ``(n - 1) q``, the order statistics at its floor and the next rank (the
+    last one past the end), and the interpolation ``a + (b - a) g``, or
+    ``b - (b - a)(1 - g)`` where ``g >= 0.5``, so the result is the same bit
+    for bit.
+    """
+    n = int(cumulative[-1])
+    qs = np.asarray(qs, dtype=np.float64)
+    virtual = (n - 1) * qs
+    below = np.floor(virtual)
+    at_end = virtual >= n - 1
+    below_rank = np.where(at_end, n - 1, below).astype(np.intp)
+    above_rank = np.where(at_end, n - 1, below + 1).astype(np.intp)
+    # the weight is taken against the rank -1 where NumPy indexes the last value from the end
+    gamma = virtual - np.where(at_end, -1, below_rank)
+    a = _order_statistics(values, cumulative, below_rank)
+    b = _order_statistics(values, cumulative, above_rank)
+    with np.errstate(over="ignore", invalid="ignore"):  # b - a beyond the doubles: cuts that Binning rejects
+        diff = b - a
+        out = a + diff * gamma
+        upper = gamma >= 0.5
+        out[upper] = (b - diff * (1 - gamma))[upper]
+    return out
+
+
+def _fit_counted(values: np.ndarray, counts: np.ndarray, bins: str, n_bins: int, open_ended: bool) -> Binning:
+    """The bins of a checked rule on sorted, distinct, finite ``values`` occurring ``counts`` times."""
+    if values.size == 0:
         raise InvalidArgumentError("the reference sample has no finite value to fit bins on (all missing or infinite)")
-    lo, hi = float(x.min()), float(x.max())
+    zero = int(np.searchsorted(values, 0.0))
+    if zero < values.size and values[zero] == 0.0 and np.signbit(values[zero]):
+        values = values.copy()  # -0.0 as 0.0 (there is at most one zero among distinct values)
+        values[zero] = 0.0
+    lo, hi = float(values[0]), float(values[-1])
     if lo == hi:
         return Binning([lo, math.nextafter(lo, math.inf)], method=bins)  # one bin: [lo, lo]
+    cumulative = np.cumsum(counts, dtype=np.int64)
+    n = int(cumulative[-1])
     if bins == "quantile":
-        edges = np.unique(np.quantile(x, np.linspace(0.0, 1.0, n_bins + 1)))
+        edges = np.unique(_counted_quantiles(values, cumulative, np.linspace(0.0, 1.0, n_bins + 1)))
         edges[0], edges[-1] = lo, hi
-        if edges.size <= n_bins:  # tied quantiles: maybe few distinct values (sorting only then)
-            distinct = np.unique(x)
-            if distinct.size <= n_bins:
-                # one bin per distinct value: [u_0, u_1), ..., [u_last, u_last]
-                cuts = np.append(distinct, math.nextafter(float(distinct[-1]), math.inf))
-                return (OpenEndedBinning if open_ended else Binning)(cuts, method="quantile")
+        if edges.size <= n_bins and values.size <= n_bins:  # tied quantiles and few distinct values
+            # one bin per distinct value: [u_0, u_1), ..., [u_last, u_last]
+            cuts = np.append(values, math.nextafter(hi, math.inf))
+            return (OpenEndedBinning if open_ended else Binning)(cuts, method="quantile")
     elif bins == "uniform":
         edges = np.linspace(lo, hi, n_bins + 1)
     else:
-        q25, q75 = np.percentile(x, [25.0, 75.0])
-        width = 2.0 * float(q75 - q25) * x.size ** (-1.0 / 3.0)
+        # Freedman–Diaconis, as numpy.histogram_bin_edges(bins="fd"): width 2 IQR n^(-1/3) over [min, max]
+        q25, q75 = _counted_quantiles(values, cumulative, np.array([0.25, 0.75]))
+        width = 2.0 * float(q75 - q25) * n ** (-1.0 / 3.0)
         wanted = (hi - lo) / width if width > 0 else 1.0
-        edges = np.histogram_bin_edges(x, bins="fd") if wanted <= MAX_FD_BINS else None
-        if edges is None or edges.size - 1 > MAX_FD_BINS:
+        if wanted > MAX_FD_BINS:
             raise InvalidArgumentError(
                 f"the Freedman–Diaconis rule asks for {math.ceil(wanted)} bins on this reference (more than "
                 f"{MAX_FD_BINS}: heavy tails or a tiny interquartile range); use bins='quantile' or an int"
             )
+        edges = np.linspace(lo, hi, (int(np.ceil((hi - lo) / width)) if width else 1) + 1)
     return (OpenEndedBinning if open_ended else Binning)(_close(edges), method=bins)
 
 

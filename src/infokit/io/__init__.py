@@ -64,9 +64,10 @@ bounded by the budget: the result itself (16 bytes per distinct value or
 pair, more for strings), the distinct values of each column of a joint
 count (about 16 bytes per distinct number, a Python object per distinct
 string), the counts of string columns (one Python object per distinct
-string) and of three or more columns together, and the reference file of
-:func:`read_drift_counts`, which is loaded to fit the bins
-(``benchmarks/bench_memory.py`` measures the commands).
+string) and of three or more columns together, the distinct values of a
+numeric reference column of :func:`read_drift_counts` (16 bytes each, one
+column at a time, to fit its bins) and its categorical reference columns,
+which are loaded (``benchmarks/bench_memory.py`` measures the commands).
 
 Counting on a cluster: start ``dask scheduler`` on one machine and ``dask
 worker tcp://HOST:8786`` on the others (each with ``pip install

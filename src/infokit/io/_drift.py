@@ -8,13 +8,16 @@ from typing import NamedTuple
 import numpy as np
 
 from infokit._lib.optional import require
-from infokit._samples.binning import binning_for
+from infokit._samples.binning import _as_float, binning_for, fit_bins_from_counts
 from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
 from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
 from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list
+from infokit.io._spill import KeyCounts, key_values, memory_budget, release_memory, value_keys
 
 __all__ = ["DriftCounts", "read_drift_counts"]
+
+_CHUNK = 1 << 20  # distinct values of a reference column counted in its bins at a time
 
 
 class DriftCounts(NamedTuple):
@@ -33,9 +36,13 @@ def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bi
                       batch_size=READ_BATCH_SIZE, format=None, progress=None, scheduler=None) -> DriftCounts:
     """Bin counts of columns of a reference file and a current file, bins fitted on the reference.
 
-    The compared columns of the reference are read into memory (the bins are
-    fitted on all of it, :func:`infokit.binning.binning_for` with
-    ``open_ended=True``, as :func:`infokit.drift` does); the current
+    The bins are fitted on the whole reference, as :func:`infokit.drift`
+    fits them (:func:`infokit.binning.binning_for` with ``open_ended=True``):
+    a numeric column of the reference is read batch by batch into the counts
+    of its distinct values (within the memory budget ``INFOKIT_MEMORY_BUDGET``,
+    spilled to disk past it), from which its quantiles, range and
+    interquartile range are exact (:func:`infokit.binning.fit_bins_from_counts`);
+    a categorical column of the reference is read into memory.  The current
     file is counted batch by batch, in memory proportional to one batch.
     Pass the result to :func:`infokit.drift.drift_from_counts`; the drift is
     that of ``ik.drift`` of the two files loaded in memory.
@@ -90,9 +97,7 @@ def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bi
     if scheduler is not None:
         return _dask_counts(reference, current, cols, bins, n_bins, format, scheduler)
     io_kw = {"batch_size": batch_size, "format": format, "progress": progress}
-    ref = _column_arrays(reference, cols, io_kw)
-    binnings, ref_counts = _fit(reference, ref, bins, n_bins)
-    del ref
+    binnings, ref_counts = _stream_fit(reference, cols, bins, n_bins, io_kw)
     cols = list(binnings)
     cur_counts = {c: np.zeros(binnings[c].n_bins, dtype=np.int64) for c in cols}
     rows = 0
@@ -121,31 +126,85 @@ def _fit(path, ref: dict, bins, n_bins):
     return binnings, counts
 
 
+def _stream_fit(path, columns, bins, n_bins, io_kw: dict):
+    """``({column: bins}, {column: reference counts})``, the reference read once, batch by batch.
+
+    A numeric column (integer or float dtype) is held as the counts of its
+    distinct values (int64 keys of the float64 values, :class:`KeyCounts`,
+    the memory budget shared between the columns), its missing values
+    counted apart; a column of any other type is collected and fitted as
+    :func:`binning_for` fits it.
+    """
+    names = None
+    numeric: dict = {}  # column -> [KeyCounts, number of missing values]
+    other: dict = {}  # column -> list of arrays
+    try:
+        try:
+            for batch in iter_batches(path, columns, **io_kw):
+                if names is None:
+                    names = list(batch.schema.names)
+                    kinds = {c: batch.column(c).to_numpy(zero_copy_only=False).dtype.kind for c in names}
+                    num = [c for c in names if kinds[c] in "iuf"]
+                    share = memory_budget() // max(len(num), 1)
+                    numeric = {c: [KeyCounts(share), 0] for c in num}
+                    other = {c: [] for c in names if c not in numeric}
+                for c in names:
+                    values = batch.column(c).to_numpy(zero_copy_only=False)
+                    if c in numeric:
+                        x = _as_float(values, c)
+                        nan = np.isnan(x)
+                        if nan.any():
+                            numeric[c][1] += int(np.count_nonzero(nan))
+                            x = x[~nan]
+                        numeric[c][0].add(value_keys(x))
+                    else:
+                        other[c].append(values)
+        except InfokitError as exc:
+            raise _naming(path, exc) from None
+        if names is None:  # no batch at all: a header without rows
+            raise InvalidFileError(f"{os.fspath(path)}: the file has no data rows")
+        release_memory()  # the reader's blocks
+        binnings, counts = {}, {}
+        for c in names:
+            if c in numeric:
+                kc, missing = numeric[c]
+                keys, n = kc.result()
+                kc.close()
+                if n.size == 0 and missing == 0:
+                    raise InvalidFileError(f"{os.fspath(path)}: column {c!r} is empty (the file has no data rows)")
+                values = key_values(keys, np.dtype(np.float64), overwrite=True)
+                del keys
+                try:
+                    b = fit_bins_from_counts(values, n, bins, n_bins=n_bins, open_ended=True)
+                except InfokitError as exc:
+                    raise type(exc)(f"{os.fspath(path)}: column {c!r}: {exc}") from None
+                counts[c] = sum((b.counts(values[i:i + _CHUNK], weights=n[i:i + _CHUNK])
+                                 for i in range(0, values.size, _CHUNK)), np.zeros(b.n_bins, np.int64))
+                counts[c][-1] += missing
+                binnings[c] = b
+                del values, n
+                release_memory()  # the merge's buffers
+            else:
+                parts = other.pop(c)
+                values = np.concatenate(parts)
+                del parts
+                if values.size == 0:
+                    raise InvalidFileError(f"{os.fspath(path)}: column {c!r} is empty (the file has no data rows)")
+                b, n = _fit(path, {c: values}, bins, n_bins)
+                binnings[c], counts[c] = b[c], n[c]
+                del values
+        return {c: binnings[c] for c in names}, {c: counts[c] for c in names}
+    finally:
+        for kc, _ in numeric.values():
+            kc.close()
+
+
 def _naming(path, exc: InfokitError) -> InfokitError:
     """``exc`` with the file named first (an unknown column's message names it already)."""
     p = os.fspath(path)
     if (isinstance(exc, InvalidArgumentError) and "no column" in str(exc)) or str(exc).startswith(p):
         return exc
     return type(exc)(f"{p}: {exc}")
-
-
-def _column_arrays(path, columns, io_kw: dict) -> dict:
-    """``{column: numpy array}`` of ``columns`` (default all) of a file, read in record batches."""
-    parts: dict = {}
-    names = None
-    for batch in iter_batches(path, columns, **io_kw):
-        if names is None:
-            names = list(batch.schema.names)
-            parts = {c: [] for c in names}
-        for c in names:
-            parts[c].append(batch.column(c).to_numpy(zero_copy_only=False))
-    if names is None:  # no batch at all: a header without rows
-        raise InvalidFileError(f"{os.fspath(path)}: the file has no data rows")
-    out = {c: np.concatenate(parts[c]) for c in names}
-    for c, values in out.items():
-        if values.size == 0:
-            raise InvalidFileError(f"{os.fspath(path)}: column {c!r} is empty (the file has no data rows)")
-    return out
 
 
 def _dask_counts(reference, current, cols, bins, n_bins, format, scheduler) -> DriftCounts:
