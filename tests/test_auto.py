@@ -60,11 +60,17 @@ def test_edge_cases_return_valid_method(name):
 def test_expected_regimes():
     # no repeated outcome with a declared support: indistinguishable from uniform
     assert _check(Profile.from_counts(np.ones(50, dtype=int), 1000)) == "shrinkage"
-    # one outcome seen 500 times out of 20 declared: far from uniform; the estimate is 0
-    assert _check(Profile.from_counts(np.array([500]), 20)) == "miller_madow"
+    # one outcome seen 500 times out of 20 declared: far from uniform; NSB (with a declared
+    # support the rule is: uniform-looking -> shrinkage, else NSB; bench_estimators.py measured
+    # the former Miller-Madow/Grassberger steps to cost interval coverage)
+    assert _check(Profile.from_counts(np.array([500]), 20)) == "nsb"
     assert _check(Profile.from_counts(np.array([3]), None)) == "miller_madow"
-    # far from uniform, fully covered
-    assert _check(Profile.from_counts(np.array([500, 3, 2]), 20)) == "grassberger"
+    # far from uniform, fully covered: NSB when the support is declared, Grassberger when not
+    assert _check(Profile.from_counts(np.array([500, 3, 2]), 20)) == "nsb"
+    assert _check(Profile.from_counts(np.array([500, 3, 2]), None)) == "grassberger"
+    # the joint table of a mutual information keeps the well-sampled and single-cell steps
+    assert _auto.choose(Profile.from_counts(np.array([500, 3, 2]), 20), joint=True)[0] == "grassberger"
+    assert _auto.choose(Profile.from_counts(np.array([500]), 20), joint=True)[0] == "miller_madow"
     # many singletons, some repeats far above what uniform over 1e6 outcomes gives
     assert _check(Profile.from_counts(np.array([30, 20, 10] + [1] * 40), 10**6)) == "nsb"
     assert _check(Profile.from_counts(np.array([30, 20, 10] + [1] * 40), None)) == "chao_shen"
@@ -104,8 +110,8 @@ def _draw(family, k, rng):
     raise ValueError(family)
 
 
-# (family, K, N): an undersampled skewed cell (NSB), a well-sampled long tail
-# (Grassberger), a uniform cell (shrinkage) and a moderately sampled one.
+# (family, K, N): an undersampled skewed cell, a well-sampled long tail (NSB for both, the
+# support being declared), a uniform cell (shrinkage) and a moderately sampled one.
 CELLS = [("dirichlet", 1000, 1000), ("zipf", 200, 2000), ("uniform", 500, 500), ("dirichlet", 100, 100)]
 COMPARED = ["miller_madow", "grassberger", "chao_shen", "nsb"]
 

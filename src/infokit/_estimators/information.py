@@ -169,7 +169,7 @@ def _from_cells(inv_x, inv_y, counts, m: methods.Method, o: EstimateOptions):
     pxy = Profile.from_counts(counts, kx * ky)
     used, reason = m.name, None
     if used == "auto":  # chosen once, from the joint table, for all three entropies
-        used, reason = auto.choose(pxy)
+        used, reason = auto.choose(pxy, joint=True)
         if used == "shrinkage":  # a joint table that looks uniform: NSB (bench_intervals measures why)
             used, reason = "nsb", reason.replace("James-Stein shrinkage towards uniform", "NSB") + (
                 " (for a mutual information NSB: shrinkage towards the uniform joint table shrinks towards "
