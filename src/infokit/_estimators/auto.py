@@ -6,9 +6,10 @@ never at the distribution, and returns an estimator name and a one-line reason::
     support size K declared (K >= 2):
       1. the counts are consistent with a uniform distribution over the K
          outcomes                                   -> "shrinkage"
-      2. else, a single outcome observed             -> "miller_madow" (0)
-      3. else, Good-Turing coverage 1 - f1/n >= 0.95 -> "grassberger"
-      4. else                                        -> "nsb"
+      2. else                                        -> "nsb"
+      (for the joint table of a mutual information, ``joint=True``, the
+      former steps between them remain: a single outcome observed ->
+      "miller_madow", coverage 1 - f1/n >= 0.95 -> "grassberger")
     support size not declared:
       1. a single outcome observed                   -> "miller_madow" (0)
       2. coverage >= 0.95                            -> "grassberger"
