@@ -65,16 +65,22 @@ def test_expected_regimes():
     # the former Miller-Madow/Grassberger steps to cost interval coverage)
     assert _check(Profile.from_counts(np.array([500]), 20)) == "nsb"
     assert _check(Profile.from_counts(np.array([3]), None)) == "miller_madow"
-    # far from uniform, fully covered: NSB when the support is declared, Grassberger when not
+    # far from uniform, fully covered: NSB when the support is declared, the jackknife when not
+    # (without K the well-sampled step is coverage >= 0.90 -> jackknife: bench_estimators.py
+    # measured the jackknife's interval to cover more often than Grassberger's there)
     assert _check(Profile.from_counts(np.array([500, 3, 2]), 20)) == "nsb"
-    assert _check(Profile.from_counts(np.array([500, 3, 2]), None)) == "grassberger"
+    assert _check(Profile.from_counts(np.array([500, 3, 2]), None)) == "jackknife"
     # the joint table of a mutual information keeps the well-sampled and single-cell steps
     assert _auto.choose(Profile.from_counts(np.array([500, 3, 2]), 20), joint=True)[0] == "grassberger"
     assert _auto.choose(Profile.from_counts(np.array([500]), 20), joint=True)[0] == "miller_madow"
     # many singletons, some repeats far above what uniform over 1e6 outcomes gives
     assert _check(Profile.from_counts(np.array([30, 20, 10] + [1] * 40), 10**6)) == "nsb"
     assert _check(Profile.from_counts(np.array([30, 20, 10] + [1] * 40), None)) == "chao_shen"
-    assert _check(Profile.from_counts(np.arange(20, 60), None)) == "grassberger"
+    assert _check(Profile.from_counts(np.arange(20, 60), None)) == "jackknife"
+    # the no-K threshold on the Good-Turing coverage 1 - f1/n: n = 100 with 8 singletons
+    # (coverage 0.92) -> jackknife; with 12 (0.88) -> Chao-Shen
+    assert _check(Profile.from_counts(np.array([40, 30, 22] + [1] * 8), None)) == "jackknife"
+    assert _check(Profile.from_counts(np.array([40, 30, 18] + [1] * 12), None)) == "chao_shen"
 
 
 def test_features_match_profile():
