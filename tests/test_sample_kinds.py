@@ -425,3 +425,12 @@ def test_cli_kl_bins_pooled(iris_files, iris):
     assert json.loads(r.stdout)["estimate"]["value"] == pytest.approx(ik.estimate_kl(a, b, "plugin", bins=6).value)
     r = run_cli("kl", iris_files["1"], iris_files["2"], "-c", "sl", "--bins", "quantile:0")
     assert r.exit_code == 2
+
+
+def test_estimate_cross_entropy_warns_on_continuous_samples(diabetes):
+    bmi = diabetes.data[:, 2]  # 163 distinct values in 442 rows: continuous by the rule
+    with pytest.warns(ContinuousDataWarning, match=r"'samples_p' looks continuous.*bins='fd'"):
+        ik.estimate_cross_entropy(bmi, ik.empirical(bmi[::2]), smoothing="jeffreys")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ContinuousDataWarning)
+        ik.estimate_cross_entropy(diabetes.data[:, 1] > 0, [0.5, 0.5])  # two values: discrete, no warning

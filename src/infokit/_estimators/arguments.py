@@ -171,12 +171,16 @@ def expand(x):
 
 def warn_continuous(argument: str, nature, method: str, continuous: tuple, *, stacklevel: int = 3) -> None:
     """The :class:`~infokit.ContinuousDataWarning` of a discrete ``method`` given continuous-looking samples."""
-    alt = " or ".join(f"method={c!r}" for c in continuous)
+    if continuous:
+        alt = " or ".join(f"method={c!r}" for c in continuous)
+        fix = (f"Pass bins= (e.g. bins='fd' or bins=10) to estimate from a histogram, or use a continuous "
+               f"estimator ({alt}; method='auto' chooses it)")
+    else:  # no continuous estimator of this quantity
+        fix = ("Bin the values first (e.g. ik.empirical(values, bins='fd')), or score the data under a density "
+               "model with ik.cross_entropy(data, model)")
     warnings.warn(
         f"'{argument}' looks continuous ({nature.reason}), but method={method!r} counts each distinct value as "
-        "an outcome: the estimate describes the ties of the measurement, not its distribution. Pass bins= "
-        f"(e.g. bins='fd' or bins=10) to estimate from a histogram, or use a continuous estimator ({alt}; "
-        "method='auto' chooses it)",
+        f"an outcome: the estimate describes the ties of the measurement, not its distribution. {fix}",
         ContinuousDataWarning,
         stacklevel=stacklevel,
     )

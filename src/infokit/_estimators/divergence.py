@@ -323,6 +323,10 @@ def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base=
                    dropna=check_bool(dropna, "dropna"), level=check_level(ci), unit=resolve_base(base), rng=rng,
                    gen=check_rng(rng))
     fn, kinds = lookup("estimate_cross_entropy", (samples_p, q), _PQ)
+    if sample_kind(samples_p) in SAMPLES:
+        found = natures(samples_p)
+        if found is not None and all_continuous(found):
+            warn_continuous("samples_p", any_continuous(found), m.name, (), stacklevel=3)
     return fn(samples_p, q, kinds, m, opts)
 
 
