@@ -265,8 +265,8 @@ def test_entropy_table_shows_unit_and_interval():
     assert "bits" in r.stdout and "95% interval" in r.stdout
     assert "H(P̂) plug-in" in r.stdout and "H(P) estimate" in r.stdout
     est = ik.estimate_entropy(letter_values(), base="bits", rng=0)
-    assert f"{est.value:.6g}" in r.stdout
-    assert f"[{est.ci[0]:.6g}, {est.ci[1]:.6g}]" in r.stdout
+    assert f"{est.value:.4g}" in r.stdout
+    assert f"[{est.ci[0]:.4g}, {est.ci[1]:.4g}]" in r.stdout
 
 
 def test_entropy_csv_format_parses():
@@ -416,7 +416,7 @@ def test_drift_table_and_default_columns(files):
 def test_explain_table_json_csv():
     r = run_cli("explain", "--p", "0.8,0.2", "--q", "0.5,0.5", "--labels", "a,b")
     assert r.exit_code == 0
-    assert "I_p [bits]" in r.stdout and "H(P) + D(P||Q)" in r.stdout
+    assert "I_p" in r.stdout and ", in bits" in r.stdout and "H(P) + D(P||Q)" in r.stdout
     d = ik.decompose([0.8, 0.2], [0.5, 0.5], base="bits")
     out = as_json(run_cli("explain", "--p", "0.8,0.2", "--q", "0.5,0.5", "--labels", "a,b", "--format", "json"))
     assert out["outcomes"] == ["a", "b"]

@@ -90,9 +90,13 @@ Each row of the result
 counts (``bin_counts``: ``{column: {"labels", "reference", "current"}}``)
 that :func:`infokit.plot.plot_drift` draws.
 
-Results are a plain :class:`pandas.DataFrame`, which Jupyter renders as a
-table; :func:`infokit.reports.drift_html` gives a report with the units in
-the headers and the verdicts coloured.
+Results are a :class:`DriftFrame`, a :class:`pandas.DataFrame` (every
+DataFrame operation works on it, and derived frames are plain DataFrames)
+whose printed and notebook forms show :data:`SUMMARY` -- JS divergence, PSI,
+p-value, verdict -- first, with a one-sentence :func:`reading` above the
+table in a notebook; its columns keep the order of :data:`COLUMNS`.
+:func:`infokit.reports.drift_html` gives a report with the units in the
+headers and the verdicts coloured.
 
 References
 ----------
@@ -105,6 +109,7 @@ Information Theory 37 (1991).
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
@@ -113,6 +118,7 @@ import numpy as np
 from scipy import special
 
 from infokit._api import measures as exact
+from infokit._lib import html
 from infokit._lib.checks import check_counts, check_pseudo_count, check_rng
 from infokit._lib.modules import make_callable
 from infokit._lib.optional import require
@@ -122,8 +128,8 @@ from infokit._samples.table import Empirical, _union
 from infokit.errors import ApproximationWarning, InfokitError, InvalidArgumentError, InvalidTypeError
 
 __all__ = [
-    "drift", "drift_from_counts", "PSI_THRESHOLDS", "ALPHA", "COLUMNS", "PSI_PSEUDO_COUNT", "MAX_PERMUTATIONS",
-    "MAX_NULL_CELLS",
+    "drift", "drift_from_counts", "reading", "DriftFrame", "PSI_THRESHOLDS", "ALPHA", "COLUMNS", "SUMMARY",
+    "PSI_PSEUDO_COUNT", "MAX_PERMUTATIONS", "MAX_NULL_CELLS",
 ]
 
 #: PSI below the first is "no drift", from the first to the second "moderate", above "drift".
@@ -136,6 +142,8 @@ COLUMNS = (
     "js_divergence", "js_distance", "kl_ref_cur", "kl_cur_ref", "psi", "hellinger",
     "js_null_q95", "p_value", "null_method", "verdict_psi", "verdict", "unit",
 )
+#: The columns a drift result shows first when printed or displayed in a notebook: the answer, then the detail.
+SUMMARY = ("js_divergence", "psi", "p_value", "verdict")
 
 #: Pseudo-count PSI adds to every compared bin of both samples when ``smoothing`` is None (Jeffreys).
 PSI_PSEUDO_COUNT = 0.5
@@ -375,9 +383,10 @@ def drift_from_counts(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per column (index: the column names); columns as described in
-        :mod:`infokit.drift`.
+    DriftFrame
+        A :class:`pandas.DataFrame`, one row per column (index: the column
+        names); columns as described in :mod:`infokit.drift`.  Printed, and
+        in a notebook, it shows :data:`SUMMARY` first.
 
     Raises
     ------
@@ -447,7 +456,7 @@ def drift_from_counts(
             )
         rows.append(_row(r, c, a, base, unit, n_perm, gen, thresholds, alpha))
         bin_counts[col] = {"labels": lab, "reference": r.tolist(), "current": c.tolist()}
-    df = pd.DataFrame(rows, index=pd.Index(cols, name="column"), columns=list(COLUMNS))
+    df = _frame_class()(rows, index=pd.Index(cols, name="column"), columns=list(COLUMNS))
     df.attrs.update(
         unit=unit.name,
         psi_unit="nats",
@@ -550,8 +559,10 @@ def drift(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per column; the columns are described in :mod:`infokit.drift`.
+    DriftFrame
+        A :class:`pandas.DataFrame`, one row per column; the columns are
+        described in :mod:`infokit.drift`.  Printed, and in a notebook, it
+        shows :data:`SUMMARY` first (:class:`DriftFrame`).
 
     Raises
     ------
@@ -613,6 +624,127 @@ def drift(
         ref_counts, cur_counts, bins=binnings, base=base, smoothing=smoothing,
         n_permutations=n_permutations, rng=rng, thresholds=thresholds, alpha=alpha,
     )
+
+
+# --------------------------------------------------------------------------
+# the result
+# --------------------------------------------------------------------------
+def _quoted(names) -> str:
+    names = [repr(str(n)) for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def reading(df) -> str:
+    """One sentence saying what a drift result means, for a person: which columns changed, and how much.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The result of :func:`drift` or :func:`drift_from_counts` (its
+        ``verdict`` column, and the ``thresholds`` and ``alpha`` of its
+        ``attrs``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from infokit.drift import drift_from_counts, reading
+    >>> reading(drift_from_counts({"x": [90, 10], "y": [50, 50]}, {"x": [10, 90], "y": [52, 48]}, rng=0))
+    "1 of 2 columns changed: 'x' drifted (PSI >= 0.25); 'y' shows no evidence of a change (p >= 0.05)."
+    """
+    if not hasattr(df, "columns") or "verdict" not in df.columns:
+        raise InvalidTypeError(f"reading() takes the DataFrame of ik.drift (got {type(df).__name__})")
+    attrs = getattr(df, "attrs", {}) or {}
+    t1, t2 = attrs.get("thresholds", PSI_THRESHOLDS)
+    alpha = attrs.get("alpha", ALPHA)
+    by = {}
+    for name, v in zip(df.index, df["verdict"]):
+        by.setdefault(str(v), []).append(name)
+    quiet = by.pop("no drift", [])
+    what = {"drift": f"drifted (PSI >= {t2:g})", "moderate": f"changed moderately ({t1:g} <= PSI < {t2:g})",
+            "minor": f"changed a little (a significant change, but PSI < {t1:g})"}
+    changed = [f"{_quoted(by[v])} {what[v]}" for v in ("drift", "moderate", "minor") if v in by]
+    changed += [f"{_quoted(names)}: {v}" for v, names in by.items() if v not in what]
+    n, k = len(df), len(df) - len(quiet)
+    calm = f"shows no evidence of a change (p >= {alpha:g})" if len(quiet) == 1 else \
+        f"show no evidence of a change (p >= {alpha:g})"
+    if not changed:
+        return (f"No column shows evidence of a change between the two samples (every p >= {alpha:g})." if n > 1
+                else f"{_quoted(quiet)} {calm}.")
+    head = "" if n == 1 else (f"All {n} columns changed: " if k == n else f"{k} of {n} columns changed: ")
+    return head + ", ".join(changed) + (f"; {_quoted(quiet)} {calm}" if quiet else "") + "."
+
+
+@functools.cache
+def _frame_class():
+    """:class:`DriftFrame`, built on first use (pandas is an optional dependency)."""
+    pd = require("pandas", "ik.drift")
+
+    class DriftFrame(pd.DataFrame):
+        """The result of :func:`drift`: a :class:`pandas.DataFrame` that shows the answer first.
+
+        It is a DataFrame in every way (its columns, in the order of
+        :data:`COLUMNS`, its ``attrs``, every method; a frame derived from it
+        is a plain DataFrame); only its printed form and its notebook form
+        differ: they show :data:`SUMMARY` -- ``js_divergence``, ``psi``,
+        ``p_value``, ``verdict`` -- first (the printed form those four, then
+        the names of the others; the notebook form every column, under the
+        one-sentence :func:`reading`).  :meth:`summary` is that table,
+        :meth:`to_frame` a plain DataFrame.
+        """
+
+        _metadata: list = []
+
+        @property
+        def _constructor(self):
+            return pd.DataFrame
+
+        def to_frame(self):
+            """A plain :class:`pandas.DataFrame` of the same rows, columns and ``attrs``."""
+            out = pd.DataFrame(self, copy=True)
+            out.attrs.update(self.attrs)
+            return out
+
+        def summary(self):
+            """The same frame with the columns of :data:`SUMMARY` first (a plain DataFrame)."""
+            first = [c for c in SUMMARY if c in self.columns]
+            return pd.DataFrame(self)[first + [c for c in self.columns if c not in first]]
+
+        def reading(self) -> str:
+            """:func:`infokit.drift.reading` of this result."""
+            return reading(self)
+
+        def __repr__(self) -> str:
+            first = [c for c in SUMMARY if c in self.columns]
+            rest = [str(c) for c in self.columns if c not in first]
+            # the four in full whatever the width (pandas would hide middle columns behind "...")
+            text = pd.DataFrame(self)[first].to_string(max_rows=pd.get_option("display.max_rows"),
+                                                       min_rows=pd.get_option("display.min_rows"))
+            if rest:
+                text += f"\n(and {len(rest)} more columns: {', '.join(rest)}; all of them: .summary(), .to_frame())"
+            return text
+
+        def _repr_html_(self):
+            table = self.summary()._repr_html_()
+            if table is None:
+                return None
+            try:
+                sentence = reading(self)
+            except Exception:  # a frame edited beyond recognition still shows its table
+                return table
+            return html.div(html.note(html.esc(sentence)), table, cls="drift")
+
+    DriftFrame.__module__ = __name__
+    DriftFrame.__qualname__ = "DriftFrame"
+    return DriftFrame
+
+
+def __getattr__(name):
+    if name == "DriftFrame":  # built on first use: pandas is optional (pickle finds the class here too)
+        return _frame_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 make_callable(__name__, drift)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from infokit.cli._options import parse_base
 from infokit.errors import InvalidArgumentError
@@ -21,6 +22,8 @@ __all__ = ["P", "Q", "worked_example", "main"]
 
 P = {"A": 1 / 2, "B": 1 / 4, "C": 1 / 8, "D": 1 / 8}
 Q = {"A": 1 / 4, "B": 1 / 4, "C": 1 / 4, "D": 1 / 4}
+#: The width the example's sentences are wrapped to (a terminal's 80 columns).
+WIDTH = 80
 
 
 def worked_example(base="bits") -> tuple[str, bool]:
@@ -38,9 +41,12 @@ def worked_example(base="bits") -> tuple[str, bool]:
         + "True distribution P:  " + ", ".join(f"P({k})={v:g}" for k, v in P.items()) + "\n"
         + "Model distribution Q: " + ", ".join(f"Q({k})={v:g}" for k, v in Q.items()) + "\n\n"
         + f"{d}\n\n"
-        f"Reading: coding symbols from P with a code built for Q costs H(P,Q) = {hpq:.6g} {u} per symbol;\n"
-        f"the best possible code (built for P) costs H(P) = {h:.6g} {u}; the excess is D(P||Q) = {kl:.6g} {u}.\n"
-        f"Identity H(P,Q) = H(P) + D(P||Q): {'holds' if ok else 'FAILS'} ({hpq:.17g} vs {h + kl:.17g}).\n"
+        + textwrap.fill(
+            f"Reading: coding symbols from P with a code built for Q costs H(P,Q) = {hpq:.6g} {u} per symbol; "
+            f"the best possible code (built for P) costs H(P) = {h:.6g} {u}; the excess is D(P||Q) = {kl:.6g} {u}.",
+            WIDTH, break_long_words=False, break_on_hyphens=False) + "\n"
+        + textwrap.fill(f"Identity H(P,Q) = H(P) + D(P||Q): {'holds' if ok else 'FAILS'} "
+                        f"({hpq:.17g} vs {h + kl:.17g}).", WIDTH, break_long_words=False) + "\n"
     )
     return text, ok
 

@@ -27,6 +27,8 @@ click = require("click", "the command line")
 
 __all__ = ["Section", "Report", "estimate_report", "estimate_json", "plugin_json", "auto_note", "cell", "interval", "finish"]
 
+#: Significant digits of the numbers in the tables of :func:`estimate_report` (JSON and CSV have them all).
+TABLE_DIGITS = 4
 #: Columns of the CSV rows of :func:`estimate_report`.
 ESTIMATE_COLUMNS = ["quantity", "value", "stderr", "ci_low", "ci_high", "unit", "method"]
 
@@ -108,15 +110,130 @@ def auto_note(est) -> list[str]:
 
 
 class Section:
-    """One table of a report: a title, columns, rows of raw values and notes under it."""
+    """One table of a report: a title, columns, rows of raw values, a reading and notes under it.
 
-    def __init__(self, title, columns, rows, notes=(), name=None, digits=6):
+    ``reading`` is the plain-language sentence printed under the table (what
+    the numbers mean); ``notes`` follow it.  ``shorten_names``: the first
+    column holds names (of data columns, say) that may be cut short with an
+    ellipsis when the table would not fit otherwise (JSON and CSV keep them
+    in full); ``split_after``: column indices after which the table is best
+    split when it is too wide for one.
+    """
+
+    def __init__(self, title, columns, rows, notes=(), name=None, digits=6, reading=None, shorten_names=False,
+                 split_after=()):
+        self.split_after = tuple(split_after)
         self.digits = digits
         self.title = title
         self.columns = list(columns)
         self.rows = [list(r) for r in rows]
+        self.reading = reading
         self.notes = list(notes)
         self.name = name or "result"
+        self.shorten_names = shorten_names
+
+
+#: Width of a table written to a pipe or a file (``COLUMNS`` overrides it), and the least width laid out for.
+PIPE_WIDTH, MIN_WIDTH = 80, 40
+#: The width a name column is cut to (with an ellipsis) when a table with ``shorten_names`` would not fit.
+NAME_WIDTH = 24
+_INDENT, _GAP = "  ", "   "
+
+
+def output_width(tty: bool) -> int:
+    """The width tables are laid out in: ``COLUMNS`` if set, else the terminal's, else :data:`PIPE_WIDTH`."""
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return max(int(env), MIN_WIDTH)
+    if tty:
+        return max(shutil.get_terminal_size((PIPE_WIDTH, 24)).columns, MIN_WIDTH)
+    return PIPE_WIDTH
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells, the last one an ellipsis, when it is wider."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out).rstrip() + "…"
+
+
+def layout(section: Section, width: int) -> tuple[list[list[int]], int | None]:
+    """How a table fits in ``width`` cells: groups of column indices, each printed as its own table
+    (the first column repeated in every group), and the width the first column is cut to (None: uncut).
+
+    Nothing is ever folded: numbers and headers keep their full text; only a
+    name column (``shorten_names``) may be cut short, and columns that do not
+    fit beside the others move to a further table below.
+    """
+    from rich.cells import cell_len
+
+    cells = [[section.columns[j]] + [cell(r[j], section.digits) for r in section.rows]
+             for j in range(len(section.columns))]
+    ws = [max(cell_len(c) for c in col) for col in cells]
+
+    def total(cols, first):
+        return len(_INDENT) + first + sum(ws[j] for j in cols[1:]) + len(_GAP) * (len(cols) - 1)
+
+    everything = list(range(len(ws)))
+    first = ws[0]
+    if total(everything, first) <= width:
+        return [everything], None
+    cut = None
+    if section.shorten_names and first > NAME_WIDTH:
+        first = cut = max(NAME_WIDTH, cell_len(section.columns[0]))
+        if total(everything, first) <= width:
+            return [everything], cut
+    # the section's own split points first (columns that belong together), then as many columns as fit
+    bounds = [1, *sorted(b + 1 for b in section.split_after if 0 < b + 1 < len(ws)), len(ws)]
+    groups = [[0]]
+    for lo, hi in zip(bounds, bounds[1:]):
+        part = list(range(lo, hi))
+        if len(groups[-1]) > 1 and total(groups[-1] + part, first) > width:
+            groups.append([0])
+        for j in part:
+            if len(groups[-1]) > 1 and total(groups[-1] + [j], first) > width:
+                groups.append([0])
+            groups[-1].append(j)
+    return groups, cut
+
+
+def _table_lines(section: Section, width: int):
+    """The lines of a section's table(s) as ``(text, bold)`` pairs, and whether a name was cut short."""
+    from rich.cells import cell_len
+
+    groups, cut = layout(section, width)
+    cells = [[cell(v, section.digits) for v in r] for r in section.rows]
+    if cut is not None:
+        cells = [[shorten(r[0], cut)] + r[1:] for r in cells]
+    header = list(section.columns)
+    ws = [max([cell_len(header[j])] + [cell_len(r[j]) for r in cells]) for j in range(len(header))]
+
+    def line(values, cols):
+        parts = []
+        for j in cols:
+            pad = " " * (ws[j] - cell_len(values[j]))
+            parts.append(values[j] + pad if j == 0 else pad + values[j])
+        return (_INDENT + _GAP.join(parts)).rstrip()
+
+    lines = []
+    for g, cols in enumerate(groups):
+        if g:
+            lines.append(("", False))
+        head = line(header, cols)
+        lines.append((head, True))
+        lines.append((_INDENT + "─" * (cell_len(head) - len(_INDENT)), False))
+        lines += [(line(r, cols), False) for r in cells]
+    shortened = cut is not None and any(r[0] != cell(s[0], section.digits) for r, s in zip(cells, section.rows))
+    return lines, shortened
 
 
 class Report:
@@ -154,29 +271,30 @@ class Report:
 
     def _table(self) -> str:
         require("rich", "table output")
-        from rich import box
         from rich.console import Console
-        from rich.table import Table
         from rich.text import Text
 
         tty = bool(getattr(sys.stdout, "isatty", lambda: False)())
-        width = shutil.get_terminal_size((120, 24)).columns if tty else 120
+        width = output_width(tty)
         buf = io.StringIO()
-        console = Console(file=buf, width=max(width, 80), force_terminal=tty, no_color=not tty,
+        console = Console(file=buf, width=width, force_terminal=tty, no_color=not tty,
                           highlight=False, emoji=False, soft_wrap=False)
         for i, s in enumerate(self.sections):
             if i:
                 console.print()
-            if s.columns:
-                t = Table(title=Text(s.title, style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
-                for j, c in enumerate(s.columns):
-                    t.add_column(Text(c), justify="left" if j == 0 else "right", overflow="fold")
-                for r in s.rows:
-                    t.add_row(*[Text(cell(v, s.digits)) for v in r])
-                console.print(t)
-            elif s.title:
+            if s.title:
                 console.print(Text(s.title, style="bold"))
-            for note in s.notes:
+            notes = ([s.reading] if s.reading else []) + s.notes
+            if s.columns:
+                lines, shortened = _table_lines(s, width)
+                console.print()
+                for text, bold in lines:
+                    console.print(Text(text, style="bold" if bold else ""), no_wrap=True, overflow="ignore",
+                                  crop=False)
+                console.print()
+                if shortened:
+                    notes.append("Names cut short (…) are in full in --format json and csv.")
+            for note in notes:
                 console.print(Text(note))
         return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
@@ -234,15 +352,17 @@ def estimate_report(payload: dict, title: str, est, *, plugin: tuple, estimate: 
     same rows with the raw numbers (:data:`ESTIMATE_COLUMNS`).
     """
     if sentence:
-        notes = [sentence, *notes]
         payload["reading"] = sentence
     unit = est.unit
     rows = [[plugin[0], plugin[1], None, None, None, unit, "plugin"],
             [estimate, est.value, est.stderr, est.ci[0], est.ci[1], unit, est.method]]
     rows += [[label, value, None, None, None, unit, "plugin"] for label, value in more]
-    table = [[r[0], r[1], r[2], interval((r[3], r[4])) if r[3] is not None else "", r[5], r[6]] for r in rows]
-    header = ["quantity", f"value [{unit}]", "± stderr", f"{est.level:.0%} interval", "unit", "method"]
-    return Report(payload, [Section(title, header, table, notes)], ESTIMATE_COLUMNS, rows)
+    # for an 80-column terminal: 4 significant digits (all of them in JSON and CSV), the unit in the title
+    table = [[r[0], r[1], r[2], interval((r[3], r[4]), TABLE_DIGITS) if r[3] is not None else "", r[6]]
+             for r in rows]
+    header = ["quantity", "value", "± stderr", f"{est.level:.0%} interval", "estimator"]
+    section = Section(f"{title}, in {unit}", header, table, notes, reading=sentence, digits=TABLE_DIGITS)
+    return Report(payload, [section], ESTIMATE_COLUMNS, rows)
 
 
 def _new_file_mode(path: Path) -> int:

@@ -71,7 +71,7 @@ def _samples(r) -> Section:
          "data). With n far below K no estimator is reliable: see table 4.",
          "D(P̂||P) shrinks to 0; for large n its expected value is (K-1)/(2n) nats (here in "
          f"{u}; K = {len(r.alphabet)})."],
-        name="samples", digits=4)
+        name="samples", digits=4, reading=_samples_reading(r), split_after=(5,))
 
 
 def _model(r) -> Section:
@@ -104,7 +104,36 @@ def _estimators(r) -> Section:
         ["estimator"] + [f"n = {n}" for n in sizes],
         rows,
         ["auto is the default of infokit entropy; the bias of each estimator is in --format json/csv."],
-        name="estimators")
+        name="estimators", reading=_estimators_reading(r))
+
+
+def _samples_reading(r) -> str:
+    """Table 2 in a sentence: how far the plug-in and the estimate are from the truth, smallest and largest n."""
+    u, first, last = r.unit, r.samples[0], r.samples[-1]
+
+    def off(v):
+        gap = v - r.entropy
+        return f"{cell(abs(gap), 2)} {u} {'below' if gap < 0 else 'above'}"
+
+    return (f"With n = {first['n']} letters the plug-in H(P̂) is {off(first['plugin_entropy'])} the truth and the "
+            f"estimate {off(first['estimate']['value'])}; with n = {last['n']} they are {off(last['plugin_entropy'])} "
+            f"and {off(last['estimate']['value'])}: both converge to H(P) = {cell(r.entropy, 4)} {u}.")
+
+
+def _estimators_reading(r) -> str:
+    """Table 4 in a sentence: the best estimator at the smallest n, and the worst error at the largest."""
+    u = r.unit
+    sizes = list(dict.fromkeys(e["n"] for e in r.estimators))
+    small = [e for e in r.estimators if e["n"] == sizes[0]]
+    large = [e for e in r.estimators if e["n"] == sizes[-1]]
+    best = min(small, key=lambda e: e["rmse"])
+    plug = next((e for e in small if e["method"] == "plugin"), None)
+    text = (f"At n = {sizes[0]} the smallest error is {best['method']}'s (RMSE {cell(best['rmse'], 2)} {u}"
+            + (f", the plug-in's {cell(plug['rmse'], 2)} {u}" if plug is not None and plug is not best else "")
+            + ")")
+    if len(sizes) > 1:
+        text += f"; at n = {sizes[-1]} every estimator is within {cell(max(e['rmse'] for e in large), 2)} {u} (RMSE)"
+    return text + "."
 
 
 def _csv(r):

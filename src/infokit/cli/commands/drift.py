@@ -57,7 +57,7 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
     The compared columns of REF are loaded in memory to fit the bins; CUR is
     counted batch by batch (bounded memory).
     """
-    from infokit.drift import drift_from_counts
+    from infokit.drift import drift_from_counts, reading as drift_reading
 
     with sources:
         counts = sources.drift_counts(ref_path, cur_path, columns, bins=bins, n_bins=n_bins)
@@ -79,14 +79,22 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
         "columns": records,
         "bins": df.attrs.get("bin_counts", {}),
     }
-    t_cols = ["column", "n_ref", "n_cur", "bins", f"JS [{unit}]", "PSI [nats]", f"KL r→c [{unit}]",
-              f"KL c→r [{unit}]", "Hellinger", "p-value", "verdict"]
-    t_rows = [[r["column"], r["n_ref"], r["n_cur"], r["n_bins"], r["js_divergence"], r["psi"], r["kl_ref_cur"],
-               r["kl_cur_ref"], r["hellinger"], r["p_value"], r["verdict"]] for r in records]
+    # the answer first (JS, PSI, p-value, verdict), the detail after: at 80 columns the detail moves to a
+    # second table below; long column names are cut short with an ellipsis (in full in JSON and CSV)
+    t_cols = ["column", f"JS [{unit}]", "PSI [nats]", "p-value", "verdict", "n_ref", "n_cur", "bins",
+              f"KL r→c [{unit}]", f"KL c→r [{unit}]", "Hellinger"]
+    t_rows = [[r["column"], r["js_divergence"], r["psi"], r["p_value"], r["verdict"], r["n_ref"], r["n_cur"],
+               r["n_bins"], r["kl_ref_cur"], r["kl_cur_ref"], r["hellinger"]] for r in records]
+    same_n = len({(r["n_ref"], r["n_cur"]) for r in records}) == 1
+    if same_n:  # the sample sizes once, under the table, rather than in every row
+        t_cols = t_cols[:5] + t_cols[7:]
+        t_rows = [r[:5] + r[7:] for r in t_rows]
     lo, hi = payload["thresholds"] or (0.1, 0.25)
     n_perm = payload["n_permutations"]
     test = f"the permutation p-value ({n_perm} permutations)" if n_perm else "the chi-square p-value"
-    notes = [f"KL r→c = D(REF||CUR), KL c→r = D(CUR||REF). Verdict: no drift unless {test} < "
+    notes = [f"n_ref = {records[0]['n_ref']}, n_cur = {records[0]['n_cur']} in every column (missing values "
+             "included)."] if same_n else []
+    notes += [f"KL r→c = D(REF||CUR), KL c→r = D(CUR||REF). Verdict: no drift unless {test} < "
              f"{cell(payload['alpha'])}; then PSI < {cell(lo)} minor, < {cell(hi)} moderate, else drift. "
              f"PSI adds {cell(df.attrs.get('psi_smoothing'))} to every bin of both samples."]
     for r in records:
@@ -96,7 +104,8 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
                 "(infinite KL without --smoothing)")
     section = Section(
         f"Drift from {os.path.basename(os.fspath(ref_path))} (REF) to {os.path.basename(os.fspath(cur_path))} (CUR)",
-        t_cols, t_rows, notes, digits=4)
+        t_cols, t_rows, notes, digits=4, reading=drift_reading(df), shorten_names=True,
+        split_after=(4,))
     csv_cols = ["column"] + list(df.columns)
     csv_rows = [[r["column"]] + [r[c] for c in df.columns] for r in records]
     finish(Report(payload, [section], csv_cols, csv_rows), fmt, output, lambda plot: plot.plot_drift(df))

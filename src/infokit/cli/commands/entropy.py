@@ -60,8 +60,8 @@ def command(path, column, estimator, support_size, bins, jitter, level, seed, so
     if bins is not None:
         notes.append(f"binned: {e.support_size} bins ({bins if isinstance(bins, str) else bins!r})")
     report = estimate_report(payload, f"Entropy of {column!r} in {os.path.basename(os.fspath(path))}", est,
-                             plugin=("H(P̂) plug-in (of the sample)", plug),
-                             estimate="H(P) estimate (of the source)", notes=notes,
+                             plugin=("H(P̂) plug-in", plug),
+                             estimate="H(P) estimate", notes=notes,
                              sentence=reading("entropy", f"{column!r} in {_shown(path)}", sample_value(est, plug),
                                               est))
     finish(report, fmt)

@@ -98,7 +98,7 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
                      "Add a pseudo-count with --smoothing jeffreys (or laplace) for a finite estimate.")
     title = (f"KL divergence D(P||Q): {column!r} of {os.path.basename(os.fspath(p_path))} (P) "
              f"vs {qcol!r} of {os.path.basename(os.fspath(q_path))} (Q)")
-    report = estimate_report(payload, title, est, plugin=(f"D(P̂||{q_hat}) plug-in (of the samples)", plug),
+    report = estimate_report(payload, title, est, plugin=(f"D(P̂||{q_hat}) plug-in", plug),
                              estimate="D(P||Q) estimate",
                              more=[("H(P̂) plug-in", h_p), (f"H(P̂,{q_hat}) plug-in", h_pq)], notes=notes,
                              sentence=reading("kl", f"{column!r}", sample_value(est, plug), est))

@@ -79,8 +79,8 @@ def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt
     if "binned" in d:
         notes.append(f"binned ({bins if isinstance(bins, str) else bins!r}): {', '.join(d['binned'])}")
     title = f"Mutual information of {x!r} and {y!r} in {os.path.basename(os.fspath(path))}"
-    report = estimate_report(payload, title, est, plugin=("I(X;Y) plug-in (of the sample)", plug),
-                             estimate="I(X;Y) estimate (of the source)",
+    report = estimate_report(payload, title, est, plugin=("I(X;Y) plug-in", plug),
+                             estimate="I(X;Y) estimate",
                              more=[("H(X) plug-in", hx), ("H(Y) plug-in", hy)], notes=notes,
                              sentence=reading("mi", f"{x!r} and {y!r}", sample_value(est, plug), est))
     finish(report, fmt)
