@@ -10,7 +10,10 @@
   DataFrame against its no-drift null, or one column's binned distributions.
 
 Every function returns the :class:`matplotlib.figure.Figure` it drew on
-(``fig.savefig("plot.png")``), and names the unit on its axes.  The numbers
+(``fig.savefig("plot.png")``), and names the unit on its axes.  Every
+categorical axis is labelled with its outcomes (or columns), legends sit
+outside the axes (to their right, or in headroom kept free above the bars),
+and where colour means something a legend says what.  The numbers
 come from infokit's own functions (:func:`infokit.decompose`,
 :func:`infokit.estimate_entropy`, :func:`infokit.drift`); nothing is
 recomputed here.  matplotlib is imported when a function is called, not when
@@ -27,6 +30,7 @@ import numpy as np
 from infokit._api.decompose import decompose
 from infokit._api.measures import entropy
 from infokit._estimators.entropy import estimate_entropy
+from infokit._estimators.methods import METHODS
 from infokit._lib.checks import check_rng
 from infokit._lib.fmt import format_number
 from infokit._lib.optional import require
@@ -57,6 +61,42 @@ def _new_axes(ax, nrows=1, **kw):
     if not all(hasattr(a, "bar") and hasattr(a, "figure") for a in axes):
         raise InvalidTypeError("'ax' must be a matplotlib Axes (or a pair of them)")
     return axes[0].figure, axes
+
+
+def _legend_outside(axis, handles=None, labels=None, **kw):
+    """A legend to the right of ``axis``, outside it, so that it never covers the data."""
+    opts = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize="small", frameon=False)
+    opts.update(kw)
+    if handles is None:
+        return axis.legend(**opts)
+    return axis.legend(handles, labels, **opts)
+
+
+#: Tick labels longer than this are cut short with an ellipsis (as the command line's tables cut names).
+_LABEL_CHARS = 24
+
+
+def _short_label(text: str) -> str:
+    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _label_categories(axis, labels, *, xlabel=None):
+    """Ticks at 0..k-1 labelled with ``labels`` (turned when many or long), also on a shared x axis."""
+    labels = [_short_label(str(v)) for v in labels]
+    widest = max((len(v) for v in labels), default=0)
+    long = len(labels) > 12 or sum(len(v) for v in labels) > 60
+    axis.set_xticks(np.arange(len(labels)))
+    if widest <= 1 and len(labels) <= 40:
+        axis.set_xticklabels(labels)
+    elif len(labels) > 12 and widest <= 3:
+        axis.set_xticklabels(labels, rotation=90)
+    elif long or widest > 10:
+        axis.set_xticklabels(labels, rotation=30, ha="right", rotation_mode="anchor")
+    else:
+        axis.set_xticklabels(labels)
+    axis.tick_params(axis="x", labelbottom=True)  # shown even where the x axis is shared
+    if xlabel:
+        axis.set_xlabel(xlabel)
 
 
 def _finite_or(values, fill):
@@ -107,7 +147,6 @@ def plot_distributions(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
     top.bar(x - (w if single else w / 2), d.p, w, label="P", color=_P_COLOUR)
     top.bar(x + (0.0 if single else w / 2), d.q, w, label="Q", color=_Q_COLOUR)
     top.set_ylabel("probability")
-    top.legend(loc="upper right")
     top.set_title(f"D(P‖Q) = {_fmt(d.kl_divergence)} {d.unit}")
 
     terms = np.asarray(d.kl_terms, dtype=float)
@@ -125,14 +164,11 @@ def plot_distributions(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
     bottom.axhline(0.0, color="black", linewidth=0.8)
     bottom.set_ylabel(f"p·log(p/q) [{d.unit}]")
     labels = [str(o) for o in d.outcomes]
-    tick_axis = top if single else bottom
-    tick_axis.set_xticks(x)
-    tick_axis.set_xticklabels(labels, rotation=90 if len(labels) > 12 else 0)
-    tick_axis.set_xlabel("outcome")
     if single:  # one legend; the zero of the contributions level with probability 0
+        _label_categories(top, labels, xlabel="outcome")
         h1, l1 = top.get_legend_handles_labels()
         h2, l2 = bottom.get_legend_handles_labels()
-        top.legend(h1 + h2, l1 + l2, loc="upper right")
+        _legend_outside(top, h1 + h2, l1 + l2, bbox_to_anchor=(1.12, 1.0))  # beyond the twin axis' labels
         b_lo, b_hi = bottom.get_ylim()
         t_hi = top.get_ylim()[1]
         if b_lo < 0 < b_hi:
@@ -141,6 +177,9 @@ def plot_distributions(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
             bottom.set_ylim(b_lo, -b_lo)
             top.set_ylim(-t_hi, t_hi)
     else:
+        _label_categories(top, labels)
+        _label_categories(bottom, labels, xlabel="outcome")
+        _legend_outside(top)
         bottom.set_title("contribution of each outcome to D(P‖Q)")
     if ax is None:
         fig.tight_layout()
@@ -177,14 +216,18 @@ def plot_decomposition(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
         axis.bar([0], [kl], 0.6, bottom=[h], color=_KL_COLOUR, label=f"D(P‖Q) = {_fmt(kl)} {d.unit}")
         axis.bar([1], [hpq], 0.6, color="#7f7f7f", label=f"H(P, Q) = {_fmt(hpq)} {d.unit}")
     else:
-        axis.annotate("D(P‖Q) = ∞", (0, h), ha="center", va="bottom", color=_KL_COLOUR)
-        axis.annotate("H(P, Q) = ∞", (1, h), ha="center", va="bottom", color="#7f7f7f")
+        # no bar can be infinite: say so above the bars, in headroom kept for it
+        axis.annotate("D(P‖Q) = ∞", (0, h), xytext=(0, 6), textcoords="offset points", ha="center", va="bottom",
+                      color=_KL_COLOUR)
+        axis.annotate("H(P, Q) = ∞", (1, h), xytext=(0, 6), textcoords="offset points", ha="center",
+                      va="bottom", color="#7f7f7f")
+    axis.set_xlim(-0.6, 1.6)
     axis.set_xticks([0, 1])
     axis.set_xticklabels(["H(P) + D(P‖Q)", "H(P, Q)"])
     axis.set_ylabel(f"[{d.unit}]")
     axis.set_title("cross-entropy = entropy + KL divergence")
-    axis.set_ylim(0, 1.4 * max(h + (kl if math.isfinite(kl) else 0.0), 1e-12))
-    axis.legend(loc="upper center", fontsize="small", ncols=1)
+    axis.set_ylim(0, (1.1 if math.isfinite(kl) else 1.25) * max(h + (kl if math.isfinite(kl) else 0.0), 1e-12))
+    _legend_outside(axis)
     if ax is None:
         fig.tight_layout()
     return fig
@@ -293,9 +336,9 @@ def plot_estimates(
     for n in sizes:
         x = draw(n)
         for m in methods:
+            uses_k = m in METHODS and METHODS[m].uses_support_size  # the registry says which take K
             est = estimate_entropy(x, method=m, base=base, ci=ci, rng=gen,
-                                   support_size=support_size if m in ("shrinkage", "dirichlet", "nsb", "auto")
-                                   else None)
+                                   support_size=support_size if uses_k else None)
             results[m].append(est)
 
     fig, (axis,) = _new_axes(ax, 1, figsize=(7.0, 4.5))
@@ -317,10 +360,20 @@ def plot_estimates(
     axis.set_xlabel("sample size n")
     axis.set_ylabel(f"entropy [{unit.name}]")
     axis.set_title(f"entropy estimates with {ci:.0%} intervals")
-    axis.legend(fontsize="small")
+    _legend_outside(axis)
     if ax is None:
         fig.tight_layout()
     return fig
+
+
+def _verdict_handles(verdicts):
+    """Legend patches of the verdict colours, in their order of severity (every verdict, those seen marked)."""
+    from matplotlib.patches import Patch
+
+    seen = set(verdicts)
+    names = list(_VERDICT_COLOURS) + sorted(seen - set(_VERDICT_COLOURS))
+    handles = [Patch(color=_VERDICT_COLOURS.get(v, "#7f7f7f")) for v in names]
+    return handles, [v if v in seen else f"{v} (none)" for v in names]
 
 
 def plot_drift(drift_df, column=None, *, ax=None):
@@ -357,12 +410,11 @@ def plot_drift(drift_df, column=None, *, ax=None):
         r = np.asarray(info["reference"], dtype=float)
         c = np.asarray(info["current"], dtype=float)
         labels = list(info["labels"])
-        fig, (axis,) = _new_axes(ax, 1, figsize=(max(6.0, 0.5 * len(labels) + 2), 4.5))
+        fig, (axis,) = _new_axes(ax, 1, figsize=(max(6.0, 0.5 * len(labels) + 2) + 2.0, 4.5))
         x = np.arange(len(labels))
         axis.bar(x - 0.2, r / r.sum(), 0.4, label=f"reference (n={int(r.sum())})", color=_P_COLOUR)
         axis.bar(x + 0.2, c / c.sum(), 0.4, label=f"current (n={int(c.sum())})", color=_Q_COLOUR)
-        axis.set_xticks(x)
-        axis.set_xticklabels(labels, rotation=60 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center")
+        _label_categories(axis, labels, xlabel="bin")
         axis.set_ylabel("proportion")
         row = drift_df.loc[column]
         axis.set_title(
@@ -370,24 +422,26 @@ def plot_drift(drift_df, column=None, *, ax=None):
             + (f"PSI = {_fmt(row['psi'])} nats, " if "psi" in drift_df.columns else "")
             + f"{row['verdict']}"
         )
-        axis.legend(fontsize="small")
+        _legend_outside(axis)
     else:
         names = [str(i) for i in drift_df.index]
-        fig, (axis,) = _new_axes(ax, 1, figsize=(max(6.0, 0.6 * len(names) + 2), 4.5))
+        # room for the legend on the right and for turned tick labels below
+        turned = max(len(_short_label(n)) for n in names) > 10 or len(names) > 12
+        fig, (axis,) = _new_axes(ax, 1, figsize=(max(6.0, 0.6 * len(names) + 2) + 2.5, 4.5 + (1.5 if turned else 0)))
         x = np.arange(len(names))
         js = _finite_or(drift_df["js_divergence"], 0.0)
         colours = [_VERDICT_COLOURS.get(str(v), "#7f7f7f") for v in drift_df["verdict"]]
         axis.bar(x, js, 0.6, color=colours)
         q95 = np.asarray(drift_df["js_null_q95"], dtype=float)
         ok = np.isfinite(q95)
+        handles, texts = _verdict_handles([str(v) for v in drift_df["verdict"]])
         if ok.any():
-            axis.scatter(x[ok], q95[ok], marker="_", s=400, color="black", zorder=3,
-                         label="95th percentile of the no-drift null")
-            axis.legend(fontsize="small")
-        axis.set_xticks(x)
-        axis.set_xticklabels(names, rotation=60 if len(names) > 6 else 0, ha="right" if len(names) > 6 else "center")
+            handles.append(axis.scatter(x[ok], q95[ok], marker="_", s=400, color="black", zorder=3))
+            texts.append("no-drift null, 95th percentile")
+        _legend_outside(axis, handles, texts, title="bar colour: verdict", alignment="left")
+        _label_categories(axis, names, xlabel="column")
         axis.set_ylabel(f"JS divergence [{unit}]")
-        axis.set_title("drift by column (colour: verdict)")
+        axis.set_title("drift by column: JS divergence of reference vs current")
     if ax is None:
         fig.tight_layout()
     return fig

@@ -35,6 +35,7 @@ __all__ = [
     "METHODS",
     "ENTROPY_METHODS",
     "ENTROPY_KERNELS",
+    "SUPPORT_SIZE_METHODS",
     "names",
     "check",
     "table_key",
@@ -66,18 +67,22 @@ class Method(NamedTuple):
     #: options of the estimate functions that the kernel takes (passed through as keywords)
     options: tuple = ()
     reference: str = ""
+    #: whether a declared support size K (``support_size=``) changes the estimate (the others ignore it)
+    uses_support_size: bool = False
 
 
 _FROM_ENTROPIES = frozenset({ENTROPY, MUTUAL_INFORMATION, KL})
 _ALL_DISCRETE = _FROM_ENTROPIES | {KL_SAMPLED, CROSS_ENTROPY}
 
 
-def _discrete(kernel, reference, estimates=_FROM_ENTROPIES, options=()):
-    return Method(kernel.__name__, DISCRETE, frozenset(estimates), {ENTROPY: kernel}, options, reference)
+def _discrete(kernel, reference, estimates=_FROM_ENTROPIES, options=(), *, uses_support_size=False):
+    return Method(kernel.__name__, DISCRETE, frozenset(estimates), {ENTROPY: kernel}, options, reference,
+                  uses_support_size)
 
 
 _REGISTRY = [
-    Method("auto", DISCRETE, _ALL_DISCRETE, {}),  # the rule of infokit._estimators.auto picks a kernel
+    # the rule of infokit._estimators.auto picks a kernel, by the declared support size among other things
+    Method("auto", DISCRETE, _ALL_DISCRETE, {}, uses_support_size=True),
     _discrete(discrete.plugin, "C. E. Shannon, A Mathematical Theory of Communication, Bell System Technical "
               "Journal 27 (1948) 379-423.", _ALL_DISCRETE),
     _discrete(discrete.miller_madow, "G. A. Miller, Note on the bias of information estimates, Information "
@@ -92,13 +97,15 @@ _REGISTRY = [
               "diversity when there are unseen species in sample, Environmental and Ecological Statistics 10 "
               "(2003) 429-443."),
     _discrete(discrete.shrinkage, "J. Hausser & K. Strimmer, Entropy inference and the James-Stein estimator, "
-              "JMLR 10 (2009) 1469-1484."),
+              "JMLR 10 (2009) 1469-1484.", uses_support_size=True),
     _discrete(discrete.bonachela, "J. A. Bonachela, H. Hinrichsen & M. A. Munoz, Entropy estimates of small "
               "data sets, J. Phys. A 41 (2008) 202001."),
     _discrete(bayes.dirichlet, "D. H. Wolpert & D. R. Wolf, Estimating functions of probability distributions "
-              "from a finite set of samples, Phys. Rev. E 52 (1995) 6841.", {ENTROPY, KL}, ("concentration",)),
+              "from a finite set of samples, Phys. Rev. E 52 (1995) 6841.", {ENTROPY, KL}, ("concentration",),
+              uses_support_size=True),
     _discrete(bayes.nsb, "I. Nemenman, F. Shafee & W. Bialek, Entropy and inference, revisited, NIPS 14 (2002); "
-              "I. Nemenman, W. Bialek & R. de Ruyter van Steveninck, Phys. Rev. E 69 (2004) 056111."),
+              "I. Nemenman, W. Bialek & R. de Ruyter van Steveninck, Phys. Rev. E 69 (2004) 056111.",
+              uses_support_size=True),
     _discrete(pym.pym, "E. Archer, I. M. Park & J. W. Pillow, Bayesian entropy estimation for countable discrete "
               "distributions, JMLR 15 (2014) 2833-2868 (prior: the default of their reference implementation, "
               "github.com/pillowlab/PYMentropy)."),
@@ -108,14 +115,14 @@ _REGISTRY = [
     _discrete(jvhw.jvhw, "J. Jiao, K. Venkat, Y. Han & T. Weissman, Minimax estimation of functionals of discrete "
               "distributions, IEEE Trans. Inf. Theory 61 (2015) 2835-2885 (the practical, no-splitting variant)."),
     _discrete(pseudocount.laplace, "Pseudo-count 1: P. S. Laplace, Essai philosophique sur les probabilites "
-              "(1814); J. Hausser & K. Strimmer, JMLR 10 (2009) 1469-1484, Table 1."),
+              "(1814); J. Hausser & K. Strimmer, JMLR 10 (2009) 1469-1484, Table 1.", uses_support_size=True),
     _discrete(pseudocount.jeffreys, "Pseudo-count 1/2: H. Jeffreys, Proc. R. Soc. A 186 (1946) 453-461; "
-              "R. E. Krichevsky & V. K. Trofimov, IEEE Trans. Inf. Theory 27 (1981) 199-207."),
+              "R. E. Krichevsky & V. K. Trofimov, IEEE Trans. Inf. Theory 27 (1981) 199-207.", uses_support_size=True),
     _discrete(pseudocount.minimax, "Pseudo-count sqrt(n)/K: S. Trybula, Zastosowania Matematyki 3 (1958) "
-              "271-291; J. Hausser & K. Strimmer, JMLR 10 (2009) 1469-1484, Table 1."),
+              "271-291; J. Hausser & K. Strimmer, JMLR 10 (2009) 1469-1484, Table 1.", uses_support_size=True),
     _discrete(pseudocount.schurmann_grassberger, "Pseudo-count 1/K: W. Perks, J. Inst. Actuaries 73 (1947) "
               "285-334; T. Schurmann & P. Grassberger, Entropy estimation of symbol sequences, Chaos 6 (1996) "
-              "414-427."),
+              "414-427.", uses_support_size=True),
     Method("knn", CONTINUOUS, frozenset({ENTROPY, KL}),
            {ENTROPY: continuous.knn_entropy, KL: continuous.knn_kl}, ("n_neighbors", "jitter"),
            "L. F. Kozachenko & N. N. Leonenko, Sample estimate of the entropy of a random vector, Probl. Inf. "
@@ -141,6 +148,9 @@ def names(*estimates: str, data: str | None = None) -> tuple:
     return tuple(m.name for m in _REGISTRY
                  if m.estimates.intersection(estimates) and (data is None or m.data == data))
 
+
+#: Names whose estimate a declared support size changes (:attr:`Method.uses_support_size`).
+SUPPORT_SIZE_METHODS = tuple(m.name for m in _REGISTRY if m.uses_support_size)
 
 #: Names accepted by ``estimate_entropy(method=...)`` for discrete samples: "auto" and every kernel.
 ENTROPY_METHODS = names(ENTROPY, data=DISCRETE)

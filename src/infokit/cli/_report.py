@@ -25,7 +25,8 @@ from infokit._lib.optional import require
 
 click = require("click", "the command line")
 
-__all__ = ["Section", "Report", "estimate_report", "estimate_json", "plugin_json", "auto_note", "cell", "interval", "finish"]
+__all__ = ["Section", "Report", "estimate_report", "estimate_json", "plugin_json", "auto_note", "cell", "interval",
+           "finish", "layout", "output_width", "shorten", "TABLE_DIGITS"]
 
 #: Significant digits of the numbers in the tables of :func:`estimate_report` (JSON and CSV have them all).
 TABLE_DIGITS = 4

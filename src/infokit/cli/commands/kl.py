@@ -102,7 +102,35 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
                              estimate="D(P||Q) estimate",
                              more=[("H(P̂) plug-in", h_p), (f"H(P̂,{q_hat}) plug-in", h_pq)], notes=notes,
                              sentence=reading("kl", f"{column!r}", sample_value(est, plug), est))
-    finish(report, fmt, output, lambda plot: plot.plot_distributions(p, q, base=base))
+
+    def figure(plot):
+        # the pair the table's plug-in row measures: Q̂ smoothed as the estimate's Q is
+        if a:
+            union = _union(p, q)
+            try:  # the outcomes in order, as the unsmoothed figure shows them
+                order = sorted(range(len(union)), key=lambda i: union[i])
+            except TypeError:
+                order = list(range(len(union)))
+            order.append(len(union))
+            labels = [str(union[i]) for i in order[:-1]]
+            pp, qq = np.asarray(ps, dtype=float)[order], np.asarray(qs, dtype=float)[order]
+            if qq[-1] > 0:  # Q̂'s pseudo-counts on declared outcomes neither sample has
+                labels.append("(others)")
+            else:
+                pp, qq = pp[:-1], qq[:-1]
+            fig = plot.plot_distributions(pp, qq, outcomes=labels, base=base)
+        else:
+            fig = plot.plot_distributions(p, q, base=base)
+        fig.axes[0].set_title(f"the samples: D(P̂‖{q_hat}) = {cell(plug, 4)} {est.unit}")
+        return fig
+
+    finish(report, fmt, output, figure)
+
+
+def _union(p, q) -> list:
+    """The outcomes of P̂ then those only Q̂ has (the order of :func:`_plugin_pair`)."""
+    seen = set(p.outcomes.tolist())
+    return p.outcomes.tolist() + [o for o in q.outcomes.tolist() if o not in seen]
 
 
 def _plugin_pair(p, q, a, k):
@@ -111,7 +139,7 @@ def _plugin_pair(p, q, a, k):
     if not a:
         return p, q
     cq = dict(zip(q.outcomes.tolist(), q.counts.tolist()))
-    union = p.outcomes.tolist() + [o for o in q.outcomes.tolist() if o not in set(p.outcomes.tolist())]
+    union = _union(p, q)
     k = max(int(k or 0), len(union))
     total = q.n + a * k
     cp = dict(zip(p.outcomes.tolist(), p.counts.tolist()))
