@@ -10,6 +10,7 @@ distribution and Pearson statistic; identities between the columns.
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 
@@ -497,3 +498,68 @@ def test_import_does_not_load_pandas_or_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------
+# the result in a notebook: the answer first
+# --------------------------------------------------------------------------
+def _frame():
+    # x: 90/10 against 10/90, a change no test can miss; y: 50/50 against 52/48, none to see
+    return drift_from_counts({"x": [90, 10], "y": [50, 50], "a_very_long_column_name_indeed": [40, 60]},
+                             {"x": [10, 90], "y": [52, 48], "a_very_long_column_name_indeed": [60, 40]}, rng=0)
+
+
+def test_drift_result_shows_js_psi_p_and_verdict_first():
+    from infokit.drift import SUMMARY
+
+    df = _frame()
+    text = repr(df)
+    header = text.splitlines()[0].split()
+    assert header == ["js_divergence", "psi", "p_value", "verdict"] == list(SUMMARY)
+    assert "..." not in text  # the four are never hidden, whatever the width
+    for col in COLUMNS:
+        assert col in text  # the others named under the table
+    page = df._repr_html_()
+    heads = [h for h in re.findall(r"<th[^>]*>([^<]*)</th>", page) if h in COLUMNS]
+    assert heads[:4] == list(SUMMARY) and set(heads) == set(COLUMNS)
+    assert page.index("js_divergence") < page.index("n_ref")
+    # the reading above the table, in words
+    sentence = df.reading()
+    assert "&#x27;x&#x27; drifted" in page and "drifted" in sentence
+    assert "'y'" in sentence.split(";")[-1] and "no evidence" in sentence.split(";")[-1]
+
+
+def test_drift_result_is_still_a_dataframe():
+    import pickle
+
+    from infokit.drift import DriftFrame
+
+    df = _frame()
+    assert isinstance(df, pd.DataFrame) and isinstance(df, DriftFrame)
+    assert list(df.columns) == list(COLUMNS)  # the column order code reads is unchanged
+    assert type(df.loc[["x"]]) is pd.DataFrame and type(df[["psi"]]) is pd.DataFrame
+    assert df.loc["x", "verdict"] == "drift" and df["verdict"].tolist()[1] == "no drift"
+    plain = df.to_frame()
+    assert type(plain) is pd.DataFrame and plain.attrs["bin_counts"] == df.attrs["bin_counts"]
+    pd.testing.assert_frame_equal(df, plain)
+    back = pickle.loads(pickle.dumps(df))
+    assert type(back) is DriftFrame and back.attrs == df.attrs
+    pd.testing.assert_frame_equal(back, df)
+    summary = df.summary()
+    assert list(summary.columns[:4]) == ["js_divergence", "psi", "p_value", "verdict"]
+    assert sorted(summary.columns) == sorted(COLUMNS)
+
+
+def test_drift_reading_words_every_verdict():
+    from infokit.drift import reading
+
+    df = _frame()
+    verdicts = dict(df["verdict"].items())
+    sentence = reading(df)
+    for col, v in verdicts.items():
+        assert repr(col) in sentence
+    assert sentence.startswith(f"{sum(v != 'no drift' for v in verdicts.values())} of 3 columns changed")
+    calm = drift_from_counts({"y": [50, 50]}, {"y": [51, 49]}, rng=0)
+    assert reading(calm) == "'y' shows no evidence of a change (p >= 0.05)."
+    with pytest.raises(InvalidTypeError):
+        reading([1, 2])

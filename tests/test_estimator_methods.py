@@ -97,3 +97,18 @@ def test_table_keys():
 
 def test_other_lists_of_names_are_registered_names():
     assert set(infokit.demo.DEMO_ESTIMATORS) <= set(ENTROPY_METHODS)
+
+
+def test_uses_support_size_is_what_the_estimates_do():
+    """A method marked ``uses_support_size`` gives another estimate when K is declared; the others ignore K."""
+    counts = np.array([5, 3, 2, 1, 1, 1, 0, 0, 0, 0])  # seen 6 of 10 declared outcomes; unseen ones matter
+    for name in methods.ENTROPY_METHODS:
+        m = methods.METHODS[name]
+        without = ik.estimate_entropy(ik.Empirical.from_counts(counts[counts > 0]), name, rng=0).value
+        with_k = ik.estimate_entropy(ik.Empirical.from_counts(counts[counts > 0]), name, support_size=40, rng=0).value
+        changed = not np.isclose(with_k, without, rtol=1e-12, atol=0)
+        if name == "auto":  # the rule may pick the same kernel either way; it reads K to decide
+            assert m.uses_support_size
+            continue
+        assert changed == m.uses_support_size, (name, without, with_k)
+    assert methods.SUPPORT_SIZE_METHODS == tuple(n for n, m in methods.METHODS.items() if m.uses_support_size)

@@ -271,12 +271,15 @@ class Report:
         return buf.getvalue()
 
     def _table(self) -> str:
+        tty = bool(getattr(sys.stdout, "isatty", lambda: False)())
+        return self.table_text(output_width(tty), tty=tty)
+
+    def table_text(self, width: int, *, tty: bool = False) -> str:
+        """The tables for people, laid out in ``width`` cells (:func:`layout`); styled (ANSI) if ``tty``."""
         require("rich", "table output")
         from rich.console import Console
         from rich.text import Text
 
-        tty = bool(getattr(sys.stdout, "isatty", lambda: False)())
-        width = output_width(tty)
         buf = io.StringIO()
         console = Console(file=buf, width=width, force_terminal=tty, no_color=not tty,
                           highlight=False, emoji=False, soft_wrap=False)
