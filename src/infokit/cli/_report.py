@@ -299,7 +299,10 @@ class Report:
                 if shortened:
                     notes.append("Names cut short (…) are in full in --format json and csv.")
             for note in notes:
-                console.print(Text(note))
+                if " " not in note.strip():  # one word (a path): past the edge rather than folded
+                    console.print(Text(note), no_wrap=True, overflow="ignore", crop=False)
+                else:
+                    console.print(Text(note))
         return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
