@@ -253,6 +253,7 @@ def test_every_command_figure(tmp_path, monkeypatch):
         "kl": ["kl", gett, decl, "--column", "letter", "--smoothing", "jeffreys"],
         "drift": ["drift", str(tmp_path / "r.csv"), str(tmp_path / "c.csv"), "--columns", "x,c",
                   "--permutations", "50"],
+        "kl_continuous": ["kl", str(tmp_path / "r.csv"), str(tmp_path / "c.csv"), "--column", "x"],
     }
     for name, args in runs.items():
         r = CliRunner().invoke(cli, args + ["-o", str(tmp_path / f"{name}.png")], catch_exceptions=False)
@@ -265,6 +266,13 @@ def test_every_command_figure(tmp_path, monkeypatch):
     top, bottom = figures["kl"].axes[:2]
     assert sorted(tick_texts(top)) == letters and tick_texts(top) == tick_texts(bottom)
     assert tick_texts(figures["drift"].axes[0]) == ["x", "c"]
+    # measurements: a histogram in common bins, not one bar per distinct value
+    top = figures["kl_continuous"].axes[0]
+    assert len(tick_texts(top)) == 20 and "20 equal-width bins" in top.get_title()
+    heights = [p.get_height() for p in top.patches]
+    counts = np.histogram(pd.read_csv(tmp_path / "r.csv")["x"], bins=np.histogram_bin_edges(
+        np.concatenate([pd.read_csv(tmp_path / f)["x"] for f in ("r.csv", "c.csv")]), 20))[0]
+    assert heights[:20] == pytest.approx((counts / 300).tolist())
     assert "verdict" in figures["drift"].axes[0].get_legend().get_title().get_text()
     for fig in figures.values():
         assert_legends_clear(fig)

@@ -136,7 +136,7 @@ def plot_distributions(p, q, *, outcomes=None, base="bits", ax=None, normalize=F
     """
 
     d = decompose(p, q, base=base, outcomes=outcomes, normalize=normalize)
-    fig, axes = _new_axes(ax, 2, figsize=(max(6.0, 0.45 * len(d.outcomes) + 2), 6.0), sharex=True)
+    fig, axes = _new_axes(ax, 2, figsize=(min(max(6.0, 0.45 * len(d.outcomes) + 2), 18.0), 6.0), sharex=True)
     if len(axes) == 1:
         top, bottom = axes[0], axes[0].twinx()
     else:

@@ -21,6 +21,9 @@ from infokit.errors import InvalidArgumentError
 
 click = require("click", "the command line")
 
+#: Equal-width bins of the figure (``-o``) of two continuous columns.
+FIGURE_BINS = 20
+
 
 @click.command("kl", short_help=COMMANDS["kl"].summary)
 @click.argument("p_path", type=click.Path(dir_okay=True))
@@ -119,6 +122,15 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
             else:
                 pp, qq = pp[:-1], qq[:-1]
             fig = plot.plot_distributions(pp, qq, outcomes=labels, base=base)
+        elif methods.METHODS[est.method].data == methods.CONTINUOUS:
+            # measurements: their histograms in FIGURE_BINS common bins (one bar per distinct value would not read)
+            pb, qb, _, _ = binned_pair(p, q, FIGURE_BINS)
+            fig = plot.plot_distributions(pb, qb, base=base)
+            d_bins = float(ik.kl_divergence(pb, qb, base=base))
+            fig.axes[0].set_title(f"the samples in {FIGURE_BINS} equal-width bins: D(P̂‖Q̂) = {cell(d_bins, 4)} "
+                                  f"{est.unit} (the {est.method} estimate, {cell(est.value, 4)} {est.unit}, "
+                                  "is of the values)")
+            return fig
         else:
             fig = plot.plot_distributions(p, q, base=base)
         fig.axes[0].set_title(f"the samples: D(P̂‖{q_hat}) = {cell(plug, 4)} {est.unit}")
