@@ -40,3 +40,19 @@ bench: $(VENV)/.bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# `make docs` builds the documentation site (docs/, Sphinx) into docs/_build/html with warnings
+# as errors, running every example; `make docs-check` then takes screenshots in headless
+# Chromium (installed from Debian if missing) into docs/_build/screenshots.
+.PHONY: docs docs-check
+
+$(VENV)/.docs: $(VENV)/.test
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $@
+
+docs: $(VENV)/.docs
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m sphinx -b html -W --keep-going docs docs/_build/html
+
+docs-check: docs
+	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+	$(PY) docs/tools/screenshots.py

@@ -371,6 +371,7 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10, open_ended:
           (:func:`numpy.histogram_bin_edges` with ``bins="fd"``); an error if
           the rule asks for more than 1000 bins.
         * an array of edges: at least 2 finite, strictly increasing numbers.
+
         In every case the intervals are ``[a, b)`` except the last, which is
         closed, as in :func:`numpy.histogram`.
     n_bins : int, optional
