@@ -80,7 +80,6 @@ default_role = "code"
 # -- autodoc / autosummary / numpydoc ---------------------------------------
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options = {"members": False}
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False

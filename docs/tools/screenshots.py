@@ -147,11 +147,12 @@ def main(argv=None) -> None:
     repr_page(reprs)
 
     pages = [
-        ("home.png", args.html / "index.html", (1280, 1000)),
-        ("api_estimate_entropy.png", args.html / "api" / "generated" / "infokit.estimate_entropy.html", (1280, 2400)),
-        ("gallery_three_distributions.png", args.html / "gallery" / "plot_three_distributions.html", (1280, 2200)),
-        ("gallery_index.png", args.html / "gallery" / "index.html", (1280, 1400)),
-        ("howto_drift.png", args.html / "howto" / "drift.html", (1280, 3000)),
+        ("home.png", args.html / "index.html", (1600, 1100)),
+        ("api_estimate_entropy.png", args.html / "api" / "generated" / "infokit.estimate_entropy.html", (1600, 2400)),
+        ("gallery_three_distributions.png", args.html / "gallery" / "plot_three_distributions.html", (1600, 2200)),
+        ("gallery_index.png", args.html / "gallery" / "index.html", (1600, 1300)),
+        ("howto_drift.png", args.html / "howto" / "drift.html", (1600, 3200)),
+        ("api_estimate_class.png", args.html / "api" / "generated" / "infokit.Estimate.html", (1600, 2000)),
         ("drift_report.png", report, (1400, 700)),
         ("reprs.png", reprs, (1600, 3200)),
     ]
