@@ -30,6 +30,7 @@ def smoothed(e):
 p, q = smoothed(P), smoothed(Q)
 fig = plot_distributions(p, q, outcomes=alphabet)
 fig.set_size_inches(10, 6)
+fig.tight_layout()  # lay the figure out again at its new size
 plt.show()
 
 print(f"D(P||Q) = {ik.kl_divergence(p, q, base='bits'):.4f} bits, "
