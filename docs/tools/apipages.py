@@ -33,7 +33,12 @@ MODULES = {
     "reports": "HTML reports",
     "plot": "Plots",
     "errors": "Errors and warnings",
+    "demo": "Bundled data and the demo",
 }
+
+#: Public modules with no reference page: the command line is documented by its ``--help``,
+#: shown in the user guide, and ``infokit.data`` only holds the bundled files.
+NOT_IN_REFERENCE = {"cli", "data"}
 
 
 def _kind(obj) -> str:
@@ -156,6 +161,9 @@ def write(out: Path) -> None:
     pages = {"index.rst": _index_page(), "infokit.rst": _top_page(names)}
     for mod_name, title in MODULES.items():
         pages[f"{mod_name}.rst"] = _module_page(mod_name, title, names)
+    for stale in out.glob("*.rst"):  # a module no longer public: its page goes
+        if stale.name not in pages:
+            stale.unlink()
     for fname, text in pages.items():
         path = out / fname
         if not path.exists() or path.read_text() != text:  # keep mtimes: no needless rebuilds
