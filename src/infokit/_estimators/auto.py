@@ -114,7 +114,7 @@ from scipy import special
 from infokit._estimators.result import Profile
 
 __all__ = ["Features", "decide", "choose", "UNIFORM_LEVEL", "COVERAGE_WELL_SAMPLED", "COVERAGE_JACKKNIFE",
-           "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED", "bracket_interval"]
+           "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED", "NO_UPPER_BOUND", "bracket_interval"]
 
 #: Level of the collision test of uniformity: the counts are treated as uniform
 #: unless ``P(Poisson(lam) >= pairs) < UNIFORM_LEVEL``.
