@@ -244,6 +244,9 @@ def plot_estimates(
     Returns
     -------
     matplotlib.figure.Figure
+        An interval without an upper end (``"auto"`` on a sample that does
+        not bound the entropy from above, no support size declared) is drawn
+        as an upward caret at its point, labelled "no upper bound".
     """
 
     unit = resolve_base(base)
@@ -309,7 +312,11 @@ def plot_estimates(
         yerr = np.vstack([np.clip(vals - lo, 0, None), np.clip(hi - vals, 0, None)])
         yerr = np.where(np.isfinite(yerr), yerr, 0.0)
         name = results[m][0].method if m == "auto" else m
-        axis.errorbar(sizes_a * shift, vals, yerr=yerr, marker="o", capsize=3, label=name)
+        bars = axis.errorbar(sizes_a * shift, vals, yerr=yerr, marker="o", capsize=3, label=name)
+        open_upper = np.isposinf(hi)
+        if open_upper.any():  # an interval without an upper end: a caret, not a bar that stops at the point
+            axis.plot(sizes_a[open_upper] * shift, vals[open_upper], linestyle="none", marker=6, markersize=11,
+                      color=bars.lines[0].get_color(), label=f"{name}: no upper bound")
     if truth is not None:
         axis.axhline(float(truth), color="black", linestyle="--", linewidth=1.0,
                      label=f"truth = {_fmt(truth)} {unit.name}")

@@ -193,7 +193,8 @@ class Estimate:
     ci : tuple of float
         The interval ``(low, high)`` at level ``level``, in ``unit``; it holds
         ``value``, and for the discrete estimates both lie in the quantity's
-        range (entropy ``[0, log K]`` or ``[0, inf)``, mutual information
+        range (entropy ``[0, log K]`` or ``[0, inf]``, the upper end ``inf``
+        where the sample does not bound it, mutual information
         ``[0, min(H_X, H_Y)]``, KL divergence ``[0, inf)``); width 0 only for
         a quantity the data determine exactly.
     level : float
@@ -208,7 +209,9 @@ class Estimate:
         declared, singletons ``f1``, doubletons ``f2``, Good–Turing coverage
         ``1 - f1/n``, ``n_over_k``, where the standard error comes from
         (``stderr_method``), the estimator's ``reference``, for ``"auto"``
-        the reason for its choice, and ``raw_value`` when the
+        the reason for its choice (and how its interval was made,
+        ``interval_method``; ``interval_note`` when its upper end is open),
+        and ``raw_value`` when the
         estimator's value fell outside the range and was clipped.
 
     Examples
@@ -254,6 +257,9 @@ class Estimate:
         head += f" with {self.method}"
         text = (f"{head}: {_short(self.value)} {self.unit} ({self.level:.0%} interval {_short(lo)} to {_short(hi)} "
                 f"{self.unit})")
+        note = self.diagnostics.get("interval_note")
+        if isinstance(note, str) and note:
+            text += f"; {note}"
         raw = self.diagnostics.get("raw_value")
         if isinstance(raw, (int, float)) and raw != self.value:
             text += (f"; the method's raw value, {_short(raw)} {self.unit}, lay outside the quantity's range and is "
