@@ -368,7 +368,9 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
     holds the value before, in nats), ``interval`` ``None`` means the normal
     interval around the clipped point, every interval is clipped to the range
     and holds the point, and ``determined=True`` gives ``stderr`` 0 and the
-    interval ``(point, point)``.  Non-finite values pass through (an infinite
+    interval ``(point, point)``.  An interval that lies wholly outside the
+    range keeps its width, against the edge it crossed (the quantity is not
+    fixed by the data, so the interval is not a point).  Non-finite values pass through (an infinite
     KL divergence keeps ``(inf, inf)``).  Returns ``(point, stderr, (lo, hi), info)``.
     """
     info = {}
@@ -387,9 +389,17 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
             interval = (point - z * stderr, point + z * stderr)
         else:
             interval = (point, point) if not math.isfinite(point) else (lower, upper)
-    lo, hi = (float(v) for v in interval)
-    lo = min(max(lo, lower), upper, point)
-    hi = max(min(hi, upper), lower, point)
+    raw_lo, raw_hi = (float(v) for v in interval)
+    lo = min(max(raw_lo, lower), upper, point)
+    hi = max(min(raw_hi, upper), lower, point)
+    width = raw_hi - raw_lo
+    if hi <= lo and width > 0 and math.isfinite(width):
+        # The whole interval fell outside the range: the data do not fix the
+        # quantity, so keep the interval's width, against the edge it crossed.
+        if raw_hi <= lower:
+            hi = min(lower + width, upper)
+        else:
+            lo = max(upper - width, lower)
     return point, stderr, (lo, hi), info
 
 
