@@ -267,7 +267,7 @@ def chao_shen(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     value, cov = _chao_shen_value(prof)
     info = {"coverage": cov}
     if prof.k_obs * _BOOT_REPLICATES > _BOOT_MAX_CELLS:
-        info["stderr_fallback"] = "delta (too many outcomes for the bootstrap)"
+        info["stderr_fallback"] = "delta (too many outcomes for the bootstrap)"  # type: ignore[assignment]
         return KernelResult(value, _delta_stderr(prof, _plugin_value(prof)), "delta+chi2", info=info)
     phat = prof.counts / n
     chunk = max(1, _BOOT_CHUNK_CELLS // prof.k_obs)

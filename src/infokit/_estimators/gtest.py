@@ -14,13 +14,15 @@ from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical
 from infokit._estimators.arguments import raw_samples, samples_hints
 from infokit._estimators.result import GTestResult
 from infokit._lib import backend as _backend
+from infokit._lib.typing import DistributionLike, Samples
 from infokit._samples.align import align
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["g_test"]
 
 
-def g_test(samples_or_empirical, q, *, williams=True, ddof=0, dropna=False) -> GTestResult:
+def g_test(samples_or_empirical: Samples, q: DistributionLike, *, williams: bool = True, ddof: int = 0,
+           dropna: bool = False) -> GTestResult:
     """G-test (likelihood-ratio test) that a sample was drawn from the distribution ``q``.
 
     Parameters

@@ -58,6 +58,7 @@ the public functions pass the range and :func:`make_estimate` does the rest.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import array_api_compat
@@ -66,6 +67,7 @@ from scipy import special
 
 from infokit._lib import html
 from infokit._lib.backend import is_numpy
+from infokit._lib.typing import ArrayLike
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidTypeError
 
@@ -106,7 +108,7 @@ class Profile:
     k_declared: bool
 
     @classmethod
-    def from_counts(cls, counts, support_size: int | None = None) -> "Profile":
+    def from_counts(cls, counts: ArrayLike, support_size: int | None = None) -> Profile:
         c = np.asarray(counts, dtype=np.int64).ravel()
         if c.size and int(c.min()) <= 0:  # no copy when every count is positive (observed outcomes)
             c = c[c > 0]
@@ -120,7 +122,7 @@ class Profile:
             mult=mult.astype(np.int64),
             n=int(c.sum()),
             k_obs=k_obs,
-            k=int(support_size) if declared else k_obs,
+            k=int(support_size) if declared else k_obs,  # type: ignore[arg-type]
             k_declared=declared,
         )
 
@@ -267,7 +269,7 @@ def _short(v) -> str:
     return "0" if v == 0 else (f"{v:.3g}" if math.isfinite(v) else ("infinity" if v > 0 else "-infinity"))
 
 
-def estimate_html(est) -> str:
+def estimate_html(est: Estimate) -> str:
     """HTML table of an :class:`~infokit.Estimate`: value, standard error, interval, diagnostics.
 
     Examples
@@ -468,5 +470,5 @@ class GTestResult:
     williams: float
     n: int
 
-    def __iter__(self):  # statistic, pvalue = ik.g_test(...)
+    def __iter__(self) -> Iterator[float]:  # statistic, pvalue = ik.g_test(...)
         return iter((self.statistic, self.pvalue))

@@ -234,11 +234,11 @@ def _bincount_chunk(x: np.ndarray, limit: int):
                 acc = np.concatenate([np.zeros(base - lo, dtype=np.int64), acc])
                 base = lo
             c = np.bincount(_shifted(b, base), minlength=acc.size)
-        if c.size > acc.size:
-            c[: acc.size] += acc
+        if c.size > acc.size:  # type: ignore[union-attr]
+            c[: acc.size] += acc  # type: ignore[arg-type, union-attr]
             acc = c
         else:
-            acc += c
+            acc += c  # type: ignore[operator]
         bs = max(_BLOCK, 4 * acc.size)  # keep the per-block bincount output small next to the block
     return base, acc, lo, hi
 

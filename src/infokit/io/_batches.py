@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from infokit._lib.checks import check_positive_int
 from infokit._lib.optional import require
@@ -78,8 +79,9 @@ def _make_progress(progress, path: str, total: int, unit: str):
     raise InvalidArgumentError(f"'progress' must be True, False or None (got {progress!r})")
 
 
-def iter_batches(path, columns=None, *, batch_size=DEFAULT_BATCH_SIZE, format=None, progress=None,
-                 block_size=None, read_dictionary=None) -> Iterator:
+def iter_batches(path: str | os.PathLike[str], columns: str | Sequence[str] | None = None, *, batch_size: int = DEFAULT_BATCH_SIZE,
+                 format: str | None = None, progress: Any = None, block_size: int | None = None,
+                 read_dictionary: Sequence[str] | None = None) -> Iterator[Any]:
     """The record batches of a CSV or Parquet file, streamed.
 
     Parameters

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from infokit._lib.optional import require
+from infokit._lib.typing import Bins
 from infokit._samples.binning import _as_float, binning_for, fit_bins_from_counts
 from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
 from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
@@ -32,8 +34,9 @@ class DriftCounts(NamedTuple):
     bins: dict
 
 
-def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bins: int = 10,
-                      batch_size=READ_BATCH_SIZE, format=None, progress=None, scheduler=None) -> DriftCounts:
+def read_drift_counts(reference: str | os.PathLike[str], current: str | os.PathLike[str], columns: str | Sequence[str] | None = None, *,
+                      bins: Bins = "quantile", n_bins: int = 10, batch_size: int = READ_BATCH_SIZE,
+                      format: str | None = None, progress: Any = None, scheduler: Any = None) -> DriftCounts:
     """Bin counts of columns of a reference file and a current file, bins fitted on the reference.
 
     The bins are fitted on the whole reference, as :func:`infokit.drift`

@@ -76,7 +76,7 @@ def memory_budget(budget=None) -> int:
                 f"{name} must be a size in bytes, optionally with a unit (e.g. 268435456, 512M, 2GiB); "
                 f"got {budget!r}"
             )
-        value = int(float(m.group(1)) * unit)
+        value = int(float(m.group(1)) * unit)  # type: ignore[union-attr]
     if value <= 0:
         raise InvalidArgumentError(f"{name} must be a positive size in bytes; got {budget!r}")
     return max(value, _MIN_BUDGET)
@@ -111,10 +111,10 @@ def release_memory() -> None:
     global _LIBC
     if _LIBC is None:
         try:
-            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _LIBC.malloc_trim  # glibc only
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")  # type: ignore[assignment]
+            _LIBC.malloc_trim  # type: ignore[attr-defined]  # glibc only
         except (OSError, AttributeError):
-            _LIBC = False
+            _LIBC = False  # type: ignore[assignment]
     if _LIBC:
         _LIBC.malloc_trim(0)
 
