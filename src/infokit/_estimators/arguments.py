@@ -81,6 +81,8 @@ class EstimateOptions:
 
         def __getattr__(self, name: str) -> Any: ...
 
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
     def __init__(self, measure: str, defaults: dict, **values: Any) -> None:
         self.measure = measure
         self.__dict__.update(values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -82,7 +83,7 @@ _DEFAULTS = defaults(g_test)
 
 
 @implements("g_test", SAMPLES, {Kind.PROBS, Kind.PMF})
-def _g_test(samples, q, kinds, williams: bool, ddof: int, o: EstimateOptions) -> GTestResult:
+def _g_test(samples: Any, q: Any, kinds: tuple[Any, ...], williams: bool, ddof: int, o: EstimateOptions) -> GTestResult:
     o.only("a goodness-of-fit test of a sample against a known distribution", *raw_samples(kinds[0]))
     e = as_empirical(samples, kinds[0], o.dropna, "samples_or_empirical")
     (_, pp), (_, qq) = align([("p", e), ("q", _backend.as_numpy_float64(q, "q") if kinds[1] is Kind.PROBS else q)])

@@ -247,7 +247,7 @@ def _samples(x, y, m: methods.Method, o: EstimateOptions):
         mixed = cx and not any_continuous(fy) or cy and not any_continuous(fx)
         if mixed:
             cont, disc = (x, y) if cx else (y, x)
-            o.discrete = "y"  # type: ignore[attr-defined]  # the rule has judged the sides: the continuous one goes first
+            o.discrete = "y"  # the rule has judged the sides: the continuous one goes first
             return cont, disc, METHODS[MIXED], {
                 "auto_reason": f"continuous {'x' if cx else 'y'} ({_why(fx if cx else fy)}) and discrete "
                                f"{'y' if cx else 'x'}: the mixed k-nearest-neighbour estimator {MIXED!r}"}

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
 import array_api_compat
@@ -122,7 +123,7 @@ class Profile:
             mult=mult.astype(np.int64),
             n=int(c.sum()),
             k_obs=k_obs,
-            k=int(support_size) if declared else k_obs,  # type: ignore[arg-type]
+            k=int(support_size) if support_size is not None else k_obs,
             k_declared=declared,
         )
 
@@ -263,7 +264,7 @@ class Estimate:
         return text + "."
 
 
-def _short(v) -> str:
+def _short(v: Any) -> str:
     """3 significant digits for a sentence."""
     v = float(v)
     return "0" if v == 0 else (f"{v:.3g}" if math.isfinite(v) else ("infinity" if v > 0 else "-infinity"))
@@ -309,7 +310,7 @@ def t_score(level: float, df: float) -> float:
     return float(special.stdtrit(float(df), 0.5 + 0.5 * float(level)))
 
 
-def _foreign(array) -> bool:
+def _foreign(array: object) -> bool:
     """A 0-d array of a library other than NumPy (torch, JAX)."""
     return array_api_compat.is_array_api_obj(array) and not is_numpy(array_api_compat.array_namespace(array))
 
@@ -356,7 +357,8 @@ def one_outcome_entropy_bound(n: int, k: int | None, level: float) -> float:
     return min(h + u * math.log(k - 1.0), math.log(k))
 
 
-def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf, determined=False):
+def finish_interval(value: float, stderr: float, interval: Any, level: float, *, lower: float = 0.0,
+                    upper: float = math.inf, determined: bool = False) -> tuple[float, float, tuple[float, float], dict[str, Any]]:
     """Point, standard error, interval and diagnostics of an estimate on the range ``[lower, upper]``.
 
     The one place the rules of the module notes ("Intervals that hold") are
@@ -367,7 +369,7 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
     interval ``(point, point)``.  Non-finite values pass through (an infinite
     KL divergence keeps ``(inf, inf)``).  Returns ``(point, stderr, (lo, hi), info)``.
     """
-    info = {}
+    info: dict[str, Any] = {}
     value = float(value)
     stderr = float(stderr)
     if math.isnan(value):
@@ -389,8 +391,9 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
     return point, stderr, (lo, hi), info
 
 
-def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, lower=0.0, upper=math.inf,
-                  array=None, determined=False):
+def make_estimate(value: float, stderr: float, interval: Any, level: float, method: str, unit: Any,
+                  diagnostics: dict[str, Any], *, lower: float = 0.0, upper: float = math.inf, array: Any = None,
+                  determined: bool = False) -> Estimate:
     """The :class:`Estimate` of a value in nats: convert to ``unit`` and finish the interval.
 
     :func:`finish_interval` places the point and the interval in the range
@@ -416,7 +419,8 @@ def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, 
     )
 
 
-def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math.inf, reference="", clip=False):
+def from_kernel(res: KernelResult, level: float, method: str, unit: Any, *, lower: float = 0.0, upper: float = math.inf,
+                reference: str = "", clip: bool = False) -> Estimate:
     """:func:`make_estimate` of a :class:`KernelResult`: diagnostics ``stderr_method``, its ``info``, ``reference``.
 
     The interval is ``value -/+ q stderr`` (``q`` the t quantile when the

@@ -20,6 +20,7 @@ from collections import Counter
 from itertools import repeat
 
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -204,6 +205,7 @@ def _bincount_chunk(x: np.ndarray, limit: int):
     ``lo`` is then an upper bound of the minimum (all samples are >= 0); ``hi``
     is exact.
     """
+    acc: Any
     acc, base, lo, hi = None, 0, 0, 0
     i, n, bs = 0, x.size, _BLOCK
     while i < n:
@@ -234,11 +236,11 @@ def _bincount_chunk(x: np.ndarray, limit: int):
                 acc = np.concatenate([np.zeros(base - lo, dtype=np.int64), acc])
                 base = lo
             c = np.bincount(_shifted(b, base), minlength=acc.size)
-        if c.size > acc.size:  # type: ignore[union-attr]
-            c[: acc.size] += acc  # type: ignore[arg-type, union-attr]
+        if c.size > acc.size:
+            c[: acc.size] += acc
             acc = c
         else:
-            acc += c  # type: ignore[operator]
+            acc += c
         bs = max(_BLOCK, 4 * acc.size)  # keep the per-block bincount output small next to the block
     return base, acc, lo, hi
 

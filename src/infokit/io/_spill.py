@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import tempfile
+from typing import Any
 
 import numpy as np
 
@@ -111,15 +112,15 @@ def release_memory() -> None:
     global _LIBC
     if _LIBC is None:
         try:
-            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")  # type: ignore[assignment]
-            _LIBC.malloc_trim  # type: ignore[attr-defined]  # glibc only
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.malloc_trim  # glibc only
         except (OSError, AttributeError):
-            _LIBC = False  # type: ignore[assignment]
+            _LIBC = False
     if _LIBC:
         _LIBC.malloc_trim(0)
 
 
-_LIBC = None
+_LIBC: Any = None
 _FLIP = np.int64(0x7FFFFFFFFFFFFFFF)
 
 
