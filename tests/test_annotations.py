@@ -66,7 +66,7 @@ def _functions_of(qualname, obj):
             value = value.fget
         elif isinstance(value, (classmethod, staticmethod)):
             value = value.__func__
-        if inspect.isfunction(value) and value.__module__ is not None and value.__qualname__.startswith(obj.__qualname__):
+        if inspect.isfunction(value) and value.__qualname__.startswith(obj.__qualname__):
             yield f"{qualname}.{attr}", value
 
 
@@ -114,6 +114,11 @@ def test_the_package_is_typed():
 
 
 def test_version_is_defined_once():
+    import tomllib
     from importlib import metadata
+    from pathlib import Path
 
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "infokit.__version__"}
     assert metadata.version("infokit") == ik.__version__

@@ -109,8 +109,8 @@ class Decomposition:
         return decomposition_html(self)
 
 
-def decompose(p: DistributionLike, q: DistributionLike, *, base: OptionalBase = None, outcomes: Sequence[Any] | None = None,
-              normalize: bool = False) -> Decomposition:
+def decompose(p: DistributionLike, q: DistributionLike, *, base: OptionalBase = None,
+              outcomes: Sequence[Any] | None = None, normalize: bool = False) -> Decomposition:
     """Decompose ``H(P, Q) = H(P) + D(P||Q)`` outcome by outcome.
 
     Parameters

@@ -234,10 +234,13 @@ def information(p: DistributionLike, *, base: Base = "nats") -> Result:
 
 
 @overload
-def entropy(p: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
+def entropy(p: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+            normalize: bool = False) -> NumPyResult: ...
 @overload
-def entropy(p: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
-def entropy(p: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
+def entropy(p: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+            normalize: bool = False) -> Result: ...
+def entropy(p: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+            normalize: bool = False) -> Result:
     """Shannon entropy ``H(P) = -sum_x p(x) log p(x)``.
 
     Parameters
@@ -293,10 +296,13 @@ def entropy(p: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdim
 
 
 @overload
-def cross_entropy(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
+def cross_entropy(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                  normalize: bool = False) -> NumPyResult: ...
 @overload
-def cross_entropy(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
-def cross_entropy(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
+def cross_entropy(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result: ...
+def cross_entropy(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result:
     """Cross-entropy ``H(P, Q) = -sum_x p(x) log q(x)``.
 
     The expected surprisal of outcomes drawn from ``P`` when they are coded /
@@ -340,10 +346,13 @@ def cross_entropy(p: DistributionLike, q: DistributionLike, *, base: Base = "nat
 
 
 @overload
-def kl_divergence(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
+def kl_divergence(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                  normalize: bool = False) -> NumPyResult: ...
 @overload
-def kl_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
-def kl_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
+def kl_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result: ...
+def kl_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result:
     """Kullback–Leibler divergence ``D(P||Q) = sum_x p(x) log(p(x) / q(x))``.
 
     ``p`` is the first argument (the distribution the expectation is taken
@@ -401,10 +410,13 @@ def kl_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nat
 
 
 @overload
-def js_divergence(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
+def js_divergence(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                  normalize: bool = False) -> NumPyResult: ...
 @overload
-def js_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
-def js_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
+def js_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result: ...
+def js_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result:
     """Jensen–Shannon divergence ``JS = (D(P||M) + D(Q||M)) / 2``, ``M = (P + Q)/2``.
 
     Symmetric, finite and bounded: ``0 <= JS <= log 2`` (1 bit).
@@ -443,10 +455,13 @@ def js_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nat
 
 
 @overload
-def js_distance(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
+def js_distance(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                normalize: bool = False) -> NumPyResult: ...
 @overload
-def js_distance(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
-def js_distance(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
+def js_distance(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                keepdims: bool = False, normalize: bool = False) -> Result: ...
+def js_distance(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                keepdims: bool = False, normalize: bool = False) -> Result:
     """Jensen–Shannon distance ``sqrt(JS(P, Q))``, a metric on distributions.
 
     ``JS`` is taken in the unit ``base`` (as ``scipy.spatial.distance.jensenshannon``
@@ -481,10 +496,13 @@ def js_distance(p: DistributionLike, q: DistributionLike, *, base: Base = "nats"
 
 
 @overload
-def renyi_entropy(p: NumPyDist, alpha: float, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
+def renyi_entropy(p: NumPyDist, alpha: float, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                  normalize: bool = False) -> NumPyResult: ...
 @overload
-def renyi_entropy(p: DistributionLike, alpha: float, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
-def renyi_entropy(p: DistributionLike, alpha: float, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
+def renyi_entropy(p: DistributionLike, alpha: float, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result: ...
+def renyi_entropy(p: DistributionLike, alpha: float, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result:
     """Rényi entropy of order ``alpha``: ``H_a(P) = log(sum p^a) / (1 - a)``.
 
     ``alpha = 1`` is the Shannon entropy (the limit, computed exactly);
@@ -537,10 +555,13 @@ def renyi_entropy(p: DistributionLike, alpha: float, *, base: Base = "nats", axi
 
 
 @overload
-def renyi_divergence(p: NumPyDist, q: NumPyDist, alpha: float, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
+def renyi_divergence(p: NumPyDist, q: NumPyDist, alpha: float, *, base: Base = "nats", axis: int = -1,
+                     keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
 @overload
-def renyi_divergence(p: DistributionLike, q: DistributionLike, alpha: float, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
-def renyi_divergence(p: DistributionLike, q: DistributionLike, alpha: float, *, base: Base = "nats", axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
+def renyi_divergence(p: DistributionLike, q: DistributionLike, alpha: float, *, base: Base = "nats",
+                     axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
+def renyi_divergence(p: DistributionLike, q: DistributionLike, alpha: float, *, base: Base = "nats",
+                     axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
     """Rényi divergence of order ``alpha``: ``log(sum p^a q^(1-a)) / (a - 1)``.
 
     ``alpha = 1`` is the KL divergence ``D(P||Q)``; ``alpha = 1/2`` is
@@ -589,11 +610,14 @@ def _exp(v: Any) -> Any:
 
 
 @overload
-def perplexity(p: NumPyDist, q: NumPyDist | None = None, *, axis: int = -1, keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
+def perplexity(p: NumPyDist, q: NumPyDist | None = None, *, axis: int = -1, keepdims: bool = False,
+               normalize: bool = False) -> NumPyResult: ...
 @overload
-def perplexity(p: DistributionLike, q: DistributionLike | Model | None = None, *, axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
+def perplexity(p: DistributionLike, q: DistributionLike | Model | None = None, *, axis: int = -1,
+               keepdims: bool = False, normalize: bool = False) -> Result: ...
 @quiet
-def perplexity(p: DistributionLike, q: DistributionLike | Model | None = None, *, axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
+def perplexity(p: DistributionLike, q: DistributionLike | Model | None = None, *, axis: int = -1,
+               keepdims: bool = False, normalize: bool = False) -> Result:
     """Perplexity: ``exp(H(P))`` of a distribution, or ``exp(H(P̂, Q))`` of data under a model.
 
     The effective number of equally likely outcomes: a uniform distribution

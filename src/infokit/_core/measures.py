@@ -335,4 +335,4 @@ def renyi_divergence(p, q, alpha: float, *, axis=-1, keepdims=False, normalize=F
         return kl_divergence(p, q, axis=axis, keepdims=keepdims, normalize=normalize)
     r = resolve([("p", p), ("q", q)], axis=axis)
     r.validate_probs(normalize=normalize)
-    return r.finish(_kernels.renyi_divergence_logits(r.xp, *r.logits(), alpha), keepdims)  # type: ignore[call-arg]  # two logits
+    return r.finish(_kernels.renyi_divergence_logits(r.xp, *r.logits(), alpha), keepdims)  # type: ignore[call-arg]

@@ -209,7 +209,7 @@ def _check_k(n_neighbors) -> int:
 
 
 def _check_workers(workers) -> int:
-    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or not (workers == -1 or workers >= 1):  # type: ignore[operator]  # mypy does not model arithmetic on the numbers ABCs
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or not (workers == -1 or workers >= 1):  # type: ignore[operator]
         raise InvalidArgumentError(
             f"'workers' must be -1 (all cores) or a positive int (got {workers!r})"
         )
@@ -494,7 +494,8 @@ def _kl_entropy_terms(a: np.ndarray, k: int, workers: int) -> np.ndarray:
     return const + d * np.log(eps)
 
 
-def knn_entropy(x: ArrayLike, *, n_neighbors: int = 3, workers: int = -1, jitter: float | bool | None = None, rng: Seed = None) -> KernelResult:
+def knn_entropy(x: ArrayLike, *, n_neighbors: int = 3, workers: int = -1, jitter: float | bool | None = None,
+                rng: Seed = None) -> KernelResult:
     r"""Kozachenko–Leonenko k-nearest-neighbour estimate of differential entropy (nats).
 
     .. math::
@@ -698,7 +699,8 @@ def _wkv_terms(a: np.ndarray, b: np.ndarray, k: int, workers: int) -> np.ndarray
     return d * (np.log(nu) - np.log(rho)) + math.log(m / (n - 1))
 
 
-def knn_kl(x: ArrayLike, y: ArrayLike, *, n_neighbors: int = 3, workers: int = -1, jitter: float | bool | None = None, rng: Seed = None) -> KernelResult:
+def knn_kl(x: ArrayLike, y: ArrayLike, *, n_neighbors: int = 3, workers: int = -1, jitter: float | bool | None = None,
+           rng: Seed = None) -> KernelResult:
     r"""Wang–Kulkarni–Verdú k-nearest-neighbour estimate of ``D(P || Q)`` (nats).
 
     From ``x`` (``n`` points drawn from P) and ``y`` (``m`` points drawn from Q)
@@ -800,7 +802,8 @@ def _ksg_terms(a: np.ndarray, b: np.ndarray, k: int, workers: int) -> np.ndarray
     return const - special.digamma(nx + 1.0) - special.digamma(ny + 1.0)
 
 
-def ksg_mi(x: ArrayLike, y: ArrayLike, *, n_neighbors: int = 3, workers: int = -1, jitter: float | bool | None = None, rng: Seed = None) -> KernelResult:
+def ksg_mi(x: ArrayLike, y: ArrayLike, *, n_neighbors: int = 3, workers: int = -1, jitter: float | bool | None = None,
+           rng: Seed = None) -> KernelResult:
     r"""Kraskov–Stögbauer–Grassberger estimate of mutual information ``I(X; Y)`` (nats).
 
     Estimator 1 of Kraskov et al. (2004), with the max-norm

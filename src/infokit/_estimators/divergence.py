@@ -277,8 +277,8 @@ def _is_pmf(q) -> bool:
 
 
 def estimate_cross_entropy(samples_p: Samples, q: DistributionLike | Samples, method: str = "auto", *,
-                           smoothing: float | str | None = None, base: Base = "nats", ci: float = 0.95, rng: Seed = None,
-                           dropna: bool = False) -> Estimate:
+                           smoothing: float | str | None = None, base: Base = "nats", ci: float = 0.95,
+                           rng: Seed = None, dropna: bool = False) -> Estimate:
     """Estimate the cross-entropy ``H(P, Q)`` from a sample of P, against a known Q or a sample of Q.
 
     Parameters

@@ -358,7 +358,8 @@ def one_outcome_entropy_bound(n: int, k: int | None, level: float) -> float:
 
 
 def finish_interval(value: float, stderr: float, interval: Any, level: float, *, lower: float = 0.0,
-                    upper: float = math.inf, determined: bool = False) -> tuple[float, float, tuple[float, float], dict[str, Any]]:
+                    upper: float = math.inf, determined: bool = False
+                    ) -> tuple[float, float, tuple[float, float], dict[str, Any]]:
     """Point, standard error, interval and diagnostics of an estimate on the range ``[lower, upper]``.
 
     The one place the rules of the module notes ("Intervals that hold") are

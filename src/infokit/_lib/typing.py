@@ -13,6 +13,7 @@ exactly.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
@@ -33,6 +34,7 @@ __all__ = [
     "Result",
     "Samples",
     "Seed",
+    "StrPath",
 ]
 
 #: The unit of a result: a logarithm base (2, e, 10, any positive number other than 1)
@@ -69,4 +71,9 @@ NumPyResult: TypeAlias = np.floating[Any] | NDArray[np.floating[Any]]
 
 #: A source of randomness: None, an int seed, a SeedSequence / BitGenerator or a Generator
 #: (a legacy RandomState is accepted as it is).
-Seed: TypeAlias = int | np.random.Generator | np.random.SeedSequence | np.random.BitGenerator | np.random.RandomState | None
+Seed: TypeAlias = (
+    int | np.random.Generator | np.random.SeedSequence | np.random.BitGenerator | np.random.RandomState | None
+)
+
+#: A file path.
+StrPath: TypeAlias = str | os.PathLike[str]

@@ -352,7 +352,8 @@ def _close(edges: np.ndarray) -> np.ndarray:
     return cuts
 
 
-def fit_bins(reference_values: ArrayLike, bins: Bins = "quantile", *, n_bins: int = 10, open_ended: bool = False) -> Binning:
+def fit_bins(reference_values: ArrayLike, bins: Bins = "quantile", *, n_bins: int = 10,
+             open_ended: bool = False) -> Binning:
     """Fit bins for a numeric column on a reference sample.
 
     Parameters
@@ -759,7 +760,8 @@ def _distinct(values, name: str):
 
 
 def binning_for(reference_values: ArrayLike | Sequence[Any], bins: Bins = "quantile", *, n_bins: int = 10,
-                current_values: ArrayLike | Sequence[Any] | None = None, open_ended: bool = False) -> Binning | Categories:
+                current_values: ArrayLike | Sequence[Any] | None = None,
+                open_ended: bool = False) -> Binning | Categories:
     """Bins for a column of either type: :func:`fit_bins` for numbers, :func:`fit_categories` otherwise.
 
     Parameters

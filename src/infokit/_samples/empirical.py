@@ -112,7 +112,8 @@ def empirical(samples: Samples, *, support: Sequence[Any] | None = None, dropna:
     return count_samples(samples, "samples", support=support, dropna=dropna)
 
 
-def count_samples(samples: Samples, name: str, *, support: Sequence[Any] | None = None, dropna: bool = False) -> Empirical:
+def count_samples(samples: Samples, name: str, *, support: Sequence[Any] | None = None,
+                  dropna: bool = False) -> Empirical:
     """:func:`empirical` of the argument called ``name`` (the name its messages use)."""
     if _dask.is_dask_collection(samples):
         return _dask.empirical_from_dask(samples, support=support, dropna=dropna)

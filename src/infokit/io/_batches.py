@@ -9,6 +9,7 @@ from typing import Any
 
 from infokit._lib.checks import check_positive_int
 from infokit._lib.optional import require
+from infokit._lib.typing import StrPath
 from infokit.errors import InvalidArgumentError, InvalidFileError
 from infokit.io._arrow import is_stringlike, pyarrow
 from infokit.io._format import CSV_NULL_VALUES, as_column_list, check_columns, check_path, format_of, one_line
@@ -79,8 +80,8 @@ def _make_progress(progress, path: str, total: int, unit: str):
     raise InvalidArgumentError(f"'progress' must be True, False or None (got {progress!r})")
 
 
-def iter_batches(path: str | os.PathLike[str], columns: str | Sequence[str] | None = None, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 format: str | None = None, progress: Any = None, block_size: int | None = None,
+def iter_batches(path: StrPath, columns: str | Sequence[str] | None = None, *, batch_size: int = DEFAULT_BATCH_SIZE,
+                 format: str | None = None, progress: bool | None = None, block_size: int | None = None,
                  read_dictionary: Sequence[str] | None = None) -> Iterator[Any]:
     """The record batches of a CSV or Parquet file, streamed.
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from infokit._lib.optional import require
+from infokit._lib.typing import StrPath
 from infokit._samples import counting as _counting
 from infokit._samples.dask import empirical_from_dask
 from infokit._samples.table import Empirical, _on_support
@@ -165,8 +165,8 @@ class _ColumnCounts:
             raise type(exc)(f"{self.path}, column {self.column!r}: {exc}") from None
 
 
-def read_columns_empirical(path: str | os.PathLike[str], columns: str | Sequence[str], *, batch_size: int = READ_BATCH_SIZE,
-                           format: str | None = None, dropna: bool = False, progress: Any = None,
+def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch_size: int = READ_BATCH_SIZE,
+                           format: str | None = None, dropna: bool = False, progress: bool | None = None,
                            support: Mapping[str, Sequence[Any]] | None = None) -> dict[str, Empirical]:
     """The empirical distribution of each of several columns of a file, read in one pass.
 
@@ -221,8 +221,8 @@ def read_columns_empirical(path: str | os.PathLike[str], columns: str | Sequence
             counter.close()
 
 
-def read_empirical(path: str | os.PathLike[str], column: str, *, batch_size: int = READ_BATCH_SIZE, format: str | None = None,
-                   dropna: bool = False, progress: Any = None, support: Sequence[Any] | None = None,
+def read_empirical(path: StrPath, column: str, *, batch_size: int = READ_BATCH_SIZE, format: str | None = None,
+                   dropna: bool = False, progress: bool | None = None, support: Sequence[Any] | None = None,
                    scheduler: Any = None) -> Empirical:
     """The empirical distribution of one column of a CSV or Parquet file, streamed.
 

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from infokit._lib.optional import require
-from infokit._lib.typing import Bins
+from infokit._lib.typing import Bins, StrPath
 from infokit._samples.binning import _as_float, binning_for, fit_bins_from_counts
 from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
 from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
@@ -34,9 +34,9 @@ class DriftCounts(NamedTuple):
     bins: dict
 
 
-def read_drift_counts(reference: str | os.PathLike[str], current: str | os.PathLike[str], columns: str | Sequence[str] | None = None, *,
+def read_drift_counts(reference: StrPath, current: StrPath, columns: str | Sequence[str] | None = None, *,
                       bins: Bins = "quantile", n_bins: int = 10, batch_size: int = READ_BATCH_SIZE,
-                      format: str | None = None, progress: Any = None, scheduler: Any = None) -> DriftCounts:
+                      format: str | None = None, progress: bool | None = None, scheduler: Any = None) -> DriftCounts:
     """Bin counts of columns of a reference file and a current file, bins fitted on the reference.
 
     The bins are fitted on the whole reference, as :func:`infokit.drift`
@@ -99,7 +99,7 @@ def read_drift_counts(reference: str | os.PathLike[str], current: str | os.PathL
     cols = as_column_list(columns)
     if scheduler is not None:
         return _dask_counts(reference, current, cols, bins, n_bins, format, scheduler)
-    io_kw = {"batch_size": batch_size, "format": format, "progress": progress}
+    io_kw: dict[str, Any] = {"batch_size": batch_size, "format": format, "progress": progress}
     binnings, ref_counts = _stream_fit(reference, cols, bins, n_bins, io_kw)
     cols = list(binnings)
     cur_counts = {c: np.zeros(binnings[c].n_bins, dtype=np.int64) for c in cols}

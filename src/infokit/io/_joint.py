@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from infokit._lib.units import resolve_base
-from infokit._lib.typing import Base
+from infokit._lib.typing import Base, StrPath
 from infokit._samples import counting as _counting
 from infokit._samples.empirical import _cmi_cells, _mi_distinct_cells, group_rows
 from infokit._samples.table import Empirical
@@ -258,8 +258,8 @@ def _joint_counts(path, cols, batch_size, format, dropna, progress) -> _JointCou
     return acc
 
 
-def read_joint_empirical(path: str | os.PathLike[str], columns: Sequence[str], *, batch_size: int = READ_BATCH_SIZE,
-                         format: str | None = None, dropna: bool = False, progress: Any = None,
+def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: int = READ_BATCH_SIZE,
+                         format: str | None = None, dropna: bool = False, progress: bool | None = None,
                          scheduler: Any = None) -> Empirical:
     """The joint empirical distribution of several columns of a file, streamed.
 
@@ -340,10 +340,10 @@ def _dask_cells(path, cols, format, dropna, scheduler):
     return _sorted_cells([k for _, _, k in finals], counts, [o for o, _, _ in finals])
 
 
-def read_mutual_information(path: str | os.PathLike[str], x: str | Sequence[str], y: str | Sequence[str], *,
+def read_mutual_information(path: StrPath, x: str | Sequence[str], y: str | Sequence[str], *,
                             given: str | Sequence[str] | None = None, base: Base = "nats",
                             batch_size: int = READ_BATCH_SIZE, format: str | None = None, dropna: bool = False,
-                            progress: Any = None) -> float:
+                            progress: bool | None = None) -> float:
     """Plug-in mutual information ``I(X; Y)`` (or ``I(X; Y | Z)``) of columns of a file, streamed.
 
     Equal (to rounding, in practice bit for bit) to
