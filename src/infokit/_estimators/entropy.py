@@ -14,7 +14,7 @@ from infokit._estimators.methods import CONTINUOUS, DISCRETE, ENTROPY, METHODS
 from infokit._estimators.result import Estimate, KernelResult, Profile, from_kernel, make_estimate, z_score
 from infokit._estimators.result import one_outcome_entropy_bound
 from infokit._lib.checks import check_level, check_rng
-from infokit._lib.typing import Base, Bins, DistributionLike, Model, Samples, Seed
+from infokit._lib.typing import Base, Bins, Samples, Seed
 from infokit._lib.units import resolve_base
 from infokit._samples.binning import binned_empirical
 from infokit._samples.table import Empirical, _check_support_size

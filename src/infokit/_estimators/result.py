@@ -224,11 +224,11 @@ class Estimate:
 
     value: float
     stderr: float
-    ci: tuple
+    ci: tuple[float, float]
     level: float
     method: str
     unit: str
-    diagnostics: dict = field(default_factory=dict, compare=False, repr=False)
+    diagnostics: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __float__(self) -> float:
         return float(self.value)
