@@ -21,6 +21,8 @@ only).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +32,7 @@ from infokit._estimators.entropy import estimate_entropy
 from infokit._lib.checks import check_rng
 from infokit._lib.fmt import format_number
 from infokit._lib.optional import require
+from infokit._lib.typing import Base, DistributionLike, Samples, Seed
 from infokit._lib.units import resolve_base
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
@@ -64,7 +67,8 @@ def _finite_or(values, fill):
     return np.where(np.isfinite(v), v, fill)
 
 
-def plot_distributions(p, q, *, outcomes=None, base="bits", ax=None, normalize=False):
+def plot_distributions(p: DistributionLike, q: DistributionLike, *, outcomes: Sequence[Any] | None = None,
+                       base: Base = "bits", ax: Any = None, normalize: bool = False) -> Any:
     """P and Q side by side, with each outcome's contribution to ``D(P||Q)``.
 
     Parameters
@@ -151,7 +155,8 @@ def _fmt(v) -> str:
     return format_number(float(v), 4, inf="∞")
 
 
-def plot_decomposition(p, q, *, outcomes=None, base="bits", ax=None, normalize=False):
+def plot_decomposition(p: DistributionLike, q: DistributionLike, *, outcomes: Sequence[Any] | None = None,
+                       base: Base = "bits", ax: Any = None, normalize: bool = False) -> Any:
     """The cross-entropy as a stacked bar: ``H(P, Q) = H(P) + D(P||Q)``.
 
     Parameters
@@ -198,17 +203,17 @@ def _is_distribution(a: np.ndarray) -> bool:
 
 
 def plot_estimates(
-    samples_or_dist,
-    sizes,
+    samples_or_dist: Samples | DistributionLike,
+    sizes: Sequence[int],
     *,
-    methods=("plugin", "miller_madow", "nsb"),
-    truth=None,
-    rng=None,
-    base="bits",
-    ci=0.95,
-    kind=None,
-    ax=None,
-):
+    methods: Sequence[str] = ("plugin", "miller_madow", "nsb"),
+    truth: float | None = None,
+    rng: Seed = None,
+    base: Base = "bits",
+    ci: float = 0.95,
+    kind: str | None = None,
+    ax: Any = None,
+) -> Any:
     """Entropy estimators against the sample size, with their intervals.
 
     For each size ``n`` one sample is taken — drawn from the distribution,
@@ -292,7 +297,7 @@ def plot_estimates(
         def draw(n):
             return arr[gen.choice(arr.size, size=n, replace=False)]
 
-    results = {m: [] for m in methods}
+    results: dict[str, list[Any]] = {m: [] for m in methods}
     for n in sizes:
         x = draw(n)
         for m in methods:
@@ -330,7 +335,7 @@ def plot_estimates(
     return fig
 
 
-def plot_drift(drift_df, column=None, *, ax=None):
+def plot_drift(drift_df: Any, column: str | None = None, *, ax: Any = None) -> Any:
     """A drift DataFrame (:func:`infokit.drift`) as a picture.
 
     Parameters

@@ -11,9 +11,10 @@ from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical
 from infokit._estimators.arguments import all_continuous, check_bins_method, expand, natures
 from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, ENTROPY, METHODS
-from infokit._estimators.result import KernelResult, Profile, from_kernel, make_estimate, z_score
+from infokit._estimators.result import Estimate, KernelResult, Profile, from_kernel, make_estimate, z_score
 from infokit._estimators.result import one_outcome_entropy_bound
 from infokit._lib.checks import check_level, check_rng
+from infokit._lib.typing import Base, Bins, Samples, Seed
 from infokit._lib.units import resolve_base
 from infokit._samples.binning import binned_empirical
 from infokit._samples.table import Empirical, _check_support_size
@@ -23,19 +24,19 @@ __all__ = ["estimate_entropy"]
 
 
 def estimate_entropy(
-    data,
-    method="auto",
+    data: Samples,
+    method: str = "auto",
     *,
-    support_size=None,
-    base="nats",
-    ci=0.95,
-    rng=None,
-    dropna=False,
-    concentration=None,
-    n_neighbors=3,
-    jitter=None,
-    bins=None,
-):
+    support_size: int | None = None,
+    base: Base = "nats",
+    ci: float = 0.95,
+    rng: Seed = None,
+    dropna: bool = False,
+    concentration: float | None = None,
+    n_neighbors: int = 3,
+    jitter: float | bool | None = None,
+    bins: Bins | None = None,
+) -> Estimate:
     """Estimate the entropy of the distribution a sample was drawn from.
 
     Parameters
@@ -318,7 +319,7 @@ def _samples(data, m: methods.Method, o: EstimateOptions):
 
 def _check_concentration(concentration) -> float:
     if isinstance(concentration, bool) or not isinstance(concentration, numbers.Real) or not (
-        0 < concentration < math.inf
+        0 < concentration < math.inf  # type: ignore[operator]  # mypy does not model arithmetic on the numbers ABCs
     ):
         raise InvalidArgumentError(
             f"'concentration' must be a positive finite number, e.g. 0.5 (Jeffreys) or 1 (Laplace) "

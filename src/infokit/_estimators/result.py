@@ -58,6 +58,8 @@ the public functions pass the range and :func:`make_estimate` does the rest.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
 import array_api_compat
@@ -66,6 +68,7 @@ from scipy import special
 
 from infokit._lib import html
 from infokit._lib.backend import is_numpy
+from infokit._lib.typing import ArrayLike
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidTypeError
 
@@ -106,7 +109,7 @@ class Profile:
     k_declared: bool
 
     @classmethod
-    def from_counts(cls, counts, support_size: int | None = None) -> "Profile":
+    def from_counts(cls, counts: ArrayLike, support_size: int | None = None) -> Profile:
         c = np.asarray(counts, dtype=np.int64).ravel()
         if c.size and int(c.min()) <= 0:  # no copy when every count is positive (observed outcomes)
             c = c[c > 0]
@@ -120,7 +123,7 @@ class Profile:
             mult=mult.astype(np.int64),
             n=int(c.sum()),
             k_obs=k_obs,
-            k=int(support_size) if declared else k_obs,
+            k=int(support_size) if support_size is not None else k_obs,
             k_declared=declared,
         )
 
@@ -224,11 +227,11 @@ class Estimate:
 
     value: float
     stderr: float
-    ci: tuple
+    ci: tuple[float, float]
     level: float
     method: str
     unit: str
-    diagnostics: dict = field(default_factory=dict, compare=False, repr=False)
+    diagnostics: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __float__(self) -> float:
         return float(self.value)
@@ -267,13 +270,13 @@ class Estimate:
         return text + "."
 
 
-def _short(v) -> str:
+def _short(v: Any) -> str:
     """3 significant digits for a sentence."""
     v = float(v)
     return "0" if v == 0 else (f"{v:.3g}" if math.isfinite(v) else ("infinity" if v > 0 else "-infinity"))
 
 
-def estimate_html(est) -> str:
+def estimate_html(est: Estimate) -> str:
     """HTML table of an :class:`~infokit.Estimate`: value, standard error, interval, diagnostics.
 
     Examples
@@ -313,7 +316,7 @@ def t_score(level: float, df: float) -> float:
     return float(special.stdtrit(float(df), 0.5 + 0.5 * float(level)))
 
 
-def _foreign(array) -> bool:
+def _foreign(array: object) -> bool:
     """A 0-d array of a library other than NumPy (torch, JAX)."""
     return array_api_compat.is_array_api_obj(array) and not is_numpy(array_api_compat.array_namespace(array))
 
@@ -360,7 +363,9 @@ def one_outcome_entropy_bound(n: int, k: int | None, level: float) -> float:
     return min(h + u * math.log(k - 1.0), math.log(k))
 
 
-def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf, determined=False):
+def finish_interval(value: float, stderr: float, interval: Any, level: float, *, lower: float = 0.0,
+                    upper: float = math.inf, determined: bool = False
+                    ) -> tuple[float, float, tuple[float, float], dict[str, Any]]:
     """Point, standard error, interval and diagnostics of an estimate on the range ``[lower, upper]``.
 
     The one place the rules of the module notes ("Intervals that hold") are
@@ -373,7 +378,7 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
     fixed by the data, so the interval is not a point).  Non-finite values pass through (an infinite
     KL divergence keeps ``(inf, inf)``).  Returns ``(point, stderr, (lo, hi), info)``.
     """
-    info = {}
+    info: dict[str, Any] = {}
     value = float(value)
     stderr = float(stderr)
     if math.isnan(value):
@@ -403,8 +408,9 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
     return point, stderr, (lo, hi), info
 
 
-def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, lower=0.0, upper=math.inf,
-                  array=None, determined=False):
+def make_estimate(value: float, stderr: float, interval: Any, level: float, method: str, unit: Any,
+                  diagnostics: dict[str, Any], *, lower: float = 0.0, upper: float = math.inf, array: Any = None,
+                  determined: bool = False) -> Estimate:
     """The :class:`Estimate` of a value in nats: convert to ``unit`` and finish the interval.
 
     :func:`finish_interval` places the point and the interval in the range
@@ -430,7 +436,8 @@ def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, 
     )
 
 
-def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math.inf, reference="", clip=False):
+def from_kernel(res: KernelResult, level: float, method: str, unit: Any, *, lower: float = 0.0, upper: float = math.inf,
+                reference: str = "", clip: bool = False) -> Estimate:
     """:func:`make_estimate` of a :class:`KernelResult`: diagnostics ``stderr_method``, its ``info``, ``reference``.
 
     The interval is ``value -/+ q stderr`` (``q`` the t quantile when the
@@ -484,5 +491,5 @@ class GTestResult:
     williams: float
     n: int
 
-    def __iter__(self):  # statistic, pvalue = ik.g_test(...)
+    def __iter__(self) -> Iterator[float]:  # statistic, pvalue = ik.g_test(...)
         return iter((self.statistic, self.pvalue))
