@@ -1,12 +1,13 @@
 # `make demo` sets up .venv with infokit and its command line and runs the main job
 # (the CLI on the bundled example texts);
 # `make test` adds the test dependencies (NumPy, array-api-strict, PyTorch CPU, JAX)
-# and runs the whole suite, doctests included.  Both work on a fresh clone.
+# and runs the whole suite, doctests included, then `make typecheck` (mypy, configured in
+# pyproject.toml).  Both work on a fresh clone.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench clean
+.PHONY: demo test typecheck bench clean
 
 $(VENV)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,10 @@ demo: $(VENV)/.core
 
 test: $(VENV)/.test
 	$(PY) -m pytest
+	$(MAKE) typecheck
+
+typecheck: $(VENV)/.test
+	$(PY) -m mypy
 
 $(VENV)/.bench: $(VENV)/.test
 	$(PY) -m pip install --quiet -e ".[bench]"
@@ -39,4 +44,20 @@ bench: $(VENV)/.bench
 	$(PY) benchmarks/bench_dask.py --output benchmarks/RESULTS.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache
+
+# `make docs` builds the documentation site (docs/, Sphinx) into docs/_build/html with warnings
+# as errors, running every example; `make docs-check` then takes screenshots in headless
+# Chromium (installed from Debian if missing) into docs/_build/screenshots.
+.PHONY: docs docs-check
+
+$(VENV)/.docs: $(VENV)/.test
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $@
+
+docs: $(VENV)/.docs
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m sphinx -b html -W --keep-going docs docs/_build/html
+
+docs-check: docs
+	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+	$(PY) docs/tools/screenshots.py

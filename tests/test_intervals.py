@@ -256,12 +256,24 @@ def test_finish_interval_rules():
     point, se, (lo, hi), _ = finish_interval(0.5, 0.1, (0.6, 0.9), 0.95)
     assert lo == 0.5 and hi == 0.9  # a kernel interval that misses the point is widened to it
     assert finish_interval(0.3, 0.1, None, 0.95, determined=True)[1:3] == (0.0, (0.3, 0.3))
+    # a kernel interval wholly outside the range keeps its width against the edge it crossed
+    point, _, (lo, hi), _ = finish_interval(-0.2, 0.02, (-0.24, -0.16), 0.95, lower=0.0, upper=1.0)
+    assert point == 0.0 and lo == 0.0 and hi == pytest.approx(0.08, rel=1e-12)
+    point, _, (lo, hi), _ = finish_interval(1.3, 0.1, (1.1, 1.5), 0.95, lower=0.0, upper=1.0)
+    assert point == 1.0 and hi == 1.0 and lo == pytest.approx(0.6, rel=1e-12)
     assert chi2_variance(4, 10) == pytest.approx(stats.chi2(4).var() / (2 * 10) ** 2, rel=1e-12)
 
 
 # --------------------------------------------------------------------------
 # real data
 # --------------------------------------------------------------------------
+def test_mutual_information_below_zero_keeps_a_width():
+    # a continuous estimate whose raw value and interval fall below 0: the data do not fix MI = 0
+    x, y = np.arange(200.0) % 17, np.sin(np.arange(200.0))
+    est = ik.estimate_mutual_information(x, y)
+    assert est.value == 0.0 and est.ci[0] == 0.0 and est.ci[1] > 0.0
+
+
 def test_iris_mutual_information_in_range():
     datasets = pytest.importorskip("sklearn.datasets")
     metrics = pytest.importorskip("sklearn.metrics")

@@ -105,6 +105,18 @@ def test_plot_estimates_from_samples():
         plot_estimates(samples, [0])
 
 
+def test_plot_estimates_open_interval_is_a_caret():
+    samples = np.arange(400)  # no value repeats: auto's interval has no upper end without a declared support
+    est = ik.estimate_entropy(samples[:50], base="bits")
+    assert est.ci[1] == math.inf
+    fig = plot_estimates(samples, [50], methods="auto", rng=0, base="bits")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"{est.method}: no upper bound" in labels
+    carets = [ln for ln in ax.lines if ln.get_marker() == 6]
+    assert len(carets) == 1 and np.isfinite(carets[0].get_ydata()).all()
+
+
 def test_plot_drift(tmp_path):
     pytest.importorskip("pandas")
     from infokit.drift import drift

@@ -28,6 +28,7 @@ first use (PEP 562), so ``import infokit`` and the command line start fast.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING, Any
 
 from infokit.errors import (
     ApproximationWarning,
@@ -118,7 +119,42 @@ _LAZY = {
 _MODULES = {"decompose", "drift", "empirical", "lm"}
 
 
-def __getattr__(name: str):
+if TYPE_CHECKING:  # what a type checker sees of the names imported on first use
+    # ``decompose``, ``drift`` and ``empirical`` are modules that are also callable: typed as the
+    # functions they call (their other names are imported from the modules, e.g. infokit.drift)
+    from infokit import lm
+    from infokit._api.decompose import Decomposition, decompose
+    from infokit._api.measures import (
+        cross_entropy,
+        entropy,
+        information,
+        js_distance,
+        js_divergence,
+        kl_divergence,
+        perplexity,
+        renyi_divergence,
+        renyi_entropy,
+    )
+    from infokit._core.categorical import Categorical, from_log_probs, from_logits
+    from infokit._estimators.divergence import estimate_cross_entropy, estimate_kl
+    from infokit._estimators.entropy import estimate_entropy
+    from infokit._estimators.gtest import g_test
+    from infokit._estimators.information import estimate_mutual_information
+    from infokit._estimators.result import Estimate, GTestResult
+    from infokit._models.parametric import register_kl
+    from infokit._samples.empirical import (
+        conditional_entropy,
+        conditional_mutual_information,
+        empirical,
+        empirical_joint,
+        joint_entropy,
+        mutual_information,
+    )
+    from infokit._samples.table import Empirical
+    from infokit.drift import drift
+
+
+def __getattr__(name: str) -> Any:
     if name in _MODULES:
         value = importlib.import_module(f"infokit.{name}")
     elif name in _LAZY:
@@ -129,5 +165,5 @@ def __getattr__(name: str):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))

@@ -8,11 +8,12 @@ on its own; any other command then prints the install hint and exits 2.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 from infokit import cli
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] == ["example"] and not cli.has_click():
         from infokit.cli import _example  # here: --help need not import numpy

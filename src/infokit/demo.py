@@ -31,14 +31,17 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 import infokit as ik
 from infokit._lib.units import resolve_base
+from infokit._lib.typing import Base
 from infokit.errors import InvalidArgumentError
 
 __all__ = [
@@ -114,7 +117,7 @@ def letters(text: str = "declaration", column: str = "letter") -> np.ndarray:
     return np.asarray(values, dtype=str)
 
 
-def true_distribution(text: str = "declaration"):
+def true_distribution(text: str = "declaration") -> tuple[list[str], np.ndarray]:
     """The letter distribution of a bundled text: ``(alphabet, probabilities)`` over a..z."""
 
     e = ik.empirical(letters(text), support=list(ALPHABET))
@@ -135,7 +138,8 @@ def _ranks(p: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def fit_zipf(p_hat: np.ndarray, *, base="bits", bounds=(0.0, 5.0)):
+def fit_zipf(p_hat: np.ndarray, *, base: Base = "bits", bounds: tuple[float, float] = (0.0, 5.0)
+             ) -> tuple[float, np.ndarray, np.ndarray]:
     """Fit ``Q_θ(r) ∝ r^-θ`` to ``p_hat`` by minimum cross-entropy ``H(P̂, Q_θ)``.
 
     Returns ``(theta, q, ranks)``: the fitted exponent, the model's
@@ -181,8 +185,8 @@ class DemoResult:
         return asdict(self)
 
 
-def run_demo(base="bits", *, seed: int = 0, sizes=(10, 100, 1000, 10000), repeats: int = 100,
-             estimators=DEMO_ESTIMATORS, level: float = 0.95) -> DemoResult:
+def run_demo(base: Base = "bits", *, seed: int = 0, sizes: Sequence[int] = (10, 100, 1000, 10000), repeats: int = 100,
+             estimators: Sequence[str] = DEMO_ESTIMATORS, level: float = 0.95) -> DemoResult:
     """Compute the demo's numbers (see the module docstring); deterministic for a given ``seed``.
 
     Parameters
@@ -222,7 +226,7 @@ def run_demo(base="bits", *, seed: int = 0, sizes=(10, 100, 1000, 10000), repeat
                      alphabet=alphabet, p=[float(v) for v in p], entropy=h_true, repeats=int(repeats))
 
     # 2. one growing sample: P̂ converging
-    last = None
+    last: Any = None
     for n in sizes:
         codes = rng.choice(k, size=n, p=p)
         sample = np.asarray(alphabet)[codes]
@@ -267,7 +271,7 @@ def run_demo(base="bits", *, seed: int = 0, sizes=(10, 100, 1000, 10000), repeat
     # 4. estimators vs the truth over repeated samples
     if repeats:
         for n in sizes:
-            vals = {m: [] for m in estimators}
+            vals: dict[str, list[float]] = {m: [] for m in estimators}
             covered = {m: 0 for m in estimators}
             for _ in range(int(repeats)):
                 e = ik.empirical(np.asarray(alphabet)[rng.choice(k, size=n, p=p)], support=alphabet)

@@ -113,6 +113,8 @@ import functools
 import math
 import numbers
 import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -122,6 +124,7 @@ from infokit._lib import html
 from infokit._lib.checks import check_counts, check_pseudo_count, check_rng
 from infokit._lib.modules import make_callable
 from infokit._lib.optional import require
+from infokit._lib.typing import ArrayLike, Base, Bins, Samples, Seed
 from infokit._lib.units import resolve_base
 from infokit._samples.binning import binning_for
 from infokit._samples.table import Empirical, _union
@@ -169,13 +172,13 @@ def _check_smoothing(smoothing) -> float:
 def _check_n_permutations(n, alpha: float) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
         raise InvalidArgumentError(f"'n_permutations' must be an int >= 0 (got {n!r})")
-    if n > MAX_PERMUTATIONS:
+    if n > MAX_PERMUTATIONS:  # type: ignore[operator]  # mypy does not model arithmetic on the numbers ABCs
         raise InvalidArgumentError(
             f"'n_permutations' must be at most {MAX_PERMUTATIONS} (got {n!r}); 10 000 already pin a p-value "
             "of 0.05 to +-0.005"
         )
     level = min(alpha, _Q95_LEVEL)
-    if n and not 1 / (1 + n) < level:
+    if n and not 1 / (1 + n) < level:  # type: ignore[operator]  # mypy does not model arithmetic on the numbers ABCs
         need = _critical_rank_min(level)
         raise InvalidArgumentError(
             f"'n_permutations' must be 0 (chi-square approximation) or at least {need} so that a p-value "
@@ -333,18 +336,18 @@ def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha) -> dict:
 # public API
 # --------------------------------------------------------------------------
 def drift_from_counts(
-    reference_counts,
-    current_counts,
+    reference_counts: Mapping[str, ArrayLike],
+    current_counts: Mapping[str, ArrayLike],
     *,
-    bins=None,
-    labels=None,
-    base="nats",
-    smoothing=None,
+    bins: Mapping[str, Any] | None = None,
+    labels: Mapping[str, Sequence[Any]] | None = None,
+    base: Base = "nats",
+    smoothing: float | str | None = None,
     n_permutations: int = 1000,
-    rng=None,
-    thresholds=PSI_THRESHOLDS,
+    rng: Seed = None,
+    thresholds: tuple[float, float] = PSI_THRESHOLDS,
     alpha: float = ALPHA,
-):
+) -> Any:
     """Drift of each column from its bin counts in the reference and current samples.
 
     Parameters
@@ -504,19 +507,19 @@ def _table(obj, name: str):
 
 
 def drift(
-    reference,
-    current,
-    columns=None,
+    reference: Samples,
+    current: Samples,
+    columns: str | Sequence[str] | None = None,
     *,
-    bins="quantile",
+    bins: Bins = "quantile",
     n_bins: int = 10,
-    base="nats",
-    smoothing=None,
+    base: Base = "nats",
+    smoothing: float | str | None = None,
     n_permutations: int = 1000,
-    rng=None,
-    thresholds=PSI_THRESHOLDS,
+    rng: Seed = None,
+    thresholds: tuple[float, float] = PSI_THRESHOLDS,
     alpha: float = ALPHA,
-):
+) -> Any:
     """Drift between a reference sample and a current one, one row per column.
 
     Each column is binned on the reference (:func:`infokit.binning.binning_for`

@@ -24,6 +24,8 @@ only).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +36,7 @@ from infokit._estimators.methods import METHODS
 from infokit._lib.checks import check_rng
 from infokit._lib.fmt import format_number
 from infokit._lib.optional import require
+from infokit._lib.typing import Base, DistributionLike, Samples, Seed
 from infokit._lib.units import resolve_base
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
@@ -63,7 +66,8 @@ def _new_axes(ax, nrows=1, **kw):
     return axes[0].figure, axes
 
 
-def _legend_outside(axis, handles=None, labels=None, **kw):
+def _legend_outside(axis: Any, handles: list[Any] | None = None, labels: list[str] | None = None,
+                    **kw: Any) -> Any:
     """A legend to the right of ``axis``, outside it, so that it never covers the data."""
     opts = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize="small", frameon=False)
     opts.update(kw)
@@ -80,20 +84,20 @@ def _short_label(text: str) -> str:
     return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1].rstrip() + "…"
 
 
-def _label_categories(axis, labels, *, xlabel=None):
+def _label_categories(axis: Any, labels: Sequence[Any], *, xlabel: str | None = None) -> None:
     """Ticks at 0..k-1 labelled with ``labels`` (turned when many or long), also on a shared x axis."""
-    labels = [_short_label(str(v)) for v in labels]
-    widest = max((len(v) for v in labels), default=0)
-    long = len(labels) > 12 or sum(len(v) for v in labels) > 60
-    axis.set_xticks(np.arange(len(labels)))
-    if widest <= 1 and len(labels) <= 40:
-        axis.set_xticklabels(labels)
-    elif len(labels) > 12 and widest <= 3:
-        axis.set_xticklabels(labels, rotation=90)
+    texts = [_short_label(str(v)) for v in labels]
+    widest = max((len(v) for v in texts), default=0)
+    long = len(texts) > 12 or sum(len(v) for v in texts) > 60
+    axis.set_xticks(np.arange(len(texts)))
+    if widest <= 1 and len(texts) <= 40:
+        axis.set_xticklabels(texts)
+    elif len(texts) > 12 and widest <= 3:
+        axis.set_xticklabels(texts, rotation=90)
     elif long or widest > 10:
-        axis.set_xticklabels(labels, rotation=30, ha="right", rotation_mode="anchor")
+        axis.set_xticklabels(texts, rotation=30, ha="right", rotation_mode="anchor")
     else:
-        axis.set_xticklabels(labels)
+        axis.set_xticklabels(texts)
     axis.tick_params(axis="x", labelbottom=True)  # shown even where the x axis is shared
     if xlabel:
         axis.set_xlabel(xlabel)
@@ -104,7 +108,8 @@ def _finite_or(values, fill):
     return np.where(np.isfinite(v), v, fill)
 
 
-def plot_distributions(p, q, *, outcomes=None, base="bits", ax=None, normalize=False):
+def plot_distributions(p: DistributionLike, q: DistributionLike, *, outcomes: Sequence[Any] | None = None,
+                       base: Base = "bits", ax: Any = None, normalize: bool = False) -> Any:
     """P and Q side by side, with each outcome's contribution to ``D(P||Q)``.
 
     Parameters
@@ -190,7 +195,8 @@ def _fmt(v) -> str:
     return format_number(float(v), 4, inf="∞")
 
 
-def plot_decomposition(p, q, *, outcomes=None, base="bits", ax=None, normalize=False):
+def plot_decomposition(p: DistributionLike, q: DistributionLike, *, outcomes: Sequence[Any] | None = None,
+                       base: Base = "bits", ax: Any = None, normalize: bool = False) -> Any:
     """The cross-entropy as a stacked bar: ``H(P, Q) = H(P) + D(P||Q)``.
 
     Parameters
@@ -241,17 +247,17 @@ def _is_distribution(a: np.ndarray) -> bool:
 
 
 def plot_estimates(
-    samples_or_dist,
-    sizes,
+    samples_or_dist: Samples | DistributionLike,
+    sizes: Sequence[int],
     *,
-    methods=("plugin", "miller_madow", "nsb"),
-    truth=None,
-    rng=None,
-    base="bits",
-    ci=0.95,
-    kind=None,
-    ax=None,
-):
+    methods: Sequence[str] = ("plugin", "miller_madow", "nsb"),
+    truth: float | None = None,
+    rng: Seed = None,
+    base: Base = "bits",
+    ci: float = 0.95,
+    kind: str | None = None,
+    ax: Any = None,
+) -> Any:
     """Entropy estimators against the sample size, with their intervals.
 
     For each size ``n`` one sample is taken — drawn from the distribution,
@@ -287,6 +293,9 @@ def plot_estimates(
     Returns
     -------
     matplotlib.figure.Figure
+        An interval without an upper end (``"auto"`` on a sample that does
+        not bound the entropy from above, no support size declared) is drawn
+        as an upward caret at its point, labelled "no upper bound".
     """
 
     unit = resolve_base(base)
@@ -332,7 +341,7 @@ def plot_estimates(
         def draw(n):
             return arr[gen.choice(arr.size, size=n, replace=False)]
 
-    results = {m: [] for m in methods}
+    results: dict[str, list[Any]] = {m: [] for m in methods}
     for n in sizes:
         x = draw(n)
         for m in methods:
@@ -352,7 +361,11 @@ def plot_estimates(
         yerr = np.vstack([np.clip(vals - lo, 0, None), np.clip(hi - vals, 0, None)])
         yerr = np.where(np.isfinite(yerr), yerr, 0.0)
         name = results[m][0].method if m == "auto" else m
-        axis.errorbar(sizes_a * shift, vals, yerr=yerr, marker="o", capsize=3, label=name)
+        bars = axis.errorbar(sizes_a * shift, vals, yerr=yerr, marker="o", capsize=3, label=name)
+        open_upper = np.isposinf(hi)
+        if open_upper.any():  # an interval without an upper end: a caret, not a bar that stops at the point
+            axis.plot(sizes_a[open_upper] * shift, vals[open_upper], linestyle="none", marker=6, markersize=11,
+                      color=bars.lines[0].get_color(), label=f"{name}: no upper bound")
     if truth is not None:
         axis.axhline(float(truth), color="black", linestyle="--", linewidth=1.0,
                      label=f"truth = {_fmt(truth)} {unit.name}")
@@ -366,7 +379,7 @@ def plot_estimates(
     return fig
 
 
-def _verdict_handles(verdicts):
+def _verdict_handles(verdicts: Sequence[str]) -> tuple[list[Any], list[str]]:
     """Legend patches of the verdict colours, in their order of severity (every verdict, those seen marked)."""
     from matplotlib.patches import Patch
 
@@ -376,7 +389,7 @@ def _verdict_handles(verdicts):
     return handles, [v if v in seen else f"{v} (none)" for v in names]
 
 
-def plot_drift(drift_df, column=None, *, ax=None):
+def plot_drift(drift_df: Any, column: str | None = None, *, ax: Any = None) -> Any:
     """A drift DataFrame (:func:`infokit.drift`) as a picture.
 
     Parameters

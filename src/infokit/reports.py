@@ -33,9 +33,12 @@ same check by hand::
 
 from __future__ import annotations
 
+from typing import Any
+
 from infokit._api.decompose import decomposition_html
 from infokit._estimators.result import estimate_html
 from infokit._lib.units import resolve_base
+from infokit._lib.typing import Base
 from infokit._lib.html import (
     _VERDICT_COLOURS,
     div as _div,
@@ -69,7 +72,7 @@ _DRIFT_COLUMNS = (
 )
 
 
-def drift_html(df, *, base="bits") -> str:
+def drift_html(df: Any, *, base: Base = "bits") -> str:
     """HTML report of a drift DataFrame (:func:`infokit.drift`): units in the headers, verdicts coloured.
 
     Parameters

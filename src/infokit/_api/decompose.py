@@ -7,7 +7,9 @@ so that H(P, Q) = H(P) + D(P||Q) can be read off line by line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -16,6 +18,7 @@ from infokit._core.categorical import Categorical
 from infokit._dispatch import DISCRETE, check_bool, implements, lookup
 from infokit._lib import backend as _backend, html
 from infokit._lib.fmt import format_number
+from infokit._lib.typing import Base, DistributionLike, NDArray, OptionalBase
 from infokit._lib.units import resolve_base
 from infokit._samples.align import align_with_labels
 from infokit.errors import InvalidDistributionError, InvalidTypeError
@@ -59,7 +62,7 @@ class Decomposition:
     unit: str
     display_unit: str = field(default="bits", repr=False)
 
-    def rows(self):
+    def rows(self) -> list[tuple[Any, ...]]:
         """Table rows ``(outcome, p, q, I_p, I_q, p*I_p, p*I_q, p*log(p/q))``."""
         return list(
             zip(
@@ -68,7 +71,7 @@ class Decomposition:
             )
         )
 
-    def in_unit(self, base) -> "Decomposition":
+    def in_unit(self, base: Base) -> Decomposition:
         """The same decomposition with every surprisal and total in ``base`` (printed in it too)."""
         unit = resolve_base(base)
         to_nats = resolve_base(self.unit).log_base
@@ -106,7 +109,8 @@ class Decomposition:
         return decomposition_html(self)
 
 
-def decompose(p, q, *, base=None, outcomes=None, normalize=False) -> Decomposition:
+def decompose(p: DistributionLike, q: DistributionLike, *, base: OptionalBase = None,
+              outcomes: Sequence[Any] | None = None, normalize: bool = False) -> Decomposition:
     """Decompose ``H(P, Q) = H(P) + D(P||Q)`` outcome by outcome.
 
     Parameters
@@ -169,7 +173,8 @@ def decompose(p, q, *, base=None, outcomes=None, normalize=False) -> Decompositi
 
 
 @implements("decompose", DISCRETE, DISCRETE)
-def _decompose_discrete(args, kinds, outcomes, normalize) -> Decomposition:
+def _decompose_discrete(args: tuple[Any, Any], kinds: tuple[Any, ...], outcomes: Sequence[Any] | None,
+                        normalize: bool) -> Decomposition:
     aligned, labels = align_with_labels([("p", args[0]), ("q", args[1])])
     (_, p), (_, q) = aligned
     if outcomes is None and labels is not None:
@@ -191,7 +196,7 @@ def _decompose_discrete(args, kinds, outcomes, normalize) -> Decomposition:
     return Decomposition(labels, pa, qa, ip, iq, *_terms(pa, ip, iq), h, hpq, d, "nats", "bits")
 
 
-def _terms(pa, ip, iq):
+def _terms(pa: NDArray[Any], ip: NDArray[Any], iq: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
     """``p I_p``, ``p I_q`` and ``p (I_q - I_p)``, 0 where ``p = 0``."""
     pos = pa > 0
     ip_, iq_ = np.where(pos, ip, 0.0), np.where(pos, iq, 0.0)
@@ -199,12 +204,12 @@ def _terms(pa, ip, iq):
         return pa * ip_, pa * iq_, np.where(pos, pa * (iq_ - ip_), 0.0)
 
 
-def _float(x) -> float:
+def _float(x: Any) -> float:
     """A 0-d result as a Python float (tensors leave autograd: a report holds plain numbers)."""
     return float(x.detach()) if hasattr(x, "detach") else float(x)
 
 
-def _probs_and_surprisal(x, name: str, normalize):
+def _probs_and_surprisal(x: Any, name: str, normalize: bool) -> tuple[NDArray[Any], NDArray[Any]]:
     """Probabilities and surprisal (nats) as float64 NumPy arrays (validated by the caller's measures)."""
     if isinstance(x, Categorical):
         return _backend.as_numpy_float64(x.probs, name), _backend.as_numpy_float64(core.information(x), name)
@@ -216,7 +221,7 @@ def _probs_and_surprisal(x, name: str, normalize):
     return a, np.asarray(core.information(a), dtype=float)
 
 
-def decomposition_html(d, *, max_rows: int = 50) -> str:
+def decomposition_html(d: Decomposition, *, max_rows: int = 50) -> str:
     """HTML table of a :class:`~infokit.Decomposition` and its totals.
 
     Parameters

@@ -42,6 +42,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable, Mapping
+from typing import Any, TypeAlias, overload
 
 import numpy as np
 
@@ -50,8 +52,10 @@ from infokit._dispatch import DISCRETE, Kind, check_options, hint, implements, l
 from infokit._lib import backend as _backend
 from infokit._lib.checks import sum_tolerance
 from infokit._lib.errstate import quiet
+from infokit._lib.typing import Base, DistributionLike, Model, NDArray, NumPyProbs, NumPyResult, Result
 from infokit._models import data as _data, parametric as _parametric
 from infokit._samples.align import align
+from infokit._samples.table import Empirical
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
@@ -71,22 +75,27 @@ _DATA = frozenset({Kind.PROBS, Kind.COUNTS})
 _MODELS = frozenset({Kind.MODEL, Kind.PARAMETRIC})
 _UNLABELLED = frozenset({Kind.PROBS, Kind.LOGITS})
 
+#: Distributions whose measures are NumPy scalars / arrays: NumPy or nested-list probabilities,
+#: an Empirical, a labelled pmf given as a dict.
+NumPyDist: TypeAlias = NumPyProbs | Empirical | Mapping[Any, float]
 
-def check_alpha(alpha) -> float:
+
+def check_alpha(alpha: object) -> float:
     """A Rényi order: a real number >= 0 (``math.inf`` allowed)."""
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or math.isnan(alpha) or alpha < 0:
         raise InvalidArgumentError(f"'alpha' must be a real number >= 0 (or math.inf) (got {alpha!r})")
     return float(alpha)
 
 
-def _aligned(args, kinds):
+def _aligned(args: tuple[Any, ...], kinds: tuple[Any, ...]) -> tuple[Any, ...]:
     """Discrete arguments as arrays / Categoricals over one outcome axis."""
     if _UNLABELLED.issuperset(kinds):
         return args
     return tuple(v for _, v in align(list(zip(_PQ, args))))
 
 
-def _call(measure, args, names, opts, *extra, called=None):
+def _call(measure: str, args: tuple[Any, ...], names: tuple[str, ...], opts: Any, *extra: Any,
+          called: str | None = None) -> Any:
     fn, kinds = lookup(measure, args, names, called=called)
     return fn(args, kinds, opts, *extra)
 
@@ -95,12 +104,12 @@ def _call(measure, args, names, opts, *extra, called=None):
 # rows of the table
 # --------------------------------------------------------------------------
 @implements("information", DISCRETE)
-def _information_discrete(args, kinds, opts):
+def _information_discrete(args: tuple[Any, ...], kinds: tuple[Any, ...], opts: Any) -> Any:
     return core.information(*_aligned(args, kinds))
 
 
-def _discrete_row(fn):
-    def row(args, kinds, opts, *extra):
+def _discrete_row(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def row(args: tuple[Any, ...], kinds: tuple[Any, ...], opts: Any, *extra: Any) -> Any:
         return fn(*_aligned(args, kinds), *extra, axis=opts.axis, keepdims=opts.keepdims, normalize=opts.normalize)
 
     row.__name__ = f"_{fn.__name__}_discrete"
@@ -116,24 +125,24 @@ del _m
 
 
 @implements("entropy", Kind.PARAMETRIC)
-def _entropy_parametric(args, kinds, opts):
+def _entropy_parametric(args: tuple[Any, ...], kinds: tuple[Any, ...], opts: Any) -> Any:
     opts.require_defaults(kinds[0], "entropy")
     return _parametric.entropy_of(args[0], "p")
 
 
 @implements("kl_divergence", Kind.PARAMETRIC, Kind.PARAMETRIC)
-def _kl_parametric(args, kinds, opts):
+def _kl_parametric(args: tuple[Any, ...], kinds: tuple[Any, ...], opts: Any) -> Any:
     opts.require_defaults(kinds[0], "kl_divergence")
     return _parametric.dist_kl(*args)
 
 
 @implements("cross_entropy", Kind.PARAMETRIC, Kind.PARAMETRIC)
-def _cross_entropy_parametric(args, kinds, opts):
+def _cross_entropy_parametric(args: tuple[Any, ...], kinds: tuple[Any, ...], opts: Any) -> Any:
     opts.require_defaults(kinds[0], "cross_entropy")
     return _parametric.dist_cross_entropy(*args)
 
 
-def _looks_like_pmf(x) -> bool:
+def _looks_like_pmf(x: Any) -> bool:
     """A 1-D array of non-whole numbers in [0, 1] summing to 1: a probability vector, not samples."""
     try:
         a = np.asarray(x, dtype=np.float64) if not hasattr(x, "detach") else x.detach().cpu().numpy()
@@ -147,7 +156,7 @@ def _looks_like_pmf(x) -> bool:
 
 
 @implements("cross_entropy", _DATA, _MODELS)
-def _cross_entropy_data_model(args, kinds, opts):
+def _cross_entropy_data_model(args: tuple[Any, ...], kinds: tuple[Any, ...], opts: Any) -> Any:
     opts.require_defaults(kinds[0], "cross_entropy")
     data, model = args
     if kinds[0] is Kind.PROBS and _looks_like_pmf(data):
@@ -181,7 +190,11 @@ del _m, _k
 # --------------------------------------------------------------------------
 # public functions
 # --------------------------------------------------------------------------
-def information(p, *, base="nats"):
+@overload
+def information(p: NumPyDist, *, base: Base = "nats") -> NDArray[np.floating[Any]]: ...
+@overload
+def information(p: DistributionLike, *, base: Base = "nats") -> Result: ...
+def information(p: DistributionLike, *, base: Base = "nats") -> Result:
     """Information content (surprisal) ``I = -log p``, elementwise.
 
     Parameters
@@ -220,7 +233,14 @@ def information(p, *, base="nats"):
     return opts.unit.convert(_call("information", (p,), _P, opts))
 
 
-def entropy(p, *, base="nats", axis=-1, keepdims=False, normalize=False):
+@overload
+def entropy(p: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+            normalize: bool = False) -> NumPyResult: ...
+@overload
+def entropy(p: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+            normalize: bool = False) -> Result: ...
+def entropy(p: DistributionLike, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+            normalize: bool = False) -> Result:
     """Shannon entropy ``H(P) = -sum_x p(x) log p(x)``.
 
     Parameters
@@ -275,7 +295,14 @@ def entropy(p, *, base="nats", axis=-1, keepdims=False, normalize=False):
     return opts.unit.convert(_call("entropy", (p,), _P, opts))
 
 
-def cross_entropy(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
+@overload
+def cross_entropy(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                  normalize: bool = False) -> NumPyResult: ...
+@overload
+def cross_entropy(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result: ...
+def cross_entropy(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result:
     """Cross-entropy ``H(P, Q) = -sum_x p(x) log q(x)``.
 
     The expected surprisal of outcomes drawn from ``P`` when they are coded /
@@ -318,7 +345,14 @@ def cross_entropy(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     return opts.unit.convert(_call("cross_entropy", (p, q), _PQ, opts))
 
 
-def kl_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
+@overload
+def kl_divergence(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                  normalize: bool = False) -> NumPyResult: ...
+@overload
+def kl_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result: ...
+def kl_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result:
     """Kullback–Leibler divergence ``D(P||Q) = sum_x p(x) log(p(x) / q(x))``.
 
     ``p`` is the first argument (the distribution the expectation is taken
@@ -375,7 +409,14 @@ def kl_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     return opts.unit.convert(_call("kl_divergence", (p, q), _PQ, opts))
 
 
-def js_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
+@overload
+def js_divergence(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                  normalize: bool = False) -> NumPyResult: ...
+@overload
+def js_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result: ...
+def js_divergence(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result:
     """Jensen–Shannon divergence ``JS = (D(P||M) + D(Q||M)) / 2``, ``M = (P + Q)/2``.
 
     Symmetric, finite and bounded: ``0 <= JS <= log 2`` (1 bit).
@@ -413,7 +454,14 @@ def js_divergence(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False
     return opts.unit.convert(_call("js_divergence", (p, q), _PQ, opts))
 
 
-def js_distance(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
+@overload
+def js_distance(p: NumPyDist, q: NumPyDist, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                normalize: bool = False) -> NumPyResult: ...
+@overload
+def js_distance(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                keepdims: bool = False, normalize: bool = False) -> Result: ...
+def js_distance(p: DistributionLike, q: DistributionLike, *, base: Base = "nats", axis: int = -1,
+                keepdims: bool = False, normalize: bool = False) -> Result:
     """Jensen–Shannon distance ``sqrt(JS(P, Q))``, a metric on distributions.
 
     ``JS`` is taken in the unit ``base`` (as ``scipy.spatial.distance.jensenshannon``
@@ -447,7 +495,14 @@ def js_distance(p, q, *, base="nats", axis=-1, keepdims=False, normalize=False):
     return _backend.namespace(js).sqrt(js)
 
 
-def renyi_entropy(p, alpha, *, base="nats", axis=-1, keepdims=False, normalize=False):
+@overload
+def renyi_entropy(p: NumPyDist, alpha: float, *, base: Base = "nats", axis: int = -1, keepdims: bool = False,
+                  normalize: bool = False) -> NumPyResult: ...
+@overload
+def renyi_entropy(p: DistributionLike, alpha: float, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result: ...
+def renyi_entropy(p: DistributionLike, alpha: float, *, base: Base = "nats", axis: int = -1,
+                  keepdims: bool = False, normalize: bool = False) -> Result:
     """Rényi entropy of order ``alpha``: ``H_a(P) = log(sum p^a) / (1 - a)``.
 
     ``alpha = 1`` is the Shannon entropy (the limit, computed exactly);
@@ -499,7 +554,14 @@ def renyi_entropy(p, alpha, *, base="nats", axis=-1, keepdims=False, normalize=F
     return opts.unit.convert(_call("renyi_entropy", (p,), _P, opts, alpha))
 
 
-def renyi_divergence(p, q, alpha, *, base="nats", axis=-1, keepdims=False, normalize=False):
+@overload
+def renyi_divergence(p: NumPyDist, q: NumPyDist, alpha: float, *, base: Base = "nats", axis: int = -1,
+                     keepdims: bool = False, normalize: bool = False) -> NumPyResult: ...
+@overload
+def renyi_divergence(p: DistributionLike, q: DistributionLike, alpha: float, *, base: Base = "nats",
+                     axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result: ...
+def renyi_divergence(p: DistributionLike, q: DistributionLike, alpha: float, *, base: Base = "nats",
+                     axis: int = -1, keepdims: bool = False, normalize: bool = False) -> Result:
     """Rényi divergence of order ``alpha``: ``log(sum p^a q^(1-a)) / (a - 1)``.
 
     ``alpha = 1`` is the KL divergence ``D(P||Q)``; ``alpha = 1/2`` is
@@ -539,7 +601,7 @@ def renyi_divergence(p, q, alpha, *, base="nats", axis=-1, keepdims=False, norma
     return opts.unit.convert(_call("renyi_divergence", (p, q), _PQ, opts, alpha))
 
 
-def _exp(v):
+def _exp(v: Any) -> Any:
     """``exp`` in the value's own library (a NumPy scalar for NumPy scalars)."""
     if isinstance(v, (float, int, np.generic, np.ndarray)):
         out = np.exp(np.asarray(v, dtype=np.float64) if not isinstance(v, np.ndarray) else v)
@@ -547,8 +609,15 @@ def _exp(v):
     return _backend.namespace(v).exp(v)
 
 
+@overload
+def perplexity(p: NumPyDist, q: NumPyDist | None = None, *, axis: int = -1, keepdims: bool = False,
+               normalize: bool = False) -> NumPyResult: ...
+@overload
+def perplexity(p: DistributionLike, q: DistributionLike | Model | None = None, *, axis: int = -1,
+               keepdims: bool = False, normalize: bool = False) -> Result: ...
 @quiet
-def perplexity(p, q=None, *, axis=-1, keepdims=False, normalize=False):
+def perplexity(p: DistributionLike, q: DistributionLike | Model | None = None, *, axis: int = -1,
+               keepdims: bool = False, normalize: bool = False) -> Result:
     """Perplexity: ``exp(H(P))`` of a distribution, or ``exp(H(P̂, Q))`` of data under a model.
 
     The effective number of equally likely outcomes: a uniform distribution

@@ -254,9 +254,9 @@ def short_stats(block_fn, rows, tol: float):
     return -math.fsum([x * log(x) for x in p]), sums[0]
 
 
-kl_block.n_sums, kl_block.n_cols = 4, 6
-cross_entropy_block.n_sums, cross_entropy_block.n_cols = 3, 5
-entropy_block.n_sums, entropy_block.n_cols = 2, 2
+kl_block.n_sums, kl_block.n_cols = 4, 6  # type: ignore[attr-defined]
+cross_entropy_block.n_sums, cross_entropy_block.n_cols = 3, 5  # type: ignore[attr-defined]
+entropy_block.n_sums, entropy_block.n_cols = 2, 2  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------

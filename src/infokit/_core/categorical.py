@@ -9,9 +9,12 @@ thousands) keep finite, accurate measures.
 
 from __future__ import annotations
 
+from typing import Any
+
 from infokit._lib import backend as _backend
 from infokit._core import kernels as _kernels
 from infokit._lib.checks import check_logits, normalize_axis, sum_tolerance, _concrete
+from infokit._lib.typing import AnyArray
 from infokit.errors import InvalidDistributionError
 
 __all__ = ["Categorical", "from_logits", "from_log_probs"]
@@ -32,7 +35,7 @@ class Categorical:
 
     __slots__ = ("_z", "axis")
 
-    def __init__(self, logits, *, axis=-1, _name="logits"):
+    def __init__(self, logits: AnyArray, *, axis: int = -1, _name: str = "logits") -> None:
         z = _backend.as_float_array(logits, _name)
         if z.ndim == 0:
             raise InvalidDistributionError(f"'{_name}' must have at least one dimension; got a scalar")
@@ -43,22 +46,22 @@ class Categorical:
         self._z = check_logits(xp, z, _name)
         self.axis = ax
 
-    def _out(self, a):
+    def _out(self, a: Any) -> Any:
         if self.axis == a.ndim - 1:
             return a
         return _backend.namespace(a).moveaxis(a, -1, self.axis)
 
     @property
-    def logits(self):
+    def logits(self) -> AnyArray:
         return self._out(self._z)
 
     @property
-    def log_probs(self):
+    def log_probs(self) -> AnyArray:
         """Normalised log-probabilities ``z - logsumexp(z)``."""
         return self._out(_kernels.log_softmax(_backend.namespace(self._z), self._z))
 
     @property
-    def probs(self):
+    def probs(self) -> AnyArray:
         """Probabilities ``softmax(z)`` (may underflow to 0; measures never use them)."""
         xp = _backend.namespace(self._z)
         return self._out(xp.exp(_kernels.log_softmax(xp, self._z)))
@@ -68,7 +71,7 @@ class Categorical:
         return self._z.shape[-1]
 
     @property
-    def batch_shape(self) -> tuple:
+    def batch_shape(self) -> tuple[int, ...]:
         return tuple(self._z.shape[:-1])
 
     def __repr__(self) -> str:
@@ -79,7 +82,7 @@ class Categorical:
         )
 
 
-def from_logits(z, *, axis=-1) -> Categorical:
+def from_logits(z: AnyArray, *, axis: int = -1) -> Categorical:
     """Categorical distribution(s) ``softmax(z)`` from unnormalised logits.
 
     Parameters
@@ -118,7 +121,7 @@ def from_logits(z, *, axis=-1) -> Categorical:
     return Categorical(z, axis=axis, _name="z")
 
 
-def from_log_probs(lp, *, axis=-1, normalize=False) -> Categorical:
+def from_log_probs(lp: AnyArray, *, axis: int = -1, normalize: bool = False) -> Categorical:
     """Categorical distribution(s) from log-probabilities.
 
     Parameters

@@ -162,7 +162,7 @@ def _torch_fast(r, m: _Measure):
     if torch.is_grad_enabled() and any(a.requires_grad for a in arrays):
         ns, cols = torch, stats  # differentiable finish on 0-d tensors
     else:
-        ns, cols = _kernels.SCALAR, vals  # nothing to differentiate: finish on floats
+        ns, cols = _kernels.SCALAR, vals  # type: ignore[assignment]  # nothing to differentiate: finish on floats
     if m is _KL:
         value = _kernels.kl_finish(ns, cols[0], cols[1], cols[3])
     elif m is _CROSS_ENTROPY:
@@ -260,7 +260,7 @@ def _short(m: _Measure, named):
             return None
         tol = sum_tolerance(np.dtype(np_type))
 
-        def wrap(value):
+        def wrap(value):  # type: ignore[misc]
             return torch.from_numpy(np.array(value, np_type))
     shape = first.shape
     if len(shape) != 1 or not 0 < shape[0] <= _SHORT:
@@ -274,7 +274,7 @@ def _short(m: _Measure, named):
     stats = _blocked.short_stats(m.block, rows, tol)
     if stats is None:
         return None  # the array path validates (and raises) or computes exactly
-    return wrap(m.finish(stats))
+    return wrap(m.finish(stats))  # type: ignore[misc]
 
 
 def _measure(m: _Measure, named, axis, keepdims, normalize):
@@ -335,4 +335,4 @@ def renyi_divergence(p, q, alpha: float, *, axis=-1, keepdims=False, normalize=F
         return kl_divergence(p, q, axis=axis, keepdims=keepdims, normalize=normalize)
     r = resolve([("p", p), ("q", q)], axis=axis)
     r.validate_probs(normalize=normalize)
-    return r.finish(_kernels.renyi_divergence_logits(r.xp, *r.logits(), alpha), keepdims)
+    return r.finish(_kernels.renyi_divergence_logits(r.xp, *r.logits(), alpha), keepdims)  # type: ignore[call-arg]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -76,7 +77,13 @@ def _is_default(value, default) -> bool:
 class EstimateOptions:
     """The options of one estimate call; :meth:`only` rejects those given where they do not apply."""
 
-    def __init__(self, measure: str, defaults: dict, **values):
+    if TYPE_CHECKING:  # the options are attributes set from ``values``
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+    def __init__(self, measure: str, defaults: dict, **values: Any) -> None:
         self.measure = measure
         self.__dict__.update(values)
         self._given = {n: v for n, v in values.items() if n in defaults and not _is_default(v, defaults[n])}

@@ -106,12 +106,14 @@ from __future__ import annotations
 import hashlib
 import math
 import numbers
+from typing import Any
 
 import numpy as np
 from scipy import special
 
 from infokit._estimators.result import KernelResult
 from infokit._lib.checks import check_rng
+from infokit._lib.typing import ArrayLike, Seed
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
@@ -207,7 +209,7 @@ def _check_k(n_neighbors) -> int:
 
 
 def _check_workers(workers) -> int:
-    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or not (workers == -1 or workers >= 1):
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or not (workers == -1 or workers >= 1):  # type: ignore[operator]
         raise InvalidArgumentError(
             f"'workers' must be -1 (all cores) or a positive int (got {workers!r})"
         )
@@ -475,7 +477,7 @@ def _as_labels(v, name: str) -> np.ndarray:
     try:
         _, codes = np.unique(a, return_inverse=True)
     except TypeError:  # mixed label types that do not sort: code them in order of appearance
-        first = {}
+        first: dict[Any, int] = {}
         codes = np.array([first.setdefault(t, len(first)) for t in a.tolist()])
     return codes.reshape(-1).astype(np.intp)
 
@@ -492,7 +494,8 @@ def _kl_entropy_terms(a: np.ndarray, k: int, workers: int) -> np.ndarray:
     return const + d * np.log(eps)
 
 
-def knn_entropy(x, *, n_neighbors: int = 3, workers: int = -1, jitter=None, rng=None) -> KernelResult:
+def knn_entropy(x: ArrayLike, *, n_neighbors: int = 3, workers: int = -1, jitter: float | bool | None = None,
+                rng: Seed = None) -> KernelResult:
     r"""Kozachenko–Leonenko k-nearest-neighbour estimate of differential entropy (nats).
 
     .. math::
@@ -572,7 +575,7 @@ def _vasicek_terms(s: np.ndarray, m: int) -> np.ndarray:
 
 
 def spacing_entropy(
-    x, *, method: str, window_length: int | None = None, jitter=None, rng=None
+    x: ArrayLike, *, method: str, window_length: int | None = None, jitter: float | bool | None = None, rng: Seed = None
 ) -> KernelResult:
     r"""m-spacing estimate of the differential entropy of a 1-D sample (nats).
 
@@ -696,7 +699,8 @@ def _wkv_terms(a: np.ndarray, b: np.ndarray, k: int, workers: int) -> np.ndarray
     return d * (np.log(nu) - np.log(rho)) + math.log(m / (n - 1))
 
 
-def knn_kl(x, y, *, n_neighbors: int = 3, workers: int = -1, jitter=None, rng=None) -> KernelResult:
+def knn_kl(x: ArrayLike, y: ArrayLike, *, n_neighbors: int = 3, workers: int = -1, jitter: float | bool | None = None,
+           rng: Seed = None) -> KernelResult:
     r"""Wang–Kulkarni–Verdú k-nearest-neighbour estimate of ``D(P || Q)`` (nats).
 
     From ``x`` (``n`` points drawn from P) and ``y`` (``m`` points drawn from Q)
@@ -798,7 +802,8 @@ def _ksg_terms(a: np.ndarray, b: np.ndarray, k: int, workers: int) -> np.ndarray
     return const - special.digamma(nx + 1.0) - special.digamma(ny + 1.0)
 
 
-def ksg_mi(x, y, *, n_neighbors: int = 3, workers: int = -1, jitter=None, rng=None) -> KernelResult:
+def ksg_mi(x: ArrayLike, y: ArrayLike, *, n_neighbors: int = 3, workers: int = -1, jitter: float | bool | None = None,
+           rng: Seed = None) -> KernelResult:
     r"""Kraskov–Stögbauer–Grassberger estimate of mutual information ``I(X; Y)`` (nats).
 
     Estimator 1 of Kraskov et al. (2004), with the max-norm
@@ -929,7 +934,8 @@ def _ross_terms(c: np.ndarray, codes: np.ndarray, k: int, workers: int):
     return terms, int(np.count_nonzero(~keep))
 
 
-def ross_mi(x, y, *, discrete=None, n_neighbors: int = 3, workers: int = -1, jitter=None, rng=None) -> KernelResult:
+def ross_mi(x: ArrayLike, y: ArrayLike, *, discrete: str | None = None, n_neighbors: int = 3, workers: int = -1,
+            jitter: float | bool | None = None, rng: Seed = None) -> KernelResult:
     r"""Ross's k-nearest-neighbour estimate of the mutual information of a discrete and a continuous variable (nats).
 
     For the continuous sample :math:`c_i` (``n`` points in ``d`` dimensions)

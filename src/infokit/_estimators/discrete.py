@@ -41,6 +41,7 @@ declared K).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from scipy.special import digamma, xlogy
@@ -265,7 +266,7 @@ def chao_shen(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     """
     n = prof.n
     value, cov = _chao_shen_value(prof)
-    info = {"coverage": cov}
+    info: dict[str, Any] = {"coverage": cov}
     if prof.k_obs * _BOOT_REPLICATES > _BOOT_MAX_CELLS:
         info["stderr_fallback"] = "delta (too many outcomes for the bootstrap)"
         return KernelResult(value, _delta_stderr(prof, _plugin_value(prof)), "delta+chi2", info=info)

@@ -38,9 +38,10 @@ from infokit._estimators.arguments import all_continuous, any_continuous, check_
 from infokit._estimators.arguments import expand, natures
 from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
-from infokit._estimators.result import Profile, chi2_variance, from_kernel, make_estimate, unseen_mass_bound
+from infokit._estimators.result import Estimate, Profile, chi2_variance, from_kernel, make_estimate, unseen_mass_bound
 from infokit._lib import backend as _backend
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
+from infokit._lib.typing import AnyArray, Base, Bins, DistributionLike, Model, Samples, Seed
 from infokit._lib.units import resolve_base
 from infokit._models import parametric
 from infokit._models.recognize import describe
@@ -59,24 +60,24 @@ _MC_DRAWS = 100_000
 
 
 def estimate_kl(
-    samples_p=None,
-    q=None,
-    method="auto",
+    samples_p: Samples | None = None,
+    q: DistributionLike | Samples | None = None,
+    method: str = "auto",
     *,
-    smoothing=None,
-    n=None,
-    log_p=None,
-    log_q=None,
-    estimator="k3",
-    mask=None,
-    n_neighbors=3,
-    jitter=None,
-    base="nats",
-    ci=0.95,
-    rng=None,
-    dropna=False,
-    bins=None,
-):
+    smoothing: float | str | None = None,
+    n: int | None = None,
+    log_p: AnyArray | None = None,
+    log_q: AnyArray | None = None,
+    estimator: str = "k3",
+    mask: AnyArray | None = None,
+    n_neighbors: int = 3,
+    jitter: float | bool | None = None,
+    base: Base = "nats",
+    ci: float = 0.95,
+    rng: Seed = None,
+    dropna: bool = False,
+    bins: Bins | None = None,
+) -> Estimate:
     """Estimate the KL divergence ``D(P||Q)`` from samples or by Monte Carlo.
 
     The call shape says what is known:
@@ -257,7 +258,7 @@ def _kl_samples(p, q, m: methods.Method, o: EstimateOptions):
     else:
         fq, cq = None, False
     if m.name == "auto" and cp and cq:
-        why = f"continuous samples of P ({fp[0].reason}) and of Q ({fq[0].reason})"
+        why = f"continuous samples of P ({fp[0].reason}) and of Q ({fq[0].reason})"  # type: ignore[index]
         p, q = expand(p), expand(q)
         return p, q, METHODS["knn"], {"auto_reason": f"{why}: Wang-Kulkarni-Verdu k-nearest neighbours"}
     bad = ("samples_p", fp) if cp else ("q", fq) if cq and kq is Kind.COUNTS else None
@@ -275,8 +276,9 @@ def _is_pmf(q) -> bool:
     return a.ndim == 1 and bool(np.all(a >= 0)) and abs(math.fsum(a.tolist()) - 1.0) <= 1e-6
 
 
-def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base="nats", ci=0.95, rng=None,
-                           dropna=False):
+def estimate_cross_entropy(samples_p: Samples, q: DistributionLike | Samples, method: str = "auto", *,
+                           smoothing: float | str | None = None, base: Base = "nats", ci: float = 0.95,
+                           rng: Seed = None, dropna: bool = False) -> Estimate:
     """Estimate the cross-entropy ``H(P, Q)`` from a sample of P, against a known Q or a sample of Q.
 
     Parameters
@@ -330,7 +332,8 @@ def estimate_cross_entropy(samples_p, q, method="auto", *, smoothing=None, base=
     return fn(samples_p, q, kinds, m, opts)
 
 
-def mc_kl_estimate(P, Q, *, n=_MC_DRAWS, rng=None, ci=0.95, base="nats"):
+def mc_kl_estimate(P: Model, Q: Model, *, n: int = _MC_DRAWS, rng: Seed = None, ci: float = 0.95,
+                   base: Base = "nats") -> Estimate:
     """:func:`mc_kl` as an :class:`~infokit.Estimate` (value, stderr, normal interval at level ``ci``, unit).
 
     Examples
@@ -434,7 +437,7 @@ def _row(what: str, path: str, *options: str, estimates=None, where: str = ""):
             seen = t.cp > 0
             diag = {"n": e.n, "k": t.k, "k_observed": int(np.count_nonzero(seen))}
             if t.sampled:
-                diag.update(m=t.m, smoothing=t.a, unseen_in_q=int(np.count_nonzero(seen & (t.cq == 0))))
+                diag.update(m=t.m, smoothing=t.a, unseen_in_q=int(np.count_nonzero(seen & (t.cq == 0))))  # type: ignore[call-overload]
             inf = _infinite(t, seen, diag, what, m.name, o)
             if inf is not None:
                 return inf
@@ -475,11 +478,11 @@ def _plugin_pair(s: _Sample):
 def _sample_of_q_terms(s: _Sample):
     """First-order bias of ``log q̂`` and the variance Q's sample adds, ``Var_Q̂[p̂/q̂]/m``."""
     t = s.t
-    m = t.m + (t.a or 0.0) * t.k
+    m = t.m + (t.a or 0.0) * t.k  # type: ignore[operator]
     qh = t.q_probs[s.seen]
     bias_q = float(np.sum(s.w * (1.0 - qh) / (2.0 * m * qh)))
     ratio = t.cp / s.n / t.q_probs
-    return bias_q, float(np.sum(t.q_probs * (ratio - 1.0) ** 2)) / t.m
+    return bias_q, float(np.sum(t.q_probs * (ratio - 1.0) ** 2)) / t.m  # type: ignore[operator]
 
 
 # --------------------------------------------------------------------------
@@ -514,8 +517,8 @@ def _kl_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     value = plug - (diag["k_observed"] - 1) / (2.0 * s.n) - bias_q if used == "miller_madow" else plug
     var_p = float(np.sum(s.w * (np.log(s.w) - s.lq - plug) ** 2)) / s.n
     # second order: 2 n m / (n + m) D(P̂||Q̂) ~ chi2 on the outcomes either sample saw, when P = Q
-    n_eff = s.n * s.t.m / (s.n + s.t.m)
-    seen_any = int(np.count_nonzero((s.t.cp > 0) | (s.t.cq > 0)))
+    n_eff = s.n * s.t.m / (s.n + s.t.m)  # type: ignore[operator]
+    seen_any = int(np.count_nonzero((s.t.cp > 0) | (s.t.cq > 0)))  # type: ignore[operator]
     diag["stderr_method"] = "delta+chi2"
     se = math.sqrt(var_p + var_q + chi2_variance(_kl_df(seen_any), n_eff))
     return make_estimate(value, se, None, o.level, used, o.unit, diag)
@@ -555,8 +558,8 @@ def _ce_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     used = "miller_madow" if m.name == "auto" else m.name
     value = plug - (bias_q if used == "miller_madow" else 0.0)
     var_ce = float(np.sum(s.w * (s.lq + plug) ** 2)) / s.n
-    n_eff = s.n * s.t.m / (s.n + s.t.m)
-    seen_any = int(np.count_nonzero((s.t.cp > 0) | (s.t.cq > 0)))
+    n_eff = s.n * s.t.m / (s.n + s.t.m)  # type: ignore[operator]
+    seen_any = int(np.count_nonzero((s.t.cp > 0) | (s.t.cq > 0)))  # type: ignore[operator]
     diag["stderr_method"] = "delta+chi2"
     se = math.sqrt(var_ce + var_q + chi2_variance(_kl_df(seen_any), n_eff))
     return make_estimate(value, se, None, o.level, used, o.unit, diag)

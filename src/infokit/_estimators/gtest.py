@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -14,13 +15,15 @@ from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical
 from infokit._estimators.arguments import raw_samples, samples_hints
 from infokit._estimators.result import GTestResult
 from infokit._lib import backend as _backend
+from infokit._lib.typing import DistributionLike, Samples
 from infokit._samples.align import align
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["g_test"]
 
 
-def g_test(samples_or_empirical, q, *, williams=True, ddof=0, dropna=False) -> GTestResult:
+def g_test(samples_or_empirical: Samples, q: DistributionLike, *, williams: bool = True, ddof: int = 0,
+           dropna: bool = False) -> GTestResult:
     """G-test (likelihood-ratio test) that a sample was drawn from the distribution ``q``.
 
     Parameters
@@ -80,7 +83,7 @@ _DEFAULTS = defaults(g_test)
 
 
 @implements("g_test", SAMPLES, {Kind.PROBS, Kind.PMF})
-def _g_test(samples, q, kinds, williams: bool, ddof: int, o: EstimateOptions) -> GTestResult:
+def _g_test(samples: Any, q: Any, kinds: tuple[Any, ...], williams: bool, ddof: int, o: EstimateOptions) -> GTestResult:
     o.only("a goodness-of-fit test of a sample against a known distribution", *raw_samples(kinds[0]))
     e = as_empirical(samples, kinds[0], o.dropna, "samples_or_empirical")
     (_, pp), (_, qq) = align([("p", e), ("q", _backend.as_numpy_float64(q, "q") if kinds[1] is Kind.PROBS else q)])

@@ -11,8 +11,9 @@ from infokit._estimators import auto, discrete, methods
 from infokit._estimators.arguments import EstimateOptions, all_continuous, any_continuous, check_bins_method
 from infokit._estimators.arguments import defaults, lookup, natures, precheck, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, METHODS, MUTUAL_INFORMATION
-from infokit._estimators.result import Profile, chi2_variance, from_kernel, make_estimate
+from infokit._estimators.result import Estimate, Profile, chi2_variance, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_rng
+from infokit._lib.typing import Base, Bins, Samples, Seed
 from infokit._lib.units import resolve_base
 from infokit._samples import counting as _counting
 from infokit._samples.binning import bin_column
@@ -28,9 +29,10 @@ _CHUNK = 1 << 18  # cells per chunk of the variance sum
 
 
 def estimate_mutual_information(
-    x, y=None, method="auto", *, base="nats", ci=0.95, rng=None, dropna=False, n_neighbors=3, jitter=None,
-    discrete=None, bins=None
-):
+    x: Samples, y: Samples | None = None, method: str = "auto", *, base: Base = "nats", ci: float = 0.95,
+    rng: Seed = None, dropna: bool = False, n_neighbors: int = 3, jitter: float | bool | None = None,
+    discrete: str | None = None, bins: Bins | None = None
+) -> Estimate:
     """Estimate the mutual information ``I(X; Y)`` of the distribution a paired sample came from.
 
     Parameters

@@ -58,6 +58,8 @@ the public functions pass the range and :func:`make_estimate` does the rest.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
 import array_api_compat
@@ -66,6 +68,7 @@ from scipy import special
 
 from infokit._lib import html
 from infokit._lib.backend import is_numpy
+from infokit._lib.typing import ArrayLike
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidTypeError
 
@@ -106,7 +109,7 @@ class Profile:
     k_declared: bool
 
     @classmethod
-    def from_counts(cls, counts, support_size: int | None = None) -> "Profile":
+    def from_counts(cls, counts: ArrayLike, support_size: int | None = None) -> Profile:
         c = np.asarray(counts, dtype=np.int64).ravel()
         if c.size and int(c.min()) <= 0:  # no copy when every count is positive (observed outcomes)
             c = c[c > 0]
@@ -120,7 +123,7 @@ class Profile:
             mult=mult.astype(np.int64),
             n=int(c.sum()),
             k_obs=k_obs,
-            k=int(support_size) if declared else k_obs,
+            k=int(support_size) if support_size is not None else k_obs,
             k_declared=declared,
         )
 
@@ -193,7 +196,8 @@ class Estimate:
     ci : tuple of float
         The interval ``(low, high)`` at level ``level``, in ``unit``; it holds
         ``value``, and for the discrete estimates both lie in the quantity's
-        range (entropy ``[0, log K]`` or ``[0, inf)``, mutual information
+        range (entropy ``[0, log K]`` or ``[0, inf]``, the upper end ``inf``
+        where the sample does not bound it, mutual information
         ``[0, min(H_X, H_Y)]``, KL divergence ``[0, inf)``); width 0 only for
         a quantity the data determine exactly.
     level : float
@@ -208,7 +212,9 @@ class Estimate:
         declared, singletons ``f1``, doubletons ``f2``, Good–Turing coverage
         ``1 - f1/n``, ``n_over_k``, where the standard error comes from
         (``stderr_method``), the estimator's ``reference``, for ``"auto"``
-        the reason for its choice, and ``raw_value`` when the
+        the reason for its choice (and how its interval was made,
+        ``interval_method``; ``interval_note`` when its upper end is open),
+        and ``raw_value`` when the
         estimator's value fell outside the range and was clipped.
 
     Examples
@@ -221,11 +227,11 @@ class Estimate:
 
     value: float
     stderr: float
-    ci: tuple
+    ci: tuple[float, float]
     level: float
     method: str
     unit: str
-    diagnostics: dict = field(default_factory=dict, compare=False, repr=False)
+    diagnostics: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __float__(self) -> float:
         return float(self.value)
@@ -254,6 +260,9 @@ class Estimate:
         head += f" with {self.method}"
         text = (f"{head}: {_short(self.value)} {self.unit} ({self.level:.0%} interval {_short(lo)} to {_short(hi)} "
                 f"{self.unit})")
+        note = self.diagnostics.get("interval_note")
+        if isinstance(note, str) and note:
+            text += f"; {note}"
         raw = self.diagnostics.get("raw_value")
         if isinstance(raw, (int, float)) and raw != self.value:
             text += (f"; the method's raw value, {_short(raw)} {self.unit}, lay outside the quantity's range and is "
@@ -261,13 +270,13 @@ class Estimate:
         return text + "."
 
 
-def _short(v) -> str:
+def _short(v: Any) -> str:
     """3 significant digits for a sentence."""
     v = float(v)
     return "0" if v == 0 else (f"{v:.3g}" if math.isfinite(v) else ("infinity" if v > 0 else "-infinity"))
 
 
-def estimate_html(est) -> str:
+def estimate_html(est: Estimate) -> str:
     """HTML table of an :class:`~infokit.Estimate`: value, standard error, interval, diagnostics.
 
     Examples
@@ -307,7 +316,7 @@ def t_score(level: float, df: float) -> float:
     return float(special.stdtrit(float(df), 0.5 + 0.5 * float(level)))
 
 
-def _foreign(array) -> bool:
+def _foreign(array: object) -> bool:
     """A 0-d array of a library other than NumPy (torch, JAX)."""
     return array_api_compat.is_array_api_obj(array) and not is_numpy(array_api_compat.array_namespace(array))
 
@@ -354,7 +363,9 @@ def one_outcome_entropy_bound(n: int, k: int | None, level: float) -> float:
     return min(h + u * math.log(k - 1.0), math.log(k))
 
 
-def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf, determined=False):
+def finish_interval(value: float, stderr: float, interval: Any, level: float, *, lower: float = 0.0,
+                    upper: float = math.inf, determined: bool = False
+                    ) -> tuple[float, float, tuple[float, float], dict[str, Any]]:
     """Point, standard error, interval and diagnostics of an estimate on the range ``[lower, upper]``.
 
     The one place the rules of the module notes ("Intervals that hold") are
@@ -362,10 +373,12 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
     holds the value before, in nats), ``interval`` ``None`` means the normal
     interval around the clipped point, every interval is clipped to the range
     and holds the point, and ``determined=True`` gives ``stderr`` 0 and the
-    interval ``(point, point)``.  Non-finite values pass through (an infinite
+    interval ``(point, point)``.  An interval that lies wholly outside the
+    range keeps its width, against the edge it crossed (the quantity is not
+    fixed by the data, so the interval is not a point).  Non-finite values pass through (an infinite
     KL divergence keeps ``(inf, inf)``).  Returns ``(point, stderr, (lo, hi), info)``.
     """
-    info = {}
+    info: dict[str, Any] = {}
     value = float(value)
     stderr = float(stderr)
     if math.isnan(value):
@@ -381,14 +394,23 @@ def finish_interval(value, stderr, interval, level, *, lower=0.0, upper=math.inf
             interval = (point - z * stderr, point + z * stderr)
         else:
             interval = (point, point) if not math.isfinite(point) else (lower, upper)
-    lo, hi = (float(v) for v in interval)
-    lo = min(max(lo, lower), upper, point)
-    hi = max(min(hi, upper), lower, point)
+    raw_lo, raw_hi = (float(v) for v in interval)
+    lo = min(max(raw_lo, lower), upper, point)
+    hi = max(min(raw_hi, upper), lower, point)
+    width = raw_hi - raw_lo
+    if hi <= lo and width > 0 and math.isfinite(width):
+        # The whole interval fell outside the range: the data do not fix the
+        # quantity, so keep the interval's width, against the edge it crossed.
+        if raw_hi <= lower:
+            hi = min(lower + width, upper)
+        else:
+            lo = max(upper - width, lower)
     return point, stderr, (lo, hi), info
 
 
-def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, lower=0.0, upper=math.inf,
-                  array=None, determined=False):
+def make_estimate(value: float, stderr: float, interval: Any, level: float, method: str, unit: Any,
+                  diagnostics: dict[str, Any], *, lower: float = 0.0, upper: float = math.inf, array: Any = None,
+                  determined: bool = False) -> Estimate:
     """The :class:`Estimate` of a value in nats: convert to ``unit`` and finish the interval.
 
     :func:`finish_interval` places the point and the interval in the range
@@ -414,7 +436,8 @@ def make_estimate(value, stderr, interval, level, method, unit, diagnostics, *, 
     )
 
 
-def from_kernel(res: KernelResult, level, method, unit, *, lower=0.0, upper=math.inf, reference="", clip=False):
+def from_kernel(res: KernelResult, level: float, method: str, unit: Any, *, lower: float = 0.0, upper: float = math.inf,
+                reference: str = "", clip: bool = False) -> Estimate:
     """:func:`make_estimate` of a :class:`KernelResult`: diagnostics ``stderr_method``, its ``info``, ``reference``.
 
     The interval is ``value -/+ q stderr`` (``q`` the t quantile when the
@@ -468,5 +491,5 @@ class GTestResult:
     williams: float
     n: int
 
-    def __iter__(self):  # statistic, pvalue = ik.g_test(...)
+    def __iter__(self) -> Iterator[float]:  # statistic, pvalue = ik.g_test(...)
         return iter((self.statistic, self.pvalue))

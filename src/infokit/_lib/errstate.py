@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 __all__ = ["quiet"]
 
+_F = TypeVar("_F", bound=Callable[..., Any])
 
-def quiet(fn):
+
+def quiet(fn: _F) -> _F:
     """Run a public function with NumPy's floating-point warnings off.
 
     The kernels compute through 0, -inf and inf on purpose and select with
@@ -18,8 +22,8 @@ def quiet(fn):
     """
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         with np.errstate(all="ignore"):
             return fn(*args, **kwargs)
 
-    return wrapper
+    return cast(_F, wrapper)

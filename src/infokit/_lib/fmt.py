@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
 
 __all__ = ["format_number"]
 
 
-def format_number(v, digits: int = 6, *, inf: str = "inf") -> str:
+def format_number(v: Any, digits: int = 6, *, inf: str = "inf") -> str:
     """A number as text: ``digits`` significant digits, integers exact, ``inf``/``-inf``/``nan`` spelled out.
 
     ``inf`` is the spelling of positive infinity (``"∞"`` in a plain-text table).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import numbers
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -23,16 +24,17 @@ _VERDICT_COLOURS = {"no drift": "#d4edda", "minor": "#e2f0d9", "moderate": "#fff
 # --------------------------------------------------------------------------
 # building blocks
 # --------------------------------------------------------------------------
-def _esc(x) -> str:
+def _esc(x: object) -> str:
     return html.escape(str(x), quote=True)
 
 
-def _num(v, digits: int = 6) -> str:
+def _num(v: object, digits: int = 6) -> str:
     """A number as escaped text (:func:`~infokit._lib.fmt.format_number`)."""
     return _esc(format_number(v, digits))
 
 
-def _table(caption: str, header, rows, *, left_cols=1, row_styles=None) -> str:
+def _table(caption: str, header: Sequence[str] | None, rows: Iterable[Sequence[str]], *, left_cols: int = 1,
+           row_styles: Mapping[tuple[int, int], str] | None = None) -> str:
     """A table; ``header`` and cells are already-escaped HTML; the first ``left_cols`` columns align left."""
     out = [f"<table {_TABLE}>"]
     if caption:
@@ -77,7 +79,7 @@ def html_document(fragment: str, title: str = "infokit") -> str:
 
 
 
-def _diag_value(v) -> str:
+def _diag_value(v: object) -> str:
     if isinstance(v, (numbers.Number, np.generic)) and not isinstance(v, (str, bytes)):
         return _num(v)
     text = str(v)

@@ -12,18 +12,22 @@ from __future__ import annotations
 import inspect
 import sys
 import types
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["make_callable"]
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(self, *args, **kwargs):
+    __call_target__: Callable[..., Any]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.__call_target__(*args, **kwargs)
 
 
-def make_callable(module_name: str, fn) -> None:
+def make_callable(module_name: str, fn: Callable[..., Any]) -> None:
     """Make the module ``module_name`` call ``fn`` when called (its signature is ``fn``'s)."""
-    mod = sys.modules[module_name]
+    mod: Any = sys.modules[module_name]
     mod.__call_target__ = fn
     mod.__signature__ = inspect.signature(fn)
     mod.__class__ = _CallableModule

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import types
 
 from infokit.errors import MissingDependencyError
 
@@ -21,7 +22,7 @@ _EXTRA = {
 }
 
 
-def require(module: str, what: str):
+def require(module: str, what: str) -> types.ModuleType:
     """Import ``module`` or raise :class:`MissingDependencyError` naming the extra to install.
 
     >>> require("numpy", "anything").__name__

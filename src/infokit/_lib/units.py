@@ -59,7 +59,7 @@ class Unit:
 _RESOLVED: dict = {}
 
 
-def resolve_base(base) -> Unit:
+def resolve_base(base: object) -> Unit:
     """Resolve a ``base=`` argument (resolved units are kept: a Unit is immutable in use).
 
     >>> resolve_base("bits").name
@@ -77,7 +77,7 @@ def resolve_base(base) -> Unit:
     return _resolve(base)
 
 
-def _resolve(base) -> Unit:
+def _resolve(base: object) -> Unit:
     if isinstance(base, str):
         key = base.strip().lower()
         if key in _NAMED:

@@ -44,6 +44,7 @@ import math
 import numpy as np
 
 from infokit._lib import backend as _backend
+from infokit._lib.typing import Base, Model, Result, Samples
 from infokit._models import parametric, recognize
 from infokit._lib.units import resolve_base
 from infokit._core.categorical import Categorical
@@ -400,7 +401,7 @@ def _mean_surprisal(lp, counts, n):
     return -xp.sum(c * lp, axis=0) / n
 
 
-def data_cross_entropy(data, model, *, base="nats"):
+def data_cross_entropy(data: Samples, model: Model, *, base: Base = "nats") -> Result:
     """Cross-entropy of data under a model, ``H(P̂, Q) = -(1/n) Σ_i log q(x_i)``.
 
     The average surprisal of the samples under ``Q`` — the negative

@@ -122,7 +122,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, TypeVar
 
 import numpy as np
 from scipy import special
@@ -130,6 +130,7 @@ from scipy import special
 from infokit._core import kernels as _kernels
 from infokit._core.measures import kl_divergence as _core_kl
 from infokit._lib.checks import check_rng
+from infokit._lib.typing import Base, Model, Result, Seed
 from infokit._lib.units import resolve_base
 from infokit._models.recognize import (
     describe as _describe,
@@ -143,6 +144,9 @@ from infokit._models.recognize import (
     torch_distributions as _torch_distributions,
 )
 from infokit.errors import InfokitWarning, InvalidArgumentError, InvalidDistributionError, InvalidTypeError
+
+#: A closed form ``fn(P, Q)`` of ``D(P||Q)`` in nats, as :func:`register_kl` takes it.
+_KLFn = TypeVar("_KLFn", bound=Callable[..., Any])
 
 __all__ = [
     "register_kl",
@@ -191,7 +195,7 @@ def _key(t, name: str):
 _REGISTRY: dict = {}
 
 
-def register_kl(type_p, type_q) -> Callable:
+def register_kl(type_p: type, type_q: type) -> Callable[[_KLFn], _KLFn]:
     """Register a closed form of ``D(P||Q)`` for a pair of families (a decorator).
 
     Like ``torch.distributions.register_kl``.  The decorated function is
@@ -363,7 +367,7 @@ def _params(d, name: str):
     scale = np.asarray(scale, dtype=np.float64)
     with np.errstate(all="ignore"):
         ok = np.all(dist._argcheck(*shapes)) and np.all(scale > 0) and np.all(np.isfinite(loc))
-        ok = ok and np.all(np.isfinite(scale)) and all(np.all(~np.isnan(s)) for s in shapes)
+        ok = ok and np.all(np.isfinite(scale)) and all(np.all(~np.isnan(s)) for s in shapes)  # type: ignore[assignment]
     if not ok:
         raise InvalidDistributionError(
             f"'{name}' (scipy.stats.{dist.name} with args={d.args}, kwds={d.kwds}) has invalid parameters; "
@@ -1041,7 +1045,7 @@ def _check_dist(d, name: str):
         )
 
 
-def dist_entropy(d, *, base="nats"):
+def dist_entropy(d: Model, *, base: Base = "nats") -> Result:
     """(Differential) entropy of a scipy.stats frozen or torch distribution.
 
     Parameters
@@ -1094,7 +1098,7 @@ def entropy_of(d, name: str, unit=None):
     return _out(unit.convert(h))
 
 
-def dist_kl(P, Q, *, base="nats"):
+def dist_kl(P: Model, Q: Model, *, base: Base = "nats") -> Result:
     """``D(P||Q)`` in closed form for two parametric distributions.
 
     Parameters
@@ -1150,7 +1154,7 @@ def dist_kl(P, Q, *, base="nats"):
     return _out(unit.convert(_out(value)))
 
 
-def dist_cross_entropy(P, Q, *, base="nats"):
+def dist_cross_entropy(P: Model, Q: Model, *, base: Base = "nats") -> Result:
     """``H(P, Q) = H(P) + D(P||Q)`` for two parametric distributions (closed form).
 
     Parameters, errors and the registry are those of :func:`dist_kl`; ``H(P)``
@@ -1256,7 +1260,7 @@ def _unchecked_log_prob(d, t):
     return d2.log_prob(t)
 
 
-def mc_kl(P, Q, *, n=100_000, rng=None) -> MonteCarloKL:
+def mc_kl(P: Model, Q: Model, *, n: int = 100_000, rng: Seed = None) -> MonteCarloKL:
     """Monte Carlo estimate of ``D(P||Q) = E_P[log p(X) - log q(X)]``, in nats.
 
     Draws ``n`` samples of ``P`` (``P.rvs(size=n, random_state=rng)`` for

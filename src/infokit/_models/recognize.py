@@ -65,7 +65,7 @@ def is_torch(x) -> bool:
     return td is not None and isinstance(x, td.Distribution)
 
 
-def is_distribution(x) -> bool:
+def is_distribution(x: object) -> bool:
     """Whether ``x`` is a parametric distribution infokit measures in closed form.
 
     True for frozen ``scipy.stats`` distributions (univariate and
@@ -84,7 +84,7 @@ def is_distribution(x) -> bool:
     return is_scipy(x) or is_torch(x)
 
 
-def is_model(x) -> bool:
+def is_model(x: object) -> bool:
     """Whether ``x`` can score data as a model in ``ik.cross_entropy(data, model)``.
 
     True for frozen scipy.stats distributions, torch.distributions

@@ -50,9 +50,12 @@ from __future__ import annotations
 import math
 import numbers
 from collections import Counter
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
+from infokit._lib.typing import ArrayLike, Bins
 from infokit._samples import counting as _counting
 from infokit._samples import table as _table
 from infokit._samples.table import _as_outcome_array
@@ -187,7 +190,7 @@ class Binning:
     open_ended = False
     __slots__ = ("_cuts", "_closed_last", "_method", "_labels")
 
-    def __init__(self, cuts, *, closed_last: bool = True, method: str = "edges"):
+    def __init__(self, cuts: ArrayLike, *, closed_last: bool = True, method: str = "edges") -> None:
         cuts = np.array(cuts, dtype=np.float64)
         if cuts.ndim != 1 or cuts.size < 2 or not np.all(np.isfinite(cuts)) or np.any(np.diff(cuts) <= 0):
             raise InvalidArgumentError("bin cuts must be at least 2 finite, strictly increasing numbers")
@@ -241,9 +244,9 @@ class Binning:
             return NotImplemented
         return self._closed_last == other._closed_last and np.array_equal(self._cuts, other._cuts)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as typeshed spells it
 
-    def counts(self, values, weights=None) -> np.ndarray:
+    def counts(self, values: ArrayLike, weights: ArrayLike | None = None) -> np.ndarray:
         """Counts of ``values`` in each bin (int64, length :attr:`n_bins`).
 
         Every value is counted once (``weights[i]`` times with ``weights``:
@@ -334,7 +337,7 @@ class OpenEndedBinning(Binning):
 def _check_n_bins(n_bins) -> int:
     if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
         raise InvalidArgumentError(f"'n_bins' must be a positive int (got {n_bins!r})")
-    if n_bins > MAX_BINS:
+    if n_bins > MAX_BINS:  # type: ignore[operator]  # mypy does not model arithmetic on the numbers ABCs
         raise InvalidArgumentError(
             f"'n_bins' (or an int 'bins') must be at most {MAX_BINS} (got {n_bins!r}); more bins than that "
             "leave most of them nearly empty"
@@ -349,7 +352,8 @@ def _close(edges: np.ndarray) -> np.ndarray:
     return cuts
 
 
-def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10, open_ended: bool = False) -> Binning:
+def fit_bins(reference_values: ArrayLike, bins: Bins = "quantile", *, n_bins: int = 10,
+             open_ended: bool = False) -> Binning:
     """Fit bins for a numeric column on a reference sample.
 
     Parameters
@@ -371,6 +375,7 @@ def fit_bins(reference_values, bins="quantile", *, n_bins: int = 10, open_ended:
           (:func:`numpy.histogram_bin_edges` with ``bins="fd"``); an error if
           the rule asks for more than 1000 bins.
         * an array of edges: at least 2 finite, strictly increasing numbers.
+
         In every case the intervals are ``[a, b)`` except the last, which is
         closed, as in :func:`numpy.histogram`.
     n_bins : int, optional
@@ -450,7 +455,8 @@ def _fitted_rule(bins, n_bins) -> tuple[str, int]:
     return bins, n_bins
 
 
-def fit_bins_from_counts(values, counts, bins="quantile", *, n_bins: int = 10, open_ended: bool = False) -> Binning:
+def fit_bins_from_counts(values: ArrayLike, counts: ArrayLike, bins: Bins = "quantile", *, n_bins: int = 10,
+                         open_ended: bool = False) -> Binning:
     """:func:`fit_bins` on a reference given as its distinct values and their counts.
 
     The bins are those :func:`fit_bins` fits on the reference in which each
@@ -595,7 +601,7 @@ class Categories:
     kind = "categorical"
     __slots__ = ("_categories", "_index")
 
-    def __init__(self, categories):
+    def __init__(self, categories: ArrayLike | Sequence[Any]) -> None:
         cats = np.asarray(categories) if not isinstance(categories, np.ndarray) else categories
         cats = cats.view()
         cats.flags.writeable = False
@@ -635,9 +641,9 @@ class Categories:
             return NotImplemented
         return self._categories.tolist() == other._categories.tolist()
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as typeshed spells it
 
-    def counts(self, values) -> np.ndarray:
+    def counts(self, values: ArrayLike | Sequence[Any]) -> np.ndarray:
         """Counts of ``values`` in each bin (int64, length :attr:`n_bins`).
 
         A value the reference never had is counted in the unseen bin
@@ -676,7 +682,8 @@ def _tally(arr: np.ndarray):
     return list(tally), np.fromiter(tally.values(), dtype=np.int64, count=len(tally))
 
 
-def fit_categories(reference_values, current_values=None) -> Categories:
+def fit_categories(reference_values: ArrayLike | Sequence[Any],
+                   current_values: ArrayLike | Sequence[Any] | None = None) -> Categories:
     """One bin per category of a reference sample, plus unseen and missing bins.
 
     Parameters
@@ -753,8 +760,9 @@ def _distinct(values, name: str):
         return np.fromiter(keys, dtype=object, count=len(keys))
 
 
-def binning_for(reference_values, bins="quantile", *, n_bins: int = 10, current_values=None,
-                open_ended: bool = False):
+def binning_for(reference_values: ArrayLike | Sequence[Any], bins: Bins = "quantile", *, n_bins: int = 10,
+                current_values: ArrayLike | Sequence[Any] | None = None,
+                open_ended: bool = False) -> Binning | Categories:
     """Bins for a column of either type: :func:`fit_bins` for numbers, :func:`fit_categories` otherwise.
 
     Parameters

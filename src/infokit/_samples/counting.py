@@ -20,6 +20,7 @@ from collections import Counter
 from itertools import repeat
 
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -204,6 +205,7 @@ def _bincount_chunk(x: np.ndarray, limit: int):
     ``lo`` is then an upper bound of the minimum (all samples are >= 0); ``hi``
     is exact.
     """
+    acc: Any
     acc, base, lo, hi = None, 0, 0, 0
     i, n, bs = 0, x.size, _BLOCK
     while i < n:

@@ -86,6 +86,7 @@ import os
 import socket
 import sys
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -382,7 +383,7 @@ def _discard_failed_client(distributed, exc: BaseException) -> None:
         tb = tb.tb_next
 
 
-def connect(address: str, *, timeout: float | None = None, set_as_default: bool = True):
+def connect(address: str, *, timeout: float | None = None, set_as_default: bool = True) -> Any:
     """A :class:`distributed.Client` connected to the Dask scheduler at ``address``, within ``timeout``.
 
     Parameters

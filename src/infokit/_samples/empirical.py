@@ -12,6 +12,8 @@ distribution's; for estimates with standard errors use
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +21,7 @@ from infokit._core import kernels as _kernels
 from infokit._core.measures import entropy as _core_entropy
 from infokit._samples import binning as _binning, counting as _counting, dask as _dask
 from infokit._samples.table import Empirical, _on_support
+from infokit._lib.typing import Base, Bins, Samples
 from infokit._lib.units import resolve_base
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
@@ -36,7 +39,8 @@ __all__ = [
 # --------------------------------------------------------------------------
 # building empirical distributions
 # --------------------------------------------------------------------------
-def empirical(samples, *, support=None, dropna=False, bins=None) -> Empirical:
+def empirical(samples: Samples, *, support: Sequence[Any] | None = None, dropna: bool = False,
+              bins: Bins | None = None) -> Empirical:
     """The empirical distribution of a sample, ``P̂(x) = n_x / n``.
 
     Parameters
@@ -108,7 +112,8 @@ def empirical(samples, *, support=None, dropna=False, bins=None) -> Empirical:
     return count_samples(samples, "samples", support=support, dropna=dropna)
 
 
-def count_samples(samples, name: str, *, support=None, dropna=False) -> Empirical:
+def count_samples(samples: Samples, name: str, *, support: Sequence[Any] | None = None,
+                  dropna: bool = False) -> Empirical:
     """:func:`empirical` of the argument called ``name`` (the name its messages use)."""
     if _dask.is_dask_collection(samples):
         return _dask.empirical_from_dask(samples, support=support, dropna=dropna)
@@ -183,7 +188,7 @@ def group_rows(ids, sizes, weights=None):
     return cells.astype(np.int64), counts.astype(np.int64), inverse
 
 
-def empirical_joint(*variables, dropna=False) -> Empirical:
+def empirical_joint(*variables: Samples, dropna: bool = False) -> Empirical:
     """The joint empirical distribution of several variables observed together.
 
     Parameters
@@ -362,7 +367,7 @@ def _is_table(v) -> bool:
     return (isinstance(v, np.ndarray) and v.ndim == 2) or (hasattr(v, "columns") and not isinstance(v, np.ndarray))
 
 
-def joint_entropy(*variables, base="nats", dropna=False):
+def joint_entropy(*variables: Samples, base: Base = "nats", dropna: bool = False) -> float:
     """Joint entropy ``H(X, Y, ...)`` of the empirical distribution of observations.
 
     Parameters
@@ -393,7 +398,7 @@ def joint_entropy(*variables, base="nats", dropna=False):
     return _entropy_of_counts(counts, unit)
 
 
-def conditional_entropy(x, *, given, base="nats", dropna=False):
+def conditional_entropy(x: Samples, *, given: Samples, base: Base = "nats", dropna: bool = False) -> float:
     """Conditional entropy ``H(X | Y) = H(X, Y) - H(Y)`` of the empirical distribution.
 
     Parameters
@@ -424,7 +429,7 @@ def conditional_entropy(x, *, given, base="nats", dropna=False):
     return np.float64(unit.convert(np.float64(_conditional_entropy_cells(cells, counts, xs, zs))))
 
 
-def mutual_information(x, y=None, *, base="nats", dropna=False):
+def mutual_information(x: Samples, y: Samples | None = None, *, base: Base = "nats", dropna: bool = False) -> float:
     """Mutual information ``I(X; Y) = D(P̂_XY || P̂_X P̂_Y)`` of the empirical distribution.
 
     Parameters
@@ -490,7 +495,8 @@ def joint_pair_cells(table, name: str):
     return cells[:, 0], cells[:, 1], np.asarray(table.counts)
 
 
-def conditional_mutual_information(x, y, *, given, base="nats", dropna=False):
+def conditional_mutual_information(x: Samples, y: Samples, *, given: Samples, base: Base = "nats",
+                                   dropna: bool = False) -> float:
     """Conditional mutual information ``I(X; Y | Z)`` of the empirical distribution.
 
     ``I(X; Y | Z) = sum_z p(z) I(X; Y | Z = z) = D(P̂_XYZ || P̂_XZ P̂_YZ / P̂_Z)``.

@@ -6,11 +6,15 @@ import math
 import numbers
 import operator
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from infokit._core.measures import entropy as _core_entropy
 from infokit._lib import html
 from infokit._lib.checks import check_counts as _check_counts
+from infokit._lib.typing import ArrayLike
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError, InvalidTypeError
 
@@ -73,7 +77,8 @@ class Empirical:
 
     __slots__ = ("_out", "_counts", "_n", "_support_size", "_declared", "_joint")
 
-    def __init__(self, outcomes, counts, *, support_size=None, declared=False, _joint=None):
+    def __init__(self, outcomes: np.ndarray | None, counts: np.ndarray, *, support_size: int | None = None,
+                 declared: bool = False, _joint: Any = None) -> None:
         # a joint table may leave its outcomes (tuples) to be built on first use, from ``_joint``
         self._out = None if outcomes is None else _readonly(outcomes)
         self._counts = _readonly(counts)
@@ -90,7 +95,8 @@ class Empirical:
 
     # -- constructors -------------------------------------------------------
     @classmethod
-    def from_counts(cls, counts, outcomes=None, support_size=None) -> "Empirical":
+    def from_counts(cls, counts: ArrayLike, outcomes: ArrayLike | Sequence[Any] | None = None,
+                    support_size: int | None = None) -> Empirical:
         """An empirical distribution from counts.
 
         Parameters
@@ -175,11 +181,11 @@ class Empirical:
     def _repr_html_(self) -> str:
         return empirical_html(self)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[Any, int]:
         """``{outcome: count}`` (outcomes as Python objects)."""
         return dict(zip(self._outcomes.tolist(), self._counts.tolist()))
 
-    def marginal(self, variable: int) -> "Empirical":
+    def marginal(self, variable: int) -> Empirical:
         """The empirical distribution of one variable of a joint table (:func:`empirical_joint`)."""
         if self._joint is None:
             raise InvalidArgumentError("marginal() needs a joint table from ik.empirical_joint(...)")
@@ -196,7 +202,7 @@ class Empirical:
         return Empirical(var_outcomes[i], c)
 
     # -- combining ----------------------------------------------------------
-    def merge(self, other: "Empirical") -> "Empirical":
+    def merge(self, other: Empirical) -> Empirical:
         """Counts of both samples together (exact: merging chunks equals counting the whole).
 
         Outcomes are aligned on their union; a declared support is kept (the
@@ -270,7 +276,8 @@ def union_labels(label_lists, *, keep_order: bool = False):
     comparable (and no list is a declared support, ``keep_order``), otherwise
     in order of first appearance.
     """
-    merged, index = [], {}
+    merged: list[Any] = []
+    index: dict[Any, int] = {}
     for labels in label_lists:
         for o in labels:
             if o not in index:
@@ -342,7 +349,7 @@ def _on_support(outcomes, counts, support) -> Empirical:
     return Empirical(sup, c, declared=True)
 
 
-def empirical_html(e, *, top: int = 20) -> str:
+def empirical_html(e: Empirical, *, top: int = 20) -> str:
     """HTML summary of an :class:`~infokit.Empirical` and its ``top`` most frequent outcomes.
 
     Examples

@@ -134,7 +134,7 @@ _SIGNAL_WORDS = {signal.SIGINT: "interrupted"}
 
 def report_signal(signum: int) -> int:
     """Print ``infokit: interrupted`` (SIGINT) or ``infokit: terminated`` and return 128 + the signal."""
-    click.echo(f"infokit: {_SIGNAL_WORDS.get(signum, 'terminated')}", err=True)
+    click.echo(f"infokit: {_SIGNAL_WORDS.get(signum, 'terminated')}", err=True)  # type: ignore[call-overload]
     return 128 + int(signum)
 
 

@@ -35,7 +35,7 @@ def worked_example(base="bits") -> tuple[str, bool]:
     u = d.unit
     h, hpq = ik.entropy(p, base=base), ik.cross_entropy(p, q, base=base)
     kl = ik.kl_divergence(p, q, base=base)
-    ok = abs((h + kl) - hpq) <= 1e-12 * max(1.0, abs(hpq))
+    ok = abs((h + kl) - hpq) <= 1e-12 * max(1.0, abs(hpq))  # type: ignore[call-overload]
     text = (
         f"infokit {ik.__version__}: information content, entropy, cross-entropy and KL divergence\n\n"
         + "True distribution P:  " + ", ".join(f"P({k})={v:g}" for k, v in P.items()) + "\n"

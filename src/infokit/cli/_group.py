@@ -15,7 +15,7 @@ click = require("click", "the command line")
 __all__ = ["make_group"]
 
 
-class _LazyGroup(click.Group):
+class _LazyGroup(click.Group):  # type: ignore[name-defined]
     """A group whose commands are modules of ``infokit.cli.commands``, imported on demand.
 
     ``infokit --help`` lists the summaries of the registry and imports no
@@ -88,7 +88,7 @@ def _help():
     """
 
 
-def make_group(registry) -> click.Group:
+def make_group(registry) -> click.Group:  # type: ignore[name-defined]
     """The ``infokit`` group over ``registry`` (``{name: CommandInfo}``)."""
     with_version = click.version_option(package_name="infokit", prog_name="infokit", message="%(prog)s %(version)s")
     return click.group(cls=_LazyGroup, registry=registry, name="infokit",

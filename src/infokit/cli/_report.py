@@ -105,9 +105,14 @@ def plugin_json(value, unit: str, description: str) -> dict:
 
 
 def auto_note(est) -> list[str]:
-    """The note saying what ``--estimator auto`` chose and why (none for another estimator)."""
+    """The notes saying what ``--estimator auto`` chose and why (none for another estimator), and why its
+    interval has no upper end when it has none."""
     reason = est.diagnostics.get("auto_reason")
-    return [f"auto chose {est.method}: {reason}"] if reason else []
+    notes = [f"auto chose {est.method}: {reason}"] if reason else []
+    note = est.diagnostics.get("interval_note")
+    if note:
+        notes.append(f"{est.level:.0%} interval: {note}")
+    return notes
 
 
 class Section:

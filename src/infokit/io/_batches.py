@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from infokit._lib.checks import check_positive_int
 from infokit._lib.optional import require
+from infokit._lib.typing import StrPath
 from infokit.errors import InvalidArgumentError, InvalidFileError
 from infokit.io._arrow import is_stringlike, pyarrow
 from infokit.io._format import CSV_NULL_VALUES, as_column_list, check_columns, check_path, format_of, one_line
@@ -78,8 +80,9 @@ def _make_progress(progress, path: str, total: int, unit: str):
     raise InvalidArgumentError(f"'progress' must be True, False or None (got {progress!r})")
 
 
-def iter_batches(path, columns=None, *, batch_size=DEFAULT_BATCH_SIZE, format=None, progress=None,
-                 block_size=None, read_dictionary=None) -> Iterator:
+def iter_batches(path: StrPath, columns: str | Sequence[str] | None = None, *, batch_size: int = DEFAULT_BATCH_SIZE,
+                 format: str | None = None, progress: bool | None = None, block_size: int | None = None,
+                 read_dictionary: Sequence[str] | None = None) -> Iterator[Any]:
     """The record batches of a CSV or Parquet file, streamed.
 
     Parameters

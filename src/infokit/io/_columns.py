@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
 
 from infokit._lib.optional import require
+from infokit._lib.typing import StrPath
 from infokit._samples import counting as _counting
 from infokit._samples.dask import empirical_from_dask
 from infokit._samples.table import Empirical, _on_support
@@ -161,8 +165,9 @@ class _ColumnCounts:
             raise type(exc)(f"{self.path}, column {self.column!r}: {exc}") from None
 
 
-def read_columns_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=None, dropna=False,
-                           progress=None, support=None) -> dict:
+def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch_size: int = READ_BATCH_SIZE,
+                           format: str | None = None, dropna: bool = False, progress: bool | None = None,
+                           support: Mapping[str, Sequence[Any]] | None = None) -> dict[str, Empirical]:
     """The empirical distribution of each of several columns of a file, read in one pass.
 
     Parameters
@@ -216,8 +221,9 @@ def read_columns_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=
             counter.close()
 
 
-def read_empirical(path, column, *, batch_size=READ_BATCH_SIZE, format=None, dropna=False,
-                   progress=None, support=None, scheduler=None) -> Empirical:
+def read_empirical(path: StrPath, column: str, *, batch_size: int = READ_BATCH_SIZE, format: str | None = None,
+                   dropna: bool = False, progress: bool | None = None, support: Sequence[Any] | None = None,
+                   scheduler: Any = None) -> Empirical:
     """The empirical distribution of one column of a CSV or Parquet file, streamed.
 
     Counts accumulate batch by batch, in memory proportional to one batch

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from infokit._lib.optional import require
+from infokit._lib.typing import Bins, StrPath
 from infokit._samples.binning import _as_float, binning_for, fit_bins_from_counts
 from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
 from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
@@ -32,8 +34,9 @@ class DriftCounts(NamedTuple):
     bins: dict
 
 
-def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bins: int = 10,
-                      batch_size=READ_BATCH_SIZE, format=None, progress=None, scheduler=None) -> DriftCounts:
+def read_drift_counts(reference: StrPath, current: StrPath, columns: str | Sequence[str] | None = None, *,
+                      bins: Bins = "quantile", n_bins: int = 10, batch_size: int = READ_BATCH_SIZE,
+                      format: str | None = None, progress: bool | None = None, scheduler: Any = None) -> DriftCounts:
     """Bin counts of columns of a reference file and a current file, bins fitted on the reference.
 
     The bins are fitted on the whole reference, as :func:`infokit.drift`
@@ -96,7 +99,7 @@ def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bi
     cols = as_column_list(columns)
     if scheduler is not None:
         return _dask_counts(reference, current, cols, bins, n_bins, format, scheduler)
-    io_kw = {"batch_size": batch_size, "format": format, "progress": progress}
+    io_kw: dict[str, Any] = {"batch_size": batch_size, "format": format, "progress": progress}
     binnings, ref_counts = _stream_fit(reference, cols, bins, n_bins, io_kw)
     cols = list(binnings)
     cur_counts = {c: np.zeros(binnings[c].n_bins, dtype=np.int64) for c in cols}

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from infokit._lib.units import resolve_base
+from infokit._lib.typing import Base, StrPath
 from infokit._samples import counting as _counting
 from infokit._samples.empirical import _cmi_cells, _mi_distinct_cells, group_rows
 from infokit._samples.table import Empirical
@@ -53,13 +55,13 @@ class _Encoder:
         hit = pos < known.size
         hit[hit] = known[pos[hit]] == u[hit]
         out = np.empty(u.size, dtype=np.int64)
-        out[hit] = ids[pos[hit]]
+        out[hit] = ids[pos[hit]]  # type: ignore[index]
         new = ~hit
         k = int(np.count_nonzero(new))
         if k:
             out[new] = np.arange(known.size, known.size + k, dtype=np.int64)
             self._known = np.insert(known, pos[new], u[new])
-            self._known_ids = np.insert(ids, pos[new], out[new])
+            self._known_ids = np.insert(ids, pos[new], out[new])  # type: ignore[arg-type]
         return out[inv]
 
     def _ids_of(self, distinct: np.ndarray) -> np.ndarray:
@@ -256,8 +258,9 @@ def _joint_counts(path, cols, batch_size, format, dropna, progress) -> _JointCou
     return acc
 
 
-def read_joint_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=None, dropna=False,
-                         progress=None, scheduler=None) -> Empirical:
+def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: int = READ_BATCH_SIZE,
+                         format: str | None = None, dropna: bool = False, progress: bool | None = None,
+                         scheduler: Any = None) -> Empirical:
     """The joint empirical distribution of several columns of a file, streamed.
 
     Equal to ``ik.empirical_joint(col1, col2, ...)`` of the columns loaded in
@@ -337,8 +340,10 @@ def _dask_cells(path, cols, format, dropna, scheduler):
     return _sorted_cells([k for _, _, k in finals], counts, [o for o, _, _ in finals])
 
 
-def read_mutual_information(path, x, y, *, given=None, base="nats", batch_size=READ_BATCH_SIZE,
-                            format=None, dropna=False, progress=None):
+def read_mutual_information(path: StrPath, x: str | Sequence[str], y: str | Sequence[str], *,
+                            given: str | Sequence[str] | None = None, base: Base = "nats",
+                            batch_size: int = READ_BATCH_SIZE, format: str | None = None, dropna: bool = False,
+                            progress: bool | None = None) -> float:
     """Plug-in mutual information ``I(X; Y)`` (or ``I(X; Y | Z)``) of columns of a file, streamed.
 
     Equal (to rounding, in practice bit for bit) to

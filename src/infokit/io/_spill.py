@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import tempfile
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +77,7 @@ def memory_budget(budget=None) -> int:
                 f"{name} must be a size in bytes, optionally with a unit (e.g. 268435456, 512M, 2GiB); "
                 f"got {budget!r}"
             )
-        value = int(float(m.group(1)) * unit)
+        value = int(float(m.group(1)) * unit)  # type: ignore[union-attr]
     if value <= 0:
         raise InvalidArgumentError(f"{name} must be a positive size in bytes; got {budget!r}")
     return max(value, _MIN_BUDGET)
@@ -119,7 +120,7 @@ def release_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
-_LIBC = None
+_LIBC: Any = None
 _FLIP = np.int64(0x7FFFFFFFFFFFFFFF)
 
 

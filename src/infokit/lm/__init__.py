@@ -33,6 +33,7 @@ import array_api_compat
 
 from infokit._lib.checks import check_positive_int
 from infokit._lib.errstate import quiet
+from infokit._lib.typing import AnyArray, ArrayLike, Base, Result
 from infokit._lib.units import resolve_base
 from infokit.lm import _distill, _jax, _surprisal, _torch
 
@@ -51,7 +52,8 @@ __all__ = [
 
 
 @quiet
-def token_surprisal(logits, labels, *, ignore_index=-100, base="nats", axis=-1):
+def token_surprisal(logits: AnyArray, labels: AnyArray, *, ignore_index: int | None = -100, base: Base = "nats",
+                    axis: int = -1) -> Result:
     """Per-token surprisal ``-log softmax(logits)[label]`` (the per-token cross-entropy loss).
 
     Parameters
@@ -112,7 +114,7 @@ def token_surprisal(logits, labels, *, ignore_index=-100, base="nats", axis=-1):
 
 
 @quiet
-def perplexity(logits, labels, *, ignore_index=-100, axis=-1):
+def perplexity(logits: AnyArray, labels: AnyArray, *, ignore_index: int | None = -100, axis: int = -1) -> Result:
     """Token-level perplexity ``exp(total NLL / number of counted tokens)``.
 
     Parameters
@@ -157,7 +159,7 @@ def perplexity(logits, labels, *, ignore_index=-100, axis=-1):
 
 
 @quiet
-def bits_per_byte(total_nll_nats, n_bytes):
+def bits_per_byte(total_nll_nats: ArrayLike | AnyArray, n_bytes: int) -> Result:
     """Bits per byte ``total NLL (nats) / (n_bytes * ln 2)`` (lm-evaluation-harness definition).
 
     Parameters
@@ -196,7 +198,7 @@ def bits_per_byte(total_nll_nats, n_bytes):
 
 
 @quiet
-def byte_perplexity(total_nll_nats, n_bytes):
+def byte_perplexity(total_nll_nats: ArrayLike | AnyArray, n_bytes: int) -> Result:
     """``exp(total NLL / n_bytes)`` = ``2**bits_per_byte`` (lm-evaluation-harness ``byte_perplexity``).
 
     >>> round(byte_perplexity(8 * 0.6931471805599453, 8), 12)
@@ -206,7 +208,7 @@ def byte_perplexity(total_nll_nats, n_bytes):
 
 
 @quiet
-def word_perplexity(total_nll_nats, n_words):
+def word_perplexity(total_nll_nats: ArrayLike | AnyArray, n_words: int) -> Result:
     """``exp(total NLL / n_words)`` (lm-evaluation-harness ``word_perplexity``).
 
     >>> import math
@@ -218,17 +220,17 @@ def word_perplexity(total_nll_nats, n_words):
 
 @quiet
 def kl_from_logits(
-    student_logits,
-    teacher_logits,
+    student_logits: AnyArray,
+    teacher_logits: AnyArray,
     *,
-    temperature=1.0,
-    mask=None,
-    chunk=None,
-    direction="forward",
-    reduction="mean",
-    base="nats",
-    axis=-1,
-):
+    temperature: float = 1.0,
+    mask: AnyArray | None = None,
+    chunk: int | None = None,
+    direction: str = "forward",
+    reduction: str = "mean",
+    base: Base = "nats",
+    axis: int = -1,
+) -> Result:
     """Exact full-vocabulary KL divergence between teacher and student per position, in chunks.
 
     Parameters
