@@ -632,12 +632,12 @@ def drift(
 # --------------------------------------------------------------------------
 # the result
 # --------------------------------------------------------------------------
-def _quoted(names) -> str:
+def _quoted(names: list[Any]) -> str:
     names = [repr(str(n)) for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def reading(df) -> str:
+def reading(df: Any) -> str:
     """One sentence saying what a drift result means, for a person: which columns changed, and how much.
 
     Parameters
@@ -662,7 +662,7 @@ def reading(df) -> str:
     attrs = getattr(df, "attrs", {}) or {}
     t1, t2 = attrs.get("thresholds", PSI_THRESHOLDS)
     alpha = attrs.get("alpha", ALPHA)
-    by = {}
+    by: dict[str, list[Any]] = {}
     for name, v in zip(df.index, df["verdict"]):
         by.setdefault(str(v), []).append(name)
     quiet = by.pop("no drift", [])
@@ -681,11 +681,11 @@ def reading(df) -> str:
 
 
 @functools.cache
-def _frame_class():
+def _frame_class() -> Any:
     """:class:`DriftFrame`, built on first use (pandas is an optional dependency)."""
     pd = require("pandas", "ik.drift")
 
-    class DriftFrame(pd.DataFrame):
+    class DriftFrame(pd.DataFrame):  # type: ignore[name-defined]  # pandas is optional: a class built at run time
         """The result of :func:`drift`: a :class:`pandas.DataFrame` that shows the answer first.
 
         It is a DataFrame in every way (its columns, in the order of
@@ -744,7 +744,7 @@ def _frame_class():
     return DriftFrame
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name == "DriftFrame":  # built on first use: pandas is optional (pickle finds the class here too)
         return _frame_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
