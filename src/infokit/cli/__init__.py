@@ -44,6 +44,12 @@ while counting ends the command at once, a cluster without workers (or a
 scheduler that stopped answering) after 10 s (``INFOKIT_DASK_STALL_TIMEOUT``);
 each with one line and exit 2 (distributed's own log lines are silenced).
 
+Tables (``--format table``, the default) are laid out for ``COLUMNS``, else
+the terminal's width, else 80 columns (a pipe or a file): a table too wide
+continues in another below it, repeating its first column; numbers and
+headers are never folded, and only a long name is cut short with an ellipsis
+(``_report.layout``).  A sentence under each table says what it means.
+
 JSON output (``--format json``) is one object; non-finite numbers are the
 strings ``"inf"``, ``"-inf"``, ``"nan"`` (JSON has no infinity).  CSV output
 is one header line and one row per result.
