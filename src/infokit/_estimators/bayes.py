@@ -406,7 +406,7 @@ def _mode(logpost, grid, fg, i):
 _STENCIL = np.arange(-4.0, 5.0)
 
 
-def _nsb_posterior(prof: Profile):
+def _nsb_posterior(prof: Profile, finer: int = 1):
     """Nodes, normalised weights and the step of the trapezoid rule over t = log beta for NSB.
 
     The integrand is analytic in a strip around the real t axis and decays
@@ -417,6 +417,7 @@ def _nsb_posterior(prof: Profile):
     than ``_COARSE_SD`` (small samples; its shape is less Gaussian) gets a
     step of ``1/m <= min(0.5, sigma / 3)`` on the coarse grid, which it
     reuses, the prior at the points between cached per ``(k, n, m)``.
+    ``finer`` divides the step.
     Returns ``(nodes, weights, log weights, t0, sigma)``, nodes increasing and equally spaced.
     """
     logpost = _LogPost(prof)
@@ -430,7 +431,7 @@ def _nsb_posterior(prof: Profile):
         keep = np.array([i])
     if sigma >= _COARSE_SD:
         # the grid's points and m - 1 points between each two, m = 2 for a wide posterior (step 0.5)
-        m = max(2, int(math.ceil(_STEPS_PER_SD_COARSE * _COARSE_STEP / sigma)))
+        m = finer * max(2, int(math.ceil(_STEPS_PER_SD_COARSE * _COARSE_STEP / sigma)))
         a = max(int(keep[0]) - 1, 0)
         b = min(int(keep[-1]) + 1, grid.size - 1)
         pts, prior = _offset_prior(prof.k, prof.n, m)
@@ -442,7 +443,7 @@ def _nsb_posterior(prof: Profile):
         nodes, f = np.append(nodes.ravel(), grid[b]), np.append(f.ravel(), fg[b])
         h = _COARSE_STEP / m
     else:
-        h = sigma / _STEPS_PER_SD
+        h = sigma / (_STEPS_PER_SD * finer)
         # the grid's points that hold mass, and 12 sigma about the mode; the loop below extends skewed tails
         lo = min(float(grid[keep[0]]), t0 - _HALF_WIDTH * sigma)
         hi = max(float(grid[keep[-1]]), t0 + _HALF_WIDTH * sigma)
@@ -484,22 +485,19 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip):
     from node to node.  Where it moves by more (large k, where the Dirichlet
     posterior is narrow) the sum would be a staircase whose quantiles move
     with the nodes; there ``log w``, ``mu`` and ``log sd`` are interpolated
-    (8-point Lagrange) on a grid up to
-    ``_MAX_REFINE`` times finer, fine enough to resolve it.  Both quantiles
+    (8-point Lagrange) on a grid up to ``_MAX_REFINE`` times finer, fine
+    enough to resolve it (:func:`nsb` halves the step before that).  Both quantiles
     are found together by Newton's method, started at the Cornish-Fisher
     quantiles (moment-matched normal and skewness); a quantile Newton does
     not settle (to about 1e-12 of the spread) is found by Brent's method
     instead.
     """
     sd = np.maximum(sd, 1e-15 * np.maximum(1.0, np.abs(mu)))
-    if mu.size >= 4 * _HALF_STENCIL:
-        live = np.minimum(logw[1:], logw[:-1]) > -25.0  # a cell of less mass cannot move a quantile by 1e-11
-        jumps = np.abs(np.diff(mu))[live] / np.minimum(sd[1:], sd[:-1])[live]
-        r = int(min(math.ceil(float(jumps.max()) / _RESOLVE), _MAX_REFINE)) if jumps.size else 1
-        if r > 1:
-            basis = _lagrange(r)
-            logw, mu, sd = (_windows(v) @ basis for v in (logw, mu, np.log(sd)))
-            logw, mu, sd = logw.ravel(), mu.ravel(), np.exp(sd.ravel())
+    r = _refinement(logw, mu, sd)
+    if r > 1:
+        basis = _lagrange(r)
+        logw, mu, sd = (_windows(v) @ basis for v in (logw, mu, np.log(sd)))
+        logw, mu, sd = logw.ravel(), mu.ravel(), np.exp(sd.ravel())
     w = np.exp(logw - logw.max())
     w /= w.sum()
     mix = _NormalMixture(w, mu, sd)
@@ -527,6 +525,17 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip):
     if not (done[0] and done[1]):
         x = _brent_quantiles(mix, targets, x, done)
     return tuple(min(max(v, lo_clip), hi_clip) for v in x)
+
+
+def _refinement(logw, mu, sd) -> int:
+    """How many times finer than the nodes' step mu(t) must be sampled to move by at most ``_RESOLVE`` sd."""
+    if mu.size < 4 * _HALF_STENCIL:
+        return 1
+    live = np.minimum(logw[1:], logw[:-1]) > -25.0  # a cell of less mass cannot move a quantile by 1e-11
+    if not live.any():
+        return 1
+    jumps = np.abs(np.diff(mu))[live] / np.minimum(sd[1:], sd[:-1])[live]
+    return int(min(math.ceil(float(jumps.max()) / _RESOLVE), _MAX_REFINE))
 
 
 def _windows(v):
@@ -612,6 +621,11 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     nodes, w, logw, t0, sigma = _nsb_posterior(prof)
     values, mult = _classes(prof)
     mu, var = dirichlet_moments(values, mult, np.exp(nodes), n=prof.n, k=k)
+    if _refinement(logw, mu, np.sqrt(var)) > 1:
+        # mu(t) outruns the Dirichlet SD between nodes (large k): the interval interpolates between
+        # nodes; halve the step first, so that the interpolation is exact to ~1e-8 SD
+        nodes, w, logw, t0, sigma = _nsb_posterior(prof, finer=2)
+        mu, var = dirichlet_moments(values, mult, np.exp(nodes), n=prof.n, k=k)
     mean = float(np.dot(w, mu))
     dev = mu - mean
     tot_var = float(np.dot(w, var + dev * dev))
