@@ -406,7 +406,7 @@ def _mode(logpost, grid, fg, i):
 _STENCIL = np.arange(-4.0, 5.0)
 
 
-def _nsb_posterior(prof: Profile, finer: int = 1):
+def _nsb_posterior(prof: Profile):
     """Nodes, normalised weights and the step of the trapezoid rule over t = log beta for NSB.
 
     The integrand is analytic in a strip around the real t axis and decays
@@ -417,8 +417,8 @@ def _nsb_posterior(prof: Profile, finer: int = 1):
     than ``_COARSE_SD`` (small samples; its shape is less Gaussian) gets a
     step of ``1/m <= min(0.5, sigma / 3)`` on the coarse grid, which it
     reuses, the prior at the points between cached per ``(k, n, m)``.
-    ``finer`` divides the step.
-    Returns ``(nodes, weights, log weights, t0, sigma)``, nodes increasing and equally spaced.
+    Returns ``(nodes, weights, log weights, t0, sigma, log posterior, its max)``, nodes increasing and
+    equally spaced.
     """
     logpost = _LogPost(prof)
     grid, prior_grid = _hard_grid(prof.k, prof.n)
@@ -431,7 +431,7 @@ def _nsb_posterior(prof: Profile, finer: int = 1):
         keep = np.array([i])
     if sigma >= _COARSE_SD:
         # the grid's points and m - 1 points between each two, m = 2 for a wide posterior (step 0.5)
-        m = finer * max(2, int(math.ceil(_STEPS_PER_SD_COARSE * _COARSE_STEP / sigma)))
+        m = max(2, int(math.ceil(_STEPS_PER_SD_COARSE * _COARSE_STEP / sigma)))
         a = max(int(keep[0]) - 1, 0)
         b = min(int(keep[-1]) + 1, grid.size - 1)
         pts, prior = _offset_prior(prof.k, prof.n, m)
@@ -443,7 +443,7 @@ def _nsb_posterior(prof: Profile, finer: int = 1):
         nodes, f = np.append(nodes.ravel(), grid[b]), np.append(f.ravel(), fg[b])
         h = _COARSE_STEP / m
     else:
-        h = sigma / (_STEPS_PER_SD * finer)
+        h = sigma / _STEPS_PER_SD
         # the grid's points that hold mass, and 12 sigma about the mode; the loop below extends skewed tails
         lo = min(float(grid[keep[0]]), t0 - _HALF_WIDTH * sigma)
         hi = max(float(grid[keep[-1]]), t0 + _HALF_WIDTH * sigma)
@@ -467,7 +467,7 @@ def _nsb_posterior(prof: Profile, finer: int = 1):
     logw = f - fmax
     w = np.exp(logw)
     w /= w.sum()
-    return nodes, w, logw, t0, sigma
+    return nodes, w, logw, t0, sigma, logpost, fmax
 
 
 _RESOLVE = 0.8  # largest step of mu between trapezoid nodes, in units of the Dirichlet SD there
@@ -599,6 +599,13 @@ def _brent_quantiles(mix, targets, out, done):
     return out
 
 
+def _interleave(a, b):
+    """``a[0], b[0], a[1], b[1], ..., a[-1]`` (``b`` one shorter than ``a``)."""
+    out = np.empty(a.size + b.size)
+    out[0::2], out[1::2] = a, b
+    return out
+
+
 def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResult:
     """Nemenman-Shafee-Bialek entropy estimate (posterior mean of H) and posterior SD.
 
@@ -618,14 +625,18 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
             0.0, 0.0, "posterior", (0.0, 0.0), {"beta_map": None, "log_beta_sd": None, "posterior_sd": 0.0, "nodes": 0},
         )
     logk = math.log(k)
-    nodes, w, logw, t0, sigma = _nsb_posterior(prof)
+    nodes, w, logw, t0, sigma, logpost, fmax = _nsb_posterior(prof)
     values, mult = _classes(prof)
     mu, var = dirichlet_moments(values, mult, np.exp(nodes), n=prof.n, k=k)
-    if _refinement(logw, mu, np.sqrt(var)) > 1:
+    if nodes.size > 1 and _refinement(logw, mu, np.sqrt(var)) > 1:
         # mu(t) outruns the Dirichlet SD between nodes (large k): the interval interpolates between
-        # nodes; halve the step first, so that the interpolation is exact to ~1e-8 SD
-        nodes, w, logw, t0, sigma = _nsb_posterior(prof, finer=2)
-        mu, var = dirichlet_moments(values, mult, np.exp(nodes), n=prof.n, k=k)
+        # nodes; halve the step first (the midpoints added), so that the interpolation is exact to ~1e-8 SD
+        mids = 0.5 * (nodes[1:] + nodes[:-1])
+        mu_m, var_m = dirichlet_moments(values, mult, np.exp(mids), n=prof.n, k=k)
+        nodes, logw, mu, var = (_interleave(a, b) for a, b in
+                                ((nodes, mids), (logw, logpost(mids) - fmax), (mu, mu_m), (var, var_m)))
+        w = np.exp(logw)
+        w /= w.sum()
     mean = float(np.dot(w, mu))
     dev = mu - mean
     tot_var = float(np.dot(w, var + dev * dev))
