@@ -37,6 +37,10 @@ Numerical notes
   so that ``ln p(t | n) = t + ln xi'(beta) + sum_x D(beta, n_x) - D(k beta, n)``
   stays O(n) instead of O(k beta) and does not lose all its digits when
   ``k beta`` is 1e20.
+* The NSB integrals over ``t`` are trapezoid sums on equally spaced nodes
+  (:func:`_nsb_posterior`); the interval's CDF is the same sum, on nodes
+  interpolated finer where the Dirichlet mean moves by more than a fraction
+  of its SD from node to node (:func:`_mixture_interval`).
 """
 
 from __future__ import annotations
