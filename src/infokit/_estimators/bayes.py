@@ -478,7 +478,7 @@ _RESOLVE = 0.8  # largest step of mu between trapezoid nodes, in units of the Di
 _MAX_REFINE = 256
 
 
-def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip):
+def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip, start=None):
     """Equal-tailed interval of the posterior of H from its trapezoid nodes in t (equally spaced).
 
     The posterior of H is ``int p(t) N(H; mu(t), sd(t)^2) dt`` (the Dirichlet
@@ -490,14 +490,19 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip):
     posterior is narrow) the sum would be a staircase whose quantiles move
     with the nodes; there ``log w``, ``mu`` and ``log sd`` are interpolated
     (8-point Lagrange) on a grid up to ``_MAX_REFINE`` times finer, fine
-    enough to resolve it (:func:`nsb` halves the step before that).  Both quantiles
-    are found together by Newton's method, started at the Cornish-Fisher
-    quantiles (moment-matched normal and skewness); a quantile Newton does
-    not settle (to about 1e-12 of the spread) is found by Brent's method
-    instead.
+    enough to resolve it.  Only the cells whose values of mu come near a
+    quantile matter (elsewhere Phi is 0 or 1 across the cell): without
+    ``start`` the quantiles are found on the nodes and returned with the
+    refinement those cells need; :func:`nsb` then halves the step and calls
+    again with ``start``, the quantiles found, and the interpolation is done.
+    Both quantiles are found together by Newton's method, started at
+    ``start`` or at the Cornish-Fisher quantiles (moment-matched normal and
+    skewness); a quantile Newton does not settle (to about 1e-12 of the
+    spread) is found by Brent's method instead.  Returns ``(interval,
+    refinement)``.
     """
     sd = np.maximum(sd, 1e-15 * np.maximum(1.0, np.abs(mu)))
-    r = _refinement(logw, mu, sd)
+    r = _refinement(logw, mu, sd, start) if start is not None else 1
     if r > 1:
         basis = _lagrange(r)
         logw, mu, sd = (_windows(v) @ basis for v in (logw, mu, np.log(sd)))
@@ -512,7 +517,7 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip):
     skew = float(w @ (dev * (dev * dev + 3.0 * sd * sd))) / total_sd**3 if total_sd > 0 else 0.0
     z = z_score(level)
     shift = min(max(skew * (z * z - 1.0) / 6.0, -0.5 * z), 0.5 * z)
-    x = [mean + total_sd * (-z + shift), mean + total_sd * (z + shift)]
+    x = [mean + total_sd * (-z + shift), mean + total_sd * (z + shift)] if start is None else list(start)
     done = [False, False]
     for _ in range(30):
         cdf, dens = mix(x)
@@ -528,17 +533,31 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip):
             break
     if not (done[0] and done[1]):
         x = _brent_quantiles(mix, targets, x, done)
-    return tuple(min(max(v, lo_clip), hi_clip) for v in x)
+    r = _refinement(logw, mu, sd, x) if start is None else 1
+    return tuple(min(max(v, lo_clip), hi_clip) for v in x), (x if r > 1 else None)
 
 
-def _refinement(logw, mu, sd) -> int:
-    """How many times finer than the nodes' step mu(t) must be sampled to move by at most ``_RESOLVE`` sd."""
+def _refinement(logw, mu, sd, xs) -> int:
+    """How many times finer than the step mu(t) must be sampled, near the points ``xs``, to move by ``_RESOLVE`` sd.
+
+    A cell (two neighbouring nodes) counts if it holds mass (an unresolved
+    cell moves the CDF by at most its mass: below e^-20 of the heaviest
+    node's, a quantile by less than ~1e-7 SD) and its values of mu come
+    within 10 sd of one of ``xs`` (farther, Phi is 0 or 1 across it).
+    """
     if mu.size < 4 * _HALF_STENCIL:
         return 1
-    live = np.minimum(logw[1:], logw[:-1]) > -25.0  # a cell of less mass cannot move a quantile by 1e-11
+    a, b = mu[1:], mu[:-1]
+    s = np.minimum(sd[1:], sd[:-1])
+    lo, hi = np.minimum(a, b) - 10.0 * s, np.maximum(a, b) + 10.0 * s
+    live = np.minimum(logw[1:], logw[:-1]) > -20.0
+    near = np.zeros_like(live)
+    for x in xs:
+        near |= (lo <= x) & (x <= hi)
+    live &= near
     if not live.any():
         return 1
-    jumps = np.abs(np.diff(mu))[live] / np.minimum(sd[1:], sd[:-1])[live]
+    jumps = np.abs(a - b)[live] / s[live]
     return int(min(math.ceil(float(jumps.max()) / _RESOLVE), _MAX_REFINE))
 
 
@@ -632,20 +651,24 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     nodes, w, logw, t0, sigma, logpost, fmax = _nsb_posterior(prof)
     values, mult = _classes(prof)
     mu, var = dirichlet_moments(values, mult, np.exp(nodes), n=prof.n, k=k)
-    if nodes.size > 1 and _refinement(logw, mu, np.sqrt(var)) > 1:
-        # mu(t) outruns the Dirichlet SD between nodes (large k): the interval interpolates between
-        # nodes; halve the step first (the midpoints added), so that the interpolation is exact to ~1e-8 SD
+    mean = float(np.dot(w, mu))
+    dev = mu - mean
+    sd = math.sqrt(max(float(np.dot(w, var + dev * dev)), 0.0))
+    interval, start = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk)
+    if start is not None:
+        # mu(t) outruns the Dirichlet SD between nodes near a quantile (large k): the interval
+        # interpolates between nodes; halve the step first (the midpoints added), so that the
+        # interpolation is exact to ~1e-8 SD
         mids = 0.5 * (nodes[1:] + nodes[:-1])
         mu_m, var_m = dirichlet_moments(values, mult, np.exp(mids), n=prof.n, k=k)
         nodes, logw, mu, var = (_interleave(a, b) for a, b in
                                 ((nodes, mids), (logw, logpost(mids) - fmax), (mu, mu_m), (var, var_m)))
         w = np.exp(logw)
         w /= w.sum()
-    mean = float(np.dot(w, mu))
-    dev = mu - mean
-    tot_var = float(np.dot(w, var + dev * dev))
-    sd = math.sqrt(max(tot_var, 0.0))
-    interval = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk)
+        mean = float(np.dot(w, mu))
+        dev = mu - mean
+        sd = math.sqrt(max(float(np.dot(w, var + dev * dev)), 0.0))
+        interval, _ = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk, start)
     mean = min(max(mean, 0.0), logk)
     t_mean = float(np.dot(w, nodes))
     info = {
