@@ -527,6 +527,9 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip, sta
             step = (cdf[j] - targets[j]) / dens[j] if dens[j] > 0 else math.inf
             if abs(step) < 4.0 * total_sd + 1e-300:
                 x[j] -= step
+            else:  # past the mass (a start beyond log k, say): halfway back to the mean
+                x[j] = 0.5 * (x[j] + mean)
+                continue
             # Newton's error after a step of size e is ~ e^2 / (spread): 1e-12 of it here
             done[j] = abs(step) <= 1e-6 * total_sd or abs(step) <= 1e-13 * max(1.0, abs(x[j]))
         if done[0] and done[1]:
