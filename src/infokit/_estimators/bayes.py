@@ -431,7 +431,8 @@ def _nsb_posterior(prof: Profile):
     t0, sigma, f0 = _mode(logpost, grid, fg, i)
     fmax = max(f0, float(fg[i]))
     keep = np.nonzero(fg >= fmax - _DROP)[0]
-    if keep.size == 0:  # a peak narrower than the grid step
+    resolved = keep.size > 0
+    if not resolved:  # a peak so narrow that no grid point holds mass
         keep = np.array([i])
     if sigma >= _COARSE_SD:
         # the grid's points and m - 1 points between each two, m = 2 for a wide posterior (step 0.5)
@@ -449,8 +450,9 @@ def _nsb_posterior(prof: Profile):
     else:
         h = sigma / _STEPS_PER_SD
         # the grid's points that hold mass, and 12 sigma about the mode; the loop below extends skewed tails
-        lo = min(float(grid[keep[0]]), t0 - _HALF_WIDTH * sigma)
-        hi = max(float(grid[keep[-1]]), t0 + _HALF_WIDTH * sigma)
+        lo, hi = t0 - _HALF_WIDTH * sigma, t0 + _HALF_WIDTH * sigma
+        if resolved:
+            lo, hi = min(lo, float(grid[keep[0]])), max(hi, float(grid[keep[-1]]))
         nodes = t0 + h * np.arange(math.floor((lo - t0) / h), math.ceil((hi - t0) / h) + 1)
         f = logpost(nodes)
         fmax = max(fmax, float(f.max()))
