@@ -510,3 +510,20 @@ def test_nsb_interval_does_not_move_with_the_nodes(monkeypatch, k, n, seed):
     assert r2.value == pytest.approx(r1.value, rel=1e-12)
     for a, b in zip(r1.interval, r2.interval):
         assert abs(a - b) < 1e-6 * r1.stderr
+
+
+@pytest.mark.parametrize("k,n,a,seed", [(10**4, 10**4, 0.5, 1), (10**5, 10**6, 0.5, 2), (300, 300, 1.0, 3)])
+def test_nsb_prescan_of_the_coarse_grid_changes_nothing(monkeypatch, k, n, a, seed):
+    # many distinct counts: the coarse grid is evaluated every 4th point first; the full grid gives the same
+    import infokit._estimators.bayes as bayes
+
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(n, rng.dirichlet(np.full(k, a)))
+    monkeypatch.setattr(bayes, "_PRESCAN_CLASSES", 1)
+    r1 = _run(nsb, counts, k)
+    monkeypatch.setattr(bayes, "_PRESCAN_CLASSES", 10**9)
+    r2 = _run(nsb, counts, k)
+    assert r1.value == pytest.approx(r2.value, rel=1e-11)
+    assert r1.stderr == pytest.approx(r2.stderr, rel=1e-9)
+    for x, y in zip(r1.interval, r2.interval):
+        assert abs(x - y) < 1e-8 * r2.stderr

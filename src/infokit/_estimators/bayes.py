@@ -292,6 +292,8 @@ _WIDE_STEP = 0.5  # trapezoid step in t for posteriors wider than _STEPS_PER_SD_
 _STEPS_PER_SD = 1.5
 _STEPS_PER_SD_COARSE = 3.0  # the same where that SD is the coarse stencil's (a skewed posterior's) estimate
 _COARSE_SD = 0.3  # narrower than this (in t), the coarse grid's parabola is refined
+_PRESCAN_CLASSES = 64  # from this many distinct counts, the coarse grid is first evaluated every ...
+_PRESCAN_STEP = 4  # ... this many points
 _HALF_WIDTH = 12.0  # the nodes reach at least this many SDs of t either side of the mode
 
 
@@ -426,9 +428,25 @@ def _nsb_posterior(prof: Profile):
     """
     logpost = _LogPost(prof)
     grid, prior_grid = _hard_grid(prof.k, prof.n)
-    fg = logpost(grid, prior_grid)
+    if prof.values.size >= _PRESCAN_CLASSES:
+        # many distinct counts (a large sample): every 4th grid point, then the points next to the
+        # best of them (the log-posterior is unimodal in t); the rest only if the posterior is wide
+        fg = np.full(grid.size, -np.inf)
+        every = np.arange(0, grid.size, _PRESCAN_STEP)
+        fg[every] = logpost(grid[every], prior_grid[every])
+        j = int(every[np.argmax(fg[every])])
+        near = np.arange(max(j - 2 * _PRESCAN_STEP + 1, 0), min(j + 2 * _PRESCAN_STEP, grid.size))
+        near = near[near % _PRESCAN_STEP != 0]
+        fg[near] = logpost(grid[near], prior_grid[near])
+    else:
+        fg = logpost(grid, prior_grid)
     i = int(np.argmax(fg))
     t0, sigma, f0 = _mode(logpost, grid, fg, i)
+    if sigma >= _COARSE_SD and np.isinf(fg).any():
+        rest = np.nonzero(np.isinf(fg))[0]
+        fg[rest] = logpost(grid[rest], prior_grid[rest])
+        i = int(np.argmax(fg))
+        t0, sigma, f0 = _mode(logpost, grid, fg, i)
     fmax = max(f0, float(fg[i]))
     keep = np.nonzero(fg >= fmax - _DROP)[0]
     resolved = keep.size > 0
