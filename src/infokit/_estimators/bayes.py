@@ -286,7 +286,6 @@ def dirichlet(prof: Profile, *, level: float, rng: np.random.Generator, concentr
 
 _COARSE_STEP = 1.0  # spacing of the grid in t = log beta that brackets the mode
 _DROP = 40.0  # log-posterior drop below the peak treated as zero mass (e^-40 ~ 4e-18)
-_WIDE_STEP = 0.5  # trapezoid step in t for posteriors wider than _STEPS_PER_SD_COARSE * _WIDE_STEP
 # trapezoid nodes per posterior SD of t: the relative error on a Gaussian is 2 exp(-2 pi^2 (sd/step)^2),
 # 1e-19 at 1.5 steps per SD
 _STEPS_PER_SD = 1.5
