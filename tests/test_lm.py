@@ -472,3 +472,57 @@ def test_kl_autograd_saves_only_the_inputs():
     assert sum(n for n, _ in saved) >= 2 * s.numel()
     out.backward()
     assert s.grad.shape == s.shape
+
+
+# --------------------------------------------------------------------------
+# tiny divergences: the relative bound down to the smallest normal float, a
+# few of the format's spacings below it (subnormal results)
+# --------------------------------------------------------------------------
+from hypothesis import given as _given, settings as _settings, strategies as _st  # noqa: E402
+
+
+def _kl_mpmath(zp, zq, dps=360):
+    """D(softmax zp || softmax zq) at ``dps`` digits (the logits taken exactly as the floats they are).
+
+    The KL is second order in the logits' differences (~1e-163 at most here): 360 digits resolve it.
+    """
+    import mpmath as mp
+
+    with mp.workdps(dps):
+        a = [mp.mpf(float(x)) for x in zp]
+        b = [mp.mpf(float(x)) for x in zq]
+        ca = mp.log(mp.fsum(mp.e**x for x in a))
+        cb = mp.log(mp.fsum(mp.e**x for x in b))
+        return float(mp.fsum(mp.e ** (x - ca) * ((x - ca) - (y - cb)) for x, y in zip(a, b)))
+
+
+def _close_logits(exponent, seed, dtype):
+    """Teacher logits and student logits that differ by about ``10**-exponent`` (representable differences)."""
+    rng = np.random.default_rng(seed)
+    e = 10.0**-exponent
+    t = rng.normal(size=24) * e * 10
+    t[:4] = [0.0, 1.0, 2.0, -1.0]
+    s = t + e * rng.normal(size=24)
+    s[:4] = t[:4]
+    return t.astype(dtype), s.astype(dtype)
+
+
+@_settings(max_examples=15, derandomize=True, deadline=None)
+@_given(_st.floats(130.0, 163.0), _st.integers(0, 2**31))
+def test_tiny_kl_is_accurate_to_the_float64_format(exponent, seed):
+    # relative error ~eps while the KL is a normal float (>= 2.2e-308); a few subnormal spacings below
+    t, s = _close_logits(exponent, seed, np.float64)
+    ref = _kl_mpmath(t, s)
+    bound = 8 * np.finfo(np.float64).eps * ref + 4 * np.spacing(0.0)
+    assert abs(float(lm.kl_from_logits(s[None, :], t[None, :], reduction="sum")) - ref) <= bound
+    assert abs(float(ik.kl_divergence(ik.from_logits(t), ik.from_logits(s))) - ref) <= bound
+
+
+@_settings(max_examples=10, derandomize=True, deadline=None)
+@_given(_st.floats(15.0, 23.0), _st.integers(0, 2**31))
+def test_tiny_kl_is_accurate_to_the_float32_format(exponent, seed):
+    # float32 results: the certified 2.4e-4 relative while normal (>= 1.2e-38), a few spacings (1.4e-45) below
+    t, s = _close_logits(exponent, seed, np.float32)
+    ref = _kl_mpmath(t, s, dps=80)
+    bound = 2.4e-4 * ref + 4 * float(np.spacing(np.float32(0)))
+    assert abs(float(lm.kl_from_logits(s[None, :], t[None, :], reduction="sum")) - ref) <= bound

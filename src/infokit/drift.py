@@ -544,7 +544,12 @@ def drift(
         Binning of numeric columns (:func:`infokit.binning.fit_bins`, with
         open-ended outer intervals; explicit edges keep their underflow and
         overflow bins); a dict ``{column: bins}`` sets it per column
-        ("quantile" for the others). Default "quantile".
+        ("quantile" for the others). Default "quantile".  An int ``N`` means
+        ``N`` *quantile* (equal-frequency) bins of the reference, the
+        convention of the population stability index (deciles of the
+        reference, each holding a tenth of it) -- unlike ``bins=N`` of the
+        estimators and :func:`infokit.empirical`, which means ``N``
+        equal-width bins as :func:`numpy.histogram`.
     n_bins : int, optional
         Number of quantile / uniform bins, at most
         :data:`infokit.binning.MAX_BINS`. Default 10.

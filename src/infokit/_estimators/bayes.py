@@ -37,10 +37,15 @@ Numerical notes
   so that ``ln p(t | n) = t + ln xi'(beta) + sum_x D(beta, n_x) - D(k beta, n)``
   stays O(n) instead of O(k beta) and does not lose all its digits when
   ``k beta`` is 1e20.
+* The NSB integrals over ``t`` are trapezoid sums on equally spaced nodes
+  (:func:`_nsb_posterior`); the interval's CDF is the same sum, on nodes
+  interpolated finer where the Dirichlet mean moves by more than a fraction
+  of its SD from node to node (:func:`_mixture_interval`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -71,24 +76,29 @@ def _trigamma(x):
     """``psi'(x)`` for ``x > 0``, elementwise (relative error about 1e-15).
 
     For ``x >= 10`` the asymptotic series to ``x^-15`` (relative error below
-    1e-16); below, the recurrence ``psi'(x) = 1/x^2 + psi'(x + 1)`` lifts the
-    argument past 10 first.  A few array operations: about 10x faster than
-    ``scipy.special.polygamma(1, x)`` on the arrays NSB evaluates.
+    1e-16); otherwise the recurrence ``psi'(x) = sum_{i<10} 1/(x+i)^2 +
+    psi'(x + 10)`` (positive terms, no cancellation) lifts the argument past 10
+    first, for the whole array at once.  A few array operations: about 10x
+    faster than ``scipy.special.polygamma(1, x)`` on the arrays NSB evaluates.
     """
     x = np.asarray(x, dtype=float)
     small = x < _TRIGAMMA_SERIES_X
-    if not small.any():
+    n_small = int(np.count_nonzero(small))
+    if n_small == 0:
         return _trigamma_series(x)
-    out = np.empty_like(x)
-    big = ~small
-    out[big] = _trigamma_series(x[big])
-    y = x[small]
-    lead = np.zeros_like(y)
-    for _ in range(int(_TRIGAMMA_SERIES_X)):
-        lead += 1.0 / (y * y)
-        y = y + 1.0
-    out[small] = lead + _trigamma_series(y)
+    if n_small == x.size:
+        return _lifted_trigamma(x)
+    out = _trigamma_series(np.maximum(x, _TRIGAMMA_SERIES_X))
+    out[small] = _lifted_trigamma(x[small])
     return out
+
+
+def _lifted_trigamma(x):
+    r = 1.0 / (x[..., None] + _SHIFTS)
+    return np.einsum("...i,...i->...", r, r) + _trigamma_series(x + _TRIGAMMA_SERIES_X)
+
+
+_SHIFTS = np.arange(int(_TRIGAMMA_SERIES_X), dtype=float)
 
 
 def _trigamma_series(x):
@@ -111,22 +121,43 @@ def _log_rising(x, n):
     """``D(x, n) = ln Gamma(x + n) - ln Gamma(x) - n ln x`` for ``x > 0, n >= 0``.
 
     Equals ``sum_{j<n} log1p(j / x)``: 0 for n <= 1, ~ n(n-1)/(2x) for large x.
+    Stirling's series for ``x >= 10`` (no cancellation of the large terms),
+    ``gammaln`` below; an array on one side of 10 evaluates one branch only.
     """
     x = np.asarray(x, dtype=float)
     n = np.asarray(n, dtype=float)
+    if x.size == 0:
+        return np.zeros(np.broadcast_shapes(x.shape, n.shape))
+    if x.min() >= 10.0:
+        return _stirling_rising(x, n)
+    if x.max() < 10.0:
+        return special.gammaln(x + n) - special.gammaln(x) - n * np.log(x)
     big = x >= 10.0
     xs = np.where(big, x, 10.0)
-    stir = (xs + n - 0.5) * np.log1p(n / xs) - n + (_stirling_tail(xs + n) - _stirling_tail(xs))
     xm = np.where(big, 1.0, x)
     direct = special.gammaln(xm + n) - special.gammaln(xm) - n * np.log(xm)
-    return np.where(big, stir, direct)
+    return np.where(big, _stirling_rising(xs, n), direct)
+
+
+def _stirling_rising(x, n):
+    """``D(x, n)`` by Stirling's series, ``x >= 10``."""
+    return (x + n - 0.5) * np.log1p(n / x) - n + (_stirling_tail(x + n) - _stirling_tail(x))
 
 
 def _two_regimes(x, series, direct):
     """``series(1/x)`` for ``x >= _SERIES_X`` (an asymptotic series), ``direct(x)`` below it."""
+    x = np.asarray(x, dtype=float)
     big = x >= _SERIES_X
-    with np.errstate(all="ignore"):
-        return np.where(big, series(1.0 / np.where(big, x, _SERIES_X)), direct(np.where(big, 1.0, x)))
+    n_big = int(np.count_nonzero(big))
+    if n_big == 0:
+        return direct(x)
+    if n_big == x.size:
+        return series(1.0 / x)
+    out = np.empty_like(x)
+    out[big] = series(1.0 / x[big])
+    small = ~big
+    out[small] = direct(x[small])
+    return out
 
 
 def _h(alpha):
@@ -151,6 +182,8 @@ def _log_dxi(beta, k):
     """``ln d/dbeta [psi(k beta + 1) - psi(beta + 1)]`` (the NSB prior weight), k >= 2."""
     beta = np.asarray(beta, dtype=float)
     k = float(k)
+    if beta.size and beta.max() < _SERIES_X:
+        return _log_dxi_direct(beta, k)
     big = beta >= _SERIES_X
     bs = np.where(big, beta, _SERIES_X)
     r = 1.0 / bs
@@ -161,10 +194,15 @@ def _log_dxi(beta, k):
     c7 = (1.0 - ik**6) / 42.0
     bracket = c2 - r * (c3 - r * r * (c5 - r * r * c7))
     ser = -2.0 * np.log(bs) + np.log(bracket)
-    bm = np.where(big, 1.0, beta)
-    tg = _trigamma(np.concatenate((k * bm + 1.0, bm + 1.0)))
-    direct = np.log(k * tg[: bm.size] - tg[bm.size :])
-    return np.where(big, ser, direct)
+    if beta.min() >= _SERIES_X:
+        return ser
+    return np.where(big, ser, _log_dxi_direct(np.where(big, 1.0, beta), k))
+
+
+def _log_dxi_direct(beta, k):
+    """``ln(k psi'(k beta + 1) - psi'(beta + 1))`` for ``beta < _SERIES_X``."""
+    tg = _trigamma(np.concatenate((k * beta + 1.0, beta + 1.0)))
+    return np.log(k * tg[: beta.size] - tg[beta.size :])
 
 
 # --------------------------------------------------------------------------- #
@@ -246,91 +284,353 @@ def dirichlet(prof: Profile, *, level: float, rng: np.random.Generator, concentr
 # NSB                                                                           #
 # --------------------------------------------------------------------------- #
 
-# Gauss-Legendre rule used on every panel of the log-beta grid.
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(16)
-_COARSE_STEP = 1.0
-_MASS_CUT = 50.0  # log-posterior drop below the mode treated as zero mass
-_MAX_PANEL = 4.0  # widest panel in t: far from the mode the log-posterior is nearly linear in t
+_COARSE_STEP = 1.0  # spacing of the grid in t = log beta that brackets the mode
+_DROP = 40.0  # log-posterior drop below the peak treated as zero mass (e^-40 ~ 4e-18)
+# trapezoid nodes per posterior SD of t: the relative error on a Gaussian is 2 exp(-2 pi^2 (sd/step)^2),
+# 1e-19 at 1.5 steps per SD
+_STEPS_PER_SD = 1.5
+_STEPS_PER_SD_COARSE = 3.0  # the same where that SD is the coarse stencil's (a skewed posterior's) estimate
+_COARSE_SD = 0.3  # narrower than this (in t), the coarse grid's parabola is refined
+_PRESCAN_CLASSES = 64  # from this many distinct counts, the coarse grid is first evaluated every ...
+_PRESCAN_STEP = 4  # ... this many points
+_HALF_WIDTH = 12.0  # the nodes reach at least this many SDs of t either side of the mode
 
 
-def _nsb_logpost(t, obs_values, obs_mult, n, k):
-    """Log posterior density of ``t = log beta`` (up to a constant), vectorised in t."""
-    t = np.atleast_1d(np.asarray(t, dtype=float))
-    beta = np.exp(t)
-    # sum_x D(beta, n_x) - D(k beta, n) as one matrix: the last column is (k beta, n) with weight -1
-    x = np.empty((beta.size, obs_values.size + 1))
-    x[:, :-1] = beta[:, None]
-    x[:, -1] = k * beta
-    counts = np.append(obs_values, n)
-    weights = np.append(obs_mult, -1.0)
-    like = _log_rising(x, counts[None, :]) @ weights
-    return t + _log_dxi(beta, k) + like
+class _LogPost:
+    """Log posterior density of ``t = log beta`` (up to a constant), vectorised in t.
+
+    ``t + ln xi'(beta) + sum_x m_x D(beta, n_x) - D(k beta, n)``.  With
+    ``sum_x m_x n_x = n`` the sum over the distinct counts is
+    ``sum_x m_x ln Gamma(beta + n_x) - k_obs ln Gamma(beta) - n ln beta`` for
+    ``beta < 10`` (one ``gammaln`` on the matrix) and Stirling's form of
+    ``D`` above (no cancellation of the large terms); the ``t`` given must be
+    increasing, so that the two are two blocks of rows.
+    """
+
+    def __init__(self, prof: Profile):
+        self.k = float(prof.k)
+        self.n = float(prof.n)
+        self.k_obs = float(prof.k_obs)
+        self.values = prof.values.astype(float)
+        self.mult = prof.mult.astype(float)
+
+    def __call__(self, t, prior=None):
+        """``ln p(t)`` at the increasing ``t``; ``prior``: ``t + ln xi'(e^t)`` there, if known."""
+        t = np.asarray(t, dtype=float)
+        beta = np.exp(t)
+        m = int(np.searchsorted(beta, 10.0))
+        like = np.empty_like(beta)
+        if m:
+            b = beta[:m]
+            like[:m] = (special.gammaln(b[:, None] + self.values) @ self.mult
+                        - self.k_obs * special.gammaln(b) - self.n * np.log(b))
+        if m < beta.size:
+            like[m:] = _stirling_rising(beta[m:, None], self.values) @ self.mult
+        if prior is None:
+            prior = t + _log_dxi(beta, self.k)
+        kb = self.k * beta
+        m = int(np.searchsorted(kb, 10.0))
+        if m:
+            like[:m] -= special.gammaln(kb[:m] + self.n) - special.gammaln(kb[:m]) - self.n * np.log(kb[:m])
+        if m < kb.size:
+            like[m:] -= _stirling_rising(kb[m:], self.n)
+        return prior + like
 
 
-def _panels(t0, sigma, lo, hi):
-    """Panel edges on [lo, hi]: geometric widths from the mode t0, capped at ``_MAX_PANEL``."""
+@functools.lru_cache(maxsize=64)
+def _hard_grid(k: int, n: int):
+    """Grid (step 1) in t over a range that holds all the posterior mass, and the prior on it.
 
-    def side(length):
-        edges = [0.0]
-        w = sigma / 2.0
-        while edges[-1] < length:
-            edges.append(edges[-1] + w)
-            w = min(2.0 * w, _MAX_PANEL)
-        return np.array(edges)
-
-    right = t0 + side(max(hi - t0, 0.0))
-    left = t0 - side(max(t0 - lo, 0.0))
-    edges = np.unique(np.concatenate((left, right)))
-    a, b = edges[:-1], edges[1:]
-    half = 0.5 * (b - a)
-    mid = 0.5 * (a + b)
-    nodes = (mid[:, None] + half[:, None] * _GL_X[None, :]).ravel()
-    weights = (half[:, None] * _GL_W[None, :]).ravel()
-    return nodes, weights
+    For ``k beta << 1`` the posterior of t falls as ``beta^k_obs``, for
+    ``beta >> n^2`` as ``1/beta`` (the likelihood is flat there).  Returns
+    ``(grid, prior)``, the prior being ``t + ln xi'(e^t)`` (it depends on k
+    only); cached per ``(k, n)``.
+    """
+    t_min = -math.log(k) - 50.0
+    t_max = 2.0 * math.log(n + 1.0) + 55.0
+    grid = np.arange(t_min, t_max + _COARSE_STEP, _COARSE_STEP)
+    prior = grid + _log_dxi(np.exp(grid), k)
+    grid.flags.writeable = prior.flags.writeable = False
+    return grid, prior
 
 
-def _mixture_interval(w, mu, sd, level, lo_clip, hi_clip):
-    """Equal-tailed interval of the mixture ``sum_i w_i N(mu_i, sd_i^2)`` (w normalised).
+@functools.lru_cache(maxsize=64)
+def _offset_prior(k: int, n: int, m: int):
+    """The points ``grid[i] + j/m`` (``j = 1 .. m-1``) between the hard grid's points, and the prior there."""
+    grid = _hard_grid(k, n)[0]
+    pts = grid[:-1, None] + (np.arange(1, m) / m)[None, :]
+    prior = pts + _log_dxi(np.exp(pts.ravel()), k).reshape(pts.shape)
+    pts.flags.writeable = prior.flags.writeable = False
+    return pts, prior
 
-    Both quantiles are found together by Newton's method on the mixture CDF,
-    started at the quantiles of the moment-matched normal; a quantile Newton
-    does not settle to 1e-13 is found by Brent's method instead.
+
+def _parabola(t, f, s):
+    """Vertex and width ``1/sqrt(-f'')`` of the parabola through ``(t-s, t, t+s)`` (width inf if not concave)."""
+    d2 = (f[0] - 2.0 * f[1] + f[2]) / (s * s)
+    if not d2 < 0.0:
+        return t, math.inf
+    vertex = t - (f[2] - f[0]) / (2.0 * s * d2)
+    return min(max(vertex, t - s), t + s), 1.0 / math.sqrt(-d2)
+
+
+def _mode(logpost, grid, fg, i):
+    """Mode and SD (from the curvature) of the log-posterior, zooming in on it from the coarse grid.
+
+    Returns ``(t0, sigma, f0)``.  The coarse grid's 3-point parabola is kept
+    when it is wider than 2.5 half-steps; otherwise 9-point stencils at a
+    third of the current width estimate follow the maximum until their
+    spacing is at most half the width they measure.
+    """
+    t0, f0 = float(grid[i]), float(fg[i])
+    if not 0 < i < grid.size - 1:
+        return t0, 1.0, f0
+    vertex, sigma = _parabola(t0, fg[i - 1 : i + 2], _COARSE_STEP)
+    if sigma >= _COARSE_SD:  # the posterior is wide enough for the coarse stencil to measure it
+        return vertex, sigma, f0
+    s = _COARSE_STEP
+    centre = vertex
+    s_next = min(max(sigma / 3.0, s / 64.0), s / 2.0)
+    for _ in range(40):
+        pts = centre + s_next * _STENCIL
+        fp = logpost(pts)
+        j = int(np.argmax(fp))
+        if fp[j] > f0:
+            t0, f0 = float(pts[j]), float(fp[j])
+        if j in (0, _STENCIL.size - 1):  # the maximum is past the stencil: follow it at the same spacing
+            centre = float(pts[j])
+            continue
+        s = s_next
+        centre, sigma = _parabola(float(pts[j]), fp[j - 1 : j + 2], s)
+        sigma = min(sigma, _COARSE_STEP)
+        if s <= sigma / 2.0:
+            break
+        s_next = min(max(sigma / 3.0, s / 64.0), s / 2.0)
+    return centre, sigma, f0
+
+
+_STENCIL = np.arange(-4.0, 5.0)
+
+
+def _nsb_posterior(prof: Profile):
+    """Nodes, normalised weights and the step of the trapezoid rule over t = log beta for NSB.
+
+    The integrand is analytic in a strip around the real t axis and decays
+    exponentially, so the trapezoid rule converges exponentially in 1/step:
+    the step is ``sigma / 1.5``, ``sigma`` the SD of t from the curvature at
+    the mode, and the nodes reach where the log-posterior has fallen by
+    ``_DROP`` (and at least ``12 sigma``) on both sides.  A posterior wider
+    than ``_COARSE_SD`` (small samples; its shape is less Gaussian) gets a
+    step of ``1/m <= min(0.5, sigma / 3)`` on the coarse grid, which it
+    reuses, the prior at the points between cached per ``(k, n, m)``.
+    Returns ``(nodes, weights, log weights, t0, sigma, log posterior, its max)``, nodes increasing and
+    equally spaced.
+    """
+    logpost = _LogPost(prof)
+    grid, prior_grid = _hard_grid(prof.k, prof.n)
+    if prof.values.size >= _PRESCAN_CLASSES:
+        # many distinct counts (a large sample): every 4th grid point, then the points next to the
+        # best of them (the log-posterior is unimodal in t); the rest only if the posterior is wide
+        fg = np.full(grid.size, -np.inf)
+        every = np.arange(0, grid.size, _PRESCAN_STEP)
+        fg[every] = logpost(grid[every], prior_grid[every])
+        j = int(every[np.argmax(fg[every])])
+        near = np.arange(max(j - 2 * _PRESCAN_STEP + 1, 0), min(j + 2 * _PRESCAN_STEP, grid.size))
+        near = near[near % _PRESCAN_STEP != 0]
+        fg[near] = logpost(grid[near], prior_grid[near])
+    else:
+        fg = logpost(grid, prior_grid)
+    i = int(np.argmax(fg))
+    t0, sigma, f0 = _mode(logpost, grid, fg, i)
+    if sigma >= _COARSE_SD and np.isinf(fg).any():
+        rest = np.nonzero(np.isinf(fg))[0]
+        fg[rest] = logpost(grid[rest], prior_grid[rest])
+        i = int(np.argmax(fg))
+        t0, sigma, f0 = _mode(logpost, grid, fg, i)
+    fmax = max(f0, float(fg[i]))
+    keep = np.nonzero(fg >= fmax - _DROP)[0]
+    resolved = keep.size > 0
+    if not resolved:  # a peak so narrow that no grid point holds mass
+        keep = np.array([i])
+    if sigma >= _COARSE_SD:
+        # the grid's points and m - 1 points between each two, m = 2 for a wide posterior (step 0.5)
+        m = max(2, int(math.ceil(_STEPS_PER_SD_COARSE * _COARSE_STEP / sigma)))
+        a = max(int(keep[0]) - 1, 0)
+        b = min(int(keep[-1]) + 1, grid.size - 1)
+        pts, prior = _offset_prior(prof.k, prof.n, m)
+        nodes = np.empty((b - a, m))
+        f = np.empty_like(nodes)
+        nodes[:, 0], f[:, 0] = grid[a:b], fg[a:b]
+        nodes[:, 1:] = pts[a:b]
+        f[:, 1:] = logpost(pts[a:b].ravel(), prior[a:b].ravel()).reshape(b - a, m - 1)
+        nodes, f = np.append(nodes.ravel(), grid[b]), np.append(f.ravel(), fg[b])
+        h = _COARSE_STEP / m
+    else:
+        h = sigma / _STEPS_PER_SD
+        # the grid's points that hold mass, and 12 sigma about the mode; the loop below extends skewed tails
+        lo, hi = t0 - _HALF_WIDTH * sigma, t0 + _HALF_WIDTH * sigma
+        if resolved:
+            lo, hi = min(lo, float(grid[keep[0]])), max(hi, float(grid[keep[-1]]))
+        nodes = t0 + h * np.arange(math.floor((lo - t0) / h), math.ceil((hi - t0) / h) + 1)
+        f = logpost(nodes)
+        fmax = max(fmax, float(f.max()))
+        for _ in range(20):  # the mass reaches past the ends (a skewed posterior): extend them
+            left, right = f[0] >= fmax - _DROP, f[-1] >= fmax - _DROP
+            if not (left or right):
+                break
+            m = int(math.ceil(_HALF_WIDTH * sigma / h))
+            add_l = nodes[0] - h * np.arange(m, 0, -1) if left else nodes[:0]
+            add_r = nodes[-1] + h * np.arange(1, m + 1) if right else nodes[:0]
+            fl, fr = logpost(add_l) if left else f[:0], logpost(add_r) if right else f[:0]
+            nodes, f = np.concatenate((add_l, nodes, add_r)), np.concatenate((fl, f, fr))
+            fmax = max(fmax, float(f.max()))
+    fmax = max(fmax, float(f.max()))
+    sel = f >= fmax - _DROP - 5.0
+    lo_i, hi_i = int(np.argmax(sel)), int(sel.size - np.argmax(sel[::-1]))  # a contiguous run of nodes
+    nodes, f = nodes[lo_i:hi_i], f[lo_i:hi_i]
+    logw = f - fmax
+    w = np.exp(logw)
+    w /= w.sum()
+    return nodes, w, logw, t0, sigma, logpost, fmax
+
+
+_RESOLVE = 0.8  # largest step of mu between trapezoid nodes, in units of the Dirichlet SD there
+_MAX_REFINE = 256
+
+
+def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip, start=None):
+    """Equal-tailed interval of the posterior of H from its trapezoid nodes in t (equally spaced).
+
+    The posterior of H is ``int p(t) N(H; mu(t), sd(t)^2) dt`` (the Dirichlet
+    posterior at ``beta = e^t`` taken as normal); its CDF is integrated by the
+    same trapezoid rule as the moments, ``logw`` being the log weights.  That
+    rule is exact to rounding while ``Phi((x - mu(t))/sd(t))`` is smooth on
+    the scale of the step, i.e. while mu moves by less than ``_RESOLVE`` sd
+    from node to node.  Where it moves by more (large k, where the Dirichlet
+    posterior is narrow) the sum would be a staircase whose quantiles move
+    with the nodes; there ``log w``, ``mu`` and ``log sd`` are interpolated
+    (8-point Lagrange) on a grid up to ``_MAX_REFINE`` times finer, fine
+    enough to resolve it.  Only the cells whose values of mu come near a
+    quantile matter (elsewhere Phi is 0 or 1 across the cell): without
+    ``start`` the quantiles are found on the nodes and returned with the
+    refinement those cells need; :func:`nsb` then halves the step and calls
+    again with ``start``, the quantiles found, and the interpolation is done.
+    Both quantiles are found together by Newton's method, started at
+    ``start`` or at the Cornish-Fisher quantiles (moment-matched normal and
+    skewness); a quantile Newton does not settle (to about 1e-12 of the
+    spread) is found by Brent's method instead.  Returns ``(interval,
+    refinement)``.
     """
     sd = np.maximum(sd, 1e-15 * np.maximum(1.0, np.abs(mu)))
+    r = _refinement(logw, mu, sd, start) if start is not None else 1
+    if r > 1:
+        basis = _lagrange(r)
+        logw, mu, sd = (_windows(v) @ basis for v in (logw, mu, np.log(sd)))
+        logw, mu, sd = logw.ravel(), mu.ravel(), np.exp(sd.ravel())
+    w = np.exp(logw - logw.max())
+    w /= w.sum()
+    mix = _NormalMixture(w, mu, sd)
     q = 0.5 * (1.0 - float(level))
-    targets = np.array([q, 1.0 - q])
-    m = float(np.dot(w, mu))
-    s = math.sqrt(max(float(np.dot(w, sd * sd + (mu - m) ** 2)), 0.0))
-    x = m + s * special.ndtri(targets)
-    done = np.zeros(2, bool)
-    with np.errstate(all="ignore"):
-        for _ in range(20):
-            z = (x[:, None] - mu[None, :]) / sd[None, :]
-            gap = special.ndtr(z) @ w - targets
-            dens = (np.exp(-0.5 * z * z) / sd[None, :]) @ w * (1.0 / math.sqrt(2.0 * math.pi))
-            step = np.where(dens > 0, gap / dens, np.inf)
-            x = x - np.where(np.abs(step) < 4.0 * s + 1e-300, step, 0.0)
-            done = np.abs(step) <= 1e-13 * np.maximum(1.0, np.abs(x))
-            if done.all():
-                break
-    out = [float(v) for v in x]
-    if not done.all():
-        out = _brent_quantiles(w, mu, sd, targets, out, done)
-    lo = min(max(out[0], lo_clip), hi_clip)
-    hi = min(max(out[1], lo_clip), hi_clip)
-    return lo, hi
+    targets = (q, 1.0 - q)
+    # start: the Cornish-Fisher quantiles (normal + skewness term) of the mixture
+    dev = mu - mean
+    skew = float(w @ (dev * (dev * dev + 3.0 * sd * sd))) / total_sd**3 if total_sd > 0 else 0.0
+    z = z_score(level)
+    shift = min(max(skew * (z * z - 1.0) / 6.0, -0.5 * z), 0.5 * z)
+    x = [mean + total_sd * (-z + shift), mean + total_sd * (z + shift)] if start is None else list(start)
+    done = [False, False]
+    for _ in range(30):
+        cdf, dens = mix(x)
+        for j in (0, 1):
+            if done[j]:
+                continue
+            step = (cdf[j] - targets[j]) / dens[j] if dens[j] > 0 else math.inf
+            if abs(step) < 4.0 * total_sd + 1e-300:
+                x[j] -= step
+            else:  # past the mass (a start beyond log k, say): halfway back to the mean
+                x[j] = 0.5 * (x[j] + mean)
+                continue
+            # Newton's error after a step of size e is ~ e^2 / (spread): 1e-12 of it here
+            done[j] = abs(step) <= 1e-6 * total_sd or abs(step) <= 1e-13 * max(1.0, abs(x[j]))
+        if done[0] and done[1]:
+            break
+    if not (done[0] and done[1]):
+        x = _brent_quantiles(mix, targets, x, done)
+    r = _refinement(logw, mu, sd, x) if start is None else 1
+    return tuple(min(max(v, lo_clip), hi_clip) for v in x), (x if r > 1 else None)
 
 
-def _brent_quantiles(w, mu, sd, targets, out, done):
-    """The mixture quantiles Newton did not settle, by Brent's method on a bracket that holds them."""
+def _refinement(logw, mu, sd, xs) -> int:
+    """How many times finer than the step mu(t) must be sampled, near the points ``xs``, to move by ``_RESOLVE`` sd.
+
+    A cell (two neighbouring nodes) counts if it holds mass (an unresolved
+    cell moves the CDF by at most its mass: below e^-20 of the heaviest
+    node's, a quantile by less than ~1e-7 SD) and its values of mu come
+    within 10 sd of one of ``xs`` (farther, Phi is 0 or 1 across it).
+    """
+    if mu.size < 4 * _HALF_STENCIL:
+        return 1
+    a, b = mu[1:], mu[:-1]
+    s = np.minimum(sd[1:], sd[:-1])
+    lo, hi = np.minimum(a, b) - 10.0 * s, np.maximum(a, b) + 10.0 * s
+    live = np.minimum(logw[1:], logw[:-1]) > -20.0
+    near = np.zeros_like(live)
+    for x in xs:
+        near |= (lo <= x) & (x <= hi)
+    live &= near
+    if not live.any():
+        return 1
+    jumps = np.abs(a - b)[live] / s[live]
+    return int(min(math.ceil(float(jumps.max()) / _RESOLVE), _MAX_REFINE))
+
+
+def _windows(v):
+    """Rows ``v[j-3 : j+5]`` for the intervals ``(j, j+1)``, ``j = 3 .. len(v) - 5``."""
+    return np.lib.stride_tricks.sliding_window_view(v, 2 * _HALF_STENCIL)
+
+
+_HALF_STENCIL = 4  # the interpolating polynomial of degree 7 through 8 nodes, 4 either side of the interval
+
+
+@functools.lru_cache(maxsize=16)
+def _lagrange(r: int) -> np.ndarray:
+    """(8, r) weights of the polynomial through nodes -3 .. 4 at the offsets ``0, 1/r, .., (r-1)/r``."""
+    u = np.arange(r) / r
+    xs = np.arange(1 - _HALF_STENCIL, _HALF_STENCIL + 1, dtype=float)
+    basis = np.ones((xs.size, r))
+    for i, xi in enumerate(xs):
+        for xj in xs:
+            if xj != xi:
+                basis[i] *= (u - xj) / (xi - xj)
+    basis.flags.writeable = False
+    return basis
+
+
+class _NormalMixture:
+    """CDF and density of ``sum_i w_i N(mu_i, sd_i^2)`` at two points at once."""
+
+    _RT2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+    def __init__(self, w, mu, sd):
+        self.inv = 1.0 / sd
+        self.shift = mu * self.inv
+        self.w = w
+        self.dw = w * self.inv * self._RT2PI
+        self.lo = float(np.min(mu - 12.0 * sd))
+        self.hi = float(np.max(mu + 12.0 * sd))
+
+    def __call__(self, x):
+        z = np.multiply.outer(np.asarray(x, dtype=float), self.inv) - self.shift
+        return (special.ndtr(z) @ self.w).tolist(), (np.exp(-0.5 * z * z) @ self.dw).tolist()
+
+
+def _brent_quantiles(mix, targets, out, done):
+    """The quantiles Newton did not settle, by Brent's method on a bracket that holds them."""
     from scipy import optimize  # loaded on first use (~0.1 s)
 
-    a = float(np.min(mu - 12.0 * sd))
-    b = float(np.max(mu + 12.0 * sd))
-
     def cdf(x, target):
-        return float(np.dot(w, special.ndtr((x - mu) / sd))) - target
+        return mix([x])[0][0] - target
 
+    a, b = mix.lo, mix.hi
     for j, target in enumerate(targets):
         if done[j]:
             continue
@@ -344,60 +644,11 @@ def _brent_quantiles(w, mu, sd, targets, out, done):
     return out
 
 
-def _nsb_posterior(prof: Profile):
-    """Nodes, normalised weights and log-posterior of t = log beta for NSB."""
-    k = float(prof.k)
-    n = float(prof.n)
-    ov = prof.values.astype(float)
-    om = prof.mult.astype(float)
-
-    def logpost(t):
-        return _nsb_logpost(t, ov, om, n, k)
-
-    # Hard range holding all the mass: for k beta << 1 the posterior of t falls as
-    # beta^k_obs, for beta >> n^2 as 1/beta (the likelihood is flat there).
-    t_min = -math.log(k) - 50.0
-    t_max = 2.0 * math.log(n + 1.0) + 55.0
-    grid = np.arange(t_min, t_max + _COARSE_STEP, _COARSE_STEP)
-    fg = logpost(grid)
-    i = int(np.argmax(fg))
-    t0, f0 = float(grid[i]), float(fg[i])
-    # mode and width of the log-posterior from parabolas through 3 points: the coarse grid's,
-    # then (when the posterior is narrower than the grid step) a stencil matched to its width;
-    # the panels need them only roughly (their widths adapt to sigma)
-    # mode and width of the log-posterior by Newton steps on 3-point stencils, the first the coarse
-    # grid's, then stencils matched to the width, the mode kept inside the coarse bracket; the
-    # panels need the width only roughly (they adapt to it) but must be centred on the mode
-    sigma = 1.0
-    if 0 < i < grid.size - 1:
-        lo_b, hi_b = float(grid[i - 1]), float(grid[i + 1])
-        h, fp = _COARSE_STEP, fg[i - 1 : i + 2]
-        for _ in range(10):
-            d2 = (fp[0] - 2.0 * fp[1] + fp[2]) / (h * h)
-            if not d2 < 0.0:
-                break
-            sigma = min(1.0 / math.sqrt(-d2), 1.0)
-            target = min(max(t0 - (fp[2] - fp[0]) / (2.0 * h * d2), lo_b), hi_b)
-            move, t0 = target - t0, target
-            if abs(move) <= 0.01 * sigma and h <= sigma / 2.0:
-                break
-            h = min(h, sigma / 4.0)
-            fp = logpost(np.array([t0 - h, t0, t0 + h]))
-            f0 = max(f0, float(fp[1]))
-    fmax = max(f0, float(fg.max()))
-    keep = np.nonzero(fg >= fmax - _MASS_CUT)[0]
-    lo = grid[keep[0]] - _COARSE_STEP if keep.size else t0
-    hi = grid[keep[-1]] + _COARSE_STEP if keep.size else t0
-    lo = min(lo, t0 - 12.0 * sigma)
-    hi = max(hi, t0 + 12.0 * sigma)
-    nodes, gw = _panels(t0, sigma, lo, hi)
-    f = logpost(nodes)
-    fmax = max(fmax, float(f.max()))
-    sel = f >= fmax - 45.0
-    nodes, gw, f = nodes[sel], gw[sel], f[sel]
-    w = gw * np.exp(f - fmax)
-    w = w / w.sum()
-    return nodes, w, t0, sigma
+def _interleave(a, b):
+    """``a[0], b[0], a[1], b[1], ..., a[-1]`` (``b`` one shorter than ``a``)."""
+    out = np.empty(a.size + b.size)
+    out[0::2], out[1::2] = a, b
+    return out
 
 
 def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResult:
@@ -405,11 +656,13 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
 
     Prior: Dirichlet(beta) mixed with weight ``d xi / d beta``,
     ``xi(beta) = psi(k beta + 1) - psi(beta + 1)``.  The posterior of
-    ``t = log beta`` is integrated with Gauss-Legendre panels centred on its
-    mode, geometric in width out to the region where the density has fallen by
-    e^-50.  The interval is the equal-tailed interval of the posterior of H
-    approximated by a mixture of normals (one per node, with the Dirichlet
-    posterior mean and SD at that beta), clipped to ``[0, log k]``.
+    ``t = log beta`` is integrated by the trapezoid rule (exponentially
+    convergent for this analytic, exponentially decaying integrand; see
+    :func:`_nsb_posterior`) out to where the density has fallen by e^-40.
+    The interval is the equal-tailed interval of the posterior of H, the
+    mixture over beta of normals with the Dirichlet posterior mean and SD at
+    that beta (:func:`_mixture_interval`), clipped to ``[0, log k]``.
+    ``diagnostics["log_beta_sd"]`` is the posterior SD of ``log beta``.
     """
     k = prof.k
     if k <= 1:
@@ -417,17 +670,32 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
             0.0, 0.0, "posterior", (0.0, 0.0), {"beta_map": None, "log_beta_sd": None, "posterior_sd": 0.0, "nodes": 0},
         )
     logk = math.log(k)
-    nodes, w, t0, sigma = _nsb_posterior(prof)
+    nodes, w, logw, t0, sigma, logpost, fmax = _nsb_posterior(prof)
     values, mult = _classes(prof)
     mu, var = dirichlet_moments(values, mult, np.exp(nodes), n=prof.n, k=k)
     mean = float(np.dot(w, mu))
-    tot_var = float(np.dot(w, var + (mu - mean) ** 2))
-    sd = math.sqrt(max(tot_var, 0.0))
+    dev = mu - mean
+    sd = math.sqrt(max(float(np.dot(w, var + dev * dev)), 0.0))
+    interval, start = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk)
+    if start is not None:
+        # mu(t) outruns the Dirichlet SD between nodes near a quantile (large k): the interval
+        # interpolates between nodes; halve the step first (the midpoints added), so that the
+        # interpolation is exact to ~1e-8 SD
+        mids = 0.5 * (nodes[1:] + nodes[:-1])
+        mu_m, var_m = dirichlet_moments(values, mult, np.exp(mids), n=prof.n, k=k)
+        nodes, logw, mu, var = (_interleave(a, b) for a, b in
+                                ((nodes, mids), (logw, logpost(mids) - fmax), (mu, mu_m), (var, var_m)))
+        w = np.exp(logw)
+        w /= w.sum()
+        mean = float(np.dot(w, mu))
+        dev = mu - mean
+        sd = math.sqrt(max(float(np.dot(w, var + dev * dev)), 0.0))
+        interval, _ = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk, start)
     mean = min(max(mean, 0.0), logk)
-    interval = _mixture_interval(w, mu, np.sqrt(var), level, 0.0, logk)
+    t_mean = float(np.dot(w, nodes))
     info = {
         "beta_map": math.exp(t0),
-        "log_beta_sd": sigma,
+        "log_beta_sd": math.sqrt(max(float(np.dot(w, (nodes - t_mean) ** 2)), 0.0)),
         "posterior_sd": sd,
         "nodes": int(nodes.size),
     }

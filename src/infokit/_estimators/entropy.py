@@ -85,7 +85,8 @@ def estimate_entropy(
     bins : int, str, tuple, array_like or Binning, optional
         Estimate the entropy of the samples' bins (a histogram) with a
         discrete ``method``: an int ``N`` (equal-width, as
-        :func:`numpy.histogram`), ``"fd"``, ``"quantile"`` / ``("quantile",
+        :func:`numpy.histogram`; :func:`~infokit.drift` reads an int as
+        quantile bins instead), ``"fd"``, ``"quantile"`` / ``("quantile",
         N)``, ``"uniform"`` / ``("uniform", N)``, explicit edges or a fitted
         ``Binning``, as in :func:`~infokit.empirical`.  The bins are the
         declared support (``K`` = their number).  ``diagnostics["bins"]``

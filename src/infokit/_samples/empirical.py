@@ -58,7 +58,9 @@ def empirical(samples: Samples, *, support: Sequence[Any] | None = None, dropna:
         Drop missing samples (NaN, NaT, None, pandas.NA) instead of raising.
     bins : int, str, tuple, array_like or Binning, optional
         Count numeric samples in bins instead of by value: an int ``N``
-        (``N`` equal-width bins, as :func:`numpy.histogram`), ``"fd"``
+        (``N`` equal-width bins, as :func:`numpy.histogram`; in
+        :func:`infokit.drift` an int means quantile bins, the PSI
+        convention), ``"fd"``
         (Freedman–Diaconis), ``"quantile"`` or ``("quantile", N)``
         (equal-frequency; 10 bins by default), ``"uniform"`` or
         ``("uniform", N)``, an increasing array of edges, or a ``Binning``

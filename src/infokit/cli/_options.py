@@ -257,8 +257,9 @@ def sample_bins_option(f):
     """``--bins``: count the column's numbers in bins and estimate from the histogram (a discrete estimator)."""
     return _click().option(
         "--bins", "bins", default=None, callback=callback(parse_sample_bins), metavar="BINS",
-        help="Estimate from a histogram of a numeric column: N equal-width bins (as numpy.histogram), fd "
-             "(Freedman-Diaconis), quantile[:N] or uniform[:N] (10 bins unless N).",
+        help="Estimate from a histogram of a numeric column: N equal-width bins (as numpy.histogram; "
+             "drift's --bins N are quantile bins), fd (Freedman-Diaconis), quantile[:N] or uniform[:N] "
+             "(10 bins unless N).",
     )(f)
 
 

@@ -302,7 +302,12 @@ def kl_from_logits(
     slower for such positions.  The plain ``sum p (log p - log q)`` has no
     such guarantee: its error is about ``eps * |log-normaliser|``, which can
     exceed a small KL entirely (1.6% at a KL of 5e-7 in float32, see
-    ``benchmarks/RESULTS.md``).
+    ``benchmarks/RESULTS.md``).  The relative error bound stops at the
+    smallest normal number of the result's type (2.2e-308 in float64,
+    1.2e-38 in float32): a smaller KL is a subnormal float, accurate to a few
+    of the format's fixed spacings (4.9e-324, 1.4e-45) rather than
+    relatively (5e-13 relative at 1e-311 in float64; 0 below half a
+    spacing), as :func:`infokit.kl_divergence` on ``from_logits``.
 
     *Memory and time.*  Only one chunk of log-probabilities exists at a time.
     With torch, a ``torch.autograd.Function`` saves just the inputs and the

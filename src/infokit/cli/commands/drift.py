@@ -30,7 +30,9 @@ click = require("click", "the command line")
 @click.option("--columns", default=None, callback=callback(parse_names),
               help="Columns to compare, e.g. a,b (default: every column of REF).")
 @click.option("--bins", default="quantile", show_default=True, callback=callback(parse_bins),
-              help="Bins of numeric columns, fitted on REF: quantile, uniform, fd, or N quantile bins.")
+              help="Bins of numeric columns, fitted on REF: quantile, uniform, fd, or N quantile bins (a number N "
+                   "means N equal-frequency bins of REF, the PSI convention; --bins N of entropy, mi and kl "
+                   "means N equal-width bins).")
 @click.option("--n-bins", type=click.IntRange(min=1), default=10, show_default=True,
               help="Number of bins for quantile and uniform.")
 @click.option("--smoothing", "-s", default=None, callback=callback(parse_smoothing),
