@@ -14,7 +14,8 @@ from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionar
 from infokit.io._dask import frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
-from infokit.io._spill import KeyCounts, key_values, release_memory, value_keys
+from infokit._estimators.result import Profile
+from infokit.io._spill import KeyCounts, count_of_counts, key_values, release_memory, value_keys
 
 __all__ = ["read_empirical", "read_columns_empirical"]
 
@@ -134,11 +135,23 @@ class _ColumnCounts:
     def close(self) -> None:
         self.keys.close()
 
-    def result(self, support=None) -> Empirical:
+    def result(self, support=None, fingerprint=False):
+        """The counts as an :class:`Empirical`, or with ``fingerprint`` past the memory budget a :class:`Profile`.
+
+        ``fingerprint=True``: an integer or boolean column counted by key
+        (always discrete) whose counts spilled to disk is returned as the
+        fingerprint of its counts (``Profile.from_fingerprint``), streamed
+        from the merged counts on disk, without holding the counts.
+        """
         self._flush_dictionary()
         if self.n == 0:
             self.close()
             raise _empty_column_error(self.path, self.column, self.rows)
+        if (fingerprint and support is None and self._dtype is not None and self._dtype.kind in "biu"
+                and not self.counts.parts and self.keys.spilled):
+            values, mult = count_of_counts(self.keys.chunks())
+            self.close()
+            return Profile.from_fingerprint(values, mult)
         if self._dtype is not None:
             keys, counts = self.keys.result()
             self.close()
@@ -162,7 +175,7 @@ class _ColumnCounts:
 
 
 def read_columns_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=None, dropna=False,
-                           progress=None, support=None) -> dict:
+                           progress=None, support=None, fingerprint=False) -> dict:
     """The empirical distribution of each of several columns of a file, read in one pass.
 
     Parameters
@@ -179,6 +192,13 @@ def read_columns_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=
         Default: a missing value is an error.
     support : dict, optional
         ``{column: declared support}`` for some columns (see :func:`infokit.empirical`).
+    fingerprint : bool, optional
+        Return an integer or boolean column whose counts outgrew the memory
+        budget (``INFOKIT_MEMORY_BUDGET``) as the fingerprint of its counts, a
+        :class:`~infokit._estimators.result.Profile` (what the entropy
+        estimators need, O(distinct counts) memory), streamed from the counts
+        on disk, instead of an :class:`Empirical` of 16 bytes per distinct
+        value.  Default False.
 
     Returns
     -------
@@ -208,7 +228,7 @@ def read_columns_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=
             for c in cols:
                 counters[c].add(batch.column(c))
         release_memory()  # the reader's blocks
-        out = {c: counters[c].result((support or {}).get(c)) for c in cols}
+        out = {c: counters[c].result((support or {}).get(c), fingerprint) for c in cols}
         release_memory()  # the merge's buffers
         return out
     finally:  # temporary files removed on every exit
@@ -217,7 +237,7 @@ def read_columns_empirical(path, columns, *, batch_size=READ_BATCH_SIZE, format=
 
 
 def read_empirical(path, column, *, batch_size=READ_BATCH_SIZE, format=None, dropna=False,
-                   progress=None, support=None, scheduler=None) -> Empirical:
+                   progress=None, support=None, scheduler=None, fingerprint=False) -> Empirical:
     """The empirical distribution of one column of a CSV or Parquet file, streamed.
 
     Counts accumulate batch by batch, in memory proportional to one batch
@@ -249,10 +269,15 @@ def read_empirical(path, column, *, batch_size=READ_BATCH_SIZE, format=None, dro
         :func:`connect`) or a local scheduler name (``"threads"``,
         ``"processes"``, ``"synchronous"``).  ``batch_size`` and ``progress``
         do not apply then.  Default None: streamed with pyarrow.
+    fingerprint : bool, optional
+        Past the memory budget, an integer or boolean column comes back as the
+        fingerprint of its counts (see :func:`read_columns_empirical`).
+        Ignored with ``scheduler``.
 
     Returns
     -------
     Empirical
+        (or a :class:`~infokit._estimators.result.Profile`, with ``fingerprint``)
 
     Raises
     ------
@@ -281,4 +306,4 @@ def read_empirical(path, column, *, batch_size=READ_BATCH_SIZE, format=None, dro
         return empirical_from_dask(series, support=support, dropna=dropna, scheduler=scheduler)
     sup = None if support is None else {column: support}
     return read_columns_empirical(path, [column], batch_size=batch_size, format=format, dropna=dropna,
-                                  progress=progress, support=sup)[column]
+                                  progress=progress, support=sup, fingerprint=fingerprint)[column]

@@ -32,7 +32,7 @@ import numpy as np
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError
 
-__all__ = ["KeyCounts", "memory_budget", "csv_block_size", "value_keys", "key_values", "release_memory",
+__all__ = ["KeyCounts", "count_of_counts", "add_fingerprint", "memory_budget", "csv_block_size", "value_keys", "key_values", "release_memory",
            "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
 
 BUDGET_ENV = "INFOKIT_MEMORY_BUDGET"
@@ -198,6 +198,26 @@ def _merge_runs(a, ca, b, cb):
     return np.insert(a, at, b[new]), np.insert(ca, at, cb[new])
 
 
+def count_of_counts(chunks):
+    """``(values, mult)``: the fingerprint of the counts of ``chunks`` of ``(keys, counts)`` (:meth:`KeyCounts.chunks`).
+
+    ``mult[i]`` keys have the count ``values[i]``, ``values`` increasing: what
+    the entropy estimators need of the counts, held in O(distinct counts).
+    """
+    values, mult = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    for _, c in chunks:
+        values, mult = add_fingerprint(values, mult, c)
+    return values, mult
+
+
+def add_fingerprint(values, mult, counts):
+    """The fingerprint ``(values, mult)`` with the counts ``counts`` added to it."""
+    if not counts.size:
+        return values, mult
+    v, m = _counting.count(counts, name="counts")
+    return _merge_runs(values, mult, v.astype(np.int64), m.astype(np.int64))
+
+
 class KeyCounts:
     """Counts of int64 keys within a memory budget (bytes); see the module docstring.
 
@@ -269,51 +289,108 @@ class KeyCounts:
 
     # -- the result ---------------------------------------------------------
     def result(self):
-        """``(keys, counts)``: every key counted, increasing and distinct, and its total count."""
-        self._flush_pending()
-        if not self._runs:
+        """``(keys, counts)``: every key counted, increasing and distinct, and its total count.
+
+        Holds all of them in memory (16 bytes per distinct key); :meth:`chunks`
+        reads them a chunk at a time instead.
+        """
+        if not self._finish():
             return self._keys, self._counts
-        if self._keys.size:
-            self._spill()
         try:
-            return self._merge_disk()
+            stem, m = self._runs[0]
+            out_k = np.empty(m, dtype=np.int64)
+            out_c = np.empty(m, dtype=np.int64)
+            i = 0
+            for k, c in self.chunks():
+                out_k[i:i + k.size] = k
+                out_c[i:i + k.size] = c
+                i += k.size
+            return out_k, out_c
         finally:
             self.close()
 
-    def _merge_disk(self):
+    @property
+    def distinct(self) -> int:
+        """Number of distinct keys counted (all batches merged: the runs on disk are merged first)."""
+        return self._runs[0][1] if self._finish() else int(self._keys.size)
+
+    def chunk_size(self) -> int:
+        """Keys per chunk of :meth:`chunks`: ``budget / 512`` (262144 at 128 MiB), at least 1024."""
+        return max(self.budget // (32 * _ITEM), 1024)
+
+    def chunks(self, size: int | None = None):
+        """``(keys, counts)`` of every key counted, a chunk of at most ``size`` keys at a time.
+
+        Keys increase within and across chunks, each in one chunk; the counts
+        are those of :meth:`result`.  Can be iterated again (until
+        :meth:`close`): past the budget the runs on disk are merged once into
+        one sorted file, read sequentially on each pass, so memory stays about
+        ``32 * size`` bytes whatever the number of distinct keys.
+        """
+        size = self.chunk_size() if size is None else max(int(size), 1)
+        if not self._finish():
+            for i in range(0, self._keys.size, size):
+                yield self._keys[i:i + size], self._counts[i:i + size]
+            return
+        stem, m = self._runs[0]
+        reader = _RunReader(stem, m, size)
+        while reader.buffered:
+            k, c = reader.k, reader.c
+            reader.k = reader.c = np.zeros(0, np.int64)
+            reader._fill()
+            yield k, c
+
+    def _finish(self) -> bool:
+        """Count the keys still buffered; past the budget, merge everything into one run on disk.
+
+        Returns whether the counts are on disk (else they are in memory).
+        """
+        self._flush_pending()
+        if not self._runs:
+            return False
+        if self._keys.size:
+            self._spill()
+        if len(self._runs) > 1:
+            self._merge_disk()
+        return True
+
+    def _merge_disk(self) -> None:
+        """The k-way merge of the runs on disk into one run (counts of equal keys added), written as it goes."""
         runs = self._runs
-        total = sum(n for _, n in runs)
-        # the merged table: room for the upper bound ``total`` (pages never written are never
-        # allocated by the system), trimmed by a view at the end
-        out_k = np.empty(total, dtype=np.int64)
-        out_c = np.empty(out_k.size, dtype=np.int64)
-        m = 0
+        stem = os.path.join(self._dir.name, "merged")
         # keys read ahead from all runs together: 1/16 of the budget (each round briefly holds ~4x that)
         chunk = max(self.budget // (16 * _ITEM * len(runs)), 1024)
-        readers = [_RunReader(stem, n, chunk) for stem, n in runs]
-        while True:
-            live = [r for r in readers if r.buffered]
-            if not live:
-                break
-            bound = min(r.last for r in live)
-            ks, cs = [], []
-            for r in live:
-                k, c = r.take_upto(bound)
-                ks.append(k)
-                cs.append(c)
-            k, c = _count_sorted_keys(np.concatenate(ks), np.concatenate(cs))
-            del ks, cs
-            out_k[m:m + k.size] = k
-            out_c[m:m + k.size] = c
-            m += k.size
-        return out_k[:m], out_c[:m]
+        readers = [_RunReader(s, n, chunk) for s, n in runs]
+        m = 0
+        with open(stem + ".keys", "wb") as fk, open(stem + ".counts", "wb") as fc:
+            while True:
+                live = [r for r in readers if r.buffered]
+                if not live:
+                    break
+                bound = min(r.last for r in live)
+                ks, cs = [], []
+                for r in live:
+                    k, c = r.take_upto(bound)
+                    ks.append(k)
+                    cs.append(c)
+                k, c = _count_sorted_keys(np.concatenate(ks), np.concatenate(cs))
+                del ks, cs
+                k.tofile(fk)
+                c.tofile(fc)
+                m += k.size
+        for s, _ in runs:
+            os.remove(s + ".keys")
+            os.remove(s + ".counts")
+        self._runs = [(stem, m)]
 
     def close(self) -> None:
-        """Remove the temporary files (idempotent)."""
+        """Remove the temporary files (idempotent); the counts are gone then."""
         if self._dir is not None:
             self._dir.cleanup()
             self._dir = None
-        self._runs = []
+        if self._runs:
+            self._runs = []
+            self._keys, self._counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
 
     def __enter__(self):
         return self
