@@ -276,7 +276,8 @@ def chao_shen(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     ``B = 200`` multinomial resamples of size ``n`` from ``p_hat`` (drawn with
     ``rng``), SE = their standard deviation; when ``B * k_obs`` exceeds 2e7
     (``k_obs > 1e5``) the delta-method SE of the plug-in is used instead
-    (``info["stderr_fallback"]``).  Reference: A. Chao & T.-J. Shen,
+    (``info["stderr_fallback"]``).  The resamples are drawn on the counts in
+    increasing order, so a seed gives one SE whatever the outcomes' order.  Reference: A. Chao & T.-J. Shen,
     Environmental and Ecological Statistics 10 (2003) 429–443.
     """
     n = prof.n
@@ -285,7 +286,9 @@ def chao_shen(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     if prof.k_obs * _BOOT_REPLICATES > _BOOT_MAX_CELLS:
         info["stderr_fallback"] = "delta (too many outcomes for the bootstrap)"
         return KernelResult(value, _delta_stderr(prof, _plugin_value(prof)), "delta+chi2", info=info)
-    phat = prof.positive_counts() / n
+    # the counts in increasing order: the same seed gives the same standard error whatever the order of
+    # the outcomes (and from the fingerprint alone)
+    phat = np.repeat(prof.values, prof.mult) / n
     chunk = max(1, _BOOT_CHUNK_CELLS // prof.k_obs)
     reps = []
     done = 0

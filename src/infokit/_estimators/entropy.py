@@ -215,7 +215,7 @@ def _discrete(data, kind: Kind, m: methods.Method, o: EstimateOptions):
 
 
 def estimate_entropy_from_profile(profile: Profile, method="auto", *, support_size=None, concentration=None,
-                                  base=None, ci=0.95, rng=None):
+                                  base="nats", ci=0.95, rng=None):
     """:func:`estimate_entropy` of samples known by the fingerprint of their counts (a :class:`Profile`).
 
     The estimate of a discrete sample whose counts are too many to hold (a

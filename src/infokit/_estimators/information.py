@@ -224,7 +224,7 @@ class CellCounts:
                                       for cx, cy, c in self.chunks()), n_z)
 
 
-def estimate_mutual_information_of_cells(cells: CellCounts, method="auto", *, base=None, ci=0.95, rng=None):
+def estimate_mutual_information_of_cells(cells: CellCounts, method="auto", *, base="nats", ci=0.95, rng=None):
     """:func:`estimate_mutual_information` of a joint table given as :class:`CellCounts` (discrete methods).
 
     The same estimate as of the :class:`Empirical` joint table of the same

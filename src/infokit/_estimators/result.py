@@ -149,10 +149,6 @@ class Profile:
             k_declared=declared,
         )
 
-    def positive_counts(self) -> np.ndarray:
-        """The positive counts: ``counts``, or rebuilt from the fingerprint (sorted) when it has none."""
-        return self.counts if self.counts is not None else np.repeat(self.values, self.mult)
-
     def f(self, j: int) -> int:
         """Number of outcomes seen exactly ``j`` times (``f(1)``: singletons)."""
         hit = np.nonzero(self.values == j)[0]
