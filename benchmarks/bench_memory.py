@@ -156,6 +156,7 @@ COMMANDS = {
     "mi x y": lambda p, q: ["mi", p, "--x", "x", "--y", "y", "--format", "json"],
     "kl r": lambda p, q: ["kl", p, q, "-c", "r", "--smoothing", "laplace", "--format", "json"],
     "drift v": lambda p, q: ["drift", p, q, "--columns", "v", "--permutations", "0", "--format", "json"],
+    "drift r": lambda p, q: ["drift", p, q, "--columns", "r", "--permutations", "0", "--format", "json"],
 }
 
 

@@ -277,3 +277,104 @@ def test_drift_of_many_distinct_values_spilled_equals_in_memory(ids_csv, tmp_pat
                                                             open_ended=True)
         assert np.array_equal(got.reference[col], want.reference[col])
         assert np.array_equal(got.current[col], want.current[col])
+
+
+# --------------------------------------------------------------------------
+# KL divergence: two columns' counts merged on the union of their values
+# --------------------------------------------------------------------------
+def test_union_chunks_are_the_union_of_the_counts():
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        a = np.unique(rng.integers(0, rng.integers(1, 400), rng.integers(0, 200)))
+        b = np.unique(rng.integers(0, rng.integers(1, 400), rng.integers(0, 200)))
+        ca, cb = rng.integers(1, 9, a.size), rng.integers(1, 9, b.size)
+        sa, sb = int(rng.integers(1, 30)), int(rng.integers(1, 30))
+        parts = list(_spill.union_chunks(((a[i:i + sa], ca[i:i + sa]) for i in range(0, a.size, sa)),
+                                         ((b[i:i + sb], cb[i:i + sb]) for i in range(0, b.size, sb))))
+        u = np.union1d(a, b)
+        got = [np.concatenate([p[j] for p in parts]) if parts else np.zeros(0, np.int64) for j in range(3)]
+        want_a, want_b = np.zeros(u.size, np.int64), np.zeros(u.size, np.int64)
+        want_a[np.searchsorted(u, a)], want_b[np.searchsorted(u, b)] = ca, cb
+        assert np.array_equal(got[0], u) and np.array_equal(got[1], want_a) and np.array_equal(got[2], want_b)
+
+
+@pytest.fixture(scope="module")
+def pq_csv(tmp_path_factory):
+    """Samples of P and Q on 0..2999 (Q's support a little shifted: values of P that Q never saw)."""
+    rng = np.random.default_rng(21)
+    d = tmp_path_factory.mktemp("pq")
+    p = pd.DataFrame({"v": rng.integers(0, 3000, 6000)})
+    q = pd.DataFrame({"w": rng.integers(100, 3200, 5000)})
+    p.to_csv(d / "p.csv", index=False)
+    q.to_csv(d / "q.csv", index=False)
+    return d / "p.csv", d / "q.csv", p["v"].to_numpy(), q["w"].to_numpy()
+
+
+@pytest.mark.parametrize("smoothing", ["laplace", "jeffreys", 0.1])
+@pytest.mark.parametrize("method", ["auto", "plugin", "miller_madow"])
+def test_kl_of_counts_on_disk_equals_the_estimate_in_memory(pq_csv, smoothing, method, monkeypatch, tmpdir_spill):
+    from scipy import stats
+
+    from infokit._estimators.divergence import PairedCounts, estimate_kl_of_paired_counts
+
+    p_path, q_path, p, q = pq_csv
+    monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
+    pc = io.read_paired_counts(p_path, "v", q_path, "w", batch_size=700)
+    assert isinstance(pc, PairedCounts)
+    try:
+        got = estimate_kl_of_paired_counts(pc, method, smoothing=smoothing)
+        kl, ce = pc.plugin({"laplace": 1.0, "jeffreys": 0.5}.get(smoothing, smoothing))
+        n, m, k = pc.n, pc.m, pc.k
+    finally:
+        pc.close()
+    want = ik.estimate_kl(ik.empirical(p), ik.empirical(q), method, smoothing=smoothing)
+    assert (n, m, k) == (p.size, q.size, np.union1d(p, q).size)
+    assert got.method == want.method
+    assert math.isclose(got.value, want.value, rel_tol=1e-12)
+    assert math.isclose(got.stderr, want.stderr, rel_tol=1e-12)
+    for key in ("n", "k", "k_observed", "m", "smoothing", "unseen_in_q"):
+        assert got.diagnostics[key] == want.diagnostics[key], key
+    # the plug-in against scipy, Q̂ smoothed on the union of the outcomes
+    a = {"laplace": 1.0, "jeffreys": 0.5}.get(smoothing, smoothing)
+    u = np.union1d(p, q)
+    cp = np.array([np.count_nonzero(p == x) for x in u], dtype=float)
+    cq = np.array([np.count_nonzero(q == x) for x in u], dtype=float)
+    assert math.isclose(kl, stats.entropy(cp / cp.sum(), (cq + a) / (cq + a).sum()), rel_tol=1e-12)
+    assert math.isclose(ce, stats.entropy(cp / cp.sum()) + kl, rel_tol=1e-12)
+
+
+def test_kl_of_counts_on_disk_without_smoothing_is_infinite(pq_csv, monkeypatch, tmpdir_spill):
+    from infokit._estimators.divergence import estimate_kl_of_paired_counts
+    from infokit.errors import UnseenOutcomeWarning
+
+    p_path, q_path, p, q = pq_csv
+    monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
+    pc = io.read_paired_counts(p_path, "v", q_path, "w")
+    try:
+        with pytest.warns(UnseenOutcomeWarning):
+            got = estimate_kl_of_paired_counts(pc)
+    finally:
+        pc.close()
+    assert got.value == math.inf
+    assert got.diagnostics["unseen_in_q"] == np.setdiff1d(np.unique(p), q).size
+
+
+def test_cli_kl_spilled_equals_in_memory(pq_csv, monkeypatch, tmpdir_spill):
+    p_path, q_path, p, q = pq_csv
+    args = ["kl", str(p_path), str(q_path), "-c", "v", "--q-column", "w", "--smoothing", "jeffreys", "--base",
+            "nats", "--format", "json", "--batch-size", "800"]
+    memory = _cli(args)
+    monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
+    spilled = _cli(args)
+    from scipy import stats
+
+    assert math.isclose(spilled["entropy_p_hat"], stats.entropy(np.unique(p, return_counts=True)[1]), rel_tol=1e-12)
+    for key in ("n_p", "n_q", "smoothing"):
+        assert spilled[key] == memory[key]
+    for key in ("entropy_p_hat", "cross_entropy_p_hat_q_hat"):
+        assert math.isclose(spilled[key], memory[key], rel_tol=1e-12), key
+    assert math.isclose(spilled["plugin"]["value"], memory["plugin"]["value"], rel_tol=1e-12)
+    a, b = spilled["estimate"], memory["estimate"]
+    assert a["method"] == b["method"]
+    for key in ("value", "stderr"):
+        assert math.isclose(a[key], b[key], rel_tol=1e-12), key

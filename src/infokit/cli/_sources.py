@@ -119,6 +119,16 @@ class Sources:
             return ikio.read_empirical(local, column, dropna=self.dropna, scheduler=self.client, format=fmt,
                                        **self.kw, **kw)
 
+    def paired(self, p_path, p_column, q_path, q_column):
+        """A column of two files: past the memory budget, integer columns' counts merged on disk
+        (:func:`infokit.io.read_paired_counts`); else the two empirical distributions."""
+        if self.client is not None:
+            return self.empirical(p_path, p_column), self.empirical(q_path, q_column)
+        (lp, fp), (lq, fq) = self._read(p_path), self._read(q_path)
+        with self._named():
+            return ikio.read_paired_counts(lp, p_column, lq, q_column, p_format=fp, q_format=fq, dropna=self.dropna,
+                                           **self.kw)
+
     def joint(self, path, columns, cells=False):
         """The joint table of distinct ``columns`` of a file (an Empirical of tuples; with ``cells``, past the
         memory budget, the cells of two discrete columns read from disk: :func:`infokit.io.read_joint_empirical`)."""

@@ -96,7 +96,7 @@ public surface.
 
 from infokit._samples.dask import SchedulerLostError, SchedulerUnreachableError, connect
 from infokit.io._batches import DEFAULT_BATCH_SIZE, PROGRESS_MIN_BYTES, READ_BATCH_SIZE, iter_batches  # noqa: F401
-from infokit.io._columns import read_columns_empirical, read_empirical
+from infokit.io._columns import read_columns_empirical, read_empirical, read_paired_counts
 from infokit.io._drift import DriftCounts, read_drift_counts
 from infokit.io._joint import read_joint_empirical, read_mutual_information
 
@@ -104,6 +104,7 @@ __all__ = [
     "iter_batches",
     "read_empirical",
     "read_columns_empirical",
+    "read_paired_counts",
     "read_joint_empirical",
     "read_mutual_information",
     "read_drift_counts",

@@ -32,7 +32,7 @@ import numpy as np
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError
 
-__all__ = ["KeyCounts", "count_of_counts", "add_fingerprint", "memory_budget", "csv_block_size", "value_keys", "key_values", "release_memory",
+__all__ = ["KeyCounts", "count_of_counts", "add_fingerprint", "union_chunks", "memory_budget", "csv_block_size", "value_keys", "key_values", "release_memory",
            "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
 
 BUDGET_ENV = "INFOKIT_MEMORY_BUDGET"
@@ -216,6 +216,45 @@ def add_fingerprint(values, mult, counts):
         return values, mult
     v, m = _counting.count(counts, name="counts")
     return _merge_runs(values, mult, v.astype(np.int64), m.astype(np.int64))
+
+
+def union_chunks(a, b):
+    """``(keys, counts in a, counts in b)`` on the union of two streams of sorted ``(keys, counts)`` chunks.
+
+    ``a`` and ``b`` are iterators such as :meth:`KeyCounts.chunks` gives (keys
+    increasing across chunks); a key missing from one side has count 0
+    there.  Keys increase across the chunks yielded; memory: a few chunks.
+    """
+    a, b = iter(a), iter(b)
+    ka = ca = kb = cb = np.zeros(0, np.int64)
+    a_done = b_done = False
+    while True:
+        if not ka.size and not a_done:
+            ka, ca = next(a, (None, None))
+            if ka is None:
+                a_done, ka, ca = True, np.zeros(0, np.int64), np.zeros(0, np.int64)
+            continue
+        if not kb.size and not b_done:
+            kb, cb = next(b, (None, None))
+            if kb is None:
+                b_done, kb, cb = True, np.zeros(0, np.int64), np.zeros(0, np.int64)
+            continue
+        if not ka.size and not kb.size:
+            return
+        # everything up to the smaller of the two buffers' last keys is complete on both sides
+        if ka.size and kb.size:
+            bound = min(int(ka[-1]), int(kb[-1]))
+        else:
+            bound = int(ka[-1]) if ka.size else int(kb[-1])
+        ja = int(np.searchsorted(ka, bound, side="right"))
+        jb = int(np.searchsorted(kb, bound, side="right"))
+        keys = np.union1d(ka[:ja], kb[:jb])
+        out_a = np.zeros(keys.size, np.int64)
+        out_b = np.zeros(keys.size, np.int64)
+        out_a[np.searchsorted(keys, ka[:ja])] = ca[:ja]
+        out_b[np.searchsorted(keys, kb[:jb])] = cb[:jb]
+        ka, ca, kb, cb = ka[ja:], ca[ja:], kb[jb:], cb[jb:]
+        yield keys, out_a, out_b
 
 
 class KeyCounts:
