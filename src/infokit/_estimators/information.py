@@ -166,10 +166,10 @@ class CellCounts:
     """The distinct (x, y) cells of a joint table, read a chunk at a time: what the MI estimate needs.
 
     ``n_x``, ``n_y``: the counts of the values of X and Y (indexed by the
-    codes the cells use); ``values``, ``mult``: the fingerprint of the cells'
-    counts; ``chunks()``: ``(x codes, y codes, counts)`` of the distinct
-    cells, chunk by chunk (iterable more than once; each cell once, in any
-    order).  Made from arrays in memory (:meth:`of_arrays`), or from counts
+    codes the cells use); ``values``, ``mult``: the fingerprint of the
+    cells' counts (None when the arrays are held); ``chunks()``: ``(x codes,
+    y codes, counts)`` of the distinct cells, chunk by chunk (iterable more
+    than once; each cell once, in any order).  Made from arrays in memory (:meth:`of_arrays`), or from counts
     on disk by :func:`infokit.io.read_joint_empirical` (``cells=True``) for
     tables of more cells than memory holds; :meth:`close` removes those.
     """
@@ -181,19 +181,18 @@ class CellCounts:
         self._chunks = chunks
         self._arrays = arrays
         self.n = int(n_x.sum())
-        self.size = int(mult.sum())
+        self.size = int(mult.sum()) if arrays is None else int(arrays[2].size)
 
     @classmethod
     def of_arrays(cls, inv_x, inv_y, counts):
         """The cells of codes ``inv_x``, ``inv_y`` (codes ``0..K-1``) and their ``counts``, in memory."""
         n_x, n_y = _sum_by(inv_x, counts), _sum_by(inv_y, counts)
-        prof = Profile.from_counts(counts)
 
         def chunks():
             for i in range(0, counts.size, _CHUNK):
                 yield inv_x[i:i + _CHUNK], inv_y[i:i + _CHUNK], counts[i:i + _CHUNK]
 
-        return cls(n_x, n_y, prof.values, prof.mult, chunks, (inv_x, inv_y, counts))
+        return cls(n_x, n_y, None, None, chunks, (inv_x, inv_y, counts))
 
     def chunks(self):
         return self._chunks()

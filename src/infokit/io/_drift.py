@@ -41,8 +41,10 @@ def read_drift_counts(reference, current, columns=None, *, bins="quantile", n_bi
     a numeric column of the reference is read batch by batch into the counts
     of its distinct values (within the memory budget ``INFOKIT_MEMORY_BUDGET``,
     spilled to disk past it), from which its quantiles, range and
-    interquartile range are exact (:func:`infokit.binning.fit_bins_from_counts`);
-    a categorical column of the reference is read into memory.  The current
+    interquartile range are exact (:func:`infokit.binning.fit_bins_from_counts`;
+    past the budget the counts are read back from disk a chunk at a time,
+    twice to fit the bins and once to count the reference in them, never
+    held whole); a categorical column of the reference is read into memory.  The current
     file is counted batch by batch, in memory proportional to one batch.
     Pass the result to :func:`infokit.drift.drift_from_counts`; the drift is
     that of ``ik.drift`` of the two files loaded in memory.
