@@ -55,14 +55,14 @@ LIMIT_MIB = 500
 # --------------------------------------------------------------------------
 # worker: one CLI run, its peak RSS
 # --------------------------------------------------------------------------
-def cli_worker(argv) -> None:
+def cli_worker(argv, src=SRC) -> None:
     """Run ``infokit`` with ``argv`` in this process; print its peak RSS (KiB) as the last stderr line."""
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")
     except OSError:
         pass
-    sys.path.insert(0, SRC)
+    sys.path.insert(0, src)
     from infokit.cli import main
 
     rc = 1
@@ -76,10 +76,10 @@ def cli_worker(argv) -> None:
     sys.exit(rc or 0)
 
 
-def run_cli(args, env_extra=None) -> dict:
-    cmd = [sys.executable, os.path.abspath(__file__), "--cli-worker", "--", *args]
+def run_cli(args, env_extra=None, src=SRC) -> dict:
+    cmd = [sys.executable, os.path.abspath(__file__), "--cli-worker", "--src", src, "--", *args]
     env = dict(os.environ)
-    env["PYTHONPATH"] = SRC + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.update(env_extra or {})
     t0 = time.perf_counter()
     res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
@@ -176,12 +176,14 @@ def main(argv=None):
                     help="keep the generated files in DIR and reuse them on later runs (named by D, size and "
                          "seed); default: a temporary directory, each file deleted after its commands")
     ap.add_argument("--generate-only", action="store_true", help="with --files: write the files, run nothing")
+    ap.add_argument("--src", default=SRC, help="the infokit source tree to run (default: this checkout's src; "
+                                               "another checkout's for a before/after comparison)")
     ap.add_argument("--output", metavar="PATH", help="write/replace this benchmark's section of a markdown file")
     ap.add_argument("--cli-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.cli_worker:
-        cli_worker(args.rest)
+        cli_worker(args.rest, os.path.abspath(args.src))
         return
     if args.runs:
         grids = []
@@ -215,7 +217,7 @@ def main(argv=None):
                 print(f"# D={d:.0e} {info['bytes'] / 1e9:.2f} GB, {info['rows']} rows (written in {gen:.0f} s)",
                       file=sys.stderr, flush=True)
                 for name in [] if args.generate_only else commands:
-                    res = run_cli(COMMANDS[name](p, q), env)
+                    res = run_cli(COMMANDS[name](p, q), env, os.path.abspath(args.src))
                     row = {"command": name, "gb": info["bytes"] / 1e9, "rows": info["rows"], "pairs": d,
                            "peak_mib": res["peak_mib"], "seconds": res["seconds"], "rc": res["rc"]}
                     js = res.get("json") or {}

@@ -44,8 +44,8 @@ import numpy as np
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError
 
-__all__ = ["KeyCounts", "count_of_counts", "add_fingerprint", "union_chunks", "memory_budget", "csv_block_size", "value_keys", "key_values", "release_memory",
-           "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
+__all__ = ["KeyCounts", "count_of_counts", "add_fingerprint", "union_chunks", "memory_budget", "csv_block_size",
+           "value_keys", "key_values", "release_memory", "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
 
 BUDGET_ENV = "INFOKIT_MEMORY_BUDGET"
 DEFAULT_MEMORY_BUDGET = 128 * 2**20
