@@ -566,12 +566,18 @@ class PairedCounts:
         self._chunks = chunks
         self.p_values, self.p_mult = p_fingerprint
         self._close = close
-        n = m = k = 0
-        for cp, cq in chunks():
+        self._plugin = {}
+        n = m = k = k_observed = unseen = 0
+        for cp, cq in chunks():  # one pass: the totals, and the outcomes P saw (and Q did not)
             n += int(cp.sum())
             m += int(cq.sum())
             k += cp.size
+            seen = cp > 0
+            k_observed += int(np.count_nonzero(seen))
+            unseen += int(np.count_nonzero(seen & (cq == 0)))
         self.n, self.m, self.k = n, m, k
+        #: outcomes seen in P's sample; those of them never seen in Q's
+        self.k_observed, self.unseen_in_q = k_observed, unseen
 
     def chunks(self):
         return self._chunks()
@@ -584,6 +590,11 @@ class PairedCounts:
 
     def plugin(self, a=None):
         """``(D(P̂||Q̂), H(P̂, Q̂))`` in nats, Q̂ with pseudo-count ``a`` on each outcome of the union."""
+        if a not in self._plugin:
+            self._plugin[a] = self._plugin_pass(a)
+        return self._plugin[a]
+
+    def _plugin_pass(self, a):
         kl, ce = [], []
         for cp, cq in self.chunks():
             q_probs, log_q = _smoothed_q(cq, self.m, a, self.k)
@@ -605,15 +616,10 @@ def estimate_kl_of_paired_counts(pc: PairedCounts, method="auto", *, smoothing=N
     opts = EstimateOptions("estimate_kl", _KL_DEFAULTS, method=method, smoothing=smoothing, level=check_level(ci),
                            unit=resolve_base(base), rng=None, gen=check_rng(None))
     a = check_pseudo_count(smoothing)
-    k_observed = unseen = bad = 0
-    for cp, cq in pc.chunks():
-        seen = cp > 0
-        k_observed += int(np.count_nonzero(seen))
-        unseen += int(np.count_nonzero(seen & (cq == 0)))
-        if not a:
-            bad += int(np.count_nonzero(seen & (cq == 0)))
-    diag = {"n": pc.n, "k": pc.k, "k_observed": k_observed, "m": pc.m, "smoothing": a, "unseen_in_q": unseen}
-    inf = _infinite_estimate(bad, True, diag, "KL divergence", m.name, opts)
+    diag = {"n": pc.n, "k": pc.k, "k_observed": pc.k_observed, "m": pc.m, "smoothing": a,
+            "unseen_in_q": pc.unseen_in_q}
+    # without smoothing an outcome of P that Q never saw has q̂ = 0: D is infinite
+    inf = _infinite_estimate(0 if a else pc.unseen_in_q, True, diag, "KL divergence", m.name, opts)
     if inf is not None:
         return inf
     plug, _ = pc.plugin(a)
