@@ -55,14 +55,14 @@ LIMIT_MIB = 500
 # --------------------------------------------------------------------------
 # worker: one CLI run, its peak RSS
 # --------------------------------------------------------------------------
-def cli_worker(argv) -> None:
+def cli_worker(argv, src=SRC) -> None:
     """Run ``infokit`` with ``argv`` in this process; print its peak RSS (KiB) as the last stderr line."""
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")
     except OSError:
         pass
-    sys.path.insert(0, SRC)
+    sys.path.insert(0, src)
     from infokit.cli import main
 
     rc = 1
@@ -76,10 +76,10 @@ def cli_worker(argv) -> None:
     sys.exit(rc or 0)
 
 
-def run_cli(args, env_extra=None) -> dict:
-    cmd = [sys.executable, os.path.abspath(__file__), "--cli-worker", "--", *args]
+def run_cli(args, env_extra=None, src=SRC) -> dict:
+    cmd = [sys.executable, os.path.abspath(__file__), "--cli-worker", "--src", src, "--", *args]
     env = dict(os.environ)
-    env["PYTHONPATH"] = SRC + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.update(env_extra or {})
     t0 = time.perf_counter()
     res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
@@ -134,6 +134,19 @@ def write_csv(path, target_bytes, distinct, seed) -> dict:
     return {"rows": rows, "bytes": os.path.getsize(path)}
 
 
+def _file(path, target_bytes, distinct, seed, keep) -> dict:
+    """``write_csv``, or with ``keep`` the file already written by an earlier run (its rows recounted)."""
+    meta = path + ".json"
+    if keep and os.path.exists(path) and os.path.exists(meta):
+        with open(meta) as f:
+            return json.load(f)
+    info = write_csv(path, target_bytes, distinct, seed)
+    if keep:
+        with open(meta, "w") as f:
+            json.dump(info, f)
+    return info
+
+
 # --------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------
@@ -143,6 +156,7 @@ COMMANDS = {
     "mi x y": lambda p, q: ["mi", p, "--x", "x", "--y", "y", "--format", "json"],
     "kl r": lambda p, q: ["kl", p, q, "-c", "r", "--smoothing", "laplace", "--format", "json"],
     "drift v": lambda p, q: ["drift", p, q, "--columns", "v", "--permutations", "0", "--format", "json"],
+    "drift r": lambda p, q: ["drift", p, q, "--columns", "r", "--permutations", "0", "--format", "json"],
 }
 
 
@@ -158,12 +172,18 @@ def main(argv=None):
     ap.add_argument("--budget", default=None, help="INFOKIT_MEMORY_BUDGET for the runs (default: infokit's)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dir", default="/tmp")
+    ap.add_argument("--files", default=None, metavar="DIR",
+                    help="keep the generated files in DIR and reuse them on later runs (named by D, size and "
+                         "seed); default: a temporary directory, each file deleted after its commands")
+    ap.add_argument("--generate-only", action="store_true", help="with --files: write the files, run nothing")
+    ap.add_argument("--src", default=SRC, help="the infokit source tree to run (default: this checkout's src; "
+                                               "another checkout's for a before/after comparison)")
     ap.add_argument("--output", metavar="PATH", help="write/replace this benchmark's section of a markdown file")
     ap.add_argument("--cli-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.cli_worker:
-        cli_worker(args.rest)
+        cli_worker(args.rest, os.path.abspath(args.src))
         return
     if args.runs:
         grids = []
@@ -177,23 +197,27 @@ def main(argv=None):
         grids = [(pairs, sizes, [c.strip() for c in args.commands.split(",")])]
     env = {} if args.budget is None else {"INFOKIT_MEMORY_BUDGET": args.budget}
     rows_out = []
-    tmp = tempfile.mkdtemp(prefix="infokit-bench-memory-", dir=args.dir)
+    keep = args.files is not None
+    if keep:
+        os.makedirs(args.files, exist_ok=True)
+    tmp = args.files if keep else tempfile.mkdtemp(prefix="infokit-bench-memory-", dir=args.dir)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     try:
         for d, gb, commands in ((d, gb, c) for pairs, sizes, c in grids for d in pairs for gb in sizes):
             if True:
-                p = os.path.join(tmp, "p.csv")
+                stem = f"D{d:.0e}-{gb:g}GB-seed" if keep else ""
+                p = os.path.join(tmp, f"{stem}{args.seed}-p.csv" if keep else "p.csv")
                 t0 = time.perf_counter()
-                info = write_csv(p, gb * 1e9, d, args.seed)
+                info = _file(p, gb * 1e9, d, args.seed, keep)
                 gen = time.perf_counter() - t0
                 q = None
                 if any(c.split()[0] in ("kl", "drift") for c in commands):
-                    q = os.path.join(tmp, "q.csv")
-                    write_csv(q, gb * 1e9, d, args.seed + 1)
+                    q = os.path.join(tmp, f"{stem}{args.seed + 1}-q.csv" if keep else "q.csv")
+                    _file(q, gb * 1e9, d, args.seed + 1, keep)
                 print(f"# D={d:.0e} {info['bytes'] / 1e9:.2f} GB, {info['rows']} rows (written in {gen:.0f} s)",
                       file=sys.stderr, flush=True)
-                for name in commands:
-                    res = run_cli(COMMANDS[name](p, q), env)
+                for name in [] if args.generate_only else commands:
+                    res = run_cli(COMMANDS[name](p, q), env, os.path.abspath(args.src))
                     row = {"command": name, "gb": info["bytes"] / 1e9, "rows": info["rows"], "pairs": d,
                            "peak_mib": res["peak_mib"], "seconds": res["seconds"], "rc": res["rc"]}
                     js = res.get("json") or {}
@@ -204,10 +228,13 @@ def main(argv=None):
                     rows_out.append(row)
                     print(json.dumps(row), flush=True)
                 for f in (p, q):
-                    if f and os.path.exists(f):
+                    if f and os.path.exists(f) and not keep:
                         os.remove(f)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if args.generate_only:
+        return
     table = [[r["command"], f"{r['gb']:.2f}", f"{r['rows']:.2e}", f"{r['pairs']:.0e}",
               "" if not r.get("observed") else f"{r['observed']:.2e}",
               "failed" if r["peak_mib"] is None else f"{r['peak_mib']:.0f}",

@@ -120,7 +120,23 @@ def _plugin_value(prof: Profile) -> float:
     """The maximum-likelihood entropy ``H(n_x / n)``, by the exact kernel."""
     if prof.k_obs == 1:
         return 0.0
+    if prof.counts is None:  # fingerprint only: sum_v mult_v (v/n) log(n/v), non-negative terms, fsum
+        return fingerprint_entropy(prof.values, prof.mult)
     return float(_exact_entropy(prof.counts.astype(np.float64), normalize=True))
+
+
+def fingerprint_entropy(values, mult) -> float:
+    """The plug-in entropy (nats) of counts given by their fingerprint: ``mult[i]`` outcomes seen ``values[i]`` times.
+
+    ``sum_i mult_i (v_i / n) log(n / v_i)``: non-negative terms, summed with
+    ``math.fsum`` (no cancellation, whatever the number of outcomes).
+    """
+    v = np.asarray(values, dtype=np.float64)
+    m = np.asarray(mult, dtype=np.float64)
+    if v.size == 0:
+        return 0.0
+    n = float(np.dot(np.asarray(values, np.int64), np.asarray(mult, np.int64)))
+    return math.fsum((m * (v / n) * np.log(n / v)).tolist())
 
 
 def _delta_stderr(prof: Profile, h_plugin: float) -> float:
@@ -261,7 +277,8 @@ def chao_shen(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     ``B = 200`` multinomial resamples of size ``n`` from ``p_hat`` (drawn with
     ``rng``), SE = their standard deviation; when ``B * k_obs`` exceeds 2e7
     (``k_obs > 1e5``) the delta-method SE of the plug-in is used instead
-    (``info["stderr_fallback"]``).  Reference: A. Chao & T.-J. Shen,
+    (``info["stderr_fallback"]``).  The resamples are drawn on the counts in
+    increasing order, so a seed gives one SE whatever the outcomes' order.  Reference: A. Chao & T.-J. Shen,
     Environmental and Ecological Statistics 10 (2003) 429–443.
     """
     n = prof.n
@@ -270,7 +287,9 @@ def chao_shen(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     if prof.k_obs * _BOOT_REPLICATES > _BOOT_MAX_CELLS:
         info["stderr_fallback"] = "delta (too many outcomes for the bootstrap)"
         return KernelResult(value, _delta_stderr(prof, _plugin_value(prof)), "delta+chi2", info=info)
-    phat = prof.counts / n
+    # the counts in increasing order: the same seed gives the same standard error whatever the order of
+    # the outcomes (and from the fingerprint alone)
+    phat = np.repeat(prof.values, prof.mult) / n
     chunk = max(1, _BOOT_CHUNK_CELLS // prof.k_obs)
     reps = []
     done = 0

@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from infokit._core import kernels as _kernels
 from infokit._core import logratio
 from infokit._core.kernels import log_softmax
 from infokit._core.measures import cross_entropy, kl_divergence
@@ -378,11 +379,17 @@ class _Target(NamedTuple):
 def _sampled_target(p: Empirical, q: Empirical, a: float | None) -> _Target:
     outcomes, (cp, cq) = _union([p, q])
     k = max(outcomes.size, p.support_size if p.support_declared else 0, q.support_size if q.support_declared else 0)
+    q_probs, log_q = _smoothed_q(cq, q.n, a, k)
+    unseen = (k - outcomes.size) * a / (q.n + a * k) if a else 0.0
+    return _Target(cp, log_q, q_probs, k, cq, q.n, a, unseen)
+
+
+def _smoothed_q(cq, m: int, a, k: int):
+    """``(q̂, log q̂)`` of Q's counts ``cq`` (sample size ``m``), pseudo-count ``a`` on each of ``k`` outcomes."""
     if not a:
-        return _Target(cp, _log_or_ninf(cq / q.n), cq / q.n, k, cq, q.n, a)
-    total = q.n + a * k
-    return _Target(cp, np.log(cq + a) - math.log(total), (cq + a) / total, k, cq, q.n, a,
-                   (k - outcomes.size) * a / total)
+        return cq / m, _log_or_ninf(cq / m)
+    total = m + a * k
+    return (cq + a) / total, np.log(cq + a) - math.log(total)
 
 
 def _known_target(p: Empirical, q, kind: Kind) -> _Target:
@@ -450,14 +457,18 @@ def _row(what: str, path: str, *options: str, estimates=None, where: str = ""):
 
 def _infinite(t: _Target, seen, diag, what: str, method: str, o: EstimateOptions):
     """The estimate ``+inf`` (with a warning) when an outcome of P's sample has ``q = 0``; else None."""
-    bad = seen & np.isneginf(t.log_q)
-    if not bad.any():
+    return _infinite_estimate(int(np.count_nonzero(seen & np.isneginf(t.log_q))), t.sampled, diag, what, method, o)
+
+
+def _infinite_estimate(bad: int, sampled: bool, diag, what: str, method: str, o: EstimateOptions):
+    """The estimate ``+inf`` (with a warning) when ``bad`` outcomes of P's sample have ``q = 0``; else None."""
+    if not bad:
         return None
-    src = "the sample of Q" if t.sampled else "Q (probability 0)"
-    diag["unseen_in_q"] = int(np.count_nonzero(bad))
+    src = "the sample of Q" if sampled else "Q (probability 0)"
+    diag["unseen_in_q"] = bad
     warnings.warn(
         f"{diag['unseen_in_q']} outcome(s) of the sample of P never occur in {src}: the {what} estimate is +inf. "
-        + ("Pass smoothing='jeffreys' (or 'laplace', or a pseudo-count) for a finite estimate." if t.sampled else ""),
+        + ("Pass smoothing='jeffreys' (or 'laplace', or a pseudo-count) for a finite estimate." if sampled else ""),
         UnseenOutcomeWarning,
         stacklevel=4,  # the caller of ik.estimate_kl / ik.estimate_cross_entropy
     )
@@ -478,11 +489,24 @@ def _plugin_pair(s: _Sample):
 def _sample_of_q_terms(s: _Sample):
     """First-order bias of ``log q̂`` and the variance Q's sample adds, ``Var_Q̂[p̂/q̂]/m``."""
     t = s.t
-    m = t.m + (t.a or 0.0) * t.k  # type: ignore[operator]
-    qh = t.q_probs[s.seen]
-    bias_q = float(np.sum(s.w * (1.0 - qh) / (2.0 * m * qh)))
-    ratio = t.cp / s.n / t.q_probs
-    return bias_q, float(np.sum(t.q_probs * (ratio - 1.0) ** 2)) / t.m  # type: ignore[operator]
+    bias_q, var_q = _q_sample_sums(t.cp, t.q_probs, s.n, t.m + (t.a or 0.0) * t.k)
+    return bias_q, var_q / t.m
+
+
+def _q_sample_sums(cp, q_probs, n: int, m_eff: float):
+    """The sums over outcomes (or a chunk of them) of :func:`_sample_of_q_terms`: the bias and ``m Var``."""
+    seen = cp > 0
+    w, qh = cp[seen] / n, q_probs[seen]
+    bias_q = float(np.sum(w * (1.0 - qh) / (2.0 * m_eff * qh)))
+    ratio = cp / n / q_probs
+    return bias_q, float(np.sum(q_probs * (ratio - 1.0) ** 2))
+
+
+def _p_sample_sum(cp, log_q, n: int, plug: float) -> float:
+    """``sum p̂ (log p̂ - log q̂ - D)^2`` over P's outcomes (or a chunk): ``n`` times P's delta variance."""
+    seen = cp > 0
+    w = cp[seen] / n
+    return float(np.sum(w * (np.log(w) - log_q[seen] - plug) ** 2))
 
 
 # --------------------------------------------------------------------------
@@ -511,17 +535,106 @@ def _kl_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
 @_row("KL divergence", "D(P||Q) from a sample of P and a sample of Q", "smoothing", estimates=(KL_SAMPLED,),
       where=" for a sample of Q")
 def _kl_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
+    t = s.t
     plug = float(kl_divergence(*_plugin_pair(s), normalize=True))
-    bias_q, var_q = _sample_of_q_terms(s)
+    bias_q, var_q = _q_sample_sums(t.cp, t.q_probs, s.n, t.m + (t.a or 0.0) * t.k)
+    var_p = _p_sample_sum(t.cp, t.log_q, s.n, plug)
+    seen_any = int(np.count_nonzero((t.cp > 0) | (t.cq > 0)))
+    return _kl_sampled_estimate(plug, bias_q, var_p, var_q, s.n, t.m, seen_any, diag, m, o)
+
+
+def _kl_sampled_estimate(plug, bias_q, var_p_sum, var_q_sum, n, m_q, seen_any, diag, m, o):
+    """The estimate of D(P||Q) from two samples, given the plug-in and the sums over outcomes."""
     used = "miller_madow" if m.name == "auto" else m.name
-    value = plug - (diag["k_observed"] - 1) / (2.0 * s.n) - bias_q if used == "miller_madow" else plug
-    var_p = float(np.sum(s.w * (np.log(s.w) - s.lq - plug) ** 2)) / s.n
+    value = plug - (diag["k_observed"] - 1) / (2.0 * n) - bias_q if used == "miller_madow" else plug
     # second order: 2 n m / (n + m) D(P̂||Q̂) ~ chi2 on the outcomes either sample saw, when P = Q
-    n_eff = s.n * s.t.m / (s.n + s.t.m)  # type: ignore[operator]
-    seen_any = int(np.count_nonzero((s.t.cp > 0) | (s.t.cq > 0)))  # type: ignore[operator]
+    n_eff = n * m_q / (n + m_q)
     diag["stderr_method"] = "delta+chi2"
-    se = math.sqrt(var_p + var_q + chi2_variance(_kl_df(seen_any), n_eff))
+    se = math.sqrt(var_p_sum / n + var_q_sum / m_q + chi2_variance(_kl_df(seen_any), n_eff))
     return make_estimate(value, se, None, o.level, used, o.unit, diag)
+
+
+class PairedCounts:
+    """The counts of a sample of P and a sample of Q on the union of their outcomes, read a chunk at a time.
+
+    ``chunks()`` returns an iterator of ``(counts in P, counts in Q)`` over
+    the union (iterable more than once; each outcome once, in any order);
+    ``p_values``, ``p_mult`` are the fingerprint of P's counts.  Made by
+    :func:`infokit.io._columns.read_paired_counts` from counts on disk, for
+    samples with more distinct values than memory holds; :meth:`close`
+    removes those.
+    """
+
+    def __init__(self, chunks, p_fingerprint, close=None):
+        self._chunks = chunks
+        self.p_values, self.p_mult = p_fingerprint
+        self._close = close
+        self._plugin = {}
+        n = m = k = k_observed = unseen = 0
+        for cp, cq in chunks():  # one pass: the totals, and the outcomes P saw (and Q did not)
+            n += int(cp.sum())
+            m += int(cq.sum())
+            k += cp.size
+            seen = cp > 0
+            k_observed += int(np.count_nonzero(seen))
+            unseen += int(np.count_nonzero(seen & (cq == 0)))
+        self.n, self.m, self.k = n, m, k
+        #: outcomes seen in P's sample; those of them never seen in Q's
+        self.k_observed, self.unseen_in_q = k_observed, unseen
+
+    def chunks(self):
+        return self._chunks()
+
+    def close(self) -> None:
+        """Release what the chunks are read from; idempotent."""
+        close, self._close = self._close, None
+        if close is not None:
+            close()
+
+    def plugin(self, a=None):
+        """``(D(P̂||Q̂), H(P̂, Q̂))`` in nats, Q̂ with pseudo-count ``a`` on each outcome of the union."""
+        if a not in self._plugin:
+            self._plugin[a] = self._plugin_pass(a)
+        return self._plugin[a]
+
+    def _plugin_pass(self, a):
+        kl, ce = [], []
+        for cp, cq in self.chunks():
+            q_probs, log_q = _smoothed_q(cq, self.m, a, self.k)
+            p = cp / self.n
+            kl.append(math.fsum(_kernels.kl_terms(np, p, q_probs).tolist()))
+            seen = cp > 0
+            ce.append(math.fsum((-p[seen] * log_q[seen]).tolist()))
+        return math.fsum(kl), math.fsum(ce)
+
+
+def estimate_kl_of_paired_counts(pc: PairedCounts, method="auto", *, smoothing=None, base="nats", ci=0.95):
+    """:func:`estimate_kl` of a sample of P against a sample of Q given as :class:`PairedCounts`.
+
+    The estimate of the two :class:`Empirical` samples (outcomes the union of
+    theirs), computed a chunk of outcomes at a time; discrete methods
+    (``plugin``, ``miller_madow``, ``auto``).
+    """
+    m = methods.check(method, KL_SAMPLED, data=DISCRETE, where=" for a sample of Q")
+    opts = EstimateOptions("estimate_kl", _KL_DEFAULTS, method=method, smoothing=smoothing, level=check_level(ci),
+                           unit=resolve_base(base), rng=None, gen=check_rng(None))
+    a = check_pseudo_count(smoothing)
+    diag = {"n": pc.n, "k": pc.k, "k_observed": pc.k_observed, "m": pc.m, "smoothing": a,
+            "unseen_in_q": pc.unseen_in_q}
+    # without smoothing an outcome of P that Q never saw has q̂ = 0: D is infinite
+    inf = _infinite_estimate(0 if a else pc.unseen_in_q, True, diag, "KL divergence", m.name, opts)
+    if inf is not None:
+        return inf
+    plug, _ = pc.plugin(a)
+    m_eff = pc.m + (a or 0.0) * pc.k
+    bias_q = var_p = var_q = 0.0
+    for cp, cq in pc.chunks():
+        q_probs, log_q = _smoothed_q(cq, pc.m, a, pc.k)
+        b, v = _q_sample_sums(cp, q_probs, pc.n, m_eff)
+        bias_q += b
+        var_q += v
+        var_p += _p_sample_sum(cp, log_q, pc.n, plug)
+    return _kl_sampled_estimate(plug, bias_q, var_p, var_q, pc.n, pc.m, pc.k, diag, m, opts)
 
 
 def _kl_df(outcomes_seen: int) -> int:

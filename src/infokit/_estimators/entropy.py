@@ -226,7 +226,36 @@ def _discrete(data, kind: Kind, m: methods.Method, o: EstimateOptions):
            *m.options, *raw_samples(kind))
     options = {"concentration": _check_concentration(o.concentration)} if o.concentration is not None else {}
     e = as_empirical(data, kind, o.dropna, "data")
-    prof = _profile(e, o.support_size)
+    return _from_profile(_profile(e, o.support_size), m, o, options)
+
+
+def estimate_entropy_from_profile(profile: Profile, method="auto", *, support_size=None, concentration=None,
+                                  base="nats", ci=0.95, rng=None):
+    """:func:`estimate_entropy` of samples known by the fingerprint of their counts (a :class:`Profile`).
+
+    The estimate of a discrete sample whose counts are too many to hold (a
+    column of a file with 1e8 distinct values counted on disk,
+    :func:`infokit.io._spill.count_of_counts`): every discrete estimator is a
+    function of the fingerprint, and the result equals ``estimate_entropy``
+    of the :class:`Empirical` of the same counts.  Discrete methods only.
+    """
+    m = methods.check(method, ENTROPY)
+    if m.data != DISCRETE:
+        raise InvalidArgumentError(
+            f"method={m.name!r} estimates from continuous samples; counts known by their fingerprint "
+            "take a discrete method"
+        )
+    opts = EstimateOptions("estimate_entropy", _DEFAULTS, method=method, support_size=support_size,
+                           dropna=False, concentration=concentration, n_neighbors=None, jitter=None, bins=None,
+                           level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng))
+    options = {"concentration": _check_concentration(concentration)} if concentration is not None else {}
+    k = None if support_size is None else _check_support_size(support_size, profile.k_obs)
+    prof = Profile.from_fingerprint(profile.values, profile.mult, k)
+    return _from_profile(prof, m, opts, options)
+
+
+def _from_profile(prof: Profile, m: methods.Method, o: EstimateOptions, options: dict):
+    """The discrete estimate from the profile of the counts (the one place it is made)."""
     res, used, reason = methods.entropy_nats(prof, m.name, o.level, o.gen, **options)
     diag = {**prof.diagnostics(), "stderr_method": res.stderr_method}
     if reason:

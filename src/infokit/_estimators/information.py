@@ -18,7 +18,7 @@ from infokit._lib.units import resolve_base
 from infokit._samples import counting as _counting
 from infokit._samples.binning import bin_column
 from infokit._samples.nature import of_counts
-from infokit._samples.empirical import _group_counts, _mi_distinct_cells, _resolve_columns, _variables
+from infokit._samples.empirical import _group_counts, _kl_to_product_chunks, _resolve_columns, _sum_by, _variables
 from infokit._samples.empirical import joint_pair_cells
 from infokit.errors import InvalidArgumentError
 
@@ -164,11 +164,97 @@ def _discrete(x, y, m: methods.Method, o: EstimateOptions):
     return _from_cells(inv_x, inv_y, counts, m, o)
 
 
+class CellCounts:
+    """The distinct (x, y) cells of a joint table, read a chunk at a time: what the MI estimate needs.
+
+    ``n_x``, ``n_y``: the counts of the values of X and Y (indexed by the
+    codes the cells use); ``values``, ``mult``: the fingerprint of the
+    cells' counts (None when the arrays are held); ``chunks()``: ``(x codes,
+    y codes, counts)`` of the distinct cells, chunk by chunk (iterable more
+    than once; each cell once, in any order).  Made from arrays in memory (:meth:`of_arrays`), or from counts
+    on disk by :func:`infokit.io.read_joint_empirical` (``cells=True``) for
+    tables of more cells than memory holds; :meth:`close` removes those.
+    """
+
+    def __init__(self, n_x, n_y, values, mult, chunks, arrays=None, close=None):
+        self.n_x, self.n_y = n_x, n_y
+        self._close = close
+        self.values, self.mult = values, mult
+        self._chunks = chunks
+        self._arrays = arrays
+        self.n = int(n_x.sum())
+        self.size = int(mult.sum()) if arrays is None else int(arrays[2].size)
+
+    @classmethod
+    def of_arrays(cls, inv_x, inv_y, counts):
+        """The cells of codes ``inv_x``, ``inv_y`` (codes ``0..K-1``) and their ``counts``, in memory."""
+        n_x, n_y = _sum_by(inv_x, counts), _sum_by(inv_y, counts)
+
+        def chunks():
+            for i in range(0, counts.size, _CHUNK):
+                yield inv_x[i:i + _CHUNK], inv_y[i:i + _CHUNK], counts[i:i + _CHUNK]
+
+        return cls(n_x, n_y, None, None, chunks, (inv_x, inv_y, counts))
+
+    def chunks(self):
+        return self._chunks()
+
+    def close(self) -> None:
+        """Release what the chunks are read from (the temporary files of counts on disk); idempotent."""
+        close, self._close = self._close, None
+        if close is not None:
+            close()
+
+    def profile(self, support_size: int) -> Profile:
+        """The profile of the cells' counts on ``support_size`` cells (with the counts, when held)."""
+        if self._arrays is not None:
+            return Profile.from_counts(self._arrays[2], support_size)
+        return Profile.from_fingerprint(self.values, self.mult, support_size)
+
+    def arrays(self):
+        """``(x codes, y codes, counts)`` of all the cells (held in memory; the shrinkage estimate needs them)."""
+        if self._arrays is not None:
+            return self._arrays
+        parts = list(self.chunks())
+        return tuple(np.concatenate([p[j] for p in parts]) for j in range(3))
+
+    def plugin(self) -> float:
+        """``I(X; Y)`` of the table, in nats (:func:`infokit._samples.empirical._kl_to_product_chunks`)."""
+        n_z = np.array([self.n], dtype=np.int64)
+        return _kl_to_product_chunks(((c, self.n_x[cx], self.n_y[cy], np.zeros(c.size, np.int64))
+                                      for cx, cy, c in self.chunks()), n_z)
+
+
+def estimate_mutual_information_of_cells(cells: CellCounts, method="auto", *, base="nats", ci=0.95, rng=None):
+    """:func:`estimate_mutual_information` of a joint table given as :class:`CellCounts` (discrete methods).
+
+    The same estimate as of the :class:`Empirical` joint table of the same
+    cells, computed a chunk of cells at a time (the counts of a table of
+    1e8 cells read from disk).
+    """
+    m = methods.check(method, MUTUAL_INFORMATION)
+    if m.name != "auto" and METHODS[m.name].data == CONTINUOUS:
+        raise InvalidArgumentError(
+            f"method={m.name!r} estimates from continuous samples; a joint table holds counts: "
+            "pass the samples x and y, or a discrete method"
+        )
+    opts = EstimateOptions("estimate_mutual_information", _DEFAULTS, method=method, dropna=False, n_neighbors=None,
+                           jitter=None, discrete=None, bins=None, level=check_level(ci), unit=resolve_base(base),
+                           rng=rng, gen=check_rng(rng))
+    return _from_cell_counts(cells, m, opts)
+
+
 def _from_cells(inv_x, inv_y, counts, m: methods.Method, o: EstimateOptions):
     """The estimate from the counts of distinct (x, y) cells, with codes ``inv_x``, ``inv_y`` of x and y."""
-    plug, nx, ny = _mi_distinct_cells(inv_x, inv_y, counts)
+    return _from_cell_counts(CellCounts.of_arrays(inv_x, inv_y, counts), m, o)
+
+
+def _from_cell_counts(cells: CellCounts, m: methods.Method, o: EstimateOptions):
+    """The estimate from the cells of a joint table (the one place it is made)."""
+    plug = cells.plugin()
+    nx, ny = cells.n_x, cells.n_y
     kx, ky = nx.size, ny.size
-    pxy = Profile.from_counts(counts, kx * ky)
+    pxy = cells.profile(kx * ky)
     used, reason = m.name, None
     if used == "auto":  # chosen once, from the joint table, for all three entropies
         used, reason = auto.choose(pxy, joint=True)
@@ -176,10 +262,12 @@ def _from_cells(inv_x, inv_y, counts, m: methods.Method, o: EstimateOptions):
             used, reason = "nsb", reason.replace("James-Stein shrinkage towards uniform", "NSB") + (
                 " (for a mutual information NSB: shrinkage towards the uniform joint table shrinks towards "
                 "independence)")
-    n = int(counts.sum())
-    diag = {"n": n, "k_x": kx, "k_y": ky, "cells_observed": int(counts.size)}
+    n = cells.n
+    diag = {"n": n, "k_x": kx, "k_y": ky, "cells_observed": cells.size}
     if used == "shrinkage":  # the joint table shrunk, the MI of it and its marginals
+        inv_x, inv_y, counts = cells.arrays()
         value, hx, hy, lam = discrete.shrinkage_mi(counts, inv_x, inv_y, kx, ky)
+        del inv_x, inv_y, counts
         diag.update(**{"lambda": lam, "target": "uniform over the K_X K_Y pairs"})
     else:
         hx, hy, hxy = (methods.entropy_nats(prof, used, o.level, o.gen)[0].value
@@ -188,10 +276,9 @@ def _from_cells(inv_x, inv_y, counts, m: methods.Method, o: EstimateOptions):
     # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂, by chunks of cells, plus the chi2 spread
     # under independence
     var = 0.0
-    for i in range(0, counts.size, _CHUNK):
-        c = counts[i:i + _CHUNK]
+    for cx, cy, c in cells.chunks():
         with np.errstate(divide="ignore"):
-            pmi = np.log(c * float(n) / (nx[inv_x[i:i + _CHUNK]].astype(float) * ny[inv_y[i:i + _CHUNK]]))
+            pmi = np.log(c * float(n) / (nx[cx].astype(float) * ny[cy]))
         var += float(np.sum((c / n) * (pmi - plug) ** 2))
     stderr = math.sqrt(max(var, 0.0) / n + chi2_variance((kx - 1) * (ky - 1), n))
     # the range [0, min(H(X), H(Y))] with the estimator's own marginal entropies (0 for a constant sample)

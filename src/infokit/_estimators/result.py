@@ -83,8 +83,11 @@ class Profile:
 
     Attributes
     ----------
-    counts : ndarray of int64
-        The positive counts (unseen outcomes dropped), in no particular order.
+    counts : ndarray of int64 or None
+        The positive counts (unseen outcomes dropped), in no particular order;
+        None for a profile made from the fingerprint alone
+        (:meth:`from_fingerprint`), whose users rebuild what they need from
+        ``values`` and ``mult``.
     values : ndarray of int64
         The distinct positive counts, increasing.
     mult : ndarray of int64
@@ -124,6 +127,28 @@ class Profile:
             n=int(c.sum()),
             k_obs=k_obs,
             k=int(support_size) if support_size is not None else k_obs,
+            k_declared=declared,
+        )
+
+    @classmethod
+    def from_fingerprint(cls, values, mult, support_size: int | None = None) -> "Profile":
+        """The profile of counts known only by their fingerprint: ``mult[i]`` outcomes seen ``values[i]`` times.
+
+        ``values`` are the distinct positive counts, increasing.  For counts too
+        many to hold (a column of a file with 1e8 distinct values, counted on
+        disk): every estimator works on the fingerprint.
+        """
+        values = np.asarray(values, dtype=np.int64)
+        mult = np.asarray(mult, dtype=np.int64)
+        k_obs = int(mult.sum())
+        declared = support_size is not None
+        return cls(
+            counts=None,
+            values=values,
+            mult=mult,
+            n=int(np.dot(values, mult)) if values.size else 0,
+            k_obs=k_obs,
+            k=int(support_size) if declared else k_obs,
             k_declared=declared,
         )
 

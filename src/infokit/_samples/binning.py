@@ -534,14 +534,7 @@ def _counted_quantiles(values: np.ndarray, cumulative: np.ndarray, qs: np.ndarra
     for bit.
     """
     n = int(cumulative[-1])
-    qs = np.asarray(qs, dtype=np.float64)
-    virtual = (n - 1) * qs
-    below = np.floor(virtual)
-    at_end = virtual >= n - 1
-    below_rank = np.where(at_end, n - 1, below).astype(np.intp)
-    above_rank = np.where(at_end, n - 1, below + 1).astype(np.intp)
-    # the weight is taken against the rank -1 where NumPy indexes the last value from the end
-    gamma = virtual - np.where(at_end, -1, below_rank)
+    below_rank, above_rank, gamma = _quantile_ranks(n, qs)
     a = _order_statistics(values, cumulative, below_rank)
     b = _order_statistics(values, cumulative, above_rank)
     with np.errstate(over="ignore", invalid="ignore"):  # b - a beyond the doubles: cuts that Binning rejects
@@ -550,6 +543,75 @@ def _counted_quantiles(values: np.ndarray, cumulative: np.ndarray, qs: np.ndarra
         upper = gamma >= 0.5
         out[upper] = (b - diff * (1 - gamma))[upper]
     return out
+
+
+def _quantile_ranks(n: int, qs):
+    """``(rank below, rank above, weight)`` of NumPy's linear quantiles ``qs`` of ``n`` sorted values."""
+    qs = np.asarray(qs, dtype=np.float64)
+    virtual = (n - 1) * qs
+    below = np.floor(virtual)
+    at_end = virtual >= n - 1
+    below_rank = np.where(at_end, n - 1, below).astype(np.intp)
+    above_rank = np.where(at_end, n - 1, below + 1).astype(np.intp)
+    # the weight is taken against the rank -1 where NumPy indexes the last value from the end
+    gamma = virtual - np.where(at_end, -1, below_rank)
+    return below_rank, above_rank, gamma
+
+
+def _rule_quantiles(rule: str, n_bins: int) -> np.ndarray:
+    """The quantiles of the reference a fitted rule reads (besides its minimum and maximum)."""
+    if rule == "quantile":
+        return np.linspace(0.0, 1.0, n_bins + 1)
+    if rule == "fd":
+        return np.array([0.25, 0.75])
+    return np.zeros(0)
+
+
+def fit_bins_from_sorted_chunks(chunks, bins="quantile", *, n_bins: int = 10, open_ended: bool = False) -> Binning:
+    """:func:`fit_bins_from_counts` of a reference given as chunks of its sorted distinct values and counts.
+
+    ``chunks()`` returns an iterator of ``(values, counts)`` (float values,
+    increasing within and across chunks; each value once); it is iterated
+    twice and never held whole: the first pass counts the finite values
+    ``n``, the second keeps only the values at the ranks the rule reads
+    (its quantiles, the minimum and the maximum) and the first ``n_bins + 1``
+    values, with counts that keep their cumulative counts.  The bins are
+    those of :func:`fit_bins_from_counts` of all the values, bit for bit, in
+    memory independent of the number of distinct values.
+    """
+    rule, n_bins = _fitted_rule(bins, n_bins)
+    n = 0
+    for v, c in chunks():
+        finite = np.isfinite(v)
+        n += int(np.asarray(c)[finite].sum())
+    if n == 0:
+        return fit_bins_from_counts(np.zeros(0), np.zeros(0, np.int64), rule, n_bins=n_bins, open_ended=open_ended)
+    below, above, _ = _quantile_ranks(n, _rule_quantiles(rule, n_bins))
+    ranks = np.unique(np.concatenate([below, above, [0, n - 1]]).astype(np.int64))
+    kept_v, kept_cum = [], []
+    seen = 0  # finite values before this chunk
+    first = n_bins + 1  # distinct values still kept from the start
+    for v, c in chunks():
+        v = np.asarray(v, dtype=np.float64)
+        c = np.asarray(c, dtype=np.int64)
+        finite = np.isfinite(v)
+        v, c = v[finite], c[finite]
+        if not v.size:
+            continue
+        cum = seen + np.cumsum(c)
+        # the value of rank r is the first whose cumulative count exceeds r
+        lo, hi = np.searchsorted(ranks, [seen, cum[-1]])
+        idx = np.searchsorted(cum, ranks[lo:hi], side="right")
+        if first > 0:
+            idx = np.concatenate([idx, np.arange(min(first, v.size))])
+            first -= min(first, v.size)
+        idx = np.unique(idx)
+        kept_v.append(v[idx])
+        kept_cum.append(cum[idx])
+        seen = int(cum[-1])
+    values = np.concatenate(kept_v)
+    counts = np.diff(np.concatenate(kept_cum), prepend=0)
+    return fit_bins_from_counts(values, counts, rule, n_bins=n_bins, open_ended=open_ended)
 
 
 def _fit_counted(values: np.ndarray, counts: np.ndarray, bins: str, n_bins: int, open_ended: bool) -> Binning:

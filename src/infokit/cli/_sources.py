@@ -110,19 +110,33 @@ class Sources:
                 raise exc from None
             raise new from None
 
-    def empirical(self, path, column):
-        """The empirical distribution of one column of a file."""
+    def empirical(self, path, column, fingerprint=False):
+        """The empirical distribution of one column of a file (with ``fingerprint``, past the memory budget,
+        the fingerprint of an integer column's counts: :func:`infokit.io.read_empirical`)."""
         local, fmt = self._read(path)
+        kw = {"fingerprint": True} if fingerprint and self.client is None else {}
         with self._named():
             return ikio.read_empirical(local, column, dropna=self.dropna, scheduler=self.client, format=fmt,
-                                       **self.kw)
+                                       **self.kw, **kw)
 
-    def joint(self, path, columns):
-        """The joint table of distinct ``columns`` of a file (an Empirical of tuples)."""
+    def paired(self, p_path, p_column, q_path, q_column):
+        """A column of two files: past the memory budget, integer columns' counts merged on disk
+        (:func:`infokit.io.read_paired_counts`); else the two empirical distributions."""
+        if self.client is not None:
+            return self.empirical(p_path, p_column), self.empirical(q_path, q_column)
+        (lp, fp), (lq, fq) = self._read(p_path), self._read(q_path)
+        with self._named():
+            return ikio.read_paired_counts(lp, p_column, lq, q_column, p_format=fp, q_format=fq, dropna=self.dropna,
+                                           **self.kw)
+
+    def joint(self, path, columns, cells=False):
+        """The joint table of distinct ``columns`` of a file (an Empirical of tuples; with ``cells``, past the
+        memory budget, the cells of two discrete columns read from disk: :func:`infokit.io.read_joint_empirical`)."""
         local, fmt = self._read(path)
+        kw = {"cells": True} if cells and self.client is None else {}
         with self._named():
             return ikio.read_joint_empirical(local, list(columns), dropna=self.dropna, scheduler=self.client,
-                                             format=fmt, **self.kw)
+                                             format=fmt, **self.kw, **kw)
 
     def drift_counts(self, reference, current, columns, *, bins, n_bins):
         """Bin counts of both files, bins fitted on ``reference`` (:func:`infokit.io.read_drift_counts`)."""

@@ -13,6 +13,8 @@ equal those of the whole column counted in memory, outcome for outcome::
 * :func:`iter_batches` -- the record batches of a file (the building block).
 * :func:`read_empirical` -- the empirical distribution of one column.
 * :func:`read_columns_empirical` -- those of several columns, in one pass.
+* :func:`read_paired_counts` -- a column of two files, merged on the union of
+  their values (on disk past the memory budget).
 * :func:`read_joint_empirical` -- the joint table of several columns.
 * :func:`read_mutual_information` -- the plug-in ``I(X; Y)`` (or ``I(X; Y | Z)``)
   of columns of a file, equal to :func:`infokit.mutual_information` of the
@@ -59,15 +61,21 @@ columns together, are sorted int64 keys with int64 counts (16 bytes per
 distinct value or pair) kept within the memory budget
 ``INFOKIT_MEMORY_BUDGET`` (bytes, or ``512M``, ``2GiB``; default 128 MiB):
 past it, sorted runs are written to a temporary directory (``TMPDIR``) and
-merged at the end, and the files are removed on every exit.  What is not
-bounded by the budget: the result itself (16 bytes per distinct value or
-pair, more for strings), the distinct values of each column of a joint
-count (about 16 bytes per distinct number, a Python object per distinct
-string), the counts of string columns (one Python object per distinct
-string) and of three or more columns together, the distinct values of a
-numeric reference column of :func:`read_drift_counts` (16 bytes each, one
-column at a time, to fit its bins) and its categorical reference columns,
-which are loaded (``benchmarks/bench_memory.py`` measures the commands).
+merged into one sorted file, and the files are removed on every exit.  The
+commands read that file back a chunk at a time: the fingerprint of an
+integer column's counts (``read_empirical(..., fingerprint=True)``, entropy),
+the cells of two discrete columns (``read_joint_empirical(..., cells=True)``,
+mutual information), two integer columns merged on the union of their
+values (:func:`read_paired_counts`, KL divergence) and the bins of a numeric
+drift reference, so they stay within the budget whatever the number of
+distinct values.  What is not bounded by the budget: a result returned as an
+:class:`Empirical` (16 bytes per distinct value or pair, more for strings),
+the distinct values of each column of a joint count (about 16 bytes per
+distinct number, a Python object per distinct string), the counts of string
+columns (one Python object per distinct string) and of three or more
+columns together, and categorical reference columns of
+:func:`read_drift_counts`, which are loaded (``benchmarks/bench_memory.py``
+measures the commands).
 
 Counting on a cluster: start ``dask scheduler`` on one machine and ``dask
 worker tcp://HOST:8786`` on the others (each with ``pip install
@@ -96,7 +104,7 @@ public surface.
 
 from infokit._samples.dask import SchedulerLostError, SchedulerUnreachableError, connect
 from infokit.io._batches import DEFAULT_BATCH_SIZE, PROGRESS_MIN_BYTES, READ_BATCH_SIZE, iter_batches  # noqa: F401
-from infokit.io._columns import read_columns_empirical, read_empirical
+from infokit.io._columns import read_columns_empirical, read_empirical, read_paired_counts
 from infokit.io._drift import DriftCounts, read_drift_counts
 from infokit.io._joint import read_joint_empirical, read_mutual_information
 
@@ -104,6 +112,7 @@ __all__ = [
     "iter_batches",
     "read_empirical",
     "read_columns_empirical",
+    "read_paired_counts",
     "read_joint_empirical",
     "read_mutual_information",
     "read_drift_counts",

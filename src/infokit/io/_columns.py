@@ -18,9 +18,11 @@ from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionar
 from infokit.io._dask import frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
-from infokit.io._spill import KeyCounts, key_values, release_memory, value_keys
+from infokit._estimators.divergence import PairedCounts
+from infokit._estimators.result import Profile
+from infokit.io._spill import KeyCounts, count_of_counts, key_values, release_memory, union_chunks, value_keys
 
-__all__ = ["read_empirical", "read_columns_empirical"]
+__all__ = ["read_empirical", "read_columns_empirical", "read_paired_counts"]
 
 
 def _empty_column_error(path, column, rows):
@@ -138,11 +140,30 @@ class _ColumnCounts:
     def close(self) -> None:
         self.keys.close()
 
-    def result(self, support=None) -> Empirical:
+    def key_counts(self):
+        """The :class:`KeyCounts` of an integer column counted by key alone (no other parts), else None."""
+        self._flush_dictionary()
+        if self.n == 0 or self._dtype is None or self._dtype.kind not in "iu" or self.counts.parts:
+            return None
+        return self.keys
+
+    def result(self, support=None, fingerprint=False):
+        """The counts as an :class:`Empirical`, or with ``fingerprint`` past the memory budget a :class:`Profile`.
+
+        ``fingerprint=True``: an integer or boolean column counted by key
+        (always discrete) whose counts spilled to disk is returned as the
+        fingerprint of its counts (``Profile.from_fingerprint``), streamed
+        from the merged counts on disk, without holding the counts.
+        """
         self._flush_dictionary()
         if self.n == 0:
             self.close()
             raise _empty_column_error(self.path, self.column, self.rows)
+        if (fingerprint and support is None and self._dtype is not None and self._dtype.kind in "biu"
+                and not self.counts.parts and self.keys.spilled):
+            values, mult = count_of_counts(self.keys.chunks())
+            self.close()
+            return Profile.from_fingerprint(values, mult)
         if self._dtype is not None:
             keys, counts = self.keys.result()
             self.close()
@@ -167,7 +188,7 @@ class _ColumnCounts:
 
 def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch_size: int = READ_BATCH_SIZE,
                            format: str | None = None, dropna: bool = False, progress: bool | None = None,
-                           support: Mapping[str, Sequence[Any]] | None = None) -> dict[str, Empirical]:
+                           support: Mapping[str, Sequence[Any]] | None = None, fingerprint: bool = False) -> dict[str, Any]:
     """The empirical distribution of each of several columns of a file, read in one pass.
 
     Parameters
@@ -184,6 +205,13 @@ def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch
         Default: a missing value is an error.
     support : dict, optional
         ``{column: declared support}`` for some columns (see :func:`infokit.empirical`).
+    fingerprint : bool, optional
+        Return an integer or boolean column whose counts outgrew the memory
+        budget (``INFOKIT_MEMORY_BUDGET``) as the fingerprint of its counts, a
+        :class:`~infokit._estimators.result.Profile` (what the entropy
+        estimators need, O(distinct counts) memory), streamed from the counts
+        on disk, instead of an :class:`Empirical` of 16 bytes per distinct
+        value.  Default False.
 
     Returns
     -------
@@ -204,6 +232,18 @@ def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch
         raise InvalidArgumentError("'columns' must name at least one column")
     if support is not None and not isinstance(support, dict):
         raise InvalidTypeError("'support' must be a dict {column: support} in read_columns_empirical()")
+    counters = _count_columns(path, cols, batch_size, format, dropna, progress)
+    try:
+        out = {c: counters[c].result((support or {}).get(c), fingerprint) for c in cols}
+        release_memory()  # the merge's buffers
+        return out
+    finally:  # temporary files removed on every exit
+        for counter in counters.values():
+            counter.close()
+
+
+def _count_columns(path, cols, batch_size, format, dropna, progress) -> dict:
+    """``{column: _ColumnCounts}`` of a file read once (their temporary files removed on errors)."""
     pyarrow()
     counters = {c: _ColumnCounts(path, c, dropna) for c in cols}
     try:
@@ -212,18 +252,63 @@ def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch
                                   read_dictionary=dict_cols):
             for c in cols:
                 counters[c].add(batch.column(c))
-        release_memory()  # the reader's blocks
-        out = {c: counters[c].result((support or {}).get(c)) for c in cols}
-        release_memory()  # the merge's buffers
-        return out
-    finally:  # temporary files removed on every exit
+    except BaseException:
         for counter in counters.values():
             counter.close()
+        raise
+    release_memory()  # the reader's blocks
+    return counters
+
+
+def read_paired_counts(p_path: StrPath, p_column: str, q_path: StrPath, q_column: str, *,
+                       batch_size: int = READ_BATCH_SIZE, p_format: str | None = None, q_format: str | None = None,
+                       dropna: bool = False, progress: bool | None = None) -> Any:
+    """A column of two files (samples of P and Q): :class:`PairedCounts` past the memory budget, else two Empiricals.
+
+    When both columns are integers counted by key and the counts of either
+    outgrew the memory budget (``INFOKIT_MEMORY_BUDGET``), the result is a
+    :class:`~infokit._estimators.divergence.PairedCounts`: the two counts on
+    disk merged on the union of their values a chunk at a time
+    (:func:`infokit.io._spill.union_chunks`), for
+    ``estimate_kl_of_paired_counts``; its ``close()`` removes the files.
+    Otherwise ``(read_empirical(p_path, p_column), read_empirical(q_path,
+    q_column))``, as they are read in memory.
+    """
+    path_p, path_q = check_path(p_path), check_path(q_path)
+    if not isinstance(p_column, str) or not isinstance(q_column, str):
+        raise InvalidTypeError(f"the columns must be column names (str), got {p_column!r} and {q_column!r}")
+    cp = _count_columns(path_p, [p_column], batch_size, p_format, dropna, progress)[p_column]
+    try:
+        cq = _count_columns(path_q, [q_column], batch_size, q_format, dropna, progress)[q_column]
+    except BaseException:
+        cp.close()
+        raise
+    kp, kq = cp.key_counts(), cq.key_counts()
+    if kp is None or kq is None or not (kp.spilled or kq.spilled):
+        try:
+            return cp.result(), cq.result()
+        finally:
+            cp.close()
+            cq.close()
+
+    def close():
+        cp.close()
+        cq.close()
+
+    def chunks():
+        for _, a, b in union_chunks(kp.chunks(), kq.chunks()):
+            yield a, b
+
+    try:
+        return PairedCounts(chunks, count_of_counts(kp.chunks()), close=close)
+    except BaseException:
+        close()
+        raise
 
 
 def read_empirical(path: StrPath, column: str, *, batch_size: int = READ_BATCH_SIZE, format: str | None = None,
                    dropna: bool = False, progress: bool | None = None, support: Sequence[Any] | None = None,
-                   scheduler: Any = None) -> Empirical:
+                   scheduler: Any = None, fingerprint: bool = False) -> Any:
     """The empirical distribution of one column of a CSV or Parquet file, streamed.
 
     Counts accumulate batch by batch, in memory proportional to one batch
@@ -255,10 +340,15 @@ def read_empirical(path: StrPath, column: str, *, batch_size: int = READ_BATCH_S
         :func:`connect`) or a local scheduler name (``"threads"``,
         ``"processes"``, ``"synchronous"``).  ``batch_size`` and ``progress``
         do not apply then.  Default None: streamed with pyarrow.
+    fingerprint : bool, optional
+        Past the memory budget, an integer or boolean column comes back as the
+        fingerprint of its counts (see :func:`read_columns_empirical`).
+        Ignored with ``scheduler``.
 
     Returns
     -------
     Empirical
+        (or a :class:`~infokit._estimators.result.Profile`, with ``fingerprint``)
 
     Raises
     ------
@@ -287,4 +377,4 @@ def read_empirical(path: StrPath, column: str, *, batch_size: int = READ_BATCH_S
         return empirical_from_dask(series, support=support, dropna=dropna, scheduler=scheduler)
     sup = None if support is None else {column: support}
     return read_columns_empirical(path, [column], batch_size=batch_size, format=format, dropna=dropna,
-                                  progress=progress, support=sup)[column]
+                                  progress=progress, support=sup, fingerprint=fingerprint)[column]

@@ -10,7 +10,7 @@ import numpy as np
 
 from infokit._lib.optional import require
 from infokit._lib.typing import Bins, StrPath
-from infokit._samples.binning import _as_float, binning_for, fit_bins_from_counts
+from infokit._samples.binning import _as_float, binning_for, fit_bins_from_counts, fit_bins_from_sorted_chunks
 from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
 from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
 from infokit.io._dask import compute, computing_on, frame
@@ -44,8 +44,10 @@ def read_drift_counts(reference: StrPath, current: StrPath, columns: str | Seque
     a numeric column of the reference is read batch by batch into the counts
     of its distinct values (within the memory budget ``INFOKIT_MEMORY_BUDGET``,
     spilled to disk past it), from which its quantiles, range and
-    interquartile range are exact (:func:`infokit.binning.fit_bins_from_counts`);
-    a categorical column of the reference is read into memory.  The current
+    interquartile range are exact (:func:`infokit.binning.fit_bins_from_counts`;
+    past the budget the counts are read back from disk a chunk at a time,
+    twice to fit the bins and once to count the reference in them, never
+    held whole); a categorical column of the reference is read into memory.  The current
     file is counted batch by batch, in memory proportional to one batch.
     Pass the result to :func:`infokit.drift.drift_from_counts`; the drift is
     that of ``ik.drift`` of the two files loaded in memory.
@@ -171,6 +173,10 @@ def _stream_fit(path, columns, bins, n_bins, io_kw: dict):
         for c in names:
             if c in numeric:
                 kc, missing = numeric[c]
+                if kc.spilled:  # past the budget: fitted and counted from the counts on disk, chunk by chunk
+                    binnings[c], counts[c] = _fit_on_disk(path, c, kc, missing, bins, n_bins)
+                    kc.close()
+                    continue
                 keys, n = kc.result()
                 kc.close()
                 if n.size == 0 and missing == 0:
@@ -200,6 +206,31 @@ def _stream_fit(path, columns, bins, n_bins, io_kw: dict):
     finally:
         for kc, _ in numeric.values():
             kc.close()
+
+
+def _fit_on_disk(path, column, kc: KeyCounts, missing: int, bins, n_bins):
+    """``(bins, reference counts)`` of a numeric column whose distinct values' counts spilled to disk.
+
+    The bins are :func:`fit_bins_from_counts` of all the distinct values, bit
+    for bit (:func:`infokit._samples.binning.fit_bins_from_sorted_chunks`),
+    and the values are counted in them a chunk at a time: memory independent
+    of the number of distinct values.
+    """
+    dtype = np.dtype(np.float64)
+
+    def chunks():
+        for k, n in kc.chunks():
+            yield key_values(k, dtype), n
+
+    try:
+        b = fit_bins_from_sorted_chunks(chunks, bins, n_bins=n_bins, open_ended=True)
+    except InfokitError as exc:
+        raise type(exc)(f"{os.fspath(path)}: column {column!r}: {exc}") from None
+    counts = np.zeros(b.n_bins, np.int64)
+    for values, n in chunks():
+        counts += b.counts(values, weights=n)
+    counts[-1] += missing
+    return b, counts
 
 
 def _naming(path, exc: InfokitError) -> InfokitError:

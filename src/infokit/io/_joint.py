@@ -20,7 +20,8 @@ from infokit.io._batches import READ_BATCH_SIZE, iter_batches, parquet_dictionar
 from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
-from infokit.io._spill import KeyCounts, release_memory
+from infokit._estimators.information import CellCounts
+from infokit.io._spill import KeyCounts, add_fingerprint as _add_fingerprint, release_memory
 
 __all__ = ["read_joint_empirical", "read_mutual_information"]
 
@@ -205,6 +206,35 @@ class _JointCounts:
             del cells
         return ranked, counts, [o for o, _ in finals]
 
+    def cell_counts(self):
+        """The cells of two discrete columns whose counts spilled to disk, as :class:`CellCounts`; else None.
+
+        Read from the counts on disk a chunk at a time (``KeyCounts.chunks``):
+        the values' counts ``n_x``, ``n_y`` and the fingerprint of the cells'
+        counts in one pass, the cells again for each later pass.  Not for
+        float columns (the discrete/continuous rule needs their values).
+        """
+        if not (self.keyed and len(self.cols) == 2 and self.keys.spilled):
+            return None
+        if any(e._known is not None and e._known.dtype.kind not in "iu" for e in self.encoders):
+            return None
+        keys, mask = self.keys, (1 << _ID_BITS) - 1
+        if keys.distinct == 0:
+            raise self._no_rows()
+
+        def chunks():
+            for k, c in keys.chunks():
+                yield k >> _ID_BITS, k & mask, c
+
+        kx, ky = (e.size for e in self.encoders)
+        n_x, n_y = np.zeros(kx, np.int64), np.zeros(ky, np.int64)
+        values, mult = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        for cx, cy, c in chunks():  # float64 weights are exact: a chunk's counts sum to less than 2**53
+            n_x += np.bincount(cx, weights=c, minlength=kx).astype(np.int64)
+            n_y += np.bincount(cy, weights=c, minlength=ky).astype(np.int64)
+            values, mult = _add_fingerprint(values, mult, c)
+        return CellCounts(n_x, n_y, values, mult, chunks, close=self.close)
+
     def cells(self):
         """``(cell codes (m, d), counts, per-column outcomes)`` as ``empirical_joint`` builds them in memory."""
         ranked, counts, outcomes = self.ranked()
@@ -260,7 +290,7 @@ def _joint_counts(path, cols, batch_size, format, dropna, progress) -> _JointCou
 
 def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: int = READ_BATCH_SIZE,
                          format: str | None = None, dropna: bool = False, progress: bool | None = None,
-                         scheduler: Any = None) -> Empirical:
+                         scheduler: Any = None, cells: bool = False) -> Any:
     """The joint empirical distribution of several columns of a file, streamed.
 
     Equal to ``ik.empirical_joint(col1, col2, ...)`` of the columns loaded in
@@ -283,12 +313,20 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
     scheduler : distributed.Client or str, optional
         Count with Dask (as in :func:`read_empirical`); default None: streamed
         with pyarrow.
+    cells : bool, optional
+        Two distinct integer or label columns whose counts outgrew the memory
+        budget come back as :class:`~infokit._estimators.information.CellCounts`
+        (the cells read from the counts on disk a chunk at a time, for
+        ``estimate_mutual_information_of_cells``) instead of a table held in
+        memory.  Default False.  Ignored with ``scheduler``.
 
     Returns
     -------
     Empirical
         A joint table: pass it to :func:`infokit.mutual_information` or
         :func:`infokit.estimate_mutual_information` as it is (``y`` omitted).
+        (Or, with ``cells``, a ``CellCounts``: call its ``close()`` to remove
+        its temporary files, else they go when it is garbage-collected.)
 
     Notes
     -----
@@ -306,7 +344,15 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
     if scheduler is not None:
         cells, counts, outcomes = _dask_cells(path, distinct, format, dropna, scheduler)
     else:
-        cells, counts, outcomes = _joint_counts(path, distinct, batch_size, format, dropna, progress).cells()
+        acc = _joint_counts(path, distinct, batch_size, format, dropna, progress)
+        try:
+            streamed = acc.cell_counts() if cells and len(distinct) == 2 and distinct == cols else None
+        except BaseException:
+            acc.close()
+            raise
+        if streamed is not None:  # its close() removes the counts on disk
+            return streamed
+        cells, counts, outcomes = acc.cells()
     if distinct != cols:  # repeated columns: one variable per use
         pos = {c: i for i, c in enumerate(distinct)}
         use = [pos[c] for c in cols]

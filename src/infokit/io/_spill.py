@@ -2,20 +2,32 @@
 
 The streamed counts of a file hold each distinct value (or pair of values) as
 one int64 key with an int64 count -- 16 bytes, kept as two sorted arrays.
-Batches' keys pile up in a small buffer, are counted (a sort), and merged
-into the sorted run in memory; when that run outgrows its share of the memory
-budget it is written to a temporary directory and a new run starts.  At the
-end the runs on disk are merged chunk by chunk (a k-way merge reading each
-run sequentially), so the counting itself stays within the budget whatever
-the number of distinct keys; only the merged result, 16 bytes per distinct
-key, is held in memory at the end.
+Batches' keys pile up in a small buffer (1/16 of the budget), are counted (a
+sort), and merged into the sorted run in memory; when that run outgrows a
+third of the memory budget it is written to a temporary directory and a new
+run starts.  At the end the runs on disk are merged once, chunk by chunk (a
+k-way merge reading each run sequentially), into one sorted file of distinct
+keys and counts.
+
+The result is then read back a chunk at a time (:meth:`KeyCounts.chunks`,
+``budget / 512`` keys a chunk: 262144 at the default budget), as many times
+as a computation needs passes, so neither the counting nor what is computed
+from the counts holds them whole: the fingerprint of the counts
+(:func:`count_of_counts`, what the entropy estimators need), the cells of a
+joint table (the mutual information), two counts merged on the union of
+their keys (:func:`union_chunks`, the KL divergence), the order statistics of
+a drift reference.  :meth:`KeyCounts.result` gathers everything in memory
+instead (16 bytes per distinct key) for the callers that need the values.
 
 The budget is ``INFOKIT_MEMORY_BUDGET`` (bytes, or with a unit: ``512M``,
-``2GiB``; default 128 MiB: with the interpreter, the imports, the CSV reader
-and the result, a command then peaks below 500 MiB up to about 1e7
-distinct values or pairs, ``benchmarks/bench_memory.py``).  The temporary files live in a
+``2GiB``; default 128 MiB: with the interpreter, the imports and the CSV
+reader, the ``entropy``, ``mi``, ``kl`` and ``drift`` commands peak at about
+350 MiB on a 3 GB file whatever the number of distinct values or pairs, up
+to the 1e8 measured, ``benchmarks/bench_memory.py``).  Past it the disk
+holds 16 bytes per distinct key of each run (about twice the distinct keys
+while the runs are merged).  The temporary files live in a
 :class:`tempfile.TemporaryDirectory` (under ``TMPDIR``), removed when the
-counts are finished, on errors and on interrupts.
+counts are closed, on errors and on interrupts.
 """
 
 from __future__ import annotations
@@ -33,8 +45,8 @@ import numpy as np
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError
 
-__all__ = ["KeyCounts", "memory_budget", "csv_block_size", "value_keys", "key_values", "release_memory",
-           "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
+__all__ = ["KeyCounts", "count_of_counts", "add_fingerprint", "union_chunks", "memory_budget", "csv_block_size",
+           "value_keys", "key_values", "release_memory", "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
 
 BUDGET_ENV = "INFOKIT_MEMORY_BUDGET"
 DEFAULT_MEMORY_BUDGET = 128 * 2**20
@@ -199,6 +211,65 @@ def _merge_runs(a, ca, b, cb):
     return np.insert(a, at, b[new]), np.insert(ca, at, cb[new])
 
 
+def count_of_counts(chunks):
+    """``(values, mult)``: the fingerprint of the counts of ``chunks`` of ``(keys, counts)`` (:meth:`KeyCounts.chunks`).
+
+    ``mult[i]`` keys have the count ``values[i]``, ``values`` increasing: what
+    the entropy estimators need of the counts, held in O(distinct counts).
+    """
+    values, mult = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    for _, c in chunks:
+        values, mult = add_fingerprint(values, mult, c)
+    return values, mult
+
+
+def add_fingerprint(values, mult, counts):
+    """The fingerprint ``(values, mult)`` with the counts ``counts`` added to it."""
+    if not counts.size:
+        return values, mult
+    v, m = _counting.count(counts, name="counts")
+    return _merge_runs(values, mult, v.astype(np.int64), m.astype(np.int64))
+
+
+def union_chunks(a, b):
+    """``(keys, counts in a, counts in b)`` on the union of two streams of sorted ``(keys, counts)`` chunks.
+
+    ``a`` and ``b`` are iterators such as :meth:`KeyCounts.chunks` gives (keys
+    increasing across chunks); a key missing from one side has count 0
+    there.  Keys increase across the chunks yielded; memory: a few chunks.
+    """
+    a, b = iter(a), iter(b)
+    ka = ca = kb = cb = np.zeros(0, np.int64)
+    a_done = b_done = False
+    while True:
+        if not ka.size and not a_done:
+            ka, ca = next(a, (None, None))
+            if ka is None:
+                a_done, ka, ca = True, np.zeros(0, np.int64), np.zeros(0, np.int64)
+            continue
+        if not kb.size and not b_done:
+            kb, cb = next(b, (None, None))
+            if kb is None:
+                b_done, kb, cb = True, np.zeros(0, np.int64), np.zeros(0, np.int64)
+            continue
+        if not ka.size and not kb.size:
+            return
+        # everything up to the smaller of the two buffers' last keys is complete on both sides
+        if ka.size and kb.size:
+            bound = min(int(ka[-1]), int(kb[-1]))
+        else:
+            bound = int(ka[-1]) if ka.size else int(kb[-1])
+        ja = int(np.searchsorted(ka, bound, side="right"))
+        jb = int(np.searchsorted(kb, bound, side="right"))
+        keys = np.union1d(ka[:ja], kb[:jb])
+        out_a = np.zeros(keys.size, np.int64)
+        out_b = np.zeros(keys.size, np.int64)
+        out_a[np.searchsorted(keys, ka[:ja])] = ca[:ja]
+        out_b[np.searchsorted(keys, kb[:jb])] = cb[:jb]
+        ka, ca, kb, cb = ka[ja:], ca[ja:], kb[jb:], cb[jb:]
+        yield keys, out_a, out_b
+
+
 class KeyCounts:
     """Counts of int64 keys within a memory budget (bytes); see the module docstring.
 
@@ -270,51 +341,108 @@ class KeyCounts:
 
     # -- the result ---------------------------------------------------------
     def result(self):
-        """``(keys, counts)``: every key counted, increasing and distinct, and its total count."""
-        self._flush_pending()
-        if not self._runs:
+        """``(keys, counts)``: every key counted, increasing and distinct, and its total count.
+
+        Holds all of them in memory (16 bytes per distinct key); :meth:`chunks`
+        reads them a chunk at a time instead.
+        """
+        if not self._finish():
             return self._keys, self._counts
-        if self._keys.size:
-            self._spill()
         try:
-            return self._merge_disk()
+            stem, m = self._runs[0]
+            out_k = np.empty(m, dtype=np.int64)
+            out_c = np.empty(m, dtype=np.int64)
+            i = 0
+            for k, c in self.chunks():
+                out_k[i:i + k.size] = k
+                out_c[i:i + k.size] = c
+                i += k.size
+            return out_k, out_c
         finally:
             self.close()
 
-    def _merge_disk(self):
+    @property
+    def distinct(self) -> int:
+        """Number of distinct keys counted (all batches merged: the runs on disk are merged first)."""
+        return self._runs[0][1] if self._finish() else int(self._keys.size)
+
+    def chunk_size(self) -> int:
+        """Keys per chunk of :meth:`chunks`: ``budget / 512`` (262144 at 128 MiB), at least 1024."""
+        return max(self.budget // (32 * _ITEM), 1024)
+
+    def chunks(self, size: int | None = None):
+        """``(keys, counts)`` of every key counted, a chunk of at most ``size`` keys at a time.
+
+        Keys increase within and across chunks, each in one chunk; the counts
+        are those of :meth:`result`.  Can be iterated again (until
+        :meth:`close`): past the budget the runs on disk are merged once into
+        one sorted file, read sequentially on each pass, so memory stays about
+        ``32 * size`` bytes whatever the number of distinct keys.
+        """
+        size = self.chunk_size() if size is None else max(int(size), 1)
+        if not self._finish():
+            for i in range(0, self._keys.size, size):
+                yield self._keys[i:i + size], self._counts[i:i + size]
+            return
+        stem, m = self._runs[0]
+        reader = _RunReader(stem, m, size)
+        while reader.buffered:
+            k, c = reader.k, reader.c
+            reader.k = reader.c = np.zeros(0, np.int64)
+            reader._fill()
+            yield k, c
+
+    def _finish(self) -> bool:
+        """Count the keys still buffered; past the budget, merge everything into one run on disk.
+
+        Returns whether the counts are on disk (else they are in memory).
+        """
+        self._flush_pending()
+        if not self._runs:
+            return False
+        if self._keys.size:
+            self._spill()
+        if len(self._runs) > 1:
+            self._merge_disk()
+        return True
+
+    def _merge_disk(self) -> None:
+        """The k-way merge of the runs on disk into one run (counts of equal keys added), written as it goes."""
         runs = self._runs
-        total = sum(n for _, n in runs)
-        # the merged table: room for the upper bound ``total`` (pages never written are never
-        # allocated by the system), trimmed by a view at the end
-        out_k = np.empty(total, dtype=np.int64)
-        out_c = np.empty(out_k.size, dtype=np.int64)
-        m = 0
+        stem = os.path.join(self._dir.name, "merged")
         # keys read ahead from all runs together: 1/16 of the budget (each round briefly holds ~4x that)
         chunk = max(self.budget // (16 * _ITEM * len(runs)), 1024)
-        readers = [_RunReader(stem, n, chunk) for stem, n in runs]
-        while True:
-            live = [r for r in readers if r.buffered]
-            if not live:
-                break
-            bound = min(r.last for r in live)
-            ks, cs = [], []
-            for r in live:
-                k, c = r.take_upto(bound)
-                ks.append(k)
-                cs.append(c)
-            k, c = _count_sorted_keys(np.concatenate(ks), np.concatenate(cs))
-            del ks, cs
-            out_k[m:m + k.size] = k
-            out_c[m:m + k.size] = c
-            m += k.size
-        return out_k[:m], out_c[:m]
+        readers = [_RunReader(s, n, chunk) for s, n in runs]
+        m = 0
+        with open(stem + ".keys", "wb") as fk, open(stem + ".counts", "wb") as fc:
+            while True:
+                live = [r for r in readers if r.buffered]
+                if not live:
+                    break
+                bound = min(r.last for r in live)
+                ks, cs = [], []
+                for r in live:
+                    k, c = r.take_upto(bound)
+                    ks.append(k)
+                    cs.append(c)
+                k, c = _count_sorted_keys(np.concatenate(ks), np.concatenate(cs))
+                del ks, cs
+                k.tofile(fk)
+                c.tofile(fc)
+                m += k.size
+        for s, _ in runs:
+            os.remove(s + ".keys")
+            os.remove(s + ".counts")
+        self._runs = [(stem, m)]
 
     def close(self) -> None:
-        """Remove the temporary files (idempotent)."""
+        """Remove the temporary files (idempotent); the counts are gone then."""
         if self._dir is not None:
             self._dir.cleanup()
             self._dir = None
-        self._runs = []
+        if self._runs:
+            self._runs = []
+            self._keys, self._counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
 
     def __enter__(self):
         return self

@@ -7,7 +7,11 @@ import os
 import numpy as np
 
 from infokit._estimators import methods
+from infokit._estimators.discrete import fingerprint_entropy
+from infokit._estimators.entropy import estimate_entropy_from_profile
+from infokit._estimators.result import Profile
 from infokit._lib.optional import require
+from infokit._lib.units import resolve_base
 from infokit.cli import COMMANDS
 from infokit.cli._options import estimate_options, estimator_option, jitter_kwargs, jitter_option, sample_bins_option
 from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json
@@ -38,8 +42,12 @@ def command(path, column, estimator, support_size, bins, jitter, level, seed, so
     """
     import infokit as ik
 
-    with sources:
-        e = sources.empirical(path, column)
+    discrete = methods.METHODS[estimator].data == methods.DISCRETE
+    with sources:  # past the memory budget an integer column's counts are read as their fingerprint
+        e = sources.empirical(path, column, fingerprint=bins is None and jitter is None and discrete)
+    if isinstance(e, Profile):
+        _from_fingerprint(e, path, column, estimator, support_size, level, seed, base, fmt)
+        return
     if bins is not None:
         e = ik.empirical(e, bins=bins)  # the plug-in and the estimate of the same histogram
     data = e if methods.METHODS[estimator].data == methods.DISCRETE else np.repeat(e.outcomes, e.counts)
@@ -59,6 +67,27 @@ def command(path, column, estimator, support_size, bins, jitter, level, seed, so
     notes = [_diagnostics_line(est.diagnostics), *auto_note(est)]
     if bins is not None:
         notes.append(f"binned: {e.support_size} bins ({bins if isinstance(bins, str) else bins!r})")
+    _report(payload, path, column, est, plug, notes, fmt)
+
+
+def _from_fingerprint(prof, path, column, estimator, support_size, level, seed, base, fmt):
+    """The report of a column counted on disk, from the fingerprint of its counts (the same figures)."""
+    est = estimate_entropy_from_profile(prof, estimator, support_size=support_size, base=base, ci=level, rng=seed)
+    plug = float(resolve_base(base).convert(np.float64(fingerprint_entropy(prof.values, prof.mult))))
+    payload = {
+        "command": "entropy",
+        "path": os.fspath(path),
+        "column": column,
+        "unit": est.unit,
+        "n": prof.n,
+        "observed_outcomes": prof.k_obs,
+        "plugin": plugin_json(plug, est.unit, "H(P̂), the entropy of the empirical distribution"),
+        "estimate": estimate_json(est),
+    }
+    _report(payload, path, column, est, plug, [_diagnostics_line(est.diagnostics), *auto_note(est)], fmt)
+
+
+def _report(payload, path, column, est, plug, notes, fmt):
     report = estimate_report(payload, f"Entropy of {column!r} in {os.path.basename(os.fspath(path))}", est,
                              plugin=("H(P̂) plug-in", plug),
                              estimate="H(P) estimate", notes=notes,

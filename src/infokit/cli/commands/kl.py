@@ -9,8 +9,11 @@ import warnings
 import numpy as np
 
 from infokit._estimators import methods
+from infokit._estimators.discrete import fingerprint_entropy
+from infokit._estimators.divergence import PairedCounts, estimate_kl_of_paired_counts
 from infokit._lib.checks import check_pseudo_count
 from infokit._lib.optional import require
+from infokit._lib.units import resolve_base
 from infokit._samples.binning import binned_pair
 from infokit.cli import COMMANDS
 from infokit.cli._options import callback, estimate_options, estimator_option, output_option, parse_smoothing
@@ -52,9 +55,20 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
     import infokit as ik
 
     qcol = q_column or column
+    discrete = methods.METHODS[estimator].data == methods.DISCRETE
     with sources:
-        p = sources.empirical(p_path, column)
-        q = sources.empirical(q_path, qcol)
+        if discrete and bins is None and jitter is None and output is None:
+            # past the memory budget, integer columns' counts are merged on disk, a chunk at a time
+            pair = sources.paired(p_path, column, q_path, qcol)
+        else:
+            pair = sources.empirical(p_path, column), sources.empirical(q_path, qcol)
+    if isinstance(pair, PairedCounts):
+        try:
+            _from_paired(pair, p_path, q_path, column, qcol, smoothing, estimator, level, base, fmt)
+        finally:
+            pair.close()
+        return
+    p, q = pair
     _check_comparable(p, q, column, qcol)
     if bins is not None:  # the plug-in values and the estimate of the same histograms
         p, q, _, _ = binned_pair(p, q, bins)
@@ -71,6 +85,26 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
         plug = float(ik.kl_divergence(ps, qs, base=base))
         h_p = float(ik.entropy(p, base=base))
         h_pq = float(ik.cross_entropy(ps, qs, base=base))
+    _report(p_path, q_path, column, qcol, smoothing, p.n, q.n, a, est, plug, h_p, h_pq, p.support_size, bins, fmt,
+            output, lambda plot: plot.plot_distributions(p, q, base=base))
+
+
+def _from_paired(pc, p_path, q_path, column, qcol, smoothing, estimator, level, base, fmt):
+    """The report of two columns counted on disk, from their counts merged a chunk at a time (the same figures)."""
+    est = estimate_kl_of_paired_counts(pc, estimator, smoothing=smoothing, base=base, ci=level)
+    a = check_pseudo_count(smoothing) if smoothing is not None else None
+    unit = resolve_base(base)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kl, ce = pc.plugin(a)
+        plug, h_pq = (float(unit.convert(np.float64(v))) for v in (kl, ce))
+        h_p = float(unit.convert(np.float64(fingerprint_entropy(pc.p_values, pc.p_mult))))
+    _report(p_path, q_path, column, qcol, smoothing, pc.n, pc.m, a, est, plug, h_p, h_pq, None, None, fmt, None, None)
+
+
+def _report(p_path, q_path, column, qcol, smoothing, n_p, n_q, a, est, plug, h_p, h_pq, n_bins, bins, fmt, output,
+            plot):
+    d = est.diagnostics
     q_hat = "Q̂" if not a else f"Q̂+{cell(a)}"
     payload = {
         "command": "kl",
@@ -79,8 +113,8 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
         "column": column,
         "q_column": qcol,
         "unit": est.unit,
-        "n_p": p.n,
-        "n_q": q.n,
+        "n_p": n_p,
+        "n_q": n_q,
         "smoothing": smoothing,
         "plugin": plugin_json(plug, est.unit, "D(P̂||Q̂) of the two samples"),
         "entropy_p_hat": h_p,
@@ -88,14 +122,14 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
         "estimate": estimate_json(est),
     }
     if "k" in d:
-        notes = [f"n(P) = {p.n}, n(Q) = {q.n}; outcomes: {d.get('k')} in the union, "
+        notes = [f"n(P) = {n_p}, n(Q) = {n_q}; outcomes: {d.get('k')} in the union, "
                  f"{d.get('k_observed')} seen in P, {d.get('unseen_in_q', 0)} of them never seen in Q; "
                  f"smoothing = {_smoothing_text(d.get('smoothing', smoothing))}"]
     else:
-        notes = [f"n(P) = {p.n}, n(Q) = {q.n}; stderr: {d.get('stderr_method')}"]
+        notes = [f"n(P) = {n_p}, n(Q) = {n_q}; stderr: {d.get('stderr_method')}"]
     notes += auto_note(est)
     if bins is not None:
-        notes.append(f"binned: {p.support_size} bins fitted on the pooled values of P and Q")
+        notes.append(f"binned: {n_bins} bins fitted on the pooled values of P and Q")
     if not math.isfinite(est.value):
         notes.append("D is infinite: some outcome of P never occurs in Q's sample. "
                      "Add a pseudo-count with --smoothing jeffreys (or laplace) for a finite estimate.")

@@ -7,7 +7,9 @@ import os
 import numpy as np
 
 from infokit._estimators import methods
+from infokit._estimators.information import CellCounts, estimate_mutual_information_of_cells
 from infokit._lib.optional import require
+from infokit._lib.units import resolve_base
 from infokit._samples.binning import bin_column
 from infokit._samples.nature import classify
 from infokit.cli import COMMANDS
@@ -38,8 +40,20 @@ def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt
     """
     import infokit as ik
 
-    with sources:
-        joint = sources.joint(path, [x, y])  # x == y: the table of (x, x), I(X;X) = H(X)
+    discrete = methods.METHODS[estimator].data == methods.DISCRETE
+    with sources:  # x == y: the table of (x, x), I(X;X) = H(X)
+        # past the memory budget, the cells of two integer or label columns are read from disk chunk by chunk
+        joint = sources.joint(path, [x, y], cells=bins is None and jitter is None and discrete)
+    if isinstance(joint, CellCounts):
+        try:
+            est = estimate_mutual_information_of_cells(joint, estimator, base=base, ci=level, rng=seed)
+            unit = resolve_base(base)
+            plug = float(unit.convert(np.float64(joint.plugin())))
+            hx, hy = (float(ik.entropy(ik.Empirical.from_counts(c), base=base)) for c in (joint.n_x, joint.n_y))
+        finally:
+            joint.close()
+        _report(path, x, y, bins, joint.n, est, plug, hx, hy, fmt)
+        return
     continuous = [classify(joint.marginal(j)).continuous for j in (0, 1)]
     if bins is not None or methods.METHODS[estimator].data == methods.CONTINUOUS or any(continuous):
         # the values themselves: the continuous estimators, the bins and the rule's warning need them
@@ -57,6 +71,10 @@ def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt
         plug = float(ik.mutual_information(joint, base=base))
         hx = float(ik.entropy(joint.marginal(0), base=base))
         hy = float(ik.entropy(joint.marginal(1), base=base))
+    _report(path, x, y, bins, joint.n, est, plug, hx, hy, fmt)
+
+
+def _report(path, x, y, bins, n, est, plug, hx, hy, fmt):
     d = est.diagnostics
     payload = {
         "command": "mi",
@@ -64,17 +82,17 @@ def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt
         "x": x,
         "y": y,
         "unit": est.unit,
-        "n": joint.n,
+        "n": n,
         "plugin": plugin_json(plug, est.unit, "I of the empirical joint table"),
         "entropy_x": hx,
         "entropy_y": hy,
         "estimate": estimate_json(est),
     }
     if "k_x" in d:
-        notes = [f"n = {joint.n}; X = {x!r}: {d['k_x']} values, Y = {y!r}: {d['k_y']} values, "
+        notes = [f"n = {n}; X = {x!r}: {d['k_x']} values, Y = {y!r}: {d['k_y']} values, "
                  f"{d.get('cells_observed')} observed (x, y) pairs; stderr: {d.get('stderr_method')}"]
     else:
-        notes = [f"n = {joint.n}; stderr: {d.get('stderr_method')}"]
+        notes = [f"n = {n}; stderr: {d.get('stderr_method')}"]
     notes += auto_note(est)
     if "binned" in d:
         notes.append(f"binned ({bins if isinstance(bins, str) else bins!r}): {', '.join(d['binned'])}")
