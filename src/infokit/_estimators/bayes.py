@@ -693,7 +693,7 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
         interval, _ = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk, start)
     mean = min(max(mean, 0.0), logk)
     t_mean = float(np.dot(w, nodes))
-    info = {
+    info: dict[str, object] = {
         "beta_map": math.exp(t0),
         "log_beta_sd": math.sqrt(max(float(np.dot(w, (nodes - t_mean) ** 2)), 0.0)),
         "posterior_sd": sd,

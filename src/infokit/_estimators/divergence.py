@@ -489,7 +489,7 @@ def _plugin_pair(s: _Sample):
 def _sample_of_q_terms(s: _Sample):
     """First-order bias of ``log q̂`` and the variance Q's sample adds, ``Var_Q̂[p̂/q̂]/m``."""
     t = s.t
-    bias_q, var_q = _q_sample_sums(t.cp, t.q_probs, s.n, t.m + (t.a or 0.0) * t.k)
+    bias_q, var_q = _q_sample_sums(t.cp, t.q_probs, s.n, t.m + (t.a or 0.0) * t.k)  # type: ignore[operator]
     return bias_q, var_q / t.m
 
 
@@ -537,9 +537,9 @@ def _kl_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
 def _kl_sampled(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     t = s.t
     plug = float(kl_divergence(*_plugin_pair(s), normalize=True))
-    bias_q, var_q = _q_sample_sums(t.cp, t.q_probs, s.n, t.m + (t.a or 0.0) * t.k)
+    bias_q, var_q = _q_sample_sums(t.cp, t.q_probs, s.n, t.m + (t.a or 0.0) * t.k)  # type: ignore[operator]
     var_p = _p_sample_sum(t.cp, t.log_q, s.n, plug)
-    seen_any = int(np.count_nonzero((t.cp > 0) | (t.cq > 0)))
+    seen_any = int(np.count_nonzero((t.cp > 0) | (t.cq > 0)))  # type: ignore[operator]
     return _kl_sampled_estimate(plug, bias_q, var_p, var_q, s.n, t.m, seen_any, diag, m, o)
 
 

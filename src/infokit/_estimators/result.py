@@ -131,7 +131,7 @@ class Profile:
         )
 
     @classmethod
-    def from_fingerprint(cls, values, mult, support_size: int | None = None) -> "Profile":
+    def from_fingerprint(cls, values: ArrayLike, mult: ArrayLike, support_size: int | None = None) -> "Profile":
         """The profile of counts known only by their fingerprint: ``mult[i]`` outcomes seen ``values[i]`` times.
 
         ``values`` are the distinct positive counts, increasing.  For counts too
@@ -143,12 +143,12 @@ class Profile:
         k_obs = int(mult.sum())
         declared = support_size is not None
         return cls(
-            counts=None,
+            counts=None,  # type: ignore[arg-type]  # never read on a fingerprint's profile
             values=values,
             mult=mult,
             n=int(np.dot(values, mult)) if values.size else 0,
             k_obs=k_obs,
-            k=int(support_size) if declared else k_obs,
+            k=int(support_size) if support_size is not None else k_obs,
             k_declared=declared,
         )
 

@@ -342,7 +342,7 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
         raise InvalidArgumentError("'columns' must name at least one column")
     cols = [columns] if isinstance(columns, str) else list(columns)
     if scheduler is not None:
-        cells, counts, outcomes = _dask_cells(path, distinct, format, dropna, scheduler)
+        ids, counts, outcomes = _dask_cells(path, distinct, format, dropna, scheduler)
     else:
         acc = _joint_counts(path, distinct, batch_size, format, dropna, progress)
         try:
@@ -352,12 +352,12 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
             raise
         if streamed is not None:  # its close() removes the counts on disk
             return streamed
-        cells, counts, outcomes = acc.cells()
+        ids, counts, outcomes = acc.cells()
     if distinct != cols:  # repeated columns: one variable per use
         pos = {c: i for i, c in enumerate(distinct)}
         use = [pos[c] for c in cols]
-        cells, outcomes = cells[:, use], [outcomes[i] for i in use]
-    return _joint_empirical(cells, counts, outcomes)
+        ids, outcomes = ids[:, use], [outcomes[i] for i in use]
+    return _joint_empirical(ids, counts, outcomes)
 
 
 def _dask_cells(path, cols, format, dropna, scheduler):

@@ -409,6 +409,7 @@ class KeyCounts:
     def _merge_disk(self) -> None:
         """The k-way merge of the runs on disk into one run (counts of equal keys added), written as it goes."""
         runs = self._runs
+        assert self._dir is not None  # runs exist only with their directory
         stem = os.path.join(self._dir.name, "merged")
         # keys read ahead from all runs together: 1/16 of the budget (each round briefly holds ~4x that)
         chunk = max(self.budget // (16 * _ITEM * len(runs)), 1024)
