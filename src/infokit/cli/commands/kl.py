@@ -86,7 +86,7 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
         h_p = float(ik.entropy(p, base=base))
         h_pq = float(ik.cross_entropy(ps, qs, base=base))
     _report(p_path, q_path, column, qcol, smoothing, p.n, q.n, a, est, plug, h_p, h_pq, p.support_size, bins, fmt,
-            output, lambda plot: plot.plot_distributions(p, q, base=base))
+            output, lambda plot: _figure(plot, p, q, ps, qs, a, est, plug, base))
 
 
 def _from_paired(pc, p_path, q_path, column, qcol, smoothing, estimator, level, base, fmt):
@@ -140,37 +140,42 @@ def _report(p_path, q_path, column, qcol, smoothing, n_p, n_q, a, est, plug, h_p
                              more=[("H(P̂) plug-in", h_p), (f"H(P̂,{q_hat}) plug-in", h_pq)], notes=notes,
                              sentence=reading("kl", f"{column!r}", sample_value(est, plug), est))
 
-    def figure(plot):
-        # the pair the table's plug-in row measures: Q̂ smoothed as the estimate's Q is
-        if a:
-            union = _union(p, q)
-            try:  # the outcomes in order, as the unsmoothed figure shows them
-                order = sorted(range(len(union)), key=lambda i: union[i])
-            except TypeError:
-                order = list(range(len(union)))
-            order.append(len(union))
-            labels = [str(union[i]) for i in order[:-1]]
-            pp, qq = np.asarray(ps, dtype=float)[order], np.asarray(qs, dtype=float)[order]
-            if qq[-1] > 0:  # Q̂'s pseudo-counts on declared outcomes neither sample has
-                labels.append("(others)")
-            else:
-                pp, qq = pp[:-1], qq[:-1]
-            fig = plot.plot_distributions(pp, qq, outcomes=labels, base=base)
-        elif methods.METHODS[est.method].data == methods.CONTINUOUS:
-            # measurements: their histograms in FIGURE_BINS common bins (one bar per distinct value would not read)
-            pb, qb, _, _ = binned_pair(p, q, FIGURE_BINS)
-            fig = plot.plot_distributions(pb, qb, base=base)
-            d_bins = float(ik.kl_divergence(pb, qb, base=base))
-            fig.axes[0].set_title(f"the samples in {FIGURE_BINS} equal-width bins: D(P̂‖Q̂) = {cell(d_bins, 4)} "
-                                  f"{est.unit} (the {est.method} estimate, {cell(est.value, 4)} {est.unit}, "
-                                  "is of the values)")
-            return fig
-        else:
-            fig = plot.plot_distributions(p, q, base=base)
-        fig.axes[0].set_title(f"the samples: D(P̂‖{q_hat}) = {cell(plug, 4)} {est.unit}")
-        return fig
+    finish(report, fmt, output, plot)
 
-    finish(report, fmt, output, figure)
+
+def _figure(plot, p, q, ps, qs, a, est, plug, base):
+    """The figure of ``-o``: the two samples as the table's plug-in row measures them."""
+    import infokit as ik
+
+    q_hat = "Q̂" if not a else f"Q̂+{cell(a)}"
+    # the pair the table's plug-in row measures: Q̂ smoothed as the estimate's Q is
+    if a:
+        union = _union(p, q)
+        try:  # the outcomes in order, as the unsmoothed figure shows them
+            order = sorted(range(len(union)), key=lambda i: union[i])
+        except TypeError:
+            order = list(range(len(union)))
+        order.append(len(union))
+        labels = [str(union[i]) for i in order[:-1]]
+        pp, qq = np.asarray(ps, dtype=float)[order], np.asarray(qs, dtype=float)[order]
+        if qq[-1] > 0:  # Q̂'s pseudo-counts on declared outcomes neither sample has
+            labels.append("(others)")
+        else:
+            pp, qq = pp[:-1], qq[:-1]
+        fig = plot.plot_distributions(pp, qq, outcomes=labels, base=base)
+    elif methods.METHODS[est.method].data == methods.CONTINUOUS:
+        # measurements: their histograms in FIGURE_BINS common bins (one bar per distinct value would not read)
+        pb, qb, _, _ = binned_pair(p, q, FIGURE_BINS)
+        fig = plot.plot_distributions(pb, qb, base=base)
+        d_bins = float(ik.kl_divergence(pb, qb, base=base))
+        fig.axes[0].set_title(f"the samples in {FIGURE_BINS} equal-width bins: D(P̂‖Q̂) = {cell(d_bins, 4)} "
+                              f"{est.unit} (the {est.method} estimate, {cell(est.value, 4)} {est.unit}, "
+                              "is of the values)")
+        return fig
+    else:
+        fig = plot.plot_distributions(p, q, base=base)
+    fig.axes[0].set_title(f"the samples: D(P̂‖{q_hat}) = {cell(plug, 4)} {est.unit}")
+    return fig
 
 
 def _union(p, q) -> list:
