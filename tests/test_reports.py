@@ -142,6 +142,13 @@ def test_empirical_html_top_outcomes_and_summary():
     assert e._repr_html_() == frag
 
 
+def test_empirical_html_blank_and_spaced_labels_are_quoted():
+    # a space, a trailing space and a tab would read as blank or as another label: shown as repr
+    e = ik.empirical([" "] * 3 + ["a "] * 2 + ["\t"] + ["a"])
+    rows = {r[0]: r[1] for r in parse(empirical_html(e)).tables[1][1:]}
+    assert rows == {"' '": "3", "'a '": "2", "'\\t'": "1", "a": "1"}
+
+
 def test_empirical_html_joint_and_errors():
     j = ik.empirical_joint([0, 0, 1], ["a", "b", "b"])
     assert "(0, &#x27;a&#x27;)" in empirical_html(j)

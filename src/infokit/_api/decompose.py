@@ -250,7 +250,7 @@ def decomposition_html(d: Decomposition, *, max_rows: int = 50) -> str:
     header = ["outcome", "p", "q", f"I_p [{u}]", f"I_q [{u}]", f"p·I_p [{u}]", f"p·I_q [{u}]",
               f"p·log(p/q) [{u}]"]
     all_rows = d.rows()
-    rows = [[html.esc(o)] + [html.num(v) for v in vals] for o, *vals in all_rows[:max_rows]]
+    rows = [[html.label(o)] + [html.num(v) for v in vals] for o, *vals in all_rows[:max_rows]]
     parts = [html.table(f"H(P, Q) = H(P) + D(P‖Q), outcome by outcome [{u}]", header, rows)]
     if len(all_rows) > max_rows:
         parts.append(html.note(f"… and {len(all_rows) - max_rows} more outcomes (included in the totals)"))

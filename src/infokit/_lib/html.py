@@ -10,7 +10,7 @@ import numpy as np
 
 from infokit._lib.fmt import format_number
 
-__all__ = ["esc", "num", "table", "div", "note", "html_document", "diag_value"]
+__all__ = ["esc", "label", "num", "table", "div", "note", "html_document", "diag_value"]
 
 _TABLE = 'style="border-collapse: collapse; margin: 0.25em 0 0.75em 0; font-size: 0.9em"'
 _CAPTION = 'style="caption-side: top; text-align: left; font-weight: bold; padding: 0.25em 0"'
@@ -18,7 +18,7 @@ _TH = 'style="text-align: right; padding: 0.15em 0.6em; border-bottom: 1px solid
 _TH_LEFT = 'style="text-align: left; padding: 0.15em 0.6em; border-bottom: 1px solid #888"'
 _TD = 'style="text-align: right; padding: 0.15em 0.6em; font-variant-numeric: tabular-nums"'
 _TD_LEFT = 'style="text-align: left; padding: 0.15em 0.6em"'
-_VERDICT_COLOURS = {"no drift": "#d4edda", "minor": "#e2f0d9", "moderate": "#fff3cd", "drift": "#f8d7da"}
+_VERDICT_COLOURS = {"no drift": "#d4edda", "minor": "#dce9f7", "moderate": "#fff3cd", "drift": "#f8d7da"}
 
 
 # --------------------------------------------------------------------------
@@ -26,6 +26,14 @@ _VERDICT_COLOURS = {"no drift": "#d4edda", "minor": "#e2f0d9", "moderate": "#fff
 # --------------------------------------------------------------------------
 def _esc(x: object) -> str:
     return html.escape(str(x), quote=True)
+
+
+def _label(x: object) -> str:
+    """An outcome as escaped text; one that would read as blank or hide its spaces is shown quoted (``repr``)."""
+    text = str(x)
+    if isinstance(x, str) and (not text.strip() or text != text.strip() or not text.isprintable()):
+        text = repr(str(x))
+    return _esc(text)
 
 
 def _num(v: object, digits: int = 6) -> str:
@@ -88,4 +96,4 @@ def _diag_value(v: object) -> str:
     return _esc(text)
 
 
-esc, num, table, div, note, diag_value = _esc, _num, _table, _div, _note, _diag_value
+esc, label, num, table, div, note, diag_value = _esc, _label, _num, _table, _div, _note, _diag_value

@@ -376,7 +376,7 @@ def empirical_html(e: Empirical, *, top: int = 20) -> str:
     counts = np.asarray(e.counts)
     order = np.argsort(-counts, kind="stable")[:top]
     outcomes = e.outcomes
-    rows = [[html.esc(outcomes[i]), html.num(int(counts[i])),
+    rows = [[html.label(outcomes[i]), html.num(int(counts[i])),
              html.num(counts[i] / e.n)] for i in order.tolist()]
     parts.append(html.table(f"Top {min(top, len(e))} outcomes by count", ["outcome", "count", "proportion"], rows))
     if len(e) > top:
