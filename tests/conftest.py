@@ -128,3 +128,15 @@ def xp(request) -> Backend:
 @pytest.fixture(name="to_numpy")
 def _to_numpy_fixture():
     return to_numpy
+
+
+@pytest.fixture
+def tmpdir_spill(tmp_path, monkeypatch):
+    """Temporary files (counts spilled to disk) go under a fresh directory, checked empty at the end."""
+    import tempfile
+
+    d = tmp_path / "spill"
+    d.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(d))
+    yield d
+    assert list(d.iterdir()) == []

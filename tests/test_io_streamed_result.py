@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import tempfile
 
 import numpy as np
 import pytest
@@ -34,15 +33,6 @@ from infokit.io import _spill  # noqa: E402
 
 TINY = "4096"  # bytes: a run on disk every few dozen keys
 
-
-@pytest.fixture
-def tmpdir_spill(tmp_path, monkeypatch):
-    """Temporary files go under a fresh directory, checked empty at the end."""
-    d = tmp_path / "spill"
-    d.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(d))
-    yield d
-    assert list(d.iterdir()) == []
 
 
 # --------------------------------------------------------------------------

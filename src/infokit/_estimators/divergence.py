@@ -39,7 +39,7 @@ from infokit._estimators.arguments import all_continuous, any_continuous, check_
 from infokit._estimators.arguments import expand, natures
 from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, CROSS_ENTROPY, DISCRETE, KL, KL_SAMPLED, METHODS
-from infokit._estimators.result import Estimate, Profile, chi2_variance, from_kernel, make_estimate, unseen_mass_bound
+from infokit._estimators.result import ChunkedCounts, Estimate, Profile, chi2_variance, from_kernel, make_estimate, unseen_mass_bound
 from infokit._lib import backend as _backend
 from infokit._lib.checks import check_level, check_probs, check_pseudo_count, check_rng
 from infokit._lib.typing import AnyArray, Base, Bins, DistributionLike, Model, Samples, Seed
@@ -554,7 +554,7 @@ def _kl_sampled_estimate(plug, bias_q, var_p_sum, var_q_sum, n, m_q, seen_any, d
     return make_estimate(value, se, None, o.level, used, o.unit, diag)
 
 
-class PairedCounts:
+class PairedCounts(ChunkedCounts):
     """The counts of a sample of P and a sample of Q on the union of their outcomes, read a chunk at a time.
 
     ``chunks()`` returns an iterator of ``(counts in P, counts in Q)`` over
@@ -582,14 +582,6 @@ class PairedCounts:
         #: outcomes seen in P's sample; those of them never seen in Q's
         self.k_observed, self.unseen_in_q = k_observed, unseen
 
-    def chunks(self):
-        return self._chunks()
-
-    def close(self) -> None:
-        """Release what the chunks are read from; idempotent."""
-        close, self._close = self._close, None
-        if close is not None:
-            close()
 
     def plugin(self, a=None):
         """``(D(P̂||Q̂), H(P̂, Q̂))`` in nats, Q̂ with pseudo-count ``a`` on each outcome of the union."""

@@ -11,7 +11,7 @@ from infokit._estimators import auto, discrete, methods
 from infokit._estimators.arguments import EstimateOptions, all_continuous, any_continuous, check_bins_method
 from infokit._estimators.arguments import defaults, lookup, natures, precheck, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, METHODS, MUTUAL_INFORMATION
-from infokit._estimators.result import Estimate, Profile, chi2_variance, from_kernel, make_estimate
+from infokit._estimators.result import ChunkedCounts, Estimate, Profile, chi2_variance, from_kernel, make_estimate
 from infokit._lib.checks import check_level, check_rng
 from infokit._lib.typing import Base, Bins, Samples, Seed
 from infokit._lib.units import resolve_base
@@ -164,7 +164,7 @@ def _discrete(x, y, m: methods.Method, o: EstimateOptions):
     return _from_cells(inv_x, inv_y, counts, m, o)
 
 
-class CellCounts:
+class CellCounts(ChunkedCounts):
     """The distinct (x, y) cells of a joint table, read a chunk at a time: what the MI estimate needs.
 
     ``n_x``, ``n_y``: the counts of the values of X and Y (indexed by the
@@ -196,14 +196,6 @@ class CellCounts:
 
         return cls(n_x, n_y, None, None, chunks, (inv_x, inv_y, counts))
 
-    def chunks(self):
-        return self._chunks()
-
-    def close(self) -> None:
-        """Release what the chunks are read from (the temporary files of counts on disk); idempotent."""
-        close, self._close = self._close, None
-        if close is not None:
-            close()
 
     def profile(self, support_size: int) -> Profile:
         """The profile of the cells' counts on ``support_size`` cells (with the counts, when held)."""

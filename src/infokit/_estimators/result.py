@@ -388,6 +388,29 @@ def one_outcome_entropy_bound(n: int, k: int | None, level: float) -> float:
     return min(h + u * math.log(k - 1.0), math.log(k))
 
 
+
+class ChunkedCounts:
+    """Counts read a chunk at a time, ``chunks()``, from a source that ``close()`` releases.
+
+    The base of :class:`~infokit._estimators.divergence.PairedCounts` and
+    :class:`~infokit._estimators.information.CellCounts`: ``_chunks`` makes a
+    fresh iterator of chunks (the counts may be read more than once);
+    ``_close``, if any, removes what they are read from (files on disk).
+    """
+
+    _chunks: Any
+    _close: Any = None
+
+    def chunks(self) -> Iterator[Any]:
+        return self._chunks()
+
+    def close(self) -> None:
+        """Release what the chunks are read from; idempotent."""
+        close, self._close = self._close, None
+        if close is not None:
+            close()
+
+
 def finish_interval(value: float, stderr: float, interval: Any, level: float, *, lower: float = 0.0,
                     upper: float = math.inf, determined: bool = False
                     ) -> tuple[float, float, tuple[float, float], dict[str, Any]]:
