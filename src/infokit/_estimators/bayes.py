@@ -596,29 +596,44 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip, sta
     refinement)``.
     """
     sd = np.maximum(sd, 1e-15 * np.maximum(1.0, np.abs(mu)))
+    q = 0.5 * (1.0 - float(level))
+    targets = (q, 1.0 - q)
     r = _refinement(logw, mu, sd, start) if start is not None else 1
     if r > 1:
+        x = _near_quantiles(logw, mu, sd, r, targets, list(start), mean, total_sd)
+        if x is not None:
+            return tuple(min(max(v, lo_clip), hi_clip) for v in x), None
         basis = _lagrange(r)
         logw, mu, sd = (_windows(v) @ basis for v in (logw, mu, np.log(sd)))
         logw, mu, sd = logw.ravel(), mu.ravel(), np.exp(sd.ravel())
     w = np.exp(logw - logw.max())
     w /= w.sum()
     mix = _NormalMixture(w, mu, sd)
-    q = 0.5 * (1.0 - float(level))
-    targets = (q, 1.0 - q)
-    # start: the Cornish-Fisher quantiles (normal + skewness term) of the mixture
-    dev = mu - mean
-    skew = float(w @ (dev * (dev * dev + 3.0 * sd * sd))) / total_sd**3 if total_sd > 0 else 0.0
-    z = z_score(level)
-    shift = min(max(skew * (z * z - 1.0) / 6.0, -0.5 * z), 0.5 * z)
-    x = [mean + total_sd * (-z + shift), mean + total_sd * (z + shift)] if start is None else list(start)
+    if start is None:
+        # start: the Cornish-Fisher quantiles (normal + skewness term) of the mixture
+        dev = mu - mean
+        skew = float(w @ (dev * (dev * dev + 3.0 * sd * sd))) / total_sd**3 if total_sd > 0 else 0.0
+        z = z_score(level)
+        shift = min(max(skew * (z * z - 1.0) / 6.0, -0.5 * z), 0.5 * z)
+        x = [mean + total_sd * (-z + shift), mean + total_sd * (z + shift)]
+    else:
+        x = list(start)
+    x, done = _newton(mix, targets, x, mean, total_sd)
+    if not (done[0] and done[1]):
+        x = _brent_quantiles(mix, targets, x, done)
+    r = _refinement(logw, mu, sd, x) if start is None else 1
+    return tuple(min(max(v, lo_clip), hi_clip) for v in x), (x if r > 1 else None)
+
+
+def _newton(mix, targets, x, mean, total_sd, offsets=(0.0, 0.0)):
+    """Both quantiles of ``mix`` (its CDF plus ``offsets``) by Newton's method from ``x``: ``(x, done)``."""
     done = [False, False]
     for _ in range(30):
         cdf, dens = mix(x)
         for j in (0, 1):
             if done[j]:
                 continue
-            step = (cdf[j] - targets[j]) / dens[j] if dens[j] > 0 else math.inf
+            step = (cdf[j] + offsets[j] - targets[j]) / dens[j] if dens[j] > 0 else math.inf
             if abs(step) < 4.0 * total_sd + 1e-300:
                 x[j] -= step
             else:  # past the mass (a start beyond log k, say): halfway back to the mean
@@ -628,10 +643,53 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip, sta
             done[j] = abs(step) <= 1e-6 * total_sd or abs(step) <= 1e-13 * max(1.0, abs(x[j]))
         if done[0] and done[1]:
             break
+    return x, done
+
+
+_FAR = 10.0  # a cell whose mu stays this many sd from both starts is left at its weight (Phi = 0 or 1) ...
+_STILL_FAR = 8.5  # ... if it still is this far from the quantiles found (Phi(-8.5) ~ 1e-17)
+
+
+def _near_quantiles(logw, mu, sd, r, targets, start, mean, total_sd):
+    """The quantiles on the grid ``r`` times finer, interpolating mu and sd only in the cells near ``start``.
+
+    A cell whose values of mu stay ``_FAR`` sd from both quantiles has
+    ``Phi = 0`` or ``1`` across it: it adds its (interpolated) weight to the
+    CDF below it, a constant, and only the cells near a quantile enter
+    Newton's iterations.  ``None`` when Newton does not settle or a quantile
+    found comes within ``_STILL_FAR`` sd of a cell left out (the caller then
+    interpolates every cell).
+    """
+    if mu.size < 2 * _HALF_STENCIL + 1:
+        return None
+    basis = _lagrange(r)
+    h = _HALF_STENCIL
+    lw = _windows(logw) @ basis  # (cells, r); cell i spans the nodes i + 3, i + 4
+    lw -= lw.max()
+    wt = np.exp(lw)
+    total = float(wt.sum())
+    cell_w = wt.sum(axis=1) / total
+    a, b = mu[h - 1 : -h], mu[h : mu.size - h + 1]
+    s = np.minimum(sd[h - 1 : -h], sd[h : sd.size - h + 1])
+    top, bottom = np.maximum(a, b), np.minimum(a, b)
+    near = np.zeros(top.size, dtype=bool)
+    for x in start:
+        near |= (bottom - _FAR * s <= x) & (x <= top + _FAR * s)
+    far = ~near
+    offsets = [float(cell_w[far & (top < x)].sum()) for x in start]
+    sel = np.nonzero(near)[0]
+    mu_n = (_windows(mu)[sel] @ basis).ravel()
+    sd_n = np.exp(_windows(np.log(sd))[sel] @ basis).ravel()
+    mix = _NormalMixture((wt[sel] / total).ravel(), mu_n, sd_n)
+    x, done = _newton(mix, targets, list(start), mean, total_sd, offsets)
     if not (done[0] and done[1]):
-        x = _brent_quantiles(mix, targets, x, done)
-    r = _refinement(logw, mu, sd, x) if start is None else 1
-    return tuple(min(max(v, lo_clip), hi_clip) for v in x), (x if r > 1 else None)
+        return None
+    for x0, xj in zip(start, x):
+        below = far & (top + _STILL_FAR * s < xj)
+        above = far & (bottom - _STILL_FAR * s > xj)
+        if not np.array_equal(below | above, far) or not np.array_equal(below, far & (top < x0)):
+            return None
+    return x
 
 
 def _refinement(logw, mu, sd, xs) -> int:
