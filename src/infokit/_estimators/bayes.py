@@ -230,8 +230,8 @@ def _log_dxi(beta, k):
 
 def _log_dxi_direct(beta, k):
     """``ln(k psi'(k beta + 1) - psi'(beta + 1))`` for ``beta < _SERIES_X``."""
-    tg = _trigamma(np.concatenate((k * beta + 1.0, beta + 1.0)))
-    return np.log(k * tg[: beta.size] - tg[beta.size :])
+    # apart: each argument is then most often on one side of the series' threshold (one branch)
+    return np.log(k * _trigamma(k * beta + 1.0) - _trigamma(beta + 1.0))
 
 
 # --------------------------------------------------------------------------- #
@@ -778,8 +778,11 @@ class _NormalMixture:
         self.shift = mu * self.inv
         self.w = w
         self.dw = w * self.inv * self._RT2PI
-        self.lo = float(np.min(mu - 12.0 * sd))
-        self.hi = float(np.max(mu + 12.0 * sd))
+        self.mu, self.sd = mu, sd
+
+    def bracket(self):
+        """``(lo, hi)``: where the mixture's mass lies (12 SDs past every component)."""
+        return float(np.min(self.mu - 12.0 * self.sd)), float(np.max(self.mu + 12.0 * self.sd))
 
     def __call__(self, x):
         z = np.multiply.outer(np.asarray(x, dtype=float), self.inv) - self.shift
@@ -793,7 +796,7 @@ def _brent_quantiles(mix, targets, out, done):
     def cdf(x, target):
         return mix([x])[0][0] - target
 
-    a, b = mix.lo, mix.hi
+    a, b = mix.bracket()
     for j, target in enumerate(targets):
         if done[j]:
             continue
