@@ -64,7 +64,7 @@ __all__ = [
 # small special-function helpers                                                #
 # --------------------------------------------------------------------------- #
 
-_SERIES_X = 1.0e3  # above this, h, c and xi' use their asymptotic series
+_SERIES_X = 1.0e3  # above this, c and xi' use their asymptotic series
 
 
 _TRIGAMMA_SERIES_X = 10.0  # psi'(x) by its asymptotic series from here on
@@ -161,12 +161,41 @@ def _two_regimes(x, series, direct):
 
 
 def _h(alpha):
-    """``(x) psi'(x + 1) + 1/x - 1`` with ``x = alpha + 1`` (>= 0, ~ 1/(2x))."""
-    return _two_regimes(
-        np.asarray(alpha, dtype=float) + 1.0,
-        lambda r: r * (0.5 + r * (1.0 / 6 + r * r * (-1.0 / 30 + r * r * (1.0 / 42 - r * r / 30)))),
-        lambda x: x * _trigamma(x + 1.0) + 1.0 / x - 1.0,
-    )
+    """``x psi'(x) - 1`` with ``x = alpha + 1`` (``= x psi'(x + 1) + 1/x - 1``; >= 0, ~ 1/(2x)).
+
+    For ``x >= 20`` its asymptotic series ``r/2 + sum_j B_2j r^2j``
+    (``r = 1/x``; relative error below 1e-18 there); below, ``psi'(x)`` with
+    the argument lifted past 20 by the recurrence (``x psi'(x) ~ 1 + 1/(2x)``
+    loses at most 1.6 digits to the subtraction).
+    """
+    x = np.asarray(alpha, dtype=float) + 1.0
+    small = x < _H_SERIES_X
+    n_small = int(np.count_nonzero(small))
+    if n_small == 0:
+        return _h_series(x)
+    if n_small == x.size:
+        return _h_lifted(x)
+    out = _h_series(np.maximum(x, _H_SERIES_X))
+    out[small] = _h_lifted(x[small])
+    return out
+
+
+_H_SERIES_X = 20.0
+_H_SHIFTS = np.arange(_H_SERIES_X)
+
+
+def _h_series(x):
+    r = 1.0 / x
+    r2 = r * r
+    series = 0.0
+    for b in reversed(_TRIGAMMA_B):
+        series = r2 * (b + series)
+    return r * 0.5 + series
+
+
+def _h_lifted(x):
+    r = 1.0 / (x[..., None] + _H_SHIFTS)
+    return x * (np.einsum("...i,...i->...", r, r) + _trigamma_series(x + _H_SERIES_X)) - 1.0
 
 
 def _c(A):
@@ -201,8 +230,8 @@ def _log_dxi(beta, k):
 
 def _log_dxi_direct(beta, k):
     """``ln(k psi'(k beta + 1) - psi'(beta + 1))`` for ``beta < _SERIES_X``."""
-    tg = _trigamma(np.concatenate((k * beta + 1.0, beta + 1.0)))
-    return np.log(k * tg[: beta.size] - tg[beta.size :])
+    # apart: each argument is then most often on one side of the series' threshold (one branch)
+    return np.log(k * _trigamma(k * beta + 1.0) - _trigamma(beta + 1.0))
 
 
 # --------------------------------------------------------------------------- #
@@ -244,18 +273,34 @@ def dirichlet_moments(values, mult, a, n=None, k=None):
         n = float(np.dot(values, mult))
     if k is None:
         k = float(mult.sum())
-    alpha = values[None, :] + a_arr[:, None]  # (B, C)
     A = float(n) + float(k) * a_arr  # (B,)
-    w = mult[None, :] * alpha
-    psi1 = special.digamma(alpha + 1.0)
-    u = (w * psi1).sum(axis=1) / A
-    mean = special.digamma(A + 1.0) - u
-    dev = psi1 - u[:, None]
-    s = (w * dev * dev).sum(axis=1) + (w * _h(alpha)).sum(axis=1)
-    var = s / (A * (A + 1.0)) + _c(A)
-    var = np.maximum(var, 0.0)
+    mean, var = _moments(values, mult, a_arr, A, special.digamma(A + 1.0), _c(A))
     shape = np.shape(a)
     return mean.reshape(shape), var.reshape(shape)
+
+
+def _moments(values, mult, a, A, psi_A1, c_A, unseen=0.0, psi_a1=None, h_a=None):
+    """:func:`dirichlet_moments` from its parts: ``psi(A+1)`` and ``c(A)`` given, ``a`` a 1-D array.
+
+    ``unseen`` more outcomes of count 0 may be left out of ``values`` and
+    given by ``psi(a+1)`` and ``h(a)`` (``psi_a1``, ``h_a``): what depends on
+    ``a``, ``n`` and ``k`` only can then be computed once for many profiles.
+    """
+    alpha = values[None, :] + a[:, None]  # (B, C)
+    w = mult[None, :] * alpha
+    psi1 = special.digamma(alpha + 1.0)
+    su = (w * psi1).sum(axis=1)
+    if unseen:
+        w0 = unseen * a
+        su += w0 * psi_a1
+    u = su / A
+    dev = psi1 - u[:, None]
+    s = (w * (dev * dev + _h(alpha))).sum(axis=1)
+    if unseen:
+        d0 = psi_a1 - u
+        s += w0 * (d0 * d0 + h_a)
+    var = s / (A * (A + 1.0)) + c_A
+    return psi_A1 - u, np.maximum(var, 0.0)
 
 
 def dirichlet(prof: Profile, *, level: float, rng: np.random.Generator, concentration: float = 0.5) -> KernelResult:
@@ -304,37 +349,76 @@ class _LogPost:
     ``sum_x m_x ln Gamma(beta + n_x) - k_obs ln Gamma(beta) - n ln beta`` for
     ``beta < 10`` (one ``gammaln`` on the matrix) and Stirling's form of
     ``D`` above (no cancellation of the large terms); the ``t`` given must be
-    increasing, so that the two are two blocks of rows.
+    increasing, so that the two are two blocks of rows.  The terms that
+    depend on ``k``, ``n`` and ``t`` only are :class:`_TTerms`.
     """
 
     def __init__(self, prof: Profile):
-        self.k = float(prof.k)
-        self.n = float(prof.n)
-        self.k_obs = float(prof.k_obs)
+        self.k = prof.k
+        self.n = prof.n
         self.values = prof.values.astype(float)
         self.mult = prof.mult.astype(float)
+        # ln Gamma(beta) as the column of count 0, weight -k_obs
+        self.values0 = np.concatenate(([0.0], self.values))
+        self.mult0 = np.concatenate(([-float(prof.k_obs)], self.mult))
 
-    def __call__(self, t, prior=None):
-        """``ln p(t)`` at the increasing ``t``; ``prior``: ``t + ln xi'(e^t)`` there, if known."""
+    def __call__(self, t, terms=None):
+        """``ln p(t)`` at the increasing ``t``; ``terms``: the :class:`_TTerms` there, if known."""
         t = np.asarray(t, dtype=float)
-        beta = np.exp(t)
+        if terms is None:
+            terms = _TTerms(t, self.k, self.n, moments=False)
+        beta = terms.beta
         m = int(np.searchsorted(beta, 10.0))
         like = np.empty_like(beta)
         if m:
             b = beta[:m]
-            like[:m] = (special.gammaln(b[:, None] + self.values) @ self.mult
-                        - self.k_obs * special.gammaln(b) - self.n * np.log(b))
+            like[:m] = special.gammaln(b[:, None] + self.values0) @ self.mult0 - self.n * np.log(b)
         if m < beta.size:
             like[m:] = _stirling_rising(beta[m:, None], self.values) @ self.mult
-        if prior is None:
-            prior = t + _log_dxi(beta, self.k)
-        kb = self.k * beta
-        m = int(np.searchsorted(kb, 10.0))
-        if m:
-            like[:m] -= special.gammaln(kb[:m] + self.n) - special.gammaln(kb[:m]) - self.n * np.log(kb[:m])
-        if m < kb.size:
-            like[m:] -= _stirling_rising(kb[m:], self.n)
-        return prior + like
+        return terms.base + like
+
+
+class _TTerms:
+    """What the NSB posterior and moments need at the nodes ``t`` that depends on ``k`` and ``n`` only.
+
+    ``base = t + ln xi'(beta) - D(k beta, n)`` (the prior and the likelihood's
+    denominator), and for the moments ``psi(A + 1)``, ``c(A)`` (``A = n + k
+    beta``), ``psi(beta + 1)`` and ``h(beta)`` (the unseen outcomes' class).
+    """
+
+    __slots__ = ("t", "beta", "base", "psi_A1", "c_A", "psi_b1", "h_b")
+
+    def __init__(self, t, k, n, moments=True, prior=None, posterior=True):
+        self.t = t
+        self.beta = beta = np.exp(t)
+        kb = k * beta
+        if posterior:
+            base = t + _log_dxi(beta, k) if prior is None else prior.copy()
+            m = int(np.searchsorted(kb, 10.0))
+            if m:
+                base[:m] -= special.gammaln(kb[:m] + n) - special.gammaln(kb[:m]) - n * np.log(kb[:m])
+            if m < kb.size:
+                base[m:] -= _stirling_rising(kb[m:], float(n))
+            self.base = base
+        if moments:
+            A = n + kb
+            self.psi_A1, self.c_A = special.digamma(A + 1.0), _c(A)
+            self.psi_b1, self.h_b = special.digamma(beta + 1.0), _h(beta)
+
+    def __getitem__(self, sl):
+        out = object.__new__(_TTerms)
+        for name in self.__slots__:
+            v = getattr(self, name, None)
+            if v is not None:
+                setattr(out, name, v[sl])
+        return out
+
+    def freeze(self):
+        for name in self.__slots__:
+            v = getattr(self, name, None)
+            if v is not None:
+                v.flags.writeable = False
+        return self
 
 
 @functools.lru_cache(maxsize=64)
@@ -355,13 +439,29 @@ def _hard_grid(k: int, n: int):
 
 
 @functools.lru_cache(maxsize=64)
-def _offset_prior(k: int, n: int, m: int):
-    """The points ``grid[i] + j/m`` (``j = 1 .. m-1``) between the hard grid's points, and the prior there."""
+def _grid_terms(k: int, n: int):
+    """The :class:`_TTerms` (posterior part) on the hard grid; cached per ``(k, n)``."""
+    grid, prior = _hard_grid(k, n)
+    return _TTerms(grid, k, n, moments=False, prior=prior).freeze()
+
+
+@functools.lru_cache(maxsize=64)
+def _fine_terms(k: int, n: int, m: int):
+    """The :class:`_TTerms` on the points ``grid[i] + j/m`` (``j = 0 .. m-1``, the hard grid's last point too).
+
+    The nodes of a wide posterior are a run of them (:func:`_nsb_posterior`);
+    cached per ``(k, n, m)``.
+    """
     grid = _hard_grid(k, n)[0]
-    pts = grid[:-1, None] + (np.arange(1, m) / m)[None, :]
-    prior = pts + _log_dxi(np.exp(pts.ravel()), k).reshape(pts.shape)
-    pts.flags.writeable = prior.flags.writeable = False
-    return pts, prior
+    pts = np.append((grid[:-1, None] + (np.arange(m) / m)[None, :]).ravel(), grid[-1])
+    return _TTerms(pts, k, n).freeze()
+
+
+@functools.lru_cache(maxsize=64)
+def _mid_terms(k: int, n: int, m: int):
+    """The :class:`_TTerms` at the midpoints of :func:`_fine_terms`' points; cached per ``(k, n, m)``."""
+    t = _fine_terms(k, n, m).t
+    return _TTerms(0.5 * (t[1:] + t[:-1]), k, n).freeze()
 
 
 def _parabola(t, f, s):
@@ -421,29 +521,32 @@ def _nsb_posterior(prof: Profile):
     ``_DROP`` (and at least ``12 sigma``) on both sides.  A posterior wider
     than ``_COARSE_SD`` (small samples; its shape is less Gaussian) gets a
     step of ``1/m <= min(0.5, sigma / 3)`` on the coarse grid, which it
-    reuses, the prior at the points between cached per ``(k, n, m)``.
-    Returns ``(nodes, weights, log weights, t0, sigma, log posterior, its max)``, nodes increasing and
-    equally spaced.
+    reuses, what depends on ``k``, ``n`` and t only cached per ``(k, n, m)``.
+    Returns ``(terms, weights, log weights, t0, sigma, log posterior, its max, mids)``: the
+    :class:`_TTerms` at the nodes (``terms.t``, increasing and equally spaced) and, for a wide
+    posterior, at the midpoints between them (cached; ``None`` otherwise).
     """
     logpost = _LogPost(prof)
-    grid, prior_grid = _hard_grid(prof.k, prof.n)
+    k, n = prof.k, prof.n
+    gt = _grid_terms(k, n)
+    grid = gt.t
     if prof.values.size >= _PRESCAN_CLASSES:
         # many distinct counts (a large sample): every 4th grid point, then the points next to the
         # best of them (the log-posterior is unimodal in t); the rest only if the posterior is wide
         fg = np.full(grid.size, -np.inf)
         every = np.arange(0, grid.size, _PRESCAN_STEP)
-        fg[every] = logpost(grid[every], prior_grid[every])
+        fg[every] = logpost(grid[every], gt[every])
         j = int(every[np.argmax(fg[every])])
         near = np.arange(max(j - 2 * _PRESCAN_STEP + 1, 0), min(j + 2 * _PRESCAN_STEP, grid.size))
         near = near[near % _PRESCAN_STEP != 0]
-        fg[near] = logpost(grid[near], prior_grid[near])
+        fg[near] = logpost(grid[near], gt[near])
     else:
-        fg = logpost(grid, prior_grid)
+        fg = logpost(grid, gt)
     i = int(np.argmax(fg))
     t0, sigma, f0 = _mode(logpost, grid, fg, i)
     if sigma >= _COARSE_SD and np.isinf(fg).any():
         rest = np.nonzero(np.isinf(fg))[0]
-        fg[rest] = logpost(grid[rest], prior_grid[rest])
+        fg[rest] = logpost(grid[rest], gt[rest])
         i = int(np.argmax(fg))
         t0, sigma, f0 = _mode(logpost, grid, fg, i)
     fmax = max(f0, float(fg[i]))
@@ -451,19 +554,16 @@ def _nsb_posterior(prof: Profile):
     resolved = keep.size > 0
     if not resolved:  # a peak so narrow that no grid point holds mass
         keep = np.array([i])
+    mids = None
     if sigma >= _COARSE_SD:
         # the grid's points and m - 1 points between each two, m = 2 for a wide posterior (step 0.5)
         m = max(2, int(math.ceil(_STEPS_PER_SD_COARSE * _COARSE_STEP / sigma)))
-        a = max(int(keep[0]) - 1, 0)
-        b = min(int(keep[-1]) + 1, grid.size - 1)
-        pts, prior = _offset_prior(prof.k, prof.n, m)
-        nodes = np.empty((b - a, m))
-        f = np.empty_like(nodes)
-        nodes[:, 0], f[:, 0] = grid[a:b], fg[a:b]
-        nodes[:, 1:] = pts[a:b]
-        f[:, 1:] = logpost(pts[a:b].ravel(), prior[a:b].ravel()).reshape(b - a, m - 1)
-        nodes, f = np.append(nodes.ravel(), grid[b]), np.append(f.ravel(), fg[b])
-        h = _COARSE_STEP / m
+        a = max(int(keep[0]) - 1, 0) * m
+        b = min(int(keep[-1]) + 1, grid.size - 1) * m + 1
+        terms = _fine_terms(k, n, m)[a:b]
+        f = logpost(terms.t, terms)
+        fmax = max(fmax, float(f.max()))
+        mids = (_mid_terms(k, n, m), a)
     else:
         h = sigma / _STEPS_PER_SD
         # the grid's points that hold mass, and 12 sigma about the mode; the loop below extends skewed tails
@@ -483,14 +583,18 @@ def _nsb_posterior(prof: Profile):
             fl, fr = logpost(add_l) if left else f[:0], logpost(add_r) if right else f[:0]
             nodes, f = np.concatenate((add_l, nodes, add_r)), np.concatenate((fl, f, fr))
             fmax = max(fmax, float(f.max()))
-    fmax = max(fmax, float(f.max()))
     sel = f >= fmax - _DROP - 5.0
     lo_i, hi_i = int(np.argmax(sel)), int(sel.size - np.argmax(sel[::-1]))  # a contiguous run of nodes
-    nodes, f = nodes[lo_i:hi_i], f[lo_i:hi_i]
+    f = f[lo_i:hi_i]
+    if mids is None:
+        terms = _TTerms(nodes[lo_i:hi_i], float(k), float(n), posterior=False)
+    else:
+        terms = terms[lo_i:hi_i]
+        mids = mids[0][mids[1] + lo_i: mids[1] + hi_i - 1]
     logw = f - fmax
     w = np.exp(logw)
     w /= w.sum()
-    return nodes, w, logw, t0, sigma, logpost, fmax
+    return terms, w, logw, t0, sigma, logpost, fmax, mids
 
 
 _RESOLVE = 0.8  # largest step of mu between trapezoid nodes, in units of the Dirichlet SD there
@@ -521,29 +625,44 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip, sta
     refinement)``.
     """
     sd = np.maximum(sd, 1e-15 * np.maximum(1.0, np.abs(mu)))
+    q = 0.5 * (1.0 - float(level))
+    targets = (q, 1.0 - q)
     r = _refinement(logw, mu, sd, start) if start is not None else 1
     if r > 1:
+        x = _near_quantiles(logw, mu, sd, r, targets, list(start), mean, total_sd)
+        if x is not None:
+            return tuple(min(max(v, lo_clip), hi_clip) for v in x), None
         basis = _lagrange(r)
         logw, mu, sd = (_windows(v) @ basis for v in (logw, mu, np.log(sd)))
         logw, mu, sd = logw.ravel(), mu.ravel(), np.exp(sd.ravel())
     w = np.exp(logw - logw.max())
     w /= w.sum()
     mix = _NormalMixture(w, mu, sd)
-    q = 0.5 * (1.0 - float(level))
-    targets = (q, 1.0 - q)
-    # start: the Cornish-Fisher quantiles (normal + skewness term) of the mixture
-    dev = mu - mean
-    skew = float(w @ (dev * (dev * dev + 3.0 * sd * sd))) / total_sd**3 if total_sd > 0 else 0.0
-    z = z_score(level)
-    shift = min(max(skew * (z * z - 1.0) / 6.0, -0.5 * z), 0.5 * z)
-    x = [mean + total_sd * (-z + shift), mean + total_sd * (z + shift)] if start is None else list(start)
+    if start is None:
+        # start: the Cornish-Fisher quantiles (normal + skewness term) of the mixture
+        dev = mu - mean
+        skew = float(w @ (dev * (dev * dev + 3.0 * sd * sd))) / total_sd**3 if total_sd > 0 else 0.0
+        z = z_score(level)
+        shift = min(max(skew * (z * z - 1.0) / 6.0, -0.5 * z), 0.5 * z)
+        x = [mean + total_sd * (-z + shift), mean + total_sd * (z + shift)]
+    else:
+        x = list(start)
+    x, done = _newton(mix, targets, x, mean, total_sd)
+    if not (done[0] and done[1]):
+        x = _brent_quantiles(mix, targets, x, done)
+    r = _refinement(logw, mu, sd, x) if start is None else 1
+    return tuple(min(max(v, lo_clip), hi_clip) for v in x), (x if r > 1 else None)
+
+
+def _newton(mix, targets, x, mean, total_sd, offsets=(0.0, 0.0)):
+    """Both quantiles of ``mix`` (its CDF plus ``offsets``) by Newton's method from ``x``: ``(x, done)``."""
     done = [False, False]
     for _ in range(30):
         cdf, dens = mix(x)
         for j in (0, 1):
             if done[j]:
                 continue
-            step = (cdf[j] - targets[j]) / dens[j] if dens[j] > 0 else math.inf
+            step = (cdf[j] + offsets[j] - targets[j]) / dens[j] if dens[j] > 0 else math.inf
             if abs(step) < 4.0 * total_sd + 1e-300:
                 x[j] -= step
             else:  # past the mass (a start beyond log k, say): halfway back to the mean
@@ -553,10 +672,53 @@ def _mixture_interval(logw, mu, sd, mean, total_sd, level, lo_clip, hi_clip, sta
             done[j] = abs(step) <= 1e-6 * total_sd or abs(step) <= 1e-13 * max(1.0, abs(x[j]))
         if done[0] and done[1]:
             break
+    return x, done
+
+
+_FAR = 10.0  # a cell whose mu stays this many sd from both starts is left at its weight (Phi = 0 or 1) ...
+_STILL_FAR = 8.5  # ... if it still is this far from the quantiles found (Phi(-8.5) ~ 1e-17)
+
+
+def _near_quantiles(logw, mu, sd, r, targets, start, mean, total_sd):
+    """The quantiles on the grid ``r`` times finer, interpolating mu and sd only in the cells near ``start``.
+
+    A cell whose values of mu stay ``_FAR`` sd from both quantiles has
+    ``Phi = 0`` or ``1`` across it: it adds its (interpolated) weight to the
+    CDF below it, a constant, and only the cells near a quantile enter
+    Newton's iterations.  ``None`` when Newton does not settle or a quantile
+    found comes within ``_STILL_FAR`` sd of a cell left out (the caller then
+    interpolates every cell).
+    """
+    if mu.size < 2 * _HALF_STENCIL + 1:
+        return None
+    basis = _lagrange(r)
+    h = _HALF_STENCIL
+    lw = _windows(logw) @ basis  # (cells, r); cell i spans the nodes i + 3, i + 4
+    lw -= lw.max()
+    wt = np.exp(lw)
+    total = float(wt.sum())
+    cell_w = wt.sum(axis=1) / total
+    a, b = mu[h - 1 : -h], mu[h : mu.size - h + 1]
+    s = np.minimum(sd[h - 1 : -h], sd[h : sd.size - h + 1])
+    top, bottom = np.maximum(a, b), np.minimum(a, b)
+    near = np.zeros(top.size, dtype=bool)
+    for x in start:
+        near |= (bottom - _FAR * s <= x) & (x <= top + _FAR * s)
+    far = ~near
+    offsets = [float(cell_w[far & (top < x)].sum()) for x in start]
+    sel = np.nonzero(near)[0]
+    mu_n = (_windows(mu)[sel] @ basis).ravel()
+    sd_n = np.exp(_windows(np.log(sd))[sel] @ basis).ravel()
+    mix = _NormalMixture((wt[sel] / total).ravel(), mu_n, sd_n)
+    x, done = _newton(mix, targets, list(start), mean, total_sd, offsets)
     if not (done[0] and done[1]):
-        x = _brent_quantiles(mix, targets, x, done)
-    r = _refinement(logw, mu, sd, x) if start is None else 1
-    return tuple(min(max(v, lo_clip), hi_clip) for v in x), (x if r > 1 else None)
+        return None
+    for x0, xj in zip(start, x):
+        below = far & (top + _STILL_FAR * s < xj)
+        above = far & (bottom - _STILL_FAR * s > xj)
+        if not np.array_equal(below | above, far) or not np.array_equal(below, far & (top < x0)):
+            return None
+    return x
 
 
 def _refinement(logw, mu, sd, xs) -> int:
@@ -585,7 +747,8 @@ def _refinement(logw, mu, sd, xs) -> int:
 
 def _windows(v):
     """Rows ``v[j-3 : j+5]`` for the intervals ``(j, j+1)``, ``j = 3 .. len(v) - 5``."""
-    return np.lib.stride_tricks.sliding_window_view(v, 2 * _HALF_STENCIL)
+    return np.lib.stride_tricks.as_strided(v, shape=(v.size - 2 * _HALF_STENCIL + 1, 2 * _HALF_STENCIL),
+                                           strides=(v.strides[0], v.strides[0]), writeable=False)
 
 
 _HALF_STENCIL = 4  # the interpolating polynomial of degree 7 through 8 nodes, 4 either side of the interval
@@ -615,8 +778,11 @@ class _NormalMixture:
         self.shift = mu * self.inv
         self.w = w
         self.dw = w * self.inv * self._RT2PI
-        self.lo = float(np.min(mu - 12.0 * sd))
-        self.hi = float(np.max(mu + 12.0 * sd))
+        self.mu, self.sd = mu, sd
+
+    def bracket(self):
+        """``(lo, hi)``: where the mixture's mass lies (12 SDs past every component)."""
+        return float(np.min(self.mu - 12.0 * self.sd)), float(np.max(self.mu + 12.0 * self.sd))
 
     def __call__(self, x):
         z = np.multiply.outer(np.asarray(x, dtype=float), self.inv) - self.shift
@@ -630,7 +796,7 @@ def _brent_quantiles(mix, targets, out, done):
     def cdf(x, target):
         return mix([x])[0][0] - target
 
-    a, b = mix.lo, mix.hi
+    a, b = mix.bracket()
     for j, target in enumerate(targets):
         if done[j]:
             continue
@@ -670,9 +836,15 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
             0.0, 0.0, "posterior", (0.0, 0.0), {"beta_map": None, "log_beta_sd": None, "posterior_sd": 0.0, "nodes": 0},
         )
     logk = math.log(k)
-    nodes, w, logw, t0, sigma, logpost, fmax = _nsb_posterior(prof)
-    values, mult = _classes(prof)
-    mu, var = dirichlet_moments(values, mult, np.exp(nodes), n=prof.n, k=k)
+    terms, w, logw, t0, sigma, logpost, fmax, mid_terms = _nsb_posterior(prof)
+    nodes = terms.t
+    values, mult = prof.values.astype(float), prof.mult.astype(float)
+    unseen = float(k - prof.k_obs)
+
+    def moments(tt):
+        return _moments(values, mult, tt.beta, prof.n + k * tt.beta, tt.psi_A1, tt.c_A, unseen, tt.psi_b1, tt.h_b)
+
+    mu, var = moments(terms)
     mean = float(np.dot(w, mu))
     dev = mu - mean
     sd = math.sqrt(max(float(np.dot(w, var + dev * dev)), 0.0))
@@ -681,10 +853,12 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
         # mu(t) outruns the Dirichlet SD between nodes near a quantile (large k): the interval
         # interpolates between nodes; halve the step first (the midpoints added), so that the
         # interpolation is exact to ~1e-8 SD
-        mids = 0.5 * (nodes[1:] + nodes[:-1])
-        mu_m, var_m = dirichlet_moments(values, mult, np.exp(mids), n=prof.n, k=k)
+        if mid_terms is None:
+            mid_terms = _TTerms(0.5 * (nodes[1:] + nodes[:-1]), float(k), float(prof.n))
+        mu_m, var_m = moments(mid_terms)
         nodes, logw, mu, var = (_interleave(a, b) for a, b in
-                                ((nodes, mids), (logw, logpost(mids) - fmax), (mu, mu_m), (var, var_m)))
+                                ((nodes, mid_terms.t), (logw, logpost(mid_terms.t, mid_terms) - fmax),
+                                 (mu, mu_m), (var, var_m)))
         w = np.exp(logw)
         w /= w.sum()
         mean = float(np.dot(w, mu))

@@ -206,7 +206,7 @@ def estimate_entropy(
     opts = EstimateOptions("estimate_entropy", _DEFAULTS, method=method, support_size=support_size,
                    dropna=check_bool(dropna, "dropna"), concentration=concentration, n_neighbors=n_neighbors,
                    jitter=jitter, bins=bins, level=check_level(ci), unit=resolve_base(base), rng=rng,
-                   gen=check_rng(rng))
+                   gen=check_rng(rng, deferred=True))
     data, m, extra = _samples(data, m, opts)
     fn, kinds = lookup(methods.table_key("estimate_entropy", m), (data,), ("data",))
     est = fn(data, kinds[0], m, opts)
@@ -247,7 +247,7 @@ def estimate_entropy_from_profile(profile: Profile, method="auto", *, support_si
         )
     opts = EstimateOptions("estimate_entropy", _DEFAULTS, method=method, support_size=support_size,
                            dropna=False, concentration=concentration, n_neighbors=None, jitter=None, bins=None,
-                           level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng))
+                           level=check_level(ci), unit=resolve_base(base), rng=rng, gen=check_rng(rng, deferred=True))
     options = {"concentration": _check_concentration(concentration)} if concentration is not None else {}
     k = None if support_size is None else _check_support_size(support_size, profile.k_obs)
     prof = Profile.from_fingerprint(profile.values, profile.mult, k)

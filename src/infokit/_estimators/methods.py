@@ -143,8 +143,12 @@ _REGISTRY = [
 METHODS: dict[str, Method] = {m.name: m for m in _REGISTRY}
 
 
+@functools.lru_cache(maxsize=None)
 def names(*estimates: str, data: str | None = None) -> tuple:
-    """The names accepted by any of ``estimates`` (of ``data``, if given), in registry order."""
+    """The names accepted by any of ``estimates`` (of ``data``, if given), in registry order.
+
+    Cached: the registry is fixed, and every estimate checks its ``method`` against it.
+    """
     return tuple(m.name for m in _REGISTRY
                  if m.estimates.intersection(estimates) and (data is None or m.data == data))
 

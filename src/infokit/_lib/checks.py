@@ -222,13 +222,19 @@ def check_level(level, name: str = "ci") -> float:
     return float(level)
 
 
-def check_rng(rng, name: str = "rng"):
+def check_rng(rng, name: str = "rng", *, deferred: bool = False):
     """``None``, an int seed, a SeedSequence/BitGenerator or a Generator, as a ``numpy.random.Generator``.
 
     A legacy ``numpy.random.RandomState`` is accepted as it is (it draws the same way).
+    With ``deferred``, ``None`` gives a :class:`DeferredGenerator`, which seeds
+    itself from fresh entropy when first drawn from (a call that draws nothing
+    then never pays for making a Generator, ~15 us); a seed or a Generator is
+    taken as without it, so seeded results are the same.
     """
     if isinstance(rng, (np.random.Generator, np.random.RandomState)):
         return rng
+    if rng is None and deferred:
+        return DeferredGenerator()
     if isinstance(rng, bool):
         raise InvalidTypeError(f"'{name}' must be None, an int seed or a numpy.random.Generator (got {rng!r})")
     try:
@@ -237,6 +243,22 @@ def check_rng(rng, name: str = "rng"):
         raise InvalidTypeError(
             f"'{name}' must be None, an int seed or a numpy.random.Generator (got {type(rng).__name__})"
         ) from None
+
+
+class DeferredGenerator:
+    """Stands for ``numpy.random.default_rng()`` (fresh entropy), made on the first attribute looked up."""
+
+    __slots__ = ("_gen",)
+
+    def __init__(self) -> None:
+        self._gen: np.random.Generator | None = None
+
+    def __getattr__(self, name: str):
+        if name == "_gen":  # not set (a copy made without __init__)
+            raise AttributeError(name)
+        if self._gen is None:
+            self._gen = np.random.default_rng()
+        return getattr(self._gen, name)
 
 
 def check_positive_int(value, name: str, *, minimum: int = 1, allow_none: bool = False):
