@@ -59,7 +59,7 @@ class _ColumnCounts:
         # numbers: order-preserving int64 keys, counted within the memory budget (spilled past it);
         # text past string_limit: 64-bit keys of the strings
         self.keys = KeyCounts(budget)
-        self._hashing = hashing and can_hash_strings()
+        self._hashing = hashing  # pandas (for string_keys) imported only when the limit is passed
         self._limit = string_limit(budget)
         self.text = False  # some values were strings
         self.hashed = False  # the strings are counted by key in self.keys (and not kept)
@@ -148,7 +148,10 @@ class _ColumnCounts:
         if text and self._hashing and parts.pending > self._limit // 2 and parts.held > self._limit:
             parts.reduce()
             if parts.held > self._limit:
-                self.to_hashes()
+                if can_hash_strings():
+                    self.to_hashes()
+                else:  # pragma: no cover - without pandas the strings are kept
+                    self._hashing = False
 
     def to_hashes(self) -> None:
         """Count a text column by the 64-bit keys of its strings from now on (the strings counted so far too)."""

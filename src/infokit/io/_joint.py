@@ -39,7 +39,7 @@ class _Encoder:
 
     def __init__(self, path, column, hashing=False, budget=None):
         self.path, self.column = path, column
-        self._hashing = hashing and can_hash_strings()
+        self._hashing = hashing  # pandas (for string_keys) imported only when the limit is passed
         self._limit = string_limit(budget)
         self.hashed = False
         self.index: dict = {}  # labels (and booleans): value -> id
@@ -105,7 +105,10 @@ class _Encoder:
                 else:
                     ids = self._ids_of(vals) if vals.size else np.zeros(0, np.int64)
                     if text and self._hashing and len(self.index) > self._limit:
-                        self._to_hashes()
+                        if can_hash_strings():
+                            self._to_hashes()
+                        else:  # pragma: no cover - without pandas the strings are kept
+                            self._hashing = False
                 self._dict = (dictionary, ids)
             return self._dict[1][to_numpy(arr.indices)]
         values = to_numpy(arr)
