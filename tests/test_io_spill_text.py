@@ -83,7 +83,7 @@ def test_string_keys_of_many_distinct_strings_do_not_collide():
     words = np.array([f"item-{i}" for i in range(200_000)], dtype=object)
     # 2e5 strings: a collision of 64-bit keys has probability ~1e-9
     assert np.unique(_spill.string_keys(words)).size == words.size
-    assert _spill.string_limit("128MiB") == 2**19 and _spill.string_limit(TINY) == 16
+    assert _spill.string_limit("128MiB") == 2**18 and _spill.string_limit(TINY) == 16
 
 
 # --------------------------------------------------------------------------

@@ -258,7 +258,7 @@ def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch
         estimators need, O(distinct counts) memory), streamed from the counts
         on disk, instead of an :class:`Empirical` of 16 bytes per distinct
         value.  A text column with more distinct strings than the budget
-        keeps (``budget / 256``: 524288 at the default 128 MiB) is then
+        keeps (``budget / 512``: 262144 at the default 128 MiB) is then
         counted by 64-bit keys of its strings (SipHash, see
         :func:`infokit.io._spill.string_keys`) and returned as a ``Profile``
         too: its strings are not kept (no outcomes to list), and two
@@ -340,6 +340,9 @@ def read_paired_counts(p_path: StrPath, p_column: str, q_path: StrPath, q_column
     cp = _count_columns(path_p, [p_column], batch_size, p_format, dropna, progress, {p_column: True})[p_column]
     cq = None
     try:
+        if cp.keys.spilled:  # P's counts past the budget: all of them to disk before Q is read
+            cp.keys.finish()
+            release_memory()
         cq = _count_columns(path_q, [q_column], batch_size, q_format, dropna, progress, {q_column: True})[q_column]
         if cp.hashed or cq.hashed:  # text counted by key on one side: the other's strings by key too
             for c, other in ((cp, cq), (cq, cp)):

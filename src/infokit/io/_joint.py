@@ -366,7 +366,7 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
         (the cells read from the counts on disk a chunk at a time, for
         ``estimate_mutual_information_of_cells``) instead of a table held in
         memory.  A text column with more distinct strings than the budget
-        keeps (``budget / 256``: 524288 at the default 128 MiB) is then
+        keeps (``budget / 512``: 262144 at the default 128 MiB) is then
         counted by 64-bit keys of its strings (SipHash,
         :func:`infokit.io._spill.string_keys`; two distinct strings share a
         key with probability about ``d**2 / 2**65`` for ``d`` of them) and
