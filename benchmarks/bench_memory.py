@@ -18,6 +18,9 @@ chunks, deleted afterwards) have three int64 columns: ``r`` uniform on
 values of r (about ``D (1 - exp(-rows/D))`` of them observed), X and Y each
 have about ``sqrt(D)`` values; and ``v``, a float column with 6 decimals
 (drift's compared column, and a payload that makes the file large).
+With ``--text``, ``r``, ``x`` and ``y`` are written as strings (``k<r>``,
+``x<x>``, ``y<y>``): text columns with the same distinct values, which past
+the memory budget are counted by the 64-bit keys of their strings.
 
 Each command runs as ``python -m infokit ...`` in a fresh process through a
 small wrapper that resets the process's peak RSS (``VmHWM``, via
@@ -105,8 +108,20 @@ def run_cli(args, env_extra=None, src=SRC) -> dict:
 BYTES_PER_ROW_GUESS = 30
 
 
-def write_csv(path, target_bytes, distinct, seed) -> dict:
-    """A CSV file of about ``target_bytes`` bytes; returns its rows and exact counts summaries."""
+def _text(prefix, values):
+    """``values`` (int64) as strings ``prefix + decimal`` (an Arrow string array, made without Python objects)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(pa.scalar(prefix), pc.cast(pa.array(values), pa.string()), pa.scalar(""))
+
+
+def write_csv(path, target_bytes, distinct, seed, text=False) -> dict:
+    """A CSV file of about ``target_bytes`` bytes; returns its rows and exact counts summaries.
+
+    ``text``: ``r``, ``x`` and ``y`` written as strings (``"k<r>"``,
+    ``"x<x>"``, ``"y<y>"``: text columns, the same distinct values).
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -119,7 +134,10 @@ def write_csv(path, target_bytes, distinct, seed) -> dict:
             while f.tell() < target_bytes:
                 r = rng.integers(0, int(distinct), CHUNK)
                 v = np.round(rng.standard_normal(CHUNK), 6)
-                table = pa.table({"r": r, "x": r // k, "y": r % k, "v": v})
+                if text:
+                    table = pa.table({"r": _text("k", r), "x": _text("x", r // k), "y": _text("y", r % k), "v": v})
+                else:
+                    table = pa.table({"r": r, "x": r // k, "y": r % k, "v": v})
                 if writer is None:
                     writer = pacsv.CSVWriter(f, table.schema)
                 writer.write_table(table)
@@ -134,13 +152,13 @@ def write_csv(path, target_bytes, distinct, seed) -> dict:
     return {"rows": rows, "bytes": os.path.getsize(path)}
 
 
-def _file(path, target_bytes, distinct, seed, keep) -> dict:
+def _file(path, target_bytes, distinct, seed, keep, text=False) -> dict:
     """``write_csv``, or with ``keep`` the file already written by an earlier run (its rows recounted)."""
     meta = path + ".json"
     if keep and os.path.exists(path) and os.path.exists(meta):
         with open(meta) as f:
             return json.load(f)
-    info = write_csv(path, target_bytes, distinct, seed)
+    info = write_csv(path, target_bytes, distinct, seed, text)
     if keep:
         with open(meta, "w") as f:
             json.dump(info, f)
@@ -175,6 +193,9 @@ def main(argv=None):
     ap.add_argument("--files", default=None, metavar="DIR",
                     help="keep the generated files in DIR and reuse them on later runs (named by D, size and "
                          "seed); default: a temporary directory, each file deleted after its commands")
+    ap.add_argument("--text", action="store_true",
+                    help="r, x and y as text columns (strings 'k<r>', 'x<x>', 'y<y>': counted by the keys of "
+                         "their strings past the memory budget)")
     ap.add_argument("--generate-only", action="store_true", help="with --files: write the files, run nothing")
     ap.add_argument("--src", default=SRC, help="the infokit source tree to run (default: this checkout's src; "
                                                "another checkout's for a before/after comparison)")
@@ -205,20 +226,20 @@ def main(argv=None):
     try:
         for d, gb, commands in ((d, gb, c) for pairs, sizes, c in grids for d in pairs for gb in sizes):
             if True:
-                stem = f"D{d:.0e}-{gb:g}GB-seed" if keep else ""
+                stem = f"D{d:.0e}-{gb:g}GB-{'text-' if args.text else ''}seed" if keep else ""
                 p = os.path.join(tmp, f"{stem}{args.seed}-p.csv" if keep else "p.csv")
                 t0 = time.perf_counter()
-                info = _file(p, gb * 1e9, d, args.seed, keep)
+                info = _file(p, gb * 1e9, d, args.seed, keep, args.text)
                 gen = time.perf_counter() - t0
                 q = None
                 if any(c.split()[0] in ("kl", "drift") for c in commands):
                     q = os.path.join(tmp, f"{stem}{args.seed + 1}-q.csv" if keep else "q.csv")
-                    _file(q, gb * 1e9, d, args.seed + 1, keep)
+                    _file(q, gb * 1e9, d, args.seed + 1, keep, args.text)
                 print(f"# D={d:.0e} {info['bytes'] / 1e9:.2f} GB, {info['rows']} rows (written in {gen:.0f} s)",
                       file=sys.stderr, flush=True)
                 for name in [] if args.generate_only else commands:
                     res = run_cli(COMMANDS[name](p, q), env, os.path.abspath(args.src))
-                    row = {"command": name, "gb": info["bytes"] / 1e9, "rows": info["rows"], "pairs": d,
+                    row = {"command": name + (" (text)" if args.text else ""), "gb": info["bytes"] / 1e9, "rows": info["rows"], "pairs": d,
                            "peak_mib": res["peak_mib"], "seconds": res["seconds"], "rc": res["rc"]}
                     js = res.get("json") or {}
                     diag = (js.get("estimate") or {}).get("diagnostics") or {}

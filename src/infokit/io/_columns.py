@@ -20,7 +20,8 @@ from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
 from infokit._estimators.divergence import PairedCounts
 from infokit._estimators.result import Profile
-from infokit.io._spill import KeyCounts, count_of_counts, key_values, release_memory, union_chunks, value_keys
+from infokit.io._spill import (KeyCounts, can_hash_strings, count_of_counts, key_values, release_memory,
+                               string_keys, string_limit, union_chunks, value_keys)
 
 __all__ = ["read_empirical", "read_columns_empirical", "read_paired_counts"]
 
@@ -44,13 +45,24 @@ class _ColumnCounts:
     Without ``dropna`` a missing value is an error, raised as soon as the
     column is known to have values too; a column with nothing but missing
     values is reported as empty instead.
+
+    With ``hashing``, a text column with more than :func:`string_limit`
+    distinct strings is counted from then on by 64-bit keys of its strings
+    (:func:`string_keys`) in :attr:`keys`, within the memory budget, its
+    strings dropped (``hashed`` is then True): only the counts remain, for
+    the callers that need nothing else (the fingerprint, :meth:`key_counts`).
     """
 
-    def __init__(self, path, column, dropna, budget=None):
+    def __init__(self, path, column, dropna, budget=None, hashing=False):
         self.path, self.column, self.dropna = path, column, dropna
         self.counts = PartialCounts(self._recount)
-        # numbers: order-preserving int64 keys, counted within the memory budget (spilled past it)
+        # numbers: order-preserving int64 keys, counted within the memory budget (spilled past it);
+        # text past string_limit: 64-bit keys of the strings
         self.keys = KeyCounts(budget)
+        self._hashing = hashing  # pandas (for string_keys) imported only when the limit is passed
+        self._limit = string_limit(budget)
+        self.text = False  # some values were strings
+        self.hashed = False  # the strings are counted by key in self.keys (and not kept)
         self._dtype = None  # the dtype of the numbers counted by key
         self.rows = 0  # rows seen, missing ones included
         self.n = 0  # values counted
@@ -81,7 +93,7 @@ class _ColumnCounts:
         if is_stringlike(t):
             pc = require("pyarrow.compute", "reading files")
             vc = pc.value_counts(arr)
-            self._push(to_numpy(vc.field("values")), to_numpy(vc.field("counts")).astype(np.int64))
+            self._push(to_numpy(vc.field("values")), to_numpy(vc.field("counts")).astype(np.int64), text=True)
             return
         values = to_numpy(arr)
         if values.ndim != 1:
@@ -116,17 +128,42 @@ class _ColumnCounts:
         self._dict = None
         nz = np.flatnonzero(dense)
         if nz.size:
-            self._push(to_numpy(dictionary)[nz], dense[nz], counted=True)
+            self._push(to_numpy(dictionary)[nz], dense[nz], counted=True, text=is_stringlike(dictionary.type))
 
     def _got_values(self, k: int) -> None:
         self.n += k
         if k and self.first_missing is not None and not self.dropna:
             raise missing_error(self.path, self.column, *self.first_missing)
 
-    def _push(self, outcomes: np.ndarray, counts: np.ndarray, counted=False) -> None:
+    def _push(self, outcomes: np.ndarray, counts: np.ndarray, counted=False, text=False) -> None:
         if not counted:
             self._got_values(int(counts.sum()))
+        self.text = self.text or text
+        if self.hashed and text:
+            self.keys.add(string_keys(outcomes), counts)
+            return
         self.counts.add(outcomes, counts)
+        parts = self.counts
+        # past the limit (checked when the unmerged strings are many): counted by key from here on
+        if text and self._hashing and parts.pending > self._limit // 2 and parts.held > self._limit:
+            parts.reduce()
+            if parts.held > self._limit:
+                if can_hash_strings():
+                    self.to_hashes()
+                else:  # pragma: no cover - without pandas the strings are kept
+                    self._hashing = False
+
+    def to_hashes(self) -> None:
+        """Count a text column by the 64-bit keys of its strings from now on (the strings counted so far too)."""
+        if self.hashed:
+            return
+        if self._dtype is not None:
+            raise InvalidTypeError(f"{self.path}: column {self.column!r} holds numbers, not text")
+        merged = self.counts.reduce()
+        self.counts = PartialCounts(self._recount)
+        self.hashed = True
+        if merged is not None:
+            self.keys.add(string_keys(merged[0]), merged[1])
 
     def _recount(self, o, c):
         try:
@@ -141,24 +178,33 @@ class _ColumnCounts:
         self.keys.close()
 
     def key_counts(self):
-        """The :class:`KeyCounts` of an integer column counted by key alone (no other parts), else None."""
+        """The :class:`KeyCounts` of an integer column, or of a text column counted by hash, by key alone; else None."""
         self._flush_dictionary()
-        if self.n == 0 or self._dtype is None or self._dtype.kind not in "iu" or self.counts.parts:
+        if self.n == 0 or self.counts.parts:
             return None
-        return self.keys
+        if self.hashed or (self._dtype is not None and self._dtype.kind in "iu"):
+            return self.keys
+        return None
 
     def result(self, support=None, fingerprint=False):
         """The counts as an :class:`Empirical`, or with ``fingerprint`` past the memory budget a :class:`Profile`.
 
         ``fingerprint=True``: an integer or boolean column counted by key
-        (always discrete) whose counts spilled to disk is returned as the
-        fingerprint of its counts (``Profile.from_fingerprint``), streamed
-        from the merged counts on disk, without holding the counts.
+        (always discrete) whose counts spilled to disk, or a text column
+        counted by the keys of its strings, is returned as the fingerprint
+        of its counts (``Profile.from_fingerprint``), streamed from the
+        merged counts, without holding the counts.
         """
         self._flush_dictionary()
         if self.n == 0:
             self.close()
             raise _empty_column_error(self.path, self.column, self.rows)
+        if self.hashed:
+            if not fingerprint or support is not None:  # pragma: no cover - hashing is asked for with fingerprint
+                raise InvalidArgumentError(f"{self.path}: column {self.column!r} was counted without its strings")
+            values, mult = count_of_counts(self.keys.chunks())
+            self.close()
+            return Profile.from_fingerprint(values, mult)
         if (fingerprint and support is None and self._dtype is not None and self._dtype.kind in "biu"
                 and not self.counts.parts and self.keys.spilled):
             values, mult = count_of_counts(self.keys.chunks())
@@ -211,7 +257,13 @@ def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch
         :class:`~infokit._estimators.result.Profile` (what the entropy
         estimators need, O(distinct counts) memory), streamed from the counts
         on disk, instead of an :class:`Empirical` of 16 bytes per distinct
-        value.  Default False.
+        value.  A text column with more distinct strings than the budget
+        keeps (``budget / 512``: 262144 at the default 128 MiB) is then
+        counted by 64-bit keys of its strings (SipHash, see
+        :func:`infokit.io._spill.string_keys`) and returned as a ``Profile``
+        too: its strings are not kept (no outcomes to list), and two
+        distinct strings share a key with probability about ``d**2 / 2**65``
+        for ``d`` distinct strings (2.7e-4 at 1e8).  Default False.
 
     Returns
     -------
@@ -232,7 +284,8 @@ def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch
         raise InvalidArgumentError("'columns' must name at least one column")
     if support is not None and not isinstance(support, dict):
         raise InvalidTypeError("'support' must be a dict {column: support} in read_columns_empirical()")
-    counters = _count_columns(path, cols, batch_size, format, dropna, progress)
+    hashing = {c: fingerprint and c not in (support or {}) for c in cols}
+    counters = _count_columns(path, cols, batch_size, format, dropna, progress, hashing)
     try:
         out = {c: counters[c].result((support or {}).get(c), fingerprint) for c in cols}
         release_memory()  # the merge's buffers
@@ -242,10 +295,14 @@ def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch
             counter.close()
 
 
-def _count_columns(path, cols, batch_size, format, dropna, progress) -> dict:
-    """``{column: _ColumnCounts}`` of a file read once (their temporary files removed on errors)."""
+def _count_columns(path, cols, batch_size, format, dropna, progress, hashing=None) -> dict:
+    """``{column: _ColumnCounts}`` of a file read once (their temporary files removed on errors).
+
+    ``hashing``: ``{column: bool}``, whether a text column may be counted by
+    the keys of its strings past :func:`string_limit` (default: none).
+    """
     pyarrow()
-    counters = {c: _ColumnCounts(path, c, dropna) for c in cols}
+    counters = {c: _ColumnCounts(path, c, dropna, hashing=bool((hashing or {}).get(c))) for c in cols}
     try:
         dict_cols = parquet_dictionary_columns(path, cols, format)
         for batch in iter_batches(path, cols, batch_size=batch_size, format=format, progress=progress,
@@ -266,7 +323,10 @@ def read_paired_counts(p_path: StrPath, p_column: str, q_path: StrPath, q_column
     """A column of two files (samples of P and Q): :class:`PairedCounts` past the memory budget, else two Empiricals.
 
     When both columns are integers counted by key and the counts of either
-    outgrew the memory budget (``INFOKIT_MEMORY_BUDGET``), the result is a
+    outgrew the memory budget (``INFOKIT_MEMORY_BUDGET``), or both are text
+    and either has more distinct strings than the budget keeps
+    (:func:`infokit.io._spill.string_limit`: both are then counted by the
+    64-bit keys of their strings, the strings not kept), the result is a
     :class:`~infokit._estimators.divergence.PairedCounts`: the two counts on
     disk merged on the union of their values a chunk at a time
     (:func:`infokit.io._spill.union_chunks`), for
@@ -277,14 +337,29 @@ def read_paired_counts(p_path: StrPath, p_column: str, q_path: StrPath, q_column
     path_p, path_q = check_path(p_path), check_path(q_path)
     if not isinstance(p_column, str) or not isinstance(q_column, str):
         raise InvalidTypeError(f"the columns must be column names (str), got {p_column!r} and {q_column!r}")
-    cp = _count_columns(path_p, [p_column], batch_size, p_format, dropna, progress)[p_column]
+    cp = _count_columns(path_p, [p_column], batch_size, p_format, dropna, progress, {p_column: True})[p_column]
+    cq = None
     try:
-        cq = _count_columns(path_q, [q_column], batch_size, q_format, dropna, progress)[q_column]
+        if cp.keys.spilled:  # P's counts past the budget: all of them to disk before Q is read
+            cp.keys.finish()
+            release_memory()
+        cq = _count_columns(path_q, [q_column], batch_size, q_format, dropna, progress, {q_column: True})[q_column]
+        if cp.hashed or cq.hashed:  # text counted by key on one side: the other's strings by key too
+            for c, other in ((cp, cq), (cq, cp)):
+                if c.n == 0:
+                    raise _empty_column_error(c.path, c.column, c.rows)
+                if not (c.text and c._dtype is None):
+                    raise InvalidTypeError(
+                        f"{c.path}: column {c.column!r} does not hold text, but {other.path}: column "
+                        f"{other.column!r} does; compare columns of the same kind")
+                c.to_hashes()
     except BaseException:
         cp.close()
+        if cq is not None:
+            cq.close()
         raise
     kp, kq = cp.key_counts(), cq.key_counts()
-    if kp is None or kq is None or not (kp.spilled or kq.spilled):
+    if kp is None or kq is None or not (kp.spilled or kq.spilled or cp.hashed):
         try:
             return cp.result(), cq.result()
         finally:

@@ -21,16 +21,27 @@ from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
 from infokit._estimators.information import CellCounts
-from infokit.io._spill import KeyCounts, add_fingerprint as _add_fingerprint, release_memory
+from infokit.io._spill import KeyCounts, add_fingerprint as _add_fingerprint, can_hash_strings, release_memory
+from infokit.io._spill import string_keys, string_limit
 
 __all__ = ["read_joint_empirical", "read_mutual_information"]
 
 
 class _Encoder:
-    """Global integer ids for the values of one column, assigned as values are first seen."""
+    """Global integer ids for the values of one column, assigned as values are first seen.
 
-    def __init__(self, path, column):
+    With ``hashing``, a text column with more than :func:`string_limit`
+    distinct strings is switched to the 64-bit keys of its strings
+    (:func:`string_keys`), held as the numbers are (16 bytes a value, no
+    Python objects); ``hashed`` is then True and :meth:`final` unavailable
+    (the strings are not kept).
+    """
+
+    def __init__(self, path, column, hashing=False, budget=None):
         self.path, self.column = path, column
+        self._hashing = hashing  # pandas (for string_keys) imported only when the limit is passed
+        self._limit = string_limit(budget)
+        self.hashed = False
         self.index: dict = {}  # labels (and booleans): value -> id
         self.values: list[np.ndarray] = []  # new labels, batch by batch, in id order
         self._dict = None  # (dictionary, ids of its values) of the last dictionary
@@ -88,7 +99,17 @@ class _Encoder:
             dictionary = arr.dictionary
             if self._dict is None or not (self._dict[0] is dictionary or self._dict[0].equals(dictionary)):
                 vals = to_numpy(dictionary)
-                self._dict = (dictionary, self._ids_of(vals) if vals.size else np.zeros(0, np.int64))
+                text = is_stringlike(dictionary.type)
+                if self.hashed and text:
+                    ids = self._ids_of_numbers(string_keys(vals), name) if vals.size else np.zeros(0, np.int64)
+                else:
+                    ids = self._ids_of(vals) if vals.size else np.zeros(0, np.int64)
+                    if text and self._hashing and len(self.index) > self._limit:
+                        if can_hash_strings():
+                            self._to_hashes()
+                        else:  # pragma: no cover - without pandas the strings are kept
+                            self._hashing = False
+                self._dict = (dictionary, ids)
             return self._dict[1][to_numpy(arr.indices)]
         values = to_numpy(arr)
         if values.dtype.kind in "iufmM" and values.ndim == 1 and not self.index:
@@ -99,8 +120,24 @@ class _Encoder:
             raise type(exc)(f"{self.path}: {exc}") from None
         return self._ids_of(o)[codes]
 
+    def _to_hashes(self) -> None:
+        """The ids of the strings seen so far kept by the 64-bit keys of the strings; the strings dropped."""
+        labels = np.empty(len(self.index), dtype=object)
+        labels[:] = list(self.index)
+        ids = np.fromiter(self.index.values(), dtype=np.int64, count=len(self.index))
+        keys = string_keys(labels)
+        del labels
+        order = np.argsort(keys)
+        self._known, self._known_ids = keys[order], ids[order]
+        if np.any(self._known[1:] == self._known[:-1]):  # pragma: no cover - p ~ d**2 / 2**65
+            raise InvalidArgumentError(f"{self.path}: two distinct strings of column {self.column!r} have the "
+                                       "same 64-bit key; raise INFOKIT_MEMORY_BUDGET to count them by string")
+        self.index, self.values, self.hashed = {}, [], True
+
     def final(self):
         """(outcomes sorted as in-memory counting orders them, rank of each global id)."""
+        if self.hashed:  # pragma: no cover - the cells of hashed columns are read by cell_counts()
+            raise InvalidArgumentError(f"{self.path}: column {self.column!r} was counted without its strings")
         if self._known is not None:
             rank = np.empty(self._known.size, dtype=_code_dtype(self._known.size))
             rank[self._known_ids] = np.arange(self._known.size, dtype=rank.dtype)
@@ -128,10 +165,11 @@ class _JointCounts:
     or more columns keep their (m, d) cells in memory.
     """
 
-    def __init__(self, path, cols, dropna, budget=None):
+    def __init__(self, path, cols, dropna, budget=None, hashing=False):
         self.path, self.cols, self.dropna = path, cols, dropna
-        self.encoders = [_Encoder(path, c) for c in cols]
         self.keyed = len(cols) <= 2
+        hashing = hashing and len(cols) == 2  # text columns counted by key: for cell_counts() only
+        self.encoders = [_Encoder(path, c, hashing, budget) for c in cols]
         if self.keyed:
             self.keys = KeyCounts(budget)
         else:
@@ -213,10 +251,19 @@ class _JointCounts:
         the values' counts ``n_x``, ``n_y`` and the fingerprint of the cells'
         counts in one pass, the cells again for each later pass.  Not for
         float columns (the discrete/continuous rule needs their values).
+        Also the cells of a text column counted by the keys of its strings
+        (spilled or not: its strings are gone).
         """
-        if not (self.keyed and len(self.cols) == 2 and self.keys.spilled):
+        hashed = [e for e in self.encoders if e.hashed]
+        if not (self.keyed and len(self.cols) == 2 and (self.keys.spilled or hashed)):
             return None
-        if any(e._known is not None and e._known.dtype.kind not in "iu" for e in self.encoders):
+        floats = [e for e in self.encoders if e._known is not None and e._known.dtype.kind not in "iu"]
+        if floats and hashed:
+            raise InvalidArgumentError(
+                f"{self.path}: column {hashed[0].column!r} has more distinct strings than the memory budget keeps "
+                f"(counted by key, the strings not kept) and column {floats[0].column!r} holds floats, whose "
+                f"values the estimate needs; raise INFOKIT_MEMORY_BUDGET, or bin {floats[0].column!r}")
+        if floats:
             return None
         keys, mask = self.keys, (1 << _ID_BITS) - 1
         if keys.distinct == 0:
@@ -272,11 +319,11 @@ def _group(ids: Sequence[np.ndarray], sizes, weights=None):
     return cells, counts
 
 
-def _joint_counts(path, cols, batch_size, format, dropna, progress) -> _JointCounts:
+def _joint_counts(path, cols, batch_size, format, dropna, progress, hashing=False) -> _JointCounts:
     path = check_path(path)
     pyarrow()
     dict_cols = parquet_dictionary_columns(path, cols, format)
-    acc = _JointCounts(path, cols, dropna)
+    acc = _JointCounts(path, cols, dropna, hashing=hashing)
     try:
         for batch in iter_batches(path, cols, batch_size=batch_size, format=format, progress=progress,
                                   read_dictionary=dict_cols):
@@ -318,7 +365,13 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
         budget come back as :class:`~infokit._estimators.information.CellCounts`
         (the cells read from the counts on disk a chunk at a time, for
         ``estimate_mutual_information_of_cells``) instead of a table held in
-        memory.  Default False.  Ignored with ``scheduler``.
+        memory.  A text column with more distinct strings than the budget
+        keeps (``budget / 512``: 262144 at the default 128 MiB) is then
+        counted by 64-bit keys of its strings (SipHash,
+        :func:`infokit.io._spill.string_keys`; two distinct strings share a
+        key with probability about ``d**2 / 2**65`` for ``d`` of them) and
+        its cells come back the same way, the strings not kept.  Default
+        False.  Ignored with ``scheduler``.
 
     Returns
     -------
@@ -344,7 +397,8 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
     if scheduler is not None:
         ids, counts, outcomes = _dask_cells(path, distinct, format, dropna, scheduler)
     else:
-        acc = _joint_counts(path, distinct, batch_size, format, dropna, progress)
+        hashing = cells and len(distinct) == 2 and distinct == cols
+        acc = _joint_counts(path, distinct, batch_size, format, dropna, progress, hashing)
         try:
             streamed = acc.cell_counts() if cells and len(distinct) == 2 and distinct == cols else None
         except BaseException:

@@ -30,6 +30,16 @@ class PartialCounts:
         if self._pending > max(2 * self._merged, _MIN_PENDING):
             self.reduce()
 
+    @property
+    def held(self) -> int:
+        """Keys held: the merged table's and the unmerged parts' (an upper bound on the distinct keys)."""
+        return self._merged + self._pending
+
+    @property
+    def pending(self) -> int:
+        """Keys of the parts not merged yet."""
+        return self._pending
+
     def reduce(self):
         """Merge every part into one; returns ``(keys, counts)``, or None before any batch."""
         if len(self.parts) > 1:
