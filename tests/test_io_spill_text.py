@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import tempfile
 
 import numpy as np
 import pytest
@@ -32,16 +31,6 @@ from infokit.errors import InvalidArgumentError, InvalidTypeError  # noqa: E402
 from infokit.io import _spill  # noqa: E402
 
 TINY = "4096"  # bytes: past 16 distinct strings a column is counted by key, a run on disk every few dozen keys
-
-
-@pytest.fixture
-def tmpdir_spill(tmp_path, monkeypatch):
-    """Temporary files go under a fresh directory, checked empty at the end."""
-    d = tmp_path / "spill"
-    d.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(d))
-    yield d
-    assert list(d.iterdir()) == []
 
 
 @pytest.fixture(scope="module")
