@@ -563,3 +563,17 @@ def test_drift_reading_words_every_verdict():
     assert reading(calm) == "'y' shows no evidence of a change (p >= 0.05)."
     with pytest.raises(InvalidTypeError):
         reading([1, 2])
+
+
+def test_drift_frame_docstring_example_runs():
+    # DriftFrame is built when pandas is first needed, so the doctest collector does not see it
+    import doctest
+
+    pd = pytest.importorskip("pandas")
+    cls = type(ik.drift(pd.DataFrame({"x": [1, 2, 3] * 20}), pd.DataFrame({"x": [1, 2, 3] * 20}), rng=0))
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    tests = doctest.DocTestFinder().find(cls, "DriftFrame", globs={})
+    assert sum(len(t.examples) for t in tests) >= 4
+    for t in tests:
+        runner.run(t)
+    assert runner.failures == 0

@@ -701,6 +701,18 @@ def _frame_class() -> Any:
         the names of the others; the notebook form every column, under the
         one-sentence :func:`reading`).  :meth:`summary` is that table,
         :meth:`to_frame` a plain DataFrame.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, infokit as ik
+        >>> rng = np.random.default_rng(0)
+        >>> ref = pd.DataFrame({"x": rng.normal(size=2000)})
+        >>> cur = pd.DataFrame({"x": rng.normal(1.0, 1.0, size=2000)})
+        >>> result = ik.drift(ref, cur, rng=0)
+        >>> list(result.summary().columns[:4])
+        ['js_divergence', 'psi', 'p_value', 'verdict']
+        >>> result.loc["x", "verdict"]
+        'drift'
         """
 
         _metadata: list = []
