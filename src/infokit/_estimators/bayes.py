@@ -81,16 +81,7 @@ def _trigamma(x):
     first, for the whole array at once.  A few array operations: about 10x
     faster than ``scipy.special.polygamma(1, x)`` on the arrays NSB evaluates.
     """
-    x = np.asarray(x, dtype=float)
-    small = x < _TRIGAMMA_SERIES_X
-    n_small = int(np.count_nonzero(small))
-    if n_small == 0:
-        return _trigamma_series(x)
-    if n_small == x.size:
-        return _lifted_trigamma(x)
-    out = _trigamma_series(np.maximum(x, _TRIGAMMA_SERIES_X))
-    out[small] = _lifted_trigamma(x[small])
-    return out
+    return _by_series_above(np.asarray(x, dtype=float), _TRIGAMMA_SERIES_X, _trigamma_series, _lifted_trigamma)
 
 
 def _lifted_trigamma(x):
@@ -144,17 +135,17 @@ def _stirling_rising(x, n):
     return (x + n - 0.5) * np.log1p(n / x) - n + (_stirling_tail(x + n) - _stirling_tail(x))
 
 
-def _two_regimes(x, series, direct):
-    """``series(1/x)`` for ``x >= _SERIES_X`` (an asymptotic series), ``direct(x)`` below it."""
+def _by_series_above(x, threshold, series, direct):
+    """``series(x)`` (an asymptotic series) where ``x >= threshold``, ``direct(x)`` below it."""
     x = np.asarray(x, dtype=float)
-    big = x >= _SERIES_X
+    big = x >= threshold
     n_big = int(np.count_nonzero(big))
     if n_big == 0:
         return direct(x)
     if n_big == x.size:
-        return series(1.0 / x)
+        return series(x)
     out = np.empty_like(x)
-    out[big] = series(1.0 / x[big])
+    out[big] = series(x[big])
     small = ~big
     out[small] = direct(x[small])
     return out
@@ -168,16 +159,7 @@ def _h(alpha):
     the argument lifted past 20 by the recurrence (``x psi'(x) ~ 1 + 1/(2x)``
     loses at most 1.6 digits to the subtraction).
     """
-    x = np.asarray(alpha, dtype=float) + 1.0
-    small = x < _H_SERIES_X
-    n_small = int(np.count_nonzero(small))
-    if n_small == 0:
-        return _h_series(x)
-    if n_small == x.size:
-        return _h_lifted(x)
-    out = _h_series(np.maximum(x, _H_SERIES_X))
-    out[small] = _h_lifted(x[small])
-    return out
+    return _by_series_above(np.asarray(alpha, dtype=float) + 1.0, _H_SERIES_X, _h_series, _h_lifted)
 
 
 _H_SERIES_X = 20.0
@@ -200,11 +182,14 @@ def _h_lifted(x):
 
 def _c(A):
     """``A/(A+1)^2 - psi'(A+2)`` (~ -1/(2 (A+1)^2))."""
-    return _two_regimes(
-        np.asarray(A, dtype=float) + 1.0,
-        lambda r: -r * r * (0.5 + r * (1.0 / 6 + r * (-1.0 / 30 * r + r * r * r / 42))),
-        lambda x: (x - 1.0) / (x * x) - _trigamma(x + 1.0),
-    )
+    return _by_series_above(np.asarray(A, dtype=float) + 1.0, _SERIES_X, _c_series,
+                            lambda x: (x - 1.0) / (x * x) - _trigamma(x + 1.0))
+
+
+def _c_series(x):
+    """:func:`_c` of ``A = x - 1`` by its asymptotic series in ``r = 1/x``."""
+    r = 1.0 / x
+    return -r * r * (0.5 + r * (1.0 / 6 + r * (-1.0 / 30 * r + r * r * r / 42)))
 
 
 def _log_dxi(beta, k):
