@@ -140,3 +140,21 @@ def tmpdir_spill(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(d))
     yield d
     assert list(d.iterdir()) == []
+
+
+@pytest.fixture
+def cli_json():
+    """Run the command line in-process and return its ``--format json`` output, parsed (exit code 0 checked)."""
+    pytest.importorskip("click")
+    import json
+
+    from click.testing import CliRunner
+
+    from infokit.cli import _the_group
+
+    def run(args):
+        res = CliRunner().invoke(_the_group(), args)
+        assert res.exit_code == 0, res.output
+        return json.loads(res.stdout)
+
+    return run

@@ -11,7 +11,6 @@ the columns loaded in memory.
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -114,25 +113,14 @@ def test_entropy_of_a_hashed_text_column_equals_the_estimate_in_memory(text_csv,
     assert math.isclose(got.stderr, want.stderr, rel_tol=1e-9, abs_tol=1e-15)
 
 
-def _cli(args):
-    pytest.importorskip("click")
-    from click.testing import CliRunner
-
-    from infokit.cli import _the_group
-
-    res = CliRunner().invoke(_the_group(), args)
-    assert res.exit_code == 0, res.output
-    return json.loads(res.stdout)
-
-
-def test_cli_entropy_of_text_past_the_budget_equals_in_memory_and_scipy(text_csv, monkeypatch, tmpdir_spill):
+def test_cli_entropy_of_text_past_the_budget_equals_in_memory_and_scipy(text_csv, monkeypatch, tmpdir_spill, cli_json):
     from scipy import stats
 
     path, _, df = text_csv
     args = ["entropy", str(path), "-c", "word", "--base", "nats", "--format", "json", "--batch-size", "400"]
-    memory = _cli(args)
+    memory = cli_json(args)
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
-    hashed = _cli(args)
+    hashed = cli_json(args)
     assert hashed["n"] == memory["n"] == len(df)
     assert hashed["observed_outcomes"] == memory["observed_outcomes"] == df["word"].nunique()
     assert math.isclose(hashed["plugin"]["value"], stats.entropy(df["word"].value_counts().to_numpy()),
@@ -180,15 +168,15 @@ def test_mi_of_hashed_text_and_floats_is_an_error(text_csv, monkeypatch, tmpdir_
     assert isinstance(j, ik.Empirical) and j.n_observed == len(df.groupby(["word", "pair"]).size())
 
 
-def test_cli_mi_of_text_past_the_budget_equals_in_memory(text_csv, monkeypatch, tmpdir_spill):
+def test_cli_mi_of_text_past_the_budget_equals_in_memory(text_csv, monkeypatch, tmpdir_spill, cli_json):
     from scipy import stats
 
     path, _, df = text_csv
     args = ["mi", str(path), "--x", "word", "--y", "pair", "--base", "nats", "--format", "json", "--batch-size",
             "450"]
-    memory = _cli(args)
+    memory = cli_json(args)
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
-    hashed = _cli(args)
+    hashed = cli_json(args)
     for key, col in (("entropy_x", "word"), ("entropy_y", "pair")):
         assert math.isclose(hashed[key], stats.entropy(df[col].value_counts().to_numpy()), rel_tol=1e-12)
     assert hashed["n"] == memory["n"] == len(df)
@@ -254,13 +242,13 @@ def test_kl_of_hashed_text_against_numbers_is_an_error(pq_text, monkeypatch, tmp
         io.read_paired_counts(d / "p.csv", "v", d / "q.csv", "n", batch_size=700)
 
 
-def test_cli_kl_of_text_past_the_budget_equals_in_memory(pq_text, monkeypatch, tmpdir_spill):
+def test_cli_kl_of_text_past_the_budget_equals_in_memory(pq_text, monkeypatch, tmpdir_spill, cli_json):
     d, p, q, _ = pq_text
     args = ["kl", str(d / "p.csv"), str(d / "q.csv"), "-c", "v", "--q-column", "w", "--smoothing", "jeffreys",
             "--base", "nats", "--format", "json", "--batch-size", "800"]
-    memory = _cli(args)
+    memory = cli_json(args)
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
-    hashed = _cli(args)
+    hashed = cli_json(args)
     for key in ("n_p", "n_q", "smoothing"):
         assert hashed[key] == memory[key]
     for key in ("entropy_p_hat", "cross_entropy_p_hat_q_hat"):

@@ -11,7 +11,6 @@ with the in-memory path (the default budget, nothing spilled).
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -142,25 +141,14 @@ def test_entropy_from_the_fingerprint_equals_the_estimate_in_memory(ids_csv, met
     assert got.diagnostics["k_observed"] == want.diagnostics["k_observed"] == df["id"].nunique()
 
 
-def _cli(args):
-    pytest.importorskip("click")
-    from click.testing import CliRunner
-
-    from infokit.cli import _the_group
-
-    res = CliRunner().invoke(_the_group(), args)
-    assert res.exit_code == 0, res.output
-    return json.loads(res.stdout)
-
-
-def test_cli_entropy_spilled_equals_in_memory_and_scipy(ids_csv, monkeypatch, tmpdir_spill):
+def test_cli_entropy_spilled_equals_in_memory_and_scipy(ids_csv, monkeypatch, tmpdir_spill, cli_json):
     from scipy import stats
 
     path, df = ids_csv
     args = ["entropy", str(path), "-c", "id", "--base", "nats", "--format", "json", "--batch-size", "400"]
-    memory = _cli(args)
+    memory = cli_json(args)
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
-    spilled = _cli(args)
+    spilled = cli_json(args)
     assert spilled["n"] == memory["n"] == len(df)
     assert spilled["observed_outcomes"] == memory["observed_outcomes"] == df["id"].nunique()
     h = stats.entropy(df["id"].value_counts().to_numpy())
@@ -206,12 +194,12 @@ def test_joint_cells_only_past_the_budget_and_for_discrete_columns(ids_csv, monk
     assert isinstance(e, ik.Empirical) and e.n == len(df)
 
 
-def test_cli_mi_spilled_equals_in_memory(ids_csv, monkeypatch, tmpdir_spill):
+def test_cli_mi_spilled_equals_in_memory(ids_csv, monkeypatch, tmpdir_spill, cli_json):
     path, df = ids_csv
     args = ["mi", str(path), "--x", "x", "--y", "y", "--base", "nats", "--format", "json", "--batch-size", "450"]
-    memory = _cli(args)
+    memory = cli_json(args)
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
-    spilled = _cli(args)
+    spilled = cli_json(args)
     from scipy import stats
 
     for key, col in (("entropy_x", "x"), ("entropy_y", "y")):
@@ -349,13 +337,13 @@ def test_kl_of_counts_on_disk_without_smoothing_is_infinite(pq_csv, monkeypatch,
     assert got.diagnostics["unseen_in_q"] == np.setdiff1d(np.unique(p), q).size
 
 
-def test_cli_kl_spilled_equals_in_memory(pq_csv, monkeypatch, tmpdir_spill):
+def test_cli_kl_spilled_equals_in_memory(pq_csv, monkeypatch, tmpdir_spill, cli_json):
     p_path, q_path, p, q = pq_csv
     args = ["kl", str(p_path), str(q_path), "-c", "v", "--q-column", "w", "--smoothing", "jeffreys", "--base",
             "nats", "--format", "json", "--batch-size", "800"]
-    memory = _cli(args)
+    memory = cli_json(args)
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
-    spilled = _cli(args)
+    spilled = cli_json(args)
     from scipy import stats
 
     assert math.isclose(spilled["entropy_p_hat"], stats.entropy(np.unique(p, return_counts=True)[1]), rel_tol=1e-12)

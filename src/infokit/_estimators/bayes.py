@@ -92,13 +92,18 @@ def _lifted_trigamma(x):
 _SHIFTS = np.arange(int(_TRIGAMMA_SERIES_X), dtype=float)
 
 
-def _trigamma_series(x):
-    r = 1.0 / x
+def _bernoulli_sum(r):
+    """``sum_j B_2j r^2j`` over the Bernoulli numbers of :data:`_TRIGAMMA_B` (Horner in ``r^2``)."""
     r2 = r * r
     series = 0.0
     for b in reversed(_TRIGAMMA_B):
         series = r2 * (b + series)
-    return r * (1.0 + r * 0.5 + series)
+    return series
+
+
+def _trigamma_series(x):
+    r = 1.0 / x
+    return r * (1.0 + r * 0.5 + _bernoulli_sum(r))
 
 
 def _stirling_tail(z):
@@ -168,11 +173,7 @@ _H_SHIFTS = np.arange(_H_SERIES_X)
 
 def _h_series(x):
     r = 1.0 / x
-    r2 = r * r
-    series = 0.0
-    for b in reversed(_TRIGAMMA_B):
-        series = r2 * (b + series)
-    return r * 0.5 + series
+    return r * 0.5 + _bernoulli_sum(r)
 
 
 def _h_lifted(x):
