@@ -3,7 +3,7 @@
 Each fault is provoked for real against ``python -m infokit`` in a fresh
 process: a port that accepts connections and never answers (a listening
 socket in this process), TLS and malformed scheduler addresses, a
-``dask scheduler`` killed while it counts, every ``dask worker`` killed while
+``dask scheduler`` killed or frozen (SIGSTOP) while it counts, every ``dask worker`` killed while
 they count, Ctrl-C (SIGINT) while a file is read, SIGTERM while a figure is
 written, a FIFO nobody writes to, standard input and pipes, a usage error.
 
@@ -62,7 +62,16 @@ def finish(proc, t0, timeout=120):
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         return {"exit": "hung (killed)", "seconds": f">{timeout}", "stderr": err, "stdout": out}
-    return {"exit": proc.returncode, "seconds": f"{time.monotonic() - t0:.2f}", "stderr": err, "stdout": out}
+    return {"exit": exit_status(proc.returncode), "seconds": f"{time.monotonic() - t0:.2f}", "stderr": err,
+            "stdout": out}
+
+
+def exit_status(returncode: int):
+    """The status a shell shows (``$?``): 128 + N for a process ended by signal N (Python's own way of
+    leaving on a KeyboardInterrupt that reached the interpreter's top level), marked as such."""
+    if returncode >= 0:
+        return returncode
+    return f"{128 - returncode} ({signal.Signals(-returncode).name})"
 
 
 def new_files(before, *dirs):
@@ -119,6 +128,15 @@ def wait_until(pred, timeout=120, step=0.05):
             return True
         time.sleep(step)
     return False
+
+
+def read_chars(pid: int) -> int:
+    """Bytes the process ``pid`` has read so far (``rchar`` of ``/proc/<pid>/io``; 0 when gone)."""
+    try:
+        with open(f"/proc/{pid}/io") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("rchar"))
+    except (OSError, StopIteration):
+        return 0
 
 
 def big_csv(path, n):
@@ -208,7 +226,7 @@ def run_all(rows_big: int):
         cluster.close()
 
     # -- the cluster lost while it counts
-    for fault in ("scheduler killed mid-run", "every worker killed mid-run"):
+    for fault in ("scheduler killed mid-run", "scheduler frozen mid-run (SIGSTOP)", "every worker killed mid-run"):
         cluster = Cluster(tmp_dir)
         try:
             before = snapshot(out_dir, tmp_dir)
@@ -217,16 +235,20 @@ def run_all(rows_big: int):
                 raise RuntimeError("the cluster never started counting")
             victim = cluster.sched if fault.startswith("scheduler") else cluster.worker
             cluster.client.close(timeout=5)  # (this process's own client: not part of the measure)
-            os.killpg(victim.pid, signal.SIGKILL)
+            os.killpg(victim.pid, signal.SIGSTOP if "SIGSTOP" in fault else signal.SIGKILL)
             t0 = time.monotonic()
             record(fault, finish(proc, t0), before)
+            if "SIGSTOP" in fault:
+                os.killpg(victim.pid, signal.SIGCONT)
         finally:
             cluster.close()
 
     # -- signals
     before = snapshot(out_dir, tmp_dir)
     proc = start(CLI + ["entropy", big, "--column", "w"], tmp=tmp_dir)
-    time.sleep(3.0)
+    size = os.path.getsize(big)
+    if not wait_until(lambda: proc.poll() is None and read_chars(proc.pid) > size // 5, timeout=120):
+        raise RuntimeError("the command never started reading the file")
     proc.send_signal(signal.SIGINT)
     t0 = time.monotonic()
     record("SIGINT (Ctrl-C) while a file is read", finish(proc, t0), before)
@@ -292,7 +314,9 @@ def main():
     body = [f"Command: `python benchmarks/faults_cli.py --rows {args.rows}`; load average {h.load_average()}.",
             "", "seconds: from the fault (signal, kill; the start of the command for an address fault, so "
             "start-up included: see the first row) to the exit; left: new files in the output and temporary "
-            "directories; stderr lines: all of them (the last is shown).", "",
+            "directories; stderr lines: all of them (the last is shown); exit: the status a shell shows, where '130 "
+            "(SIGINT)' is a process that printed its message and then ended by the signal itself, as Python does "
+            "when a Ctrl-C arrives while modules are still being imported (a shell sees 130 either way).", "",
             h.markdown_table(["fault", "exit", "stderr lines", "last stderr line", "left", "seconds"], rows)]
     text = "\n".join(body)
     print(text)
