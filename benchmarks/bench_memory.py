@@ -172,6 +172,7 @@ COMMANDS = {
     "entropy r": lambda p, q: ["entropy", p, "-c", "r", "--format", "json"],
     "entropy x": lambda p, q: ["entropy", p, "-c", "x", "--format", "json"],
     "mi x y": lambda p, q: ["mi", p, "--x", "x", "--y", "y", "--format", "json"],
+    "mi r x": lambda p, q: ["mi", p, "--x", "r", "--y", "x", "--format", "json"],  # D distinct values in X
     "kl r": lambda p, q: ["kl", p, q, "-c", "r", "--smoothing", "laplace", "--format", "json"],
     "drift v": lambda p, q: ["drift", p, q, "--columns", "v", "--permutations", "0", "--format", "json"],
     "drift r": lambda p, q: ["drift", p, q, "--columns", "r", "--permutations", "0", "--format", "json"],
