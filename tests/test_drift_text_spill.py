@@ -222,3 +222,26 @@ def test_cli_drift_of_text_past_the_budget(files, monkeypatch, tmpdir_spill, cli
     assert "counted by key: 'word'" in " ".join(table.output.split())
     plain = CliRunner().invoke(_the_group(), args[:2] + ["--columns", "klass", "--permutations", "0"])
     assert "counted by key" not in plain.output
+
+
+def test_parquet_categorical_columns_past_the_budget(files, tmp_path, monkeypatch, tmpdir_spill):
+    """pandas categoricals, stored in Parquet as dictionaries (read and counted by code)."""
+    ref, cur = _read(files["ref", "parquet"]), _read(files["cur", "parquet"])
+    for name, frame in (("ref", ref), ("cur", cur)):
+        frame.assign(word=frame["word"].astype("category")).to_parquet(tmp_path / f"{name}.parquet",
+                                                                       row_group_size=400)
+    within = io.read_drift_counts(tmp_path / "ref.parquet", tmp_path / "cur.parquet", ["word"], batch_size=150)
+    b = binning_for(ref["word"].to_numpy(dtype=object), open_ended=True)
+    assert within.counted_by_key == [] and within.bins["word"] == b
+    assert np.array_equal(within.reference["word"], b.counts(ref["word"].to_numpy(dtype=object)))
+    assert np.array_equal(within.current["word"], b.counts(cur["word"].to_numpy(dtype=object)))
+    monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
+    c = io.read_drift_counts(tmp_path / "ref.parquet", tmp_path / "cur.parquet", ["word"], batch_size=150)
+    try:
+        assert c.counted_by_key == ["word"]
+        parts = list(c.bins["word"].chunks())
+    finally:
+        c.close()
+    r, k = (np.concatenate([p[j] for p in parts]) for j in (0, 1))
+    want_r, want_c = _by_hand(ref["word"], cur["word"])
+    assert np.array_equal(r, want_r) and np.array_equal(k, want_c)

@@ -155,6 +155,7 @@ def read_drift_counts(reference: StrPath, current: StrPath, columns: str | Seque
         if rows == 0:
             raise InvalidFileError(f"{os.fspath(current)}: the file has no data rows")
         for c, counter in cur_keyed.items():
+            counter._flush_dictionary()
             if counter.n and not (counter.text and counter._dtype is None):
                 raise InvalidTypeError(
                     f"{os.fspath(current)}: column {c!r} does not hold text, but {os.fspath(reference)}: column "
@@ -344,6 +345,7 @@ def _fit_text(path, column, counter: _ColumnCounts, bins, n_bins):
     keys are merged on disk now, if they spilled.
     """
     p = os.fspath(path)
+    counter._flush_dictionary()  # the counts of the last dictionary (a Parquet categorical column)
     if counter.rows == 0:
         raise InvalidFileError(f"{p}: column {column!r} is empty (the file has no data rows)")
     if counter.n == 0:
