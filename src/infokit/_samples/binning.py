@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -782,7 +782,8 @@ class KeyedCategoryCounts:
     method = "categories by key"
     labels = None
 
-    def __init__(self, chunks, n_categories: int, close=None) -> None:
+    def __init__(self, chunks: Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]], n_categories: int,
+                 close: Callable[[], None] | None = None) -> None:
         self._chunks = chunks
         self.n_categories = int(n_categories)
         self._close = close
@@ -791,10 +792,12 @@ class KeyedCategoryCounts:
     def n_bins(self) -> int:
         return self.n_categories + 2
 
-    def chunks(self):
+    def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """A fresh iterator of ``(reference counts, current counts)`` of consecutive bins (see the class)."""
         return self._chunks()
 
     def close(self) -> None:
+        """Remove what the counts are read from (idempotent)."""
         close, self._close = self._close, None
         if close is not None:
             close()

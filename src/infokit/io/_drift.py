@@ -136,7 +136,7 @@ def read_drift_counts(reference: StrPath, current: StrPath, columns: str | Seque
     io_kw: dict[str, Any] = {"batch_size": batch_size, "format": format, "progress": progress}
     binnings, ref_counts, keyed = _stream_fit(reference, cols, bins, n_bins, io_kw)
     cols = list(binnings)
-    cur_counts = {c: np.zeros(binnings[c].n_bins, dtype=np.int64) for c in cols if c not in keyed}
+    cur_counts: dict[str, Any] = {c: np.zeros(binnings[c].n_bins, dtype=np.int64) for c in cols if c not in keyed}
     # a column counted by key in the reference: the current one by the keys of its strings too
     share = memory_budget() // max(len(keyed), 1)
     cur_keyed = {c: _ColumnCounts(current, c, True, budget=share, hashing=True) for c in keyed}
