@@ -115,7 +115,8 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
                 f"{r['column']!r}: {r['zero_bins_ref']} bin(s) empty in REF, {r['zero_bins_cur']} empty in CUR "
                 "(infinite KL without --smoothing)")
     if by_key:
-        notes.append(by_key_note(by_key, "their categories cannot be listed (no per-bin counts)"))
+        whose = "its" if len(by_key) == 1 else "their"
+        notes.append(by_key_note(by_key, f"{whose} categories cannot be listed (no per-bin counts)"))
     section = Section(
         f"Drift from {os.path.basename(os.fspath(ref_path))} (REF) to {os.path.basename(os.fspath(cur_path))} (CUR)",
         t_cols, t_rows, notes, digits=4, reading=drift_reading(df), shorten_names=True,
