@@ -18,6 +18,9 @@ chunks, deleted afterwards) have three int64 columns: ``r`` uniform on
 values of r (about ``D (1 - exp(-rows/D))`` of them observed), X and Y each
 have about ``sqrt(D)`` values; and ``v``, a float column with 6 decimals
 (drift's compared column, and a payload that makes the file large).
+Commands: ``entropy r``, ``mi x y`` (the D pairs; about sqrt(D) values per
+column), ``mi r x`` (D values in X itself), ``kl r``, ``drift v`` and
+``drift r`` (with ``--text``: a text column of D categories).
 With ``--text``, ``r``, ``x`` and ``y`` are written as strings (``k<r>``,
 ``x<x>``, ``y<y>``): text columns with the same distinct values, which past
 the memory budget are counted by the 64-bit keys of their strings.
@@ -172,6 +175,7 @@ COMMANDS = {
     "entropy r": lambda p, q: ["entropy", p, "-c", "r", "--format", "json"],
     "entropy x": lambda p, q: ["entropy", p, "-c", "x", "--format", "json"],
     "mi x y": lambda p, q: ["mi", p, "--x", "x", "--y", "y", "--format", "json"],
+    "mi r x": lambda p, q: ["mi", p, "--x", "r", "--y", "x", "--format", "json"],  # D distinct values in X
     "kl r": lambda p, q: ["kl", p, q, "-c", "r", "--smoothing", "laplace", "--format", "json"],
     "drift v": lambda p, q: ["drift", p, q, "--columns", "v", "--permutations", "0", "--format", "json"],
     "drift r": lambda p, q: ["drift", p, q, "--columns", "r", "--permutations", "0", "--format", "json"],

@@ -121,6 +121,7 @@ def test_cli_entropy_of_text_past_the_budget_equals_in_memory_and_scipy(text_csv
     memory = cli_json(args)
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
     hashed = cli_json(args)
+    assert memory["counted_by_key"] == [] and hashed["counted_by_key"] == ["word"]
     assert hashed["n"] == memory["n"] == len(df)
     assert hashed["observed_outcomes"] == memory["observed_outcomes"] == df["word"].nunique()
     assert math.isclose(hashed["plugin"]["value"], stats.entropy(df["word"].value_counts().to_numpy()),
@@ -177,6 +178,7 @@ def test_cli_mi_of_text_past_the_budget_equals_in_memory(text_csv, monkeypatch, 
     memory = cli_json(args)
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
     hashed = cli_json(args)
+    assert memory["counted_by_key"] == [] and hashed["counted_by_key"] == ["word", "pair"]
     for key, col in (("entropy_x", "word"), ("entropy_y", "pair")):
         assert math.isclose(hashed[key], stats.entropy(df[col].value_counts().to_numpy()), rel_tol=1e-12)
     assert hashed["n"] == memory["n"] == len(df)
@@ -249,6 +251,7 @@ def test_cli_kl_of_text_past_the_budget_equals_in_memory(pq_text, monkeypatch, t
     memory = cli_json(args)
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
     hashed = cli_json(args)
+    assert memory["counted_by_key"] == [] and hashed["counted_by_key"] == ["v", "w"]
     for key in ("n_p", "n_q", "smoothing"):
         assert hashed[key] == memory[key]
     for key in ("entropy_p_hat", "cross_entropy_p_hat_q_hat"):
@@ -257,3 +260,26 @@ def test_cli_kl_of_text_past_the_budget_equals_in_memory(pq_text, monkeypatch, t
     assert a["method"] == b["method"]
     for key in ("value", "stderr"):
         assert math.isclose(a[key], b[key], rel_tol=1e-12), key
+
+
+@pytest.mark.parametrize("command", ["entropy", "mi", "kl"])
+def test_cli_tables_say_a_text_column_was_counted_by_key(text_csv, pq_text, command, monkeypatch, tmpdir_spill):
+    from click.testing import CliRunner
+
+    from infokit.cli import _the_group
+
+    path, _, _ = text_csv
+    d, *_ = pq_text
+    args = {"entropy": ["entropy", str(path), "-c", "word"],
+            "mi": ["mi", str(path), "--x", "word", "--y", "klass"],
+            "kl": ["kl", str(d / "p.csv"), str(d / "q.csv"), "-c", "v", "--q-column", "w", "--smoothing", "laplace"],
+            }[command]
+    plain = CliRunner().invoke(_the_group(), args)
+    assert plain.exit_code == 0, plain.output
+    assert "counted by key" not in plain.output
+    monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
+    keyed = CliRunner().invoke(_the_group(), args)
+    assert keyed.exit_code == 0, keyed.output
+    text = " ".join(keyed.output.split())
+    want = {"entropy": "'word'", "mi": "'word'", "kl": "'v', 'w'"}[command]
+    assert f"counted by key: {want} had more distinct strings than the memory budget keeps" in text

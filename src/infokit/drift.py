@@ -88,7 +88,10 @@ Each row of the result
 ``df.attrs`` holds the settings (``unit``, ``psi_unit``, ``thresholds``,
 ``alpha``, ``n_permutations``, ``smoothing``, ``psi_smoothing``) and the per-column bins and
 counts (``bin_counts``: ``{column: {"labels", "reference", "current"}}``)
-that :func:`infokit.plot.plot_drift` draws.
+that :func:`infokit.plot.plot_drift` draws.  A text column counted by the
+64-bit keys of its strings (past the memory budget of
+:func:`infokit.io.read_drift_counts`: its categories cannot be listed) has
+no ``bin_counts`` entry and is named in ``counted_by_key``.
 
 Results are a :class:`DriftFrame`, a :class:`pandas.DataFrame` (every
 DataFrame operation works on it, and derived frames are plain DataFrames)
@@ -126,7 +129,8 @@ from infokit._lib.modules import make_callable
 from infokit._lib.optional import require
 from infokit._lib.typing import ArrayLike, Base, Bins, Samples, Seed
 from infokit._lib.units import resolve_base
-from infokit._samples.binning import binning_for
+from infokit._core import kernels as _kernels
+from infokit._samples.binning import KeyedCategoryCounts, binning_for
 from infokit._samples.table import Empirical, _union
 from infokit.errors import ApproximationWarning, InfokitError, InvalidArgumentError, InvalidTypeError
 
@@ -260,7 +264,7 @@ def _permutation_test(r, c, a, base, n_perm, rng, observed):
     return p_value, q95, ("permutation" if exact_null else "bootstrap")
 
 
-def _asymptotic_test(r, c, unit, observed):
+def _asymptotic_test(r, c, unit, observed, stacklevel=4):
     """(p-value, critical value at 0.05, "asymptotic") from ``8 JS n_r n_c / (n_r + n_c) ~ chi2(k - 1)``.
 
     Second order in ``P - Q``, ``JS(P, Q) = sum (p_i - q_i)^2 / (8 m_i)`` (in
@@ -268,17 +272,22 @@ def _asymptotic_test(r, c, unit, observed):
     ``(1/n_r + 1/n_c)`` times a chi-square with ``k - 1`` degrees of freedom
     (``k`` compared bins): Pearson's two-sample statistic.
     """
-    k = r.size
-    n_r, n_c = float(r.sum()), float(c.sum())
+    smallest = int((r + c).min()) if r.size else 0
+    return _chi2_test(r.size, int(r.sum()), int(c.sum()), smallest, unit, observed, stacklevel + 1)
+
+
+def _chi2_test(k, n_r, n_c, smallest, unit, observed, stacklevel):
+    """:func:`_asymptotic_test` from the number of compared bins, the sample sizes and the smallest pooled count."""
+    n_r, n_c = float(n_r), float(n_c)
     scale = 8.0 * n_r * n_c / (n_r + n_c) * unit.log_base  # JS in `unit` -> the chi-square statistic
     if k < 2:
         return 1.0, 0.0, "asymptotic"
-    expected = np.outer([n_r, n_c], (r + c) / (n_r + n_c))
-    if expected.min() < 5:
+    expected = min(n_r, n_c) * (smallest / (n_r + n_c))  # the smallest of the expected counts
+    if expected < 5:
         warnings.warn(
             f"the chi-square approximation of the p-value (n_permutations=0) is poor with expected counts "
-            f"below 5 (smallest {expected.min():.3g}); use n_permutations >= 1000 or fewer bins",
-            ApproximationWarning, stacklevel=4,
+            f"below 5 (smallest {expected:.3g}); use n_permutations >= 1000 or fewer bins",
+            ApproximationWarning, stacklevel=stacklevel,
         )
     p_value = float(special.chdtrc(k - 1, observed * scale))
     q95 = float(special.chdtri(k - 1, _Q95_LEVEL)) / scale
@@ -305,6 +314,13 @@ def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha) -> dict:
     else:
         p_value, q95, method = _asymptotic_test(rk, ck, unit, js)
 
+    return _row_dict(n_r, n_c, int(keep.sum()), int(np.count_nonzero(rk == 0)), int(np.count_nonzero(ck == 0)),
+                     a, js, jsd, kl_pq, kl_qp, psi, hell, q95, p_value, method, unit, thresholds, alpha)
+
+
+def _row_dict(n_r, n_c, k, zr, zc, a, js, jsd, kl_pq, kl_qp, psi, hell, q95, p_value, method, unit, thresholds,
+              alpha) -> dict:
+    """One row of the result (the verdict from the p-value and PSI); KL divergences given in nats."""
     t1, t2 = thresholds
     if not p_value < alpha:
         verdict = "no drift"
@@ -313,9 +329,9 @@ def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha) -> dict:
     return {
         "n_ref": n_r,
         "n_cur": n_c,
-        "n_bins": int(keep.sum()),
-        "zero_bins_ref": int(np.count_nonzero(rk == 0)),
-        "zero_bins_cur": int(np.count_nonzero(ck == 0)),
+        "n_bins": k,
+        "zero_bins_ref": zr,
+        "zero_bins_cur": zc,
         "smoothing": float(a),
         "js_divergence": js,
         "js_distance": jsd,
@@ -330,6 +346,66 @@ def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha) -> dict:
         "verdict": verdict,
         "unit": unit.name,
     }
+
+
+def _keyed_totals(kc: KeyedCategoryCounts):
+    """``(n_ref, n_cur, compared bins, empty in ref, empty in cur, smallest pooled count)`` of one pass."""
+    n_r = n_c = k = zr = zc = 0
+    smallest = None
+    for r, c in kc.chunks():
+        keep = (r + c) > 0
+        rk, ck = r[keep], c[keep]
+        n_r += int(rk.sum())
+        n_c += int(ck.sum())
+        k += int(rk.size)
+        zr += int(np.count_nonzero(rk == 0))
+        zc += int(np.count_nonzero(ck == 0))
+        if rk.size:
+            m = int((rk + ck).min())
+            smallest = m if smallest is None else min(smallest, m)
+    return n_r, n_c, k, zr, zc, smallest or 0
+
+
+def _keyed_row(kc: KeyedCategoryCounts, totals, a, base, unit, n_perm, rng, thresholds, alpha) -> dict:
+    """:func:`_row` of counts read a chunk of bins at a time (a column counted by key).
+
+    With permutations the compared bins' counts are gathered (at most
+    :data:`MAX_NULL_CELLS` / ``n_permutations`` of them, checked before) and
+    :func:`_row` computes everything; without, the divergences are sums over
+    the chunks of the core's elementwise terms (``js_terms``, ``kl_terms``),
+    the weights normalised by their totals, known from the first pass, and
+    the p-value the chi-square approximation -- the values of :func:`_row`
+    on the same counts, to rounding.
+    """
+    n_r, n_c, k, zr, zc, smallest = totals
+    if n_perm:
+        parts = [(r[(r + c) > 0], c[(r + c) > 0]) for r, c in kc.chunks()]
+        r = np.concatenate([p[0] for p in parts])
+        c = np.concatenate([p[1] for p in parts])
+        del parts
+        return _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha)
+    a_psi = a if a > 0 else PSI_PSEUDO_COUNT
+    sp, sq = n_r + a * k, n_c + a * k
+    sp2, sq2 = n_r + a_psi * k, n_c + a_psi * k
+    js_t, kl_pq_t, kl_qp_t, psi_pq_t, psi_qp_t, hell_t = [], [], [], [], [], []
+    for r, c in kc.chunks():
+        keep = (r + c) > 0
+        rk, ck = r[keep], c[keep]
+        p, q = (rk + a) / sp, (ck + a) / sq
+        js_t.append(math.fsum(_kernels.js_terms(np, p, q).tolist()))
+        kl_pq_t.append(math.fsum(_kernels.kl_terms(np, p, q).tolist()))
+        kl_qp_t.append(math.fsum(_kernels.kl_terms(np, q, p).tolist()))
+        hell_t.append(math.fsum(((np.sqrt(p) - np.sqrt(q)) ** 2).tolist()))
+        p2, q2 = (rk + a_psi) / sp2, (ck + a_psi) / sq2
+        psi_pq_t.append(math.fsum(_kernels.kl_terms(np, p2, q2).tolist()))
+        psi_qp_t.append(math.fsum(_kernels.kl_terms(np, q2, p2).tolist()))
+    js = float(unit.convert(np.float64(math.fsum(js_t))))
+    kl_pq, kl_qp = math.fsum(kl_pq_t), math.fsum(kl_qp_t)
+    psi = math.fsum(psi_pq_t) + math.fsum(psi_qp_t)
+    hell = min(1.0, math.sqrt(0.5 * math.fsum(hell_t)))
+    p_value, q95, method = _chi2_test(k, n_r, n_c, smallest, unit, js, 5)
+    return _row_dict(n_r, n_c, k, zr, zc, a, js, math.sqrt(js), kl_pq, kl_qp, psi, hell, q95, p_value, method,
+                     unit, thresholds, alpha)
 
 
 # --------------------------------------------------------------------------
@@ -357,7 +433,16 @@ def drift_from_counts(
         integer arrays of the same length for one column (bins aligned, e.g.
         from :meth:`infokit.binning.Binning.counts` of both samples, summed
         over batches), or two :class:`~infokit.Empirical` objects (aligned on
-        the union of their outcomes).
+        the union of their outcomes), or -- for a text column too large for
+        memory -- one :class:`~infokit._samples.binning.KeyedCategoryCounts`
+        (both samples' counts, read a chunk of bins at a time, from
+        :func:`infokit.io.read_drift_counts`), the same object on both
+        sides: without permutations its divergences are sums over the
+        chunks and its p-value the chi-square approximation; with
+        permutations the compared bins' counts are gathered (at most
+        :data:`MAX_NULL_CELLS` / ``n_permutations`` of them).  Its
+        categories cannot be listed (no labels, no ``bin_counts`` entry;
+        ``df.attrs["counted_by_key"]`` names such columns).
     bins : mapping, optional
         ``{column: Binning or Categories}``: the bins the counts were taken
         in (:mod:`infokit.binning`); gives the labels.
@@ -437,11 +522,19 @@ def drift_from_counts(
     for col, b in binnings.items():
         if col not in reference_counts:
             raise InvalidArgumentError(f"'bins' names column {col!r} that has no counts")
+        if isinstance(b, KeyedCategoryCounts):
+            continue
         if not hasattr(b, "labels") or not hasattr(b, "counts"):
             raise InvalidTypeError(f"'bins' of column {col!r} must be an infokit.binning Binning or Categories")
         labels.setdefault(col, b.labels)
-    rows, bin_counts = [], {}
+    rows, bin_counts, by_key = [], {}, []
     for col in cols:
+        if isinstance(reference_counts[col], KeyedCategoryCounts) or isinstance(current_counts[col],
+                                                                                KeyedCategoryCounts):
+            rows.append(_keyed_column(col, reference_counts[col], current_counts[col], binnings.get(col), a, base,
+                                      unit, n_perm, gen, thresholds, alpha))
+            by_key.append(col)
+            continue
         r, c, lab = _aligned(reference_counts[col], current_counts[col], col, labels.get(col))
         b = binnings.get(col)
         if b is not None and b.n_bins != r.size:
@@ -450,13 +543,7 @@ def drift_from_counts(
             raise InvalidArgumentError(f"column {col!r}: the reference sample is empty (all counts zero)")
         if c.sum() == 0:
             raise InvalidArgumentError(f"column {col!r}: the current sample is empty (all counts zero)")
-        k = int(np.count_nonzero(r + c))
-        if n_perm * k > MAX_NULL_CELLS:
-            raise InvalidArgumentError(
-                f"column {col!r}: 'n_permutations' ({n_perm}) times its {k} compared bins exceeds "
-                f"{MAX_NULL_CELLS} null table cells; lower n_permutations (or the number of bins), or pass "
-                "n_permutations=0 for the chi-square approximation"
-            )
+        _check_null_cells(col, n_perm, int(np.count_nonzero(r + c)))
         rows.append(_row(r, c, a, base, unit, n_perm, gen, thresholds, alpha))
         bin_counts[col] = {"labels": lab, "reference": r.tolist(), "current": c.tolist()}
     df = _frame_class()(rows, index=pd.Index(cols, name="column"), columns=list(COLUMNS))
@@ -469,8 +556,33 @@ def drift_from_counts(
         smoothing=a,
         psi_smoothing=a if a > 0 else PSI_PSEUDO_COUNT,
         bin_counts=bin_counts,
+        counted_by_key=by_key,
     )
     return df
+
+
+def _check_null_cells(col, n_perm: int, k: int) -> None:
+    if n_perm * k > MAX_NULL_CELLS:
+        raise InvalidArgumentError(
+            f"column {col!r}: 'n_permutations' ({n_perm}) times its {k} compared bins exceeds "
+            f"{MAX_NULL_CELLS} null table cells; lower n_permutations (or the number of bins), or pass "
+            "n_permutations=0 for the chi-square approximation"
+        )
+
+
+def _keyed_column(col, ref, cur, b, a, base, unit, n_perm, gen, thresholds, alpha) -> dict:
+    """The row of a column whose counts are a :class:`KeyedCategoryCounts` (the same for both samples)."""
+    if ref is not cur or (b is not None and b is not ref):
+        raise InvalidArgumentError(
+            f"column {col!r}: counts by key (KeyedCategoryCounts) hold both samples: pass the same object as the "
+            "reference counts, the current counts and (if any) the bins")
+    totals = _keyed_totals(ref)
+    if totals[0] == 0:
+        raise InvalidArgumentError(f"column {col!r}: the reference sample is empty (all counts zero)")
+    if totals[1] == 0:
+        raise InvalidArgumentError(f"column {col!r}: the current sample is empty (all counts zero)")
+    _check_null_cells(col, n_perm, totals[2])
+    return _keyed_row(ref, totals, a, base, unit, n_perm, gen, thresholds, alpha)
 
 
 def _aligned(r, c, col, lab):

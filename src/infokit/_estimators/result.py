@@ -400,6 +400,8 @@ class ChunkedCounts:
 
     _chunks: Any
     _close: Any = None
+    #: The text columns counted by 64-bit keys of their strings (their labels not kept), where a reader says so.
+    counted_by_key: Any = ()
 
     def chunks(self) -> Iterator[Any]:
         return self._chunks()

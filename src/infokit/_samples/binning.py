@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -63,7 +63,7 @@ from infokit.errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
     "Binning", "OpenEndedBinning", "Categories", "fit_bins", "fit_bins_from_counts", "fit_categories", "binning_for", "MISSING", "UNSEEN",
-    "MAX_BINS",
+    "MAX_BINS", "KeyedCategoryCounts",
 ]
 
 #: Label of the bin that counts missing values (NaN, None, pandas.NA, NaT).
@@ -750,6 +750,60 @@ class Categories:
         idx = np.fromiter((self._index.get(k, unseen) for k in keys), dtype=np.int64, count=len(keys))
         np.add.at(out, idx, cnt)
         return out
+
+
+class KeyedCategoryCounts:
+    """The counts of a reference and a current sample in categorical bins identified by key, a chunk at a time.
+
+    The bins of :class:`Categories` -- one per category of the reference,
+    then the unseen and missing bins -- for a text column with more distinct
+    values than the memory budget holds: each category is known by a 64-bit
+    key of its string (:func:`infokit.io._spill.string_keys`), its string
+    not kept, so the categories cannot be listed (:attr:`labels` is None).
+    Made by :func:`infokit.io.read_drift_counts`; what
+    :func:`infokit.drift.drift_from_counts` computes from them equals what it
+    computes from the two count vectors in memory, ordered by key.
+
+    ``chunks()`` returns a fresh iterator of ``(reference counts, current
+    counts)`` (int64 arrays of equal length) over consecutive bins: the
+    categories in key order, then the unseen and missing bins in the last
+    chunk.  :meth:`close` removes what the counts are read from (files on
+    disk past the memory budget); idempotent.
+
+    Attributes
+    ----------
+    n_categories : int
+        The reference's distinct (non-missing) values.
+    n_bins : int
+        ``n_categories + 2``.
+    """
+
+    kind = "categorical"
+    method = "categories by key"
+    labels = None
+
+    def __init__(self, chunks: Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]], n_categories: int,
+                 close: Callable[[], None] | None = None) -> None:
+        self._chunks = chunks
+        self.n_categories = int(n_categories)
+        self._close = close
+
+    @property
+    def n_bins(self) -> int:
+        return self.n_categories + 2
+
+    def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """A fresh iterator of ``(reference counts, current counts)`` of consecutive bins (see the class)."""
+        return self._chunks()
+
+    def close(self) -> None:
+        """Remove what the counts are read from (idempotent)."""
+        close, self._close = self._close, None
+        if close is not None:
+            close()
+
+    def __repr__(self) -> str:
+        return f"KeyedCategoryCounts(n_categories={self.n_categories})"
 
 
 def _tally(arr: np.ndarray):

@@ -25,8 +25,8 @@ from infokit._lib.optional import require
 
 click = require("click", "the command line")
 
-__all__ = ["Section", "Report", "estimate_report", "estimate_json", "plugin_json", "auto_note", "cell", "interval",
-           "finish", "layout", "output_width", "shorten", "TABLE_DIGITS"]
+__all__ = ["Section", "Report", "estimate_report", "estimate_json", "plugin_json", "auto_note", "by_key_note", "cell",
+           "interval", "finish", "layout", "output_width", "shorten", "TABLE_DIGITS"]
 
 #: Significant digits of the numbers in the tables of :func:`estimate_report` (JSON and CSV have them all).
 TABLE_DIGITS = 4
@@ -113,6 +113,14 @@ def auto_note(est) -> list[str]:
     if note:
         notes.append(f"{est.level:.0%} interval: {note}")
     return notes
+
+
+def by_key_note(columns, consequence: str) -> str:
+    """The note of the text columns counted by the 64-bit keys of their strings (past the memory budget)."""
+    names = ", ".join(repr(c) for c in columns)
+    return (f"counted by key: {names} had more distinct strings than the memory budget keeps "
+            f"(INFOKIT_MEMORY_BUDGET) and {'was' if len(columns) == 1 else 'were'} counted by 64-bit keys of "
+            f"the strings (two distinct strings share a key with probability about d^2/2^65); {consequence}")
 
 
 class Section:

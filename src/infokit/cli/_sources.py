@@ -10,6 +10,7 @@ import time
 from infokit import io as ikio
 from infokit._samples.dask import close_client, connect_timeout
 from infokit.errors import InfokitError
+from infokit.io._columns import read_column_noting_keys
 from infokit.io._stream import STDIN, spooled
 
 __all__ = ["Sources", "STDIN_NAME"]
@@ -54,6 +55,14 @@ class Sources:
         self._stack = None
         self._local = {}  # path as given -> (path to read, format)
         self._names = {}  # path read -> how messages name it
+        #: The columns read so far that were counted by the 64-bit keys of their strings (past the memory
+        #: budget: the strings not kept), each once, in the order read.
+        self.by_key: list = []
+
+    def _note_keys(self, columns) -> None:
+        for c in columns:
+            if c not in self.by_key:
+                self.by_key.append(c)
 
     def __enter__(self):
         self._stack = contextlib.ExitStack()
@@ -114,10 +123,15 @@ class Sources:
         """The empirical distribution of one column of a file (with ``fingerprint``, past the memory budget,
         the fingerprint of an integer column's counts: :func:`infokit.io.read_empirical`)."""
         local, fmt = self._read(path)
-        kw = {"fingerprint": True} if fingerprint and self.client is None else {}
         with self._named():
+            if fingerprint and self.client is None:
+                out, by_key = read_column_noting_keys(local, column, dropna=self.dropna, format=fmt, fingerprint=True,
+                                                      **self.kw)
+                if by_key:
+                    self._note_keys([column])
+                return out
             return ikio.read_empirical(local, column, dropna=self.dropna, scheduler=self.client, format=fmt,
-                                       **self.kw, **kw)
+                                       **self.kw)
 
     def paired(self, p_path, p_column, q_path, q_column):
         """A column of two files: past the memory budget, integer columns' counts merged on disk
@@ -126,8 +140,10 @@ class Sources:
             return self.empirical(p_path, p_column), self.empirical(q_path, q_column)
         (lp, fp), (lq, fq) = self._read(p_path), self._read(q_path)
         with self._named():
-            return ikio.read_paired_counts(lp, p_column, lq, q_column, p_format=fp, q_format=fq, dropna=self.dropna,
-                                           **self.kw)
+            out = ikio.read_paired_counts(lp, p_column, lq, q_column, p_format=fp, q_format=fq, dropna=self.dropna,
+                                          **self.kw)
+        self._note_keys(getattr(out, "counted_by_key", ()))
+        return out
 
     def joint(self, path, columns, cells=False):
         """The joint table of distinct ``columns`` of a file (an Empirical of tuples; with ``cells``, past the
@@ -135,12 +151,16 @@ class Sources:
         local, fmt = self._read(path)
         kw = {"cells": True} if cells and self.client is None else {}
         with self._named():
-            return ikio.read_joint_empirical(local, list(columns), dropna=self.dropna, scheduler=self.client,
-                                             format=fmt, **self.kw, **kw)
+            out = ikio.read_joint_empirical(local, list(columns), dropna=self.dropna, scheduler=self.client,
+                                            format=fmt, **self.kw, **kw)
+        self._note_keys(getattr(out, "counted_by_key", ()))
+        return out
 
     def drift_counts(self, reference, current, columns, *, bins, n_bins):
         """Bin counts of both files, bins fitted on ``reference`` (:func:`infokit.io.read_drift_counts`)."""
         (ref, fmt), (cur, _) = self._read(reference), self._read(current)
         with self._named():
-            return ikio.read_drift_counts(ref, cur, columns, bins=bins, n_bins=n_bins, scheduler=self.client,
-                                          format=fmt, **self.kw)
+            out = ikio.read_drift_counts(ref, cur, columns, bins=bins, n_bins=n_bins, scheduler=self.client,
+                                         format=fmt, **self.kw)
+        self._note_keys(out.counted_by_key)
+        return out

@@ -71,11 +71,15 @@ drift reference, so they stay within the budget whatever the number of
 distinct values.  What is not bounded by the budget: a result returned as an
 :class:`Empirical` (16 bytes per distinct value or pair, more for strings),
 the distinct values of each column of a joint count (about 16 bytes per
-distinct number, a Python object per distinct string), the counts of string
-columns (one Python object per distinct string) and of three or more
-columns together, and categorical reference columns of
-:func:`read_drift_counts`, which are loaded (``benchmarks/bench_memory.py``
-measures the commands).
+distinct number), the counts of three or more columns together, and
+categorical reference columns of :func:`read_drift_counts` other than text
+(booleans, ...), which are loaded (``benchmarks/bench_memory.py`` measures
+the commands).  Text columns past ``INFOKIT_MEMORY_BUDGET / 512`` distinct
+strings are counted by 64-bit keys of their strings, like the integers (the
+strings no longer kept; :mod:`infokit.io._spill`): for the entropy's
+fingerprint, the cells of a mutual information, the KL divergence's union
+and a drift's categories (:class:`~infokit._samples.binning.KeyedCategoryCounts`);
+the commands say so in a note and in ``counted_by_key`` of their JSON.
 
 Counting on a cluster: start ``dask scheduler`` on one machine and ``dask
 worker tcp://HOST:8786`` on the others (each with ``pip install

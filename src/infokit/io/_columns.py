@@ -284,15 +284,41 @@ def read_columns_empirical(path: StrPath, columns: str | Sequence[str], *, batch
         raise InvalidArgumentError("'columns' must name at least one column")
     if support is not None and not isinstance(support, dict):
         raise InvalidTypeError("'support' must be a dict {column: support} in read_columns_empirical()")
+    return _read_columns(path, cols, batch_size, format, dropna, progress, support, fingerprint)[0]
+
+
+def _read_columns(path, cols, batch_size, format, dropna, progress, support, fingerprint):
+    """``({column: Empirical or Profile}, [the text columns counted by the keys of their strings])``."""
     hashing = {c: fingerprint and c not in (support or {}) for c in cols}
     counters = _count_columns(path, cols, batch_size, format, dropna, progress, hashing)
     try:
+        by_key = [c for c in cols if counters[c].hashed]
         out = {c: counters[c].result((support or {}).get(c), fingerprint) for c in cols}
         release_memory()  # the merge's buffers
-        return out
+        return out, by_key
     finally:  # temporary files removed on every exit
         for counter in counters.values():
             counter.close()
+
+
+def read_column_noting_keys(path: StrPath, column: str, **kw) -> tuple:
+    """``(read_empirical(path, column, **kw), whether the column was counted by the keys of its strings)``.
+
+    Streamed with pyarrow (no ``scheduler``); the second item is True for a
+    text column whose distinct strings outgrew the memory budget (with
+    ``fingerprint=True``), which is returned as a ``Profile`` without its
+    strings.
+    """
+    if not isinstance(column, str):
+        raise InvalidTypeError(f"'column' must be a column name (str), got {column!r}")
+    path = check_path(path)
+    support = kw.pop("support", None)
+    sup = None if support is None else {column: support}
+    out, by_key = _read_columns(path, [column], kw.pop("batch_size", READ_BATCH_SIZE), kw.pop("format", None),
+                                kw.pop("dropna", False), kw.pop("progress", None), sup, kw.pop("fingerprint", False))
+    if kw:
+        raise InvalidArgumentError(f"unknown arguments {sorted(kw)}")
+    return out[column], bool(by_key)
 
 
 def _count_columns(path, cols, batch_size, format, dropna, progress, hashing=None) -> dict:
@@ -384,7 +410,10 @@ def read_paired_counts(p_path: StrPath, p_column: str, q_path: StrPath, q_column
             yield a, b
 
     try:
-        return PairedCounts(chunks, count_of_counts(kp.chunks()), close=close)
+        pc = PairedCounts(chunks, count_of_counts(kp.chunks()), close=close)
+        #: the columns counted by the keys of their strings (both or neither)
+        pc.counted_by_key = [p_column, q_column] if cp.hashed else []
+        return pc
     except BaseException:
         close()
         raise

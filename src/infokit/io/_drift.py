@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -10,12 +11,15 @@ import numpy as np
 
 from infokit._lib.optional import require
 from infokit._lib.typing import Bins, StrPath
-from infokit._samples.binning import _as_float, binning_for, fit_bins_from_counts, fit_bins_from_sorted_chunks
-from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError
+from infokit._samples.binning import (KeyedCategoryCounts, _as_float, binning_for, fit_bins_from_counts,
+                                     fit_bins_from_sorted_chunks)
+from infokit.errors import InfokitError, InvalidArgumentError, InvalidFileError, InvalidTypeError
+from infokit.io._arrow import is_stringlike
 from infokit.io._batches import READ_BATCH_SIZE, first_batch, iter_batches
+from infokit.io._columns import _ColumnCounts
 from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list
-from infokit.io._spill import KeyCounts, key_values, memory_budget, release_memory, value_keys
+from infokit.io._spill import KeyCounts, key_values, memory_budget, release_memory, union_chunks, value_keys
 
 __all__ = ["DriftCounts", "read_drift_counts"]
 
@@ -31,7 +35,22 @@ class DriftCounts(NamedTuple):
     current: dict
     #: The bins, fitted on the reference (:class:`~infokit.binning.Binning` or
     #: :class:`~infokit.binning.Categories`); their ``labels`` name the bins.
+    #: A text column with more categories than the memory budget holds has a
+    #: :class:`~infokit._samples.binning.KeyedCategoryCounts` here, in
+    #: ``reference`` and in ``current`` alike (the same object: both samples'
+    #: counts, read a chunk of bins at a time; no labels).
     bins: dict
+
+    def close(self) -> None:
+        """Remove the temporary files of the columns counted by key (idempotent; nothing for the others)."""
+        for b in self.bins.values():
+            if isinstance(b, KeyedCategoryCounts):
+                b.close()
+
+    @property
+    def counted_by_key(self) -> list:
+        """The columns whose categories were counted by the keys of their strings (no labels)."""
+        return [c for c, b in self.bins.items() if isinstance(b, KeyedCategoryCounts)]
 
 
 def read_drift_counts(reference: StrPath, current: StrPath, columns: str | Sequence[str] | None = None, *,
@@ -47,10 +66,23 @@ def read_drift_counts(reference: StrPath, current: StrPath, columns: str | Seque
     interquartile range are exact (:func:`infokit.binning.fit_bins_from_counts`;
     past the budget the counts are read back from disk a chunk at a time,
     twice to fit the bins and once to count the reference in them, never
-    held whole); a categorical column of the reference is read into memory.  The current
-    file is counted batch by batch, in memory proportional to one batch.
-    Pass the result to :func:`infokit.drift.drift_from_counts`; the drift is
-    that of ``ik.drift`` of the two files loaded in memory.
+    held whole).  A text column of the reference is counted batch by batch
+    into the counts of its strings; past
+    :func:`infokit.io._spill.string_limit` distinct strings (``budget /
+    512``: 262144 at the default budget) it is counted by 64-bit keys of
+    its strings instead (SipHash, :func:`infokit.io._spill.string_keys`),
+    within the budget, and so is the current file's column: the bins are
+    then the reference's categories by key (a
+    :class:`~infokit._samples.binning.KeyedCategoryCounts`: the counts of
+    both files merged on the union of their keys on disk, read a chunk at a
+    time; the categories cannot be listed, and a current category the
+    reference lacks still counts in the unseen bin).  Other categorical
+    columns (booleans, ...) are read into memory.  The current file is
+    counted batch by batch, in memory proportional to one batch.  Pass the
+    result to :func:`infokit.drift.drift_from_counts` (then :meth:`close`
+    it: the columns counted by key have temporary files); the drift is that
+    of ``ik.drift`` of the two files loaded in memory (for a column counted
+    by key: to rounding, its bins in the order of their keys).
 
     Parameters
     ----------
@@ -102,20 +134,77 @@ def read_drift_counts(reference: StrPath, current: StrPath, columns: str | Seque
     if scheduler is not None:
         return _dask_counts(reference, current, cols, bins, n_bins, format, scheduler)
     io_kw: dict[str, Any] = {"batch_size": batch_size, "format": format, "progress": progress}
-    binnings, ref_counts = _stream_fit(reference, cols, bins, n_bins, io_kw)
+    binnings, ref_counts, keyed = _stream_fit(reference, cols, bins, n_bins, io_kw)
     cols = list(binnings)
-    cur_counts = {c: np.zeros(binnings[c].n_bins, dtype=np.int64) for c in cols}
+    cur_counts: dict[str, Any] = {c: np.zeros(binnings[c].n_bins, dtype=np.int64) for c in cols if c not in keyed}
+    # a column counted by key in the reference: the current one by the keys of its strings too
+    share = memory_budget() // max(len(keyed), 1)
+    cur_keyed = {c: _ColumnCounts(current, c, True, budget=share, hashing=True) for c in keyed}
     rows = 0
     try:
-        for batch in iter_batches(current, cols, **io_kw):
-            rows += batch.num_rows
-            for c in cols:
-                cur_counts[c] += binnings[c].counts(batch.column(c).to_numpy(zero_copy_only=False))
-    except InfokitError as exc:
-        raise _naming(current, exc) from None
-    if rows == 0:
-        raise InvalidFileError(f"{os.fspath(current)}: the file has no data rows")
-    return DriftCounts(ref_counts, cur_counts, binnings)
+        try:
+            for batch in iter_batches(current, cols, **io_kw):
+                rows += batch.num_rows
+                for c in cols:
+                    if c in cur_keyed:
+                        cur_keyed[c].add(batch.column(c))
+                    else:
+                        cur_counts[c] += binnings[c].counts(batch.column(c).to_numpy(zero_copy_only=False))
+        except InfokitError as exc:
+            raise _naming(current, exc) from None
+        if rows == 0:
+            raise InvalidFileError(f"{os.fspath(current)}: the file has no data rows")
+        for c, counter in cur_keyed.items():
+            counter._flush_dictionary()
+            if counter.n and not (counter.text and counter._dtype is None):
+                raise InvalidTypeError(
+                    f"{os.fspath(current)}: column {c!r} does not hold text, but {os.fspath(reference)}: column "
+                    f"{c!r} does; compare columns of the same kind")
+            counter.to_hashes()
+            counter.keys.finish()
+        release_memory()
+    except BaseException:
+        for counter in cur_keyed.values():
+            counter.close()
+        for ref_counter, _ in keyed.values():
+            ref_counter.close()
+        raise
+    for c, (ref_counter, ref_missing) in keyed.items():
+        cur = cur_keyed[c]
+        cur_missing = cur.rows - cur.n
+        binnings[c] = ref_counts[c] = cur_counts[c] = KeyedCategoryCounts(
+            _keyed_chunks(ref_counter.keys, cur.keys, ref_missing, cur_missing), ref_counter.keys.distinct,
+            close=_closing(ref_counter, cur))
+    return DriftCounts({c: ref_counts[c] for c in cols}, {c: cur_counts[c] for c in cols},
+                       {c: binnings[c] for c in cols})
+
+
+def _closing(*counters):
+    def close():
+        for counter in counters:
+            counter.close()
+    return close
+
+
+def _keyed_chunks(ref: KeyCounts, cur: KeyCounts, ref_missing: int, cur_missing: int):
+    """The ``chunks()`` of a :class:`KeyedCategoryCounts`: both counts on the reference's keys, unseen, missing.
+
+    The two counts are merged on the union of their keys
+    (:func:`union_chunks`); a key of the current file that the reference
+    lacks adds its count to the unseen bin, yielded with the missing bin in
+    the last chunk.
+    """
+
+    def chunks():
+        unseen = 0
+        for _, r, c in union_chunks(ref.chunks(), cur.chunks()):
+            seen = r > 0
+            unseen += int(c[~seen].sum())
+            if seen.any():
+                yield r[seen], c[seen]
+        yield np.array([0, ref_missing], np.int64), np.array([unseen, cur_missing], np.int64)
+
+    return chunks
 
 
 def _fit(path, ref: dict, bins, n_bins):
@@ -132,17 +221,23 @@ def _fit(path, ref: dict, bins, n_bins):
 
 
 def _stream_fit(path, columns, bins, n_bins, io_kw: dict):
-    """``({column: bins}, {column: reference counts})``, the reference read once, batch by batch.
+    """``({column: bins}, {column: reference counts}, {column: (counts by key, missing)})``, the reference read once.
 
     A numeric column (integer or float dtype) is held as the counts of its
     distinct values (int64 keys of the float64 values, :class:`KeyCounts`,
-    the memory budget shared between the columns), its missing values
-    counted apart; a column of any other type is collected and fitted as
-    :func:`binning_for` fits it.
+    the memory budget shared between the numeric and text columns), its
+    missing values counted apart; a text column as the counts of its strings
+    (:class:`~infokit.io._columns._ColumnCounts`), by the keys of its strings
+    past :func:`~infokit.io._spill.string_limit` -- such a column is
+    returned in the third mapping (its bins and counts are made once the
+    current file is counted too); a column of any other type is collected
+    and fitted as :func:`binning_for` fits it.
     """
     names = None
     numeric: dict = {}  # column -> [KeyCounts, number of missing values]
+    text: dict = {}  # column -> _ColumnCounts
     other: dict = {}  # column -> list of arrays
+    keyed: dict = {}  # column -> (_ColumnCounts counted by key, number of missing values)
     try:
         try:
             for batch in iter_batches(path, columns, **io_kw):
@@ -150,10 +245,15 @@ def _stream_fit(path, columns, bins, n_bins, io_kw: dict):
                     names = list(batch.schema.names)
                     kinds = {c: batch.column(c).to_numpy(zero_copy_only=False).dtype.kind for c in names}
                     num = [c for c in names if kinds[c] in "iuf"]
-                    share = memory_budget() // max(len(num), 1)
+                    txt = [c for c in names if c not in num and _is_text(batch.schema.field(c).type)]
+                    share = memory_budget() // max(len(num) + len(txt), 1)
                     numeric = {c: [KeyCounts(share), 0] for c in num}
-                    other = {c: [] for c in names if c not in numeric}
+                    text = {c: _ColumnCounts(path, c, True, budget=share, hashing=True) for c in txt}
+                    other = {c: [] for c in names if c not in numeric and c not in text}
                 for c in names:
+                    if c in text:
+                        text[c].add(batch.column(c))
+                        continue
                     values = batch.column(c).to_numpy(zero_copy_only=False)
                     if c in numeric:
                         x = _as_float(values, c)
@@ -193,6 +293,19 @@ def _stream_fit(path, columns, bins, n_bins, io_kw: dict):
                 binnings[c] = b
                 del values, n
                 release_memory()  # the merge's buffers
+            elif c in text:
+                counter = text.pop(c)
+                try:
+                    b, n = _fit_text(path, c, counter, bins, n_bins)
+                except BaseException:
+                    counter.close()
+                    raise
+                if b is None:  # counted by key: the bins once the current file is counted
+                    keyed[c] = (counter, counter.rows - counter.n)
+                    binnings[c] = counts[c] = None
+                else:
+                    counter.close()
+                    binnings[c], counts[c] = b, n
             else:
                 parts = other.pop(c)
                 values = np.concatenate(parts)
@@ -202,10 +315,57 @@ def _stream_fit(path, columns, bins, n_bins, io_kw: dict):
                 b, n = _fit(path, {c: values}, bins, n_bins)
                 binnings[c], counts[c] = b[c], n[c]
                 del values
-        return {c: binnings[c] for c in names}, {c: counts[c] for c in names}
+        return {c: binnings[c] for c in names}, {c: counts[c] for c in names}, keyed
+    except BaseException:
+        for counter, _ in keyed.values():
+            counter.close()
+        raise
     finally:
         for kc, _ in numeric.values():
             kc.close()
+        for counter in text.values():
+            counter.close()
+
+
+def _is_text(t) -> bool:
+    """Whether a column of Arrow type ``t`` is text (strings, or a dictionary of strings)."""
+    pa = require("pyarrow", "reading files")
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return is_stringlike(t)
+
+
+def _fit_text(path, column, counter: _ColumnCounts, bins, n_bins):
+    """``(Categories, reference counts)`` of a text column counted by its strings, or ``(None, None)`` by key.
+
+    The categories are those :func:`binning_for` fits on the whole column
+    (its distinct strings, in the same order), the counts those it counts.
+    A column counted by the keys of its strings (past the string limit) has
+    its bins made with the current file's counts (``(None, None)``); its
+    keys are merged on disk now, if they spilled.
+    """
+    p = os.fspath(path)
+    counter._flush_dictionary()  # the counts of the last dictionary (a Parquet categorical column)
+    if counter.rows == 0:
+        raise InvalidFileError(f"{p}: column {column!r} is empty (the file has no data rows)")
+    if counter.n == 0:
+        raise InvalidArgumentError(f"{p}: column {column!r}: the reference sample has no non-missing value to "
+                                   "take categories from")
+    try:
+        if counter.hashed:
+            if not isinstance(bins, (str, numbers.Integral)):  # the error of explicit edges for categories
+                binning_for(np.array(["a"], dtype=object), bins)
+            counter.keys.finish()
+            release_memory()
+            return None, None
+        e = counter.result()
+        b = binning_for(e.outcomes, bins, n_bins=n_bins, open_ended=True)
+    except InfokitError as exc:
+        raise type(exc)(f"{p}: column {column!r}: {exc}") from None
+    counts = np.zeros(b.n_bins, np.int64)
+    counts[:-2] = e.counts
+    counts[-1] = counter.rows - counter.n
+    return b, counts
 
 
 def _fit_on_disk(path, column, kc: KeyCounts, missing: int, bins, n_bins):

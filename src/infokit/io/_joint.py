@@ -280,7 +280,9 @@ class _JointCounts:
             n_x += np.bincount(cx, weights=c, minlength=kx).astype(np.int64)
             n_y += np.bincount(cy, weights=c, minlength=ky).astype(np.int64)
             values, mult = _add_fingerprint(values, mult, c)
-        return CellCounts(n_x, n_y, values, mult, chunks, close=self.close)
+        out = CellCounts(n_x, n_y, values, mult, chunks, close=self.close)
+        out.counted_by_key = [e.column for e in hashed]  # text columns counted by the keys of their strings
+        return out
 
     def cells(self):
         """``(cell codes (m, d), counts, per-column outcomes)`` as ``empirical_joint`` builds them in memory."""

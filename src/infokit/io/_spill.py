@@ -33,7 +33,8 @@ Text columns are counted by their strings while they have at most
 :func:`string_limit` distinct values (``budget / 512``: 262144 at the
 default budget); past it, where the caller needs only the counts (the
 fingerprint for an entropy, the cells for a mutual information, the two
-samples' counts on the union of their values for a KL divergence), each
+samples' counts on the union of their values for a KL divergence or in the
+categories of a drift reference), each
 string becomes a 64-bit key (:func:`string_keys`) counted like the integers,
 and the strings themselves are no longer kept.  Two distinct strings share
 a key with probability about ``d**2 / 2**65`` for ``d`` distinct strings in
@@ -41,9 +42,9 @@ all (1e-7 at 1e6, 2.7e-4 at 1e8): merging two outcomes seen ``a`` and ``b``
 times changes a plug-in entropy by ``(a + b) / n * h(a / (a + b))``, at most
 ``(a + b) / n * log 2`` nats (a mutual information or KL divergence by a few
 terms of that order), which for outcomes seen a few times in a large sample
-is far below the standard error.  (``entropy``, ``mi`` and ``kl`` stay
-within about 360-470 MiB on 3 GB files of text columns with 1e7 or 1e8
-distinct strings: ``benchmarks/bench_memory.py --text``.)
+is far below the standard error.  (``entropy``, ``mi``, ``kl`` and
+``drift`` stay within about 340-410 MiB on 3 GB files of text columns with
+1e7 or 1e8 distinct strings: ``benchmarks/bench_memory.py --text``.)
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from infokit.cli._options import (
     parse_smoothing,
     seed_option,
 )
-from infokit.cli._report import Report, Section, cell, finish
+from infokit.cli._report import Report, Section, by_key_note, cell, finish
 
 click = require("click", "the command line")
 
@@ -56,15 +56,24 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
     a verdict (no drift unless p < 0.05; then PSI < 0.1 minor, < 0.25
     moderate, else drift).
 
-    The compared columns of REF are loaded in memory to fit the bins; CUR is
-    counted batch by batch (bounded memory).
+    Both files are read batch by batch: numeric columns of REF as the counts
+    of their distinct values, text columns as the counts of their strings --
+    past the memory budget (INFOKIT_MEMORY_BUDGET) by 64-bit keys of the
+    strings, CUR's too (noted; the categories then cannot be listed); CUR is
+    counted in the bins.
     """
     from infokit.drift import drift_from_counts, reading as drift_reading
 
     with sources:
         counts = sources.drift_counts(ref_path, cur_path, columns, bins=bins, n_bins=n_bins)
-    df = drift_from_counts(counts.reference, counts.current, bins=counts.bins, base=base, smoothing=smoothing,
-                           n_permutations=permutations, rng=seed)
+    try:
+        df = drift_from_counts(counts.reference, counts.current, bins=counts.bins, base=base, smoothing=smoothing,
+                               n_permutations=permutations, rng=seed)
+    finally:
+        close = getattr(counts, "close", None)  # the temporary files of the columns counted by key
+        if close is not None:
+            close()
+    by_key = list(df.attrs.get("counted_by_key", []))
     unit = df.attrs["unit"]
     records = [{"column": col, **{k: _py(v) for k, v in row.items()}} for col, row in df.iterrows()]
     payload = {
@@ -80,6 +89,7 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
         "psi_smoothing": df.attrs.get("psi_smoothing"),
         "columns": records,
         "bins": df.attrs.get("bin_counts", {}),
+        "counted_by_key": by_key,
     }
     # the answer first (JS, PSI, p-value, verdict), the detail after: at 80 columns the detail moves to a
     # second table below; long column names are cut short with an ellipsis (in full in JSON and CSV)
@@ -104,6 +114,9 @@ def command(ref_path, cur_path, columns, bins, n_bins, smoothing, permutations, 
             notes.append(
                 f"{r['column']!r}: {r['zero_bins_ref']} bin(s) empty in REF, {r['zero_bins_cur']} empty in CUR "
                 "(infinite KL without --smoothing)")
+    if by_key:
+        whose = "its" if len(by_key) == 1 else "their"
+        notes.append(by_key_note(by_key, f"{whose} categories cannot be listed (no per-bin counts)"))
     section = Section(
         f"Drift from {os.path.basename(os.fspath(ref_path))} (REF) to {os.path.basename(os.fspath(cur_path))} (CUR)",
         t_cols, t_rows, notes, digits=4, reading=drift_reading(df), shorten_names=True,

@@ -15,7 +15,7 @@ from infokit._lib.units import resolve_base
 from infokit.cli import COMMANDS
 from infokit.cli._options import estimate_options, estimator_option, jitter_kwargs, jitter_option, sample_bins_option
 from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json
-from infokit.cli._report import reading, sample_value
+from infokit.cli._report import by_key_note, reading, sample_value
 
 click = require("click", "the command line")
 
@@ -46,7 +46,7 @@ def command(path, column, estimator, support_size, bins, jitter, level, seed, so
     with sources:  # past the memory budget an integer column's counts are read as their fingerprint
         e = sources.empirical(path, column, fingerprint=bins is None and jitter is None and discrete)
     if isinstance(e, Profile):
-        _from_fingerprint(e, path, column, estimator, support_size, level, seed, base, fmt)
+        _from_fingerprint(e, path, column, estimator, support_size, level, seed, base, fmt, sources.by_key)
         return
     if bins is not None:
         e = ik.empirical(e, bins=bins)  # the plug-in and the estimate of the same histogram
@@ -63,6 +63,7 @@ def command(path, column, estimator, support_size, bins, jitter, level, seed, so
         "observed_outcomes": e.n_observed,
         "plugin": plugin_json(plug, est.unit, "H(P̂), the entropy of the empirical distribution"),
         "estimate": estimate_json(est),
+        "counted_by_key": [],
     }
     notes = [_diagnostics_line(est.diagnostics), *auto_note(est)]
     if bins is not None:
@@ -70,7 +71,7 @@ def command(path, column, estimator, support_size, bins, jitter, level, seed, so
     _report(payload, path, column, est, plug, notes, fmt)
 
 
-def _from_fingerprint(prof, path, column, estimator, support_size, level, seed, base, fmt):
+def _from_fingerprint(prof, path, column, estimator, support_size, level, seed, base, fmt, by_key=()):
     """The report of a column counted on disk, from the fingerprint of its counts (the same figures)."""
     est = estimate_entropy_from_profile(prof, estimator, support_size=support_size, base=base, ci=level, rng=seed)
     plug = float(resolve_base(base).convert(np.float64(fingerprint_entropy(prof.values, prof.mult))))
@@ -83,8 +84,12 @@ def _from_fingerprint(prof, path, column, estimator, support_size, level, seed, 
         "observed_outcomes": prof.k_obs,
         "plugin": plugin_json(plug, est.unit, "H(P̂), the entropy of the empirical distribution"),
         "estimate": estimate_json(est),
+        "counted_by_key": list(by_key),
     }
-    _report(payload, path, column, est, plug, [_diagnostics_line(est.diagnostics), *auto_note(est)], fmt)
+    notes = [_diagnostics_line(est.diagnostics), *auto_note(est)]
+    if by_key:
+        notes.append(by_key_note(by_key, "its values cannot be listed (the estimate needs only their counts)"))
+    _report(payload, path, column, est, plug, notes, fmt)
 
 
 def _report(payload, path, column, est, plug, notes, fmt):

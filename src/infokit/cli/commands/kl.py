@@ -19,7 +19,7 @@ from infokit.cli import COMMANDS
 from infokit.cli._options import callback, estimate_options, estimator_option, output_option, parse_smoothing
 from infokit.cli._options import jitter_kwargs, jitter_option, sample_bins_option
 from infokit.cli._report import auto_note, cell, estimate_json, estimate_report, finish, plugin_json
-from infokit.cli._report import reading, sample_value
+from infokit.cli._report import by_key_note, reading, sample_value
 from infokit.errors import InvalidArgumentError
 
 click = require("click", "the command line")
@@ -64,7 +64,7 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
             pair = sources.empirical(p_path, column), sources.empirical(q_path, qcol)
     if isinstance(pair, PairedCounts):
         try:
-            _from_paired(pair, p_path, q_path, column, qcol, smoothing, estimator, level, base, fmt)
+            _from_paired(pair, p_path, q_path, column, qcol, smoothing, estimator, level, base, fmt, sources.by_key)
         finally:
             pair.close()
         return
@@ -89,7 +89,7 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
             output, lambda plot: _figure(plot, p, q, ps, qs, a, est, plug, base))
 
 
-def _from_paired(pc, p_path, q_path, column, qcol, smoothing, estimator, level, base, fmt):
+def _from_paired(pc, p_path, q_path, column, qcol, smoothing, estimator, level, base, fmt, by_key=()):
     """The report of two columns counted on disk, from their counts merged a chunk at a time (the same figures)."""
     est = estimate_kl_of_paired_counts(pc, estimator, smoothing=smoothing, base=base, ci=level)
     a = check_pseudo_count(smoothing) if smoothing is not None else None
@@ -99,11 +99,12 @@ def _from_paired(pc, p_path, q_path, column, qcol, smoothing, estimator, level, 
         kl, ce = pc.plugin(a)
         plug, h_pq = (float(unit.convert(np.float64(v))) for v in (kl, ce))
         h_p = float(unit.convert(np.float64(fingerprint_entropy(pc.p_values, pc.p_mult))))
-    _report(p_path, q_path, column, qcol, smoothing, pc.n, pc.m, a, est, plug, h_p, h_pq, None, None, fmt, None, None)
+    _report(p_path, q_path, column, qcol, smoothing, pc.n, pc.m, a, est, plug, h_p, h_pq, None, None, fmt, None, None,
+            by_key)
 
 
 def _report(p_path, q_path, column, qcol, smoothing, n_p, n_q, a, est, plug, h_p, h_pq, n_bins, bins, fmt, output,
-            plot):
+            plot, by_key=()):
     d = est.diagnostics
     q_hat = "Q̂" if not a else f"Q̂+{cell(a)}"
     payload = {
@@ -120,6 +121,7 @@ def _report(p_path, q_path, column, qcol, smoothing, n_p, n_q, a, est, plug, h_p
         "entropy_p_hat": h_p,
         "cross_entropy_p_hat_q_hat": h_pq,
         "estimate": estimate_json(est),
+        "counted_by_key": list(by_key),
     }
     if "k" in d:
         notes = [f"n(P) = {n_p}, n(Q) = {n_q}; outcomes: {d.get('k')} in the union, "
@@ -130,6 +132,8 @@ def _report(p_path, q_path, column, qcol, smoothing, n_p, n_q, a, est, plug, h_p
     notes += auto_note(est)
     if bins is not None:
         notes.append(f"binned: {n_bins} bins fitted on the pooled values of P and Q")
+    if by_key:
+        notes.append(by_key_note(by_key, "both files' strings by the same keys"))
     if not math.isfinite(est.value):
         notes.append("D is infinite: some outcome of P never occurs in Q's sample. "
                      "Add a pseudo-count with --smoothing jeffreys (or laplace) for a finite estimate.")

@@ -14,7 +14,8 @@ from infokit._samples.binning import bin_column
 from infokit._samples.nature import classify
 from infokit.cli import COMMANDS
 from infokit.cli._options import estimate_options, estimator_option, jitter_kwargs, jitter_option, sample_bins_option
-from infokit.cli._report import auto_note, estimate_json, estimate_report, finish, plugin_json, reading, sample_value
+from infokit.cli._report import auto_note, by_key_note, estimate_json, estimate_report, finish, plugin_json, reading
+from infokit.cli._report import sample_value
 
 click = require("click", "the command line")
 
@@ -52,7 +53,7 @@ def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt
             hx, hy = (float(ik.entropy(ik.Empirical.from_counts(c), base=base)) for c in (joint.n_x, joint.n_y))
         finally:
             joint.close()
-        _report(path, x, y, bins, joint.n, est, plug, hx, hy, fmt)
+        _report(path, x, y, bins, joint.n, est, plug, hx, hy, fmt, sources.by_key)
         return
     continuous = [classify(joint.marginal(j)).continuous for j in (0, 1)]
     if bins is not None or methods.METHODS[estimator].data == methods.CONTINUOUS or any(continuous):
@@ -74,7 +75,7 @@ def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt
     _report(path, x, y, bins, joint.n, est, plug, hx, hy, fmt)
 
 
-def _report(path, x, y, bins, n, est, plug, hx, hy, fmt):
+def _report(path, x, y, bins, n, est, plug, hx, hy, fmt, by_key=()):
     d = est.diagnostics
     payload = {
         "command": "mi",
@@ -87,6 +88,7 @@ def _report(path, x, y, bins, n, est, plug, hx, hy, fmt):
         "entropy_x": hx,
         "entropy_y": hy,
         "estimate": estimate_json(est),
+        "counted_by_key": list(by_key),
     }
     if "k_x" in d:
         notes = [f"n = {n}; X = {x!r}: {d['k_x']} values, Y = {y!r}: {d['k_y']} values, "
@@ -94,6 +96,8 @@ def _report(path, x, y, bins, n, est, plug, hx, hy, fmt):
     else:
         notes = [f"n = {n}; stderr: {d.get('stderr_method')}"]
     notes += auto_note(est)
+    if by_key:
+        notes.append(by_key_note(by_key, "the values cannot be listed (the estimate needs only the counts)"))
     if "binned" in d:
         notes.append(f"binned ({bins if isinstance(bins, str) else bins!r}): {', '.join(d['binned'])}")
     title = f"Mutual information of {x!r} and {y!r} in {os.path.basename(os.fspath(path))}"
