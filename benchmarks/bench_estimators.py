@@ -54,7 +54,8 @@ Every discrete entropy kernel of the registry ``infokit._estimators.methods``
 ``Profile.from_counts(counts, K)`` (the estimators know K).  ``auto`` is the
 kernel ``infokit._estimators.auto.choose`` picks for that profile (``_auto.decide``
 on its features, which is what ``choose`` does; ``--from-raw`` draws the counts
-again from the cell's seed, :func:`cell_samples`, since the rule may simulate from them);
+again from the cell's seed, :func:`cell_samples`, so that a rule reading the counts
+themselves is scored too);
 ``auto (K unknown)`` is its pick for the profile without a declared support,
 scored when it picks a method that does not use K (whose value is then the
 same).

@@ -6,10 +6,7 @@ never at the distribution, and returns an estimator name and a one-line reason::
     support size K declared (K >= 2):
       1. the counts are consistent with a uniform distribution over the K
          outcomes                                   -> "shrinkage"
-      2. coverage 1 - f1/n >= 0.9 and, on samples simulated from the
-         counts' posterior, Chao-Wang-Jost's mean squared error below a
-         tenth of NSB's (:func:`estimated_mse`)  -> "chao_wang_jost"
-      3. else                                        -> "nsb"
+      2. else                                        -> "nsb"
       (for the joint table of a mutual information, ``joint=True``, the
       former steps between them remain: a single outcome observed ->
       "miller_madow", coverage 1 - f1/n >= 0.95 -> "grassberger")
@@ -19,7 +16,7 @@ never at the distribution, and returns an estimator name and a one-line reason::
       3. else                                        -> "chao_shen"
 
 The interval.  ``estimate_entropy`` reports for a choice of NSB, the
-jackknife, Chao-Shen or Chao-Wang-Jost (:data:`BRACKETED`) the smallest interval holding the
+jackknife or Chao-Shen (:data:`BRACKETED`) the smallest interval holding the
 chosen kernel's own and those of the jackknife, PYM and Chao-Wang-Jost
 (:data:`BRACKET_KERNELS`; :func:`bracket_interval`): undersampled, these are
 biased in opposite directions (the jackknife low, PYM high on light tails),
@@ -38,35 +35,6 @@ Grassberger's estimate is not 0 but -0.036 at m = 2 and +0.37 at m = 3; 0 is
 the natural answer.  With a declared support NSB answers instead: its
 posterior interval keeps some room above 0, and over the simulation grid a
 zero-width interval at 0 misses the truth in the sparse Dirichlet cells.)
-
-Estimated risk (step 2).  NSB's prior is a mixture of symmetric Dirichlet
-distributions; on a well-sampled long tail (Zipf over 1e4 outcomes, 1e5
-samples) it pulls the estimate off by several times the error of
-Chao-Wang-Jost, which models only the undetected outcomes.  The step sees that
-from the sample: :func:`estimated_mse` draws :data:`RISK_REPLICAS`
-distributions ``p ~ Dirichlet(counts + beta)`` (``beta`` from its posterior
-under a log-uniform prior on [1e-3, 1e3]), a sample of the same size from
-each, and scores both kernels against the entropy of that ``p``.  Close to
-the counts, the replicas keep the sample's shape, so NSB's bias on that shape
-shows.  The replicas are seeded from the counts (their fingerprint and K):
-the choice is a function of the sample.  Cost, only where the step runs
-(declared support, coverage >= 0.9, NSB otherwise chosen, K <= 1e5): 16 calls
-of NSB's posterior mean and of Chao-Wang-Jost, about 20 ms at K = 3000 and
-45 ms at K = 1e4, N = 1e5 (one core).
-
-Tried on the tune grid (seed 20240601, 100 samples a cell, 16 replicas) and
-not kept: the same estimated risk for every choice (the estimator with the
-smallest estimated MSE among NSB, shrinkage, Grassberger, the jackknife,
-Chao-Wang-Jost and the pseudo-count plug-ins), with the replicas' ``beta``
-drawn from NSB's own posterior or from the log-uniform one above: geometric
-mean RMSE ratio 1.93-2.04 against 1.50 for the rule above, worse than NSB in
-40-69 cells against 24.  Neither posterior holds the exactly uniform
-distribution, so the replicas never favour shrinkage where it is 100 times
-better (uniform cells); using the estimate only to veto a shrinkage choice
-(shrinkage kept when its estimated MSE is below 10^T NSB's, T = 0..1.2) gave
-1.53-2.08.  The threshold of step 2 is conservative: a margin of 0.2-0.3
-instead of 0.1, or Grassberger and the jackknife as further candidates, gain
-little more (1.47) and make ``auto`` less accurate than NSB in 3-6 more cells.
 
 "Consistent with uniform" is a test on the number of colliding pairs
 ``P = sum_x C(n_x, 2)`` (Pearson's chi-square statistic in another form): under
@@ -138,20 +106,15 @@ only where it is clearly better.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 
-import numpy as np
 from scipy import special
 
-from infokit._estimators.bayes import nsb_mean
-from infokit._estimators.cwj import chao_wang_jost
 from infokit._estimators.result import Profile
 
 __all__ = ["Features", "decide", "choose", "UNIFORM_LEVEL", "COVERAGE_WELL_SAMPLED", "COVERAGE_JACKKNIFE",
-           "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED", "NO_UPPER_BOUND", "bracket_interval",
-           "COVERAGE_RISK_CHECK", "RISK_MARGIN", "RISK_REPLICAS", "estimated_mse", "beta_posterior"]
+           "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED", "NO_UPPER_BOUND", "bracket_interval"]
 
 #: Level of the collision test of uniformity: the counts are treated as uniform
 #: unless ``P(Poisson(lam) >= pairs) < UNIFORM_LEVEL``.
@@ -163,7 +126,7 @@ COVERAGE_WELL_SAMPLED = 0.95
 COVERAGE_JACKKNIFE = 0.90
 #: The choices whose interval ``estimate_entropy`` widens to the hull of the
 #: intervals of :data:`BRACKET_KERNELS` (:func:`bracket_interval`).
-BRACKETED = frozenset({"nsb", "jackknife", "chao_shen", "chao_wang_jost"})
+BRACKETED = frozenset({"nsb", "jackknife", "chao_shen"})
 #: Kernels whose intervals bracket the entropy together: the jackknife (biased
 #: low when undersampled), the Pitman-Yor mixture posterior (high on light
 #: tails, built for unknown support) and Chao-Wang-Jost (the undetected
@@ -173,25 +136,6 @@ BRACKET_KERNELS = ("jackknife", "pym", "chao_wang_jost")
 #: entropy from above: the interval's upper end is then log K (declared) or
 #: +inf (not declared).
 COVERAGE_BOUNDED = 0.6
-
-#: Good-Turing coverage from which a choice of NSB (declared support) is checked
-#: against Chao-Wang-Jost by their estimated mean squared errors (:func:`estimated_mse`).
-COVERAGE_RISK_CHECK = 0.9
-#: Chao-Wang-Jost replaces NSB when its estimated mean squared error is below
-#: this fraction of NSB's.
-RISK_MARGIN = 0.1
-#: Samples simulated by :func:`estimated_mse`.
-RISK_REPLICAS = 16
-#: The Dirichlet concentrations over which :func:`estimated_mse` averages
-#: (uniform in log beta).
-_RISK_BETAS = np.logspace(-3.0, 3.0, 61)
-#: Largest declared support for which the check is run (it draws K gamma variates a replica).
-_RISK_MAX_SUPPORT = 100_000
-#: The kernels :func:`estimated_mse` can score, by the value they return (nats).
-_RISK_KERNELS = {
-    "nsb": nsb_mean,
-    "chao_wang_jost": lambda prof: chao_wang_jost(prof, level=0.95, rng=None).value,
-}
 
 #: The sentence ``Estimate.reading`` and the command line add to an interval without an upper end.
 NO_UPPER_BOUND = "no upper bound without a declared support size"
@@ -237,56 +181,6 @@ class Features:
         return float(special.pdtrc(self.pairs - 1, self.expected_pairs_uniform))
 
 
-def _replica_seed(prof: Profile) -> int:
-    """A seed fixed by the sample's fingerprint and support size (the choice is a function of the counts)."""
-    key = np.concatenate((prof.values, prof.mult, [prof.k])).astype(np.int64).tobytes()
-    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
-
-
-def beta_posterior(prof: Profile) -> np.ndarray:
-    """Posterior weights of the concentrations ``_RISK_BETAS`` of a symmetric Dirichlet over the ``prof.k``
-    outcomes, given the counts (uniform prior over the grid, i.e. in log beta; Dirichlet-multinomial likelihood)."""
-    k, n = prof.k, prof.n
-    values, mult = prof.values.astype(float), prof.mult.astype(float)
-    b = _RISK_BETAS
-    loglik = (special.gammaln(k * b) - special.gammaln(n + k * b)
-              + (mult[:, None] * (special.gammaln(values[:, None] + b) - special.gammaln(b))).sum(axis=0))
-    w = np.exp(loglik - loglik.max())
-    return w / w.sum()
-
-
-def estimated_mse(prof: Profile, names=("nsb", "chao_wang_jost"), *, replicas: int = RISK_REPLICAS) -> dict:
-    """Mean squared error of each of ``names`` estimated on samples simulated from a posterior fitted to ``prof``.
-
-    The model: ``p ~ Dirichlet(counts + beta)`` over the ``prof.k`` declared
-    outcomes, ``beta`` drawn from its posterior on the grid ``_RISK_BETAS``
-    (uniform prior in log beta on ``[1e-3, 1e3]``; likelihood the
-    Dirichlet-multinomial ``Gamma(K beta) / Gamma(n + K beta) prod_x
-    Gamma(n_x + beta) / Gamma(beta)``).  Each replica draws ``beta``, then
-    ``p``, then a sample of the same size ``n``, runs every kernel on it and
-    scores its squared error against the entropy of that ``p``; the result is
-    the mean over ``replicas`` replicas (the same ones for every kernel).  The
-    random stream is seeded from the counts (:func:`_replica_seed`), so the
-    same counts always give the same figures.  Cost: ``replicas`` draws of
-    ``K`` gamma variates and one call of each kernel per replica (about
-    16 x (NSB + Chao-Wang-Jost), 10-60 ms at K <= 1e4).
-    """
-    k, n = prof.k, prof.n
-    rng = np.random.default_rng(_replica_seed(prof))
-    b, w = _RISK_BETAS, beta_posterior(prof)
-    values = prof.values.astype(float)
-    counts = np.zeros(k)
-    counts[:prof.k_obs] = np.repeat(values, prof.mult)
-    err = np.zeros((replicas, len(names)))
-    for r in range(replicas):
-        g = rng.gamma(counts + b[rng.choice(b.size, p=w)])
-        p = g / g.sum()
-        truth = float(-np.sum(special.xlogy(p, p)))
-        rep = Profile.from_counts(rng.multinomial(n, p), k)
-        err[r] = [_RISK_KERNELS[m](rep) - truth for m in names]
-    return dict(zip(names, (err * err).mean(axis=0).tolist()))
-
-
 _ONE_OUTCOME = "a single outcome observed: Miller-Madow (here the plug-in value, 0)"
 
 
@@ -318,15 +212,6 @@ def decide(ft: Features, *, joint: bool = False) -> tuple[str, str]:
             if well:
                 return "grassberger", (
                     f"joint table well sampled ({cov} >= {COVERAGE_WELL_SAMPLED}): bias-corrected Grassberger")
-        if not joint and ft.coverage >= COVERAGE_RISK_CHECK and ft.k <= _RISK_MAX_SUPPORT:
-            mse = estimated_mse(ft.profile)
-            if mse["chao_wang_jost"] < RISK_MARGIN * mse["nsb"]:
-                return "chao_wang_jost", (
-                    f"counts not consistent with uniform over the declared {ft.k} outcomes (p = {pval:.2g}), "
-                    f"well sampled ({cov}), and on samples simulated from the counts' posterior Chao-Wang-Jost's "
-                    f"mean squared error ({mse['chao_wang_jost']:.2g}) is below {RISK_MARGIN:g} of NSB's "
-                    f"({mse['nsb']:.2g}): Chao-Wang-Jost"
-                )
         return "nsb", (
             f"counts not consistent with uniform over the declared {ft.k} outcomes (p = {pval:.2g}), "
             f"support size declared ({cov}): NSB"

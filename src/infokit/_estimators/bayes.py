@@ -55,7 +55,7 @@ from infokit._estimators.result import KernelResult, Profile, z_score
 
 __all__ = [
     "dirichlet",
-    "nsb", "nsb_mean",
+    "nsb",
     "dirichlet_moments",
 ]
 
@@ -803,30 +803,6 @@ def _interleave(a, b):
     return out
 
 
-def _nsb_moments(prof: Profile):
-    """The Dirichlet posterior mean and variance of H at the nodes of a :class:`_TTerms` (a function of them)."""
-    values, mult = prof.values.astype(float), prof.mult.astype(float)
-    unseen, k = float(prof.k - prof.k_obs), prof.k
-
-    def moments(tt):
-        return _moments(values, mult, tt.beta, prof.n + k * tt.beta, tt.psi_A1, tt.c_A, unseen, tt.psi_b1, tt.h_b)
-
-    return moments
-
-
-def nsb_mean(prof: Profile) -> float:
-    """NSB's posterior mean of H (nats) without its interval: the value of :func:`nsb`.
-
-    (Where :func:`nsb` refines its interval it recomputes the mean on twice
-    as many nodes; the two agree to the trapezoid rule's accuracy, ~1e-8.)
-    """
-    if prof.k <= 1:
-        return 0.0
-    terms, w, *_ = _nsb_posterior(prof)
-    mu, _ = _nsb_moments(prof)(terms)
-    return min(max(float(np.dot(w, mu)), 0.0), math.log(prof.k))
-
-
 def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResult:
     """Nemenman-Shafee-Bialek entropy estimate (posterior mean of H) and posterior SD.
 
@@ -848,7 +824,12 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     logk = math.log(k)
     terms, w, logw, t0, sigma, logpost, fmax, mid_terms = _nsb_posterior(prof)
     nodes = terms.t
-    moments = _nsb_moments(prof)
+    values, mult = prof.values.astype(float), prof.mult.astype(float)
+    unseen = float(k - prof.k_obs)
+
+    def moments(tt):
+        return _moments(values, mult, tt.beta, prof.n + k * tt.beta, tt.psi_A1, tt.c_A, unseen, tt.psi_b1, tt.h_b)
+
     mu, var = moments(terms)
     mean = float(np.dot(w, mu))
     dev = mu - mean

@@ -49,10 +49,8 @@ def estimate_entropy(
         continuous samples (see *Discrete or continuous* below) ``"auto"``
         uses the k-nearest-neighbour estimator ``"knn"``; on discrete ones it
         chooses from the sample size, observed and declared support, the
-        coincidences and the coverage, and for a well-sampled sample with a
-        declared support from samples simulated from its counts (the rule
-        and the simulation it was tuned on: ``benchmarks/bench_estimators.py``,
-        ``benchmarks/RESULTS.md``).
+        coincidences and the coverage (the rule and the simulation it was
+        tuned on: ``benchmarks/bench_estimators.py``, ``benchmarks/RESULTS.md``).
     support_size : int, optional
         Number of possible outcomes K, if known.  Used by ``"shrinkage"``,
         ``"dirichlet"``, ``"nsb"`` and the pseudo-count plug-ins
