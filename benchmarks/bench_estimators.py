@@ -52,8 +52,10 @@ rng.multinomial(N, p)``; the truth is the exact entropy of that ``p`` (nats).
 Every discrete entropy kernel of the registry ``infokit._estimators.methods``
 (``ENTROPY_KERNELS``, read at run time, so new kernels join automatically) is run on
 ``Profile.from_counts(counts, K)`` (the estimators know K).  ``auto`` is the
-kernel ``infokit._estimators.auto.choose`` picks for that profile (evaluated through
-``_auto.decide`` on the saved features, which is what ``choose`` does);
+kernel ``infokit._estimators.auto.choose`` picks for that profile (``_auto.decide``
+on its features, which is what ``choose`` does; ``--from-raw`` draws the counts
+again from the cell's seed, :func:`cell_samples`, so that a rule reading the counts
+themselves is scored too);
 ``auto (K unknown)`` is its pick for the profile without a declared support,
 scored when it picks a method that does not use K (whose value is then the
 same).
@@ -204,6 +206,18 @@ def _cs_value_only(prof, *, level, rng):
     return KernelResult(value, float("nan"), "none")
 
 
+def cell_samples(cell, reps, seed):
+    """The cell's ``reps`` samples, as ``(p, counts)``, in order: the same for every run with this seed
+    (the simulation draws them, and ``--from-raw`` draws them again for a rule that reads the counts)."""
+    fam, K, N = cell
+    rng_p, rng_x = (np.random.default_rng(s) for s in cell_seed(seed, fam, K, N).spawn(3)[:2])
+    p = draw_p(fam, K, rng_p) if fam in FIXED else None
+    for _ in range(reps):
+        if fam not in FIXED:
+            p = draw_p(fam, K, rng_p)
+        yield p, rng_x.multinomial(N, p)
+
+
 def run_cell(task):
     """Simulate one cell; returns a dict of per-sample arrays."""
     (fam, K, N), reps, seed, methods, coverage, cs_boot_reps = task
@@ -213,8 +227,7 @@ def run_cell(task):
         fast["chao_shen"] = _cs_value_only
     if not coverage:
         cs_boot_reps = 0
-    ss = cell_seed(seed, fam, K, N)
-    rng_p, rng_x, rng_k = (np.random.default_rng(s) for s in ss.spawn(3))
+    rng_k = np.random.default_rng(cell_seed(seed, fam, K, N).spawn(3)[2])
     M = len(methods)
     value = np.full((reps, M), np.nan)
     lo = np.full((reps, M), np.nan)
@@ -227,13 +240,9 @@ def run_cell(task):
     f2 = np.empty(reps, dtype=np.int64)
     pairs = np.empty(reps, dtype=np.int64)
     logk = math.log(K)
-    p = draw_p(fam, K, rng_p) if fam in FIXED else None
     t_cell = time.perf_counter()
-    for r in range(reps):
-        if fam not in FIXED:
-            p = draw_p(fam, K, rng_p)
+    for r, (p, counts) in enumerate(cell_samples((fam, K, N), reps, seed)):
         truth[r] = true_entropy(p)
-        counts = rng_x.multinomial(N, p)
         prof = Profile.from_counts(counts, K)
         k_obs[r], f1[r], f2[r] = prof.k_obs, prof.f(1), prof.f(2)
         pairs[r] = int(np.sum(prof.mult * (prof.values * (prof.values - 1) // 2)))
@@ -259,6 +268,7 @@ def run_cell(task):
             hi[r, j] = min(max(b, 0.0), logk)
     return {
         "cell": (fam, K, N),
+        "seed": seed,
         "truth": truth,
         "k_obs": k_obs,
         "f1": f1,
@@ -327,6 +337,7 @@ def load_raw(path):
     for i, c in enumerate(cells):
         results.append({
             "cell": (c[0], int(c[1]), int(c[2])),
+            "seed": int(json.loads(str(z["meta"]))["seed"]),
             **{k: z[k][i].astype(np.float64) for k in ("truth", "value", "lo", "hi")},
             **{k: z[k][i].astype(np.int64) for k in ("k_obs", "f1", "f2", "pairs")},
             "secs": z["secs"][i],
@@ -339,27 +350,22 @@ def load_raw(path):
 # --------------------------------------------------------------------------
 # analysis
 # --------------------------------------------------------------------------
-def _profile_with(n, k_obs, f1, f2, k):
-    """A profile with the saved statistics (n, outcomes seen, singletons, doubletons, support size).
-
-    The rule reads only these and the saved colliding pairs, so any counts with
-    them will do: f1 ones, f2 twos and the rest of the sample on the other
-    outcomes, 3 or more each.
-    """
-    rest = k_obs - f1 - f2
-    big = n - f1 - 2 * f2
-    counts = [1] * f1 + [2] * f2 + ([3] * (rest - 1) + [big - 3 * (rest - 1)] if rest else [])
-    return Profile.from_counts(np.array(counts, dtype=np.int64), k)
-
-
 def auto_choices(res, declared, decide, features=None):
-    """``decide`` (``_auto.decide``) on each sample's features, as ``choose`` would see them
-    (``features``: a list to which each sample's :class:`~infokit._estimators.auto.Features` is appended)."""
+    """``decide`` (``_auto.decide``) on each sample's profile, as ``choose`` sees it
+    (``features``: a list to which each sample's :class:`~infokit._estimators.auto.Features` is appended).
+
+    The counts are drawn again from the cell's seed (:func:`cell_samples`; the
+    saved statistics are checked against them), so a rule that reads the counts
+    themselves is scored by ``--from-raw`` too.
+    """
     fam, K, N = res["cell"]
     out = []
-    for ko, a, b, pr in zip(res["k_obs"], res["f1"], res["f2"], res["pairs"]):
-        prof = _profile_with(int(N), int(ko), int(a), int(b), int(K) if declared else None)
-        ft = _auto.Features(prof, pairs=int(pr))
+    samples = cell_samples(res["cell"], int(res["truth"].size), res["seed"])
+    for r, (_, counts) in enumerate(samples):
+        prof = Profile.from_counts(counts, int(K) if declared else None)
+        if (prof.k_obs, prof.f(1), prof.f(2)) != (res["k_obs"][r], res["f1"][r], res["f2"][r]):
+            raise RuntimeError(f"{res['cell']}: the counts drawn again from seed {res['seed']} differ from the saved ones")
+        ft = _auto.Features.of(prof)
         if features is not None:
             features.append(ft)
         out.append(decide(ft)[0])
