@@ -51,7 +51,7 @@ import math
 import numpy as np
 from scipy import special
 
-from infokit._estimators.result import KernelResult, Profile, z_score
+from infokit._estimators.result import Deferred, KernelResult, Profile, z_score
 
 __all__ = [
     "dirichlet",
@@ -327,16 +327,23 @@ _PRESCAN_STEP = 4  # ... this many points
 _HALF_WIDTH = 12.0  # the nodes reach at least this many SDs of t either side of the mode
 
 
+_RISING_TERMS = 128  # up to this largest count, sum_x m_x D(beta, n_x) is summed term by term
+
+
 class _LogPost:
     """Log posterior density of ``t = log beta`` (up to a constant), vectorised in t.
 
-    ``t + ln xi'(beta) + sum_x m_x D(beta, n_x) - D(k beta, n)``.  With
-    ``sum_x m_x n_x = n`` the sum over the distinct counts is
-    ``sum_x m_x ln Gamma(beta + n_x) - k_obs ln Gamma(beta) - n ln beta`` for
-    ``beta < 10`` (one ``gammaln`` on the matrix) and Stirling's form of
-    ``D`` above (no cancellation of the large terms); the ``t`` given must be
-    increasing, so that the two are two blocks of rows.  The terms that
-    depend on ``k``, ``n`` and ``t`` only are :class:`_TTerms`.
+    ``t + ln xi'(beta) + sum_x m_x D(beta, n_x) - D(k beta, n)``.  When the
+    largest count is at most ``_RISING_TERMS``, the sum over the distinct
+    counts is ``sum_{j >= 1} r_j log1p(j / beta)``, ``r_j`` the number of
+    outcomes seen more than ``j`` times (``D(x, n) = sum_{j<n} log1p(j/x)``:
+    positive terms, one ``log1p`` on a matrix of ``max count - 1`` columns).
+    Otherwise, with ``sum_x m_x n_x = n``, it is ``sum_x m_x ln Gamma(beta +
+    n_x) - k_obs ln Gamma(beta) - n ln beta`` for ``beta < 10`` (one
+    ``gammaln`` on the matrix) and Stirling's form of ``D`` above (no
+    cancellation of the large terms); the ``t`` given must be increasing, so
+    that the two are two blocks of rows.  The terms that depend on ``k``,
+    ``n`` and ``t`` only are :class:`_TTerms`.
     """
 
     def __init__(self, prof: Profile):
@@ -344,6 +351,14 @@ class _LogPost:
         self.n = prof.n
         self.values = prof.values.astype(float)
         self.mult = prof.mult.astype(float)
+        top = int(prof.values[-1]) if prof.values.size else 0
+        self.terms_j = None
+        if top <= _RISING_TERMS:
+            # r_j = outcomes seen more than j times, j = 1 .. top - 1
+            self.terms_j = np.arange(1.0, top)
+            above = np.cumsum(self.mult[::-1])[::-1]  # above[i]: outcomes seen values[i] times or more
+            self.r = above[np.searchsorted(self.values, self.terms_j, side="right")] if top > 1 else self.terms_j
+            return
         # ln Gamma(beta) as the column of count 0, weight -k_obs
         self.values0 = np.concatenate(([0.0], self.values))
         self.mult0 = np.concatenate(([-float(prof.k_obs)], self.mult))
@@ -354,6 +369,8 @@ class _LogPost:
         if terms is None:
             terms = _TTerms(t, self.k, self.n, moments=False)
         beta = terms.beta
+        if self.terms_j is not None:
+            return terms.base + np.log1p(np.multiply.outer(1.0 / beta, self.terms_j)) @ self.r
         m = int(np.searchsorted(beta, 10.0))
         like = np.empty_like(beta)
         if m:
@@ -834,24 +851,26 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     mean = float(np.dot(w, mu))
     dev = mu - mean
     sd = math.sqrt(max(float(np.dot(w, var + dev * dev)), 0.0))
-    interval, start = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk)
-    if start is not None:
+
+    def interval():
+        iv, start = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk)
+        if start is None:
+            return iv
         # mu(t) outruns the Dirichlet SD between nodes near a quantile (large k): the interval
         # interpolates between nodes; halve the step first (the midpoints added), so that the
         # interpolation is exact to ~1e-8 SD
-        if mid_terms is None:
-            mid_terms = _TTerms(0.5 * (nodes[1:] + nodes[:-1]), float(k), float(prof.n))
-        mu_m, var_m = moments(mid_terms)
-        nodes, logw, mu, var = (_interleave(a, b) for a, b in
-                                ((nodes, mid_terms.t), (logw, logpost(mid_terms.t, mid_terms) - fmax),
-                                 (mu, mu_m), (var, var_m)))
-        w = np.exp(logw)
-        w /= w.sum()
-        mean = float(np.dot(w, mu))
-        dev = mu - mean
-        sd = math.sqrt(max(float(np.dot(w, var + dev * dev)), 0.0))
-        interval, _ = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk, start)
-    mean = min(max(mean, 0.0), logk)
+        mids = mid_terms if mid_terms is not None else _TTerms(0.5 * (nodes[1:] + nodes[:-1]), float(k),
+                                                               float(prof.n))
+        mu_m, var_m = moments(mids)
+        logw2, mu2, var2 = (_interleave(a, b) for a, b in
+                            ((logw, logpost(mids.t, mids) - fmax), (mu, mu_m), (var, var_m)))
+        w2 = np.exp(logw2)
+        w2 /= w2.sum()
+        mean2 = float(np.dot(w2, mu2))
+        dev2 = mu2 - mean2
+        sd2 = math.sqrt(max(float(np.dot(w2, var2 + dev2 * dev2)), 0.0))
+        return _mixture_interval(logw2, mu2, np.sqrt(var2), mean2, sd2, level, 0.0, logk, start)[0]
+
     t_mean = float(np.dot(w, nodes))
     info: dict[str, object] = {
         "beta_map": math.exp(t0),
@@ -861,4 +880,5 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     }
     if prof.n == prof.k_obs:
         info["warning"] = "no coincidences: the NSB estimate is dominated by the prior"
-    return KernelResult(mean, sd, "posterior", interval, info)
+    # the interval costs about as much as the rest: computed when first read (Estimate.ci)
+    return KernelResult(min(max(mean, 0.0), logk), sd, "posterior", Deferred(interval), info)
