@@ -144,3 +144,17 @@ def test_log_likelihood_of_beta_matches_mpmath(monkeypatch, term_by_term, k, n, 
     like = lp(t, terms) - terms.base
     ref = np.array([_like_mpmath(prof.values, prof.mult, b) for b in terms.beta])
     assert np.all(np.abs(like - ref) <= 1e-13 * np.maximum(1.0, np.abs(ref)))
+
+
+@pytest.mark.parametrize("k,n,seed", [(10, 10, 1), (100, 10, 2), (1000, 100, 3), (100, 100, 4), (30, 3, 5)])
+def test_columns_kept_on_the_cached_grid_change_nothing(monkeypatch, k, n, seed):
+    # wide posteriors: psi(n_x + beta + 1) and h(n_x + beta) are kept per count on the cached grid of (k, n);
+    # the estimate, its SD and its interval are those computed without them, bit for bit
+    counts = _counts(k, n, seed)
+    prof = Profile.from_counts(counts, k)
+    assert bayes._class_columns(bayes._nsb_posterior(prof)[0], prof.values.astype(float)) is not None
+    kept = [bayes.nsb(prof, level=0.95, rng=np.random.default_rng(0)) for _ in range(2)]  # computes, then reuses
+    monkeypatch.setattr(bayes, "_class_columns", lambda tt, values: None)
+    fresh = bayes.nsb(prof, level=0.95, rng=np.random.default_rng(0))
+    for r in kept:
+        assert (r.value, r.stderr, r.interval) == (fresh.value, fresh.stderr, fresh.interval)

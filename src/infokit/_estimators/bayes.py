@@ -265,23 +265,25 @@ def dirichlet_moments(values, mult, a, n=None, k=None):
     return mean.reshape(shape), var.reshape(shape)
 
 
-def _moments(values, mult, a, A, psi_A1, c_A, unseen=0.0, psi_a1=None, h_a=None):
+def _moments(values, mult, a, A, psi_A1, c_A, unseen=0.0, psi_a1=None, h_a=None, columns=None):
     """:func:`dirichlet_moments` from its parts: ``psi(A+1)`` and ``c(A)`` given, ``a`` a 1-D array.
 
     ``unseen`` more outcomes of count 0 may be left out of ``values`` and
     given by ``psi(a+1)`` and ``h(a)`` (``psi_a1``, ``h_a``): what depends on
     ``a``, ``n`` and ``k`` only can then be computed once for many profiles.
+    ``columns``, if given, is ``(psi(alpha + 1), h(alpha))`` at ``alpha =
+    values + a`` (``(B, C)`` each), computed before.
     """
     alpha = values[None, :] + a[:, None]  # (B, C)
     w = mult[None, :] * alpha
-    psi1 = special.digamma(alpha + 1.0)
+    psi1 = special.digamma(alpha + 1.0) if columns is None else columns[0]
     su = (w * psi1).sum(axis=1)
     if unseen:
         w0 = unseen * a
         su += w0 * psi_a1
     u = su / A
     dev = psi1 - u[:, None]
-    s = (w * (dev * dev + _h(alpha))).sum(axis=1)
+    s = (w * (dev * dev + (_h(alpha) if columns is None else columns[1]))).sum(axis=1)
     if unseen:
         d0 = psi_a1 - u
         s += w0 * (d0 * d0 + h_a)
@@ -389,7 +391,8 @@ class _TTerms:
     beta``), ``psi(beta + 1)`` and ``h(beta)`` (the unseen outcomes' class).
     """
 
-    __slots__ = ("t", "beta", "base", "psi_A1", "c_A", "psi_b1", "h_b")
+    __slots__ = ("t", "beta", "base", "psi_A1", "c_A", "psi_b1", "h_b", "source", "columns")
+    _ARRAYS = ("t", "beta", "base", "psi_A1", "c_A", "psi_b1", "h_b")
 
     def __init__(self, t, k, n, moments=True, prior=None, posterior=True):
         self.t = t
@@ -410,18 +413,52 @@ class _TTerms:
 
     def __getitem__(self, sl):
         out = object.__new__(_TTerms)
-        for name in self.__slots__:
+        for name in self._ARRAYS:
             v = getattr(self, name, None)
             if v is not None:
                 setattr(out, name, v[sl])
+        root = getattr(self, "source", None)
+        if root is not None and isinstance(sl, slice) and sl.step is None:
+            # a run of a cached grid's nodes: where it starts there (for the columns kept on the grid)
+            out.source = (root[0], root[1] + range(self.t.size)[sl].start)
         return out
 
     def freeze(self):
-        for name in self.__slots__:
+        """Make the arrays read-only (the terms of a cached grid); its runs can then use :func:`_class_columns`."""
+        for name in self._ARRAYS:
             v = getattr(self, name, None)
             if v is not None:
                 v.flags.writeable = False
+        self.source, self.columns = (self, 0), {}
         return self
+
+
+def _class_columns(tt: _TTerms, values):
+    """``(psi(alpha + 1), h(alpha))`` at ``alpha = values + beta`` on the nodes of ``tt``, ``(B, C)`` each, or None.
+
+    When ``tt`` is a run of a cached grid's nodes (:func:`_fine_terms`,
+    :func:`_mid_terms`: wide posteriors), each count's two columns are
+    computed once on the whole grid and kept there, for every profile with the
+    same ``k`` and ``n`` (the small counts recur); counts up to
+    ``_RISING_TERMS`` only.  The same functions on the same numbers as
+    :func:`_moments` computes itself.  None otherwise.
+    """
+    src = getattr(tt, "source", None)
+    if src is None or values.size == 0 or values[-1] > _RISING_TERMS:
+        return None
+    root, lo = src
+    hi = lo + tt.t.size
+    kept = root.columns
+    psi, h = [], []
+    for v in values.tolist():
+        col = kept.get(v)
+        if col is None:
+            alpha = v + root.beta
+            col = kept[v] = (special.digamma(alpha + 1.0), _h(alpha))
+            col[0].flags.writeable = col[1].flags.writeable = False
+        psi.append(col[0][lo:hi])
+        h.append(col[1][lo:hi])
+    return np.stack(psi, axis=1), np.stack(h, axis=1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -854,7 +891,8 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     unseen = float(k - prof.k_obs)
 
     def moments(tt):
-        return _moments(values, mult, tt.beta, prof.n + k * tt.beta, tt.psi_A1, tt.c_A, unseen, tt.psi_b1, tt.h_b)
+        return _moments(values, mult, tt.beta, prof.n + k * tt.beta, tt.psi_A1, tt.c_A, unseen, tt.psi_b1, tt.h_b,
+                        _class_columns(tt, values))
 
     mu, var = moments(terms)
     mean = float(np.dot(w, mu))
