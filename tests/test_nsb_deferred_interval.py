@@ -146,7 +146,7 @@ def test_log_likelihood_of_beta_matches_mpmath(monkeypatch, term_by_term, k, n, 
     assert np.all(np.abs(like - ref) <= 1e-13 * np.maximum(1.0, np.abs(ref)))
 
 
-@pytest.mark.parametrize("k,n,seed", [(10, 10, 1), (100, 10, 2), (1000, 100, 3), (100, 100, 4), (30, 3, 5)])
+@pytest.mark.parametrize("k,n,seed", [(10, 10, 1), (100, 10, 2), (1000, 100, 3), (300, 30, 4), (30, 3, 5)])
 def test_columns_kept_on_the_cached_grid_change_nothing(monkeypatch, k, n, seed):
     # wide posteriors: psi(n_x + beta + 1) and h(n_x + beta) are kept per count on the cached grid of (k, n);
     # the estimate, its SD and its interval are those computed without them, bit for bit
