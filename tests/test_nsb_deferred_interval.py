@@ -111,6 +111,7 @@ def test_deferred_estimate_behaves_as_a_plain_one():
     assert dataclasses.asdict(fresh())["ci"] == eager.ci
     with pytest.raises(dataclasses.FrozenInstanceError):
         fresh().ci = (0.0, 1.0)
+    assert type(eager)(**fresh().__dict__) == eager  # rebuilt from its fields' entries, Deferred or not
 
 
 def test_auto_and_kernel_readers_get_the_interval():

@@ -219,29 +219,29 @@ def _deferrable(cls, name: str):
     """Make the dataclass field ``name`` of ``cls`` accept a :class:`Deferred`, forced on first read.
 
     The field stays a field (constructor, ``==``, ``hash``, ``repr``, :func:`dataclasses.replace`
-    and :func:`dataclasses.asdict` read it through the attribute, so they see the value); it is
-    stored as ``_name`` in the instance's ``__dict__``, and ``raw_name`` gives what is stored
-    (the ``Deferred`` itself) without forcing it.  Pickles and copies hold the value.
+    and :func:`dataclasses.asdict` read it through the attribute, so they see the value); a
+    property in front of the instance's ``__dict__`` entry of the same name (which holds the
+    ``Deferred`` until it is read) computes it, and ``raw_name`` gives what is stored without
+    computing it.  Pickles and copies hold the value.
     """
-    slot = "_" + name
 
     def get(self):
-        v = self.__dict__[slot]
+        v = self.__dict__[name]
         if isinstance(v, Deferred):
             v = v.get()
-            self.__dict__[slot] = v
+            self.__dict__[name] = v
         return v
 
     def put(self, v):  # only the dataclass's __init__ gets here (a frozen instance refuses assignment first)
-        self.__dict__[slot] = v
+        self.__dict__[name] = v
 
     def state(self):
         out = dict(self.__dict__)
-        out[slot] = _forced(out[slot])
+        out[name] = _forced(out[name])
         return out
 
     setattr(cls, name, property(get, put, doc=f"``{name}`` (computed on first read when deferred)"))
-    setattr(cls, "raw_" + name, property(lambda self: self.__dict__[slot],
+    setattr(cls, "raw_" + name, property(lambda self: self.__dict__[name],
                                          doc=f"``{name}`` as stored: a :class:`Deferred` not yet computed, or the value"))
     cls.__getstate__ = state
     return cls
@@ -294,7 +294,10 @@ class Estimate:
         range (entropy ``[0, log K]`` or ``[0, inf]``, the upper end ``inf``
         where the sample does not bound it, mutual information
         ``[0, min(H_X, H_Y)]``, KL divergence ``[0, inf)``); width 0 only for
-        a quantity the data determine exactly.
+        a quantity the data determine exactly.  NSB's (``method="nsb"``), a
+        root-finding that costs about as much as the estimate, is computed
+        when ``ci`` is first read (or the estimate printed, compared or
+        pickled) and kept: the same numbers as computed at once.
     level : float
         Level of ``ci`` (e.g. 0.95).
     method : str
