@@ -178,7 +178,8 @@ def main():
             r = mpmath_nsb(case["counts"], case["K"])
             ref = f"{abs(value - r) / r:.1e} / {abs(nd['value'] - r) / r:.1e}"
         rows.append([case["family"], case["K"], case["n"], f"{value:.10f}", f"{nd['value']:.10f}", f"{rel:.1e}",
-                     ref or "—", f"{t * 1e3:.3f}", f"{nd['seconds'] * 1e3:.3f}", f"{ratio:.2f}", f"{t_ci * 1e3:.3f}"])
+                     ref or "—", f"{t * 1e3:.3f}", f"{nd['seconds'] * 1e3:.3f}", f"{ratio:.2f}",
+                     f"{t_ci * 1e3:.3f}"])
     gm = float(np.exp(np.mean(np.log(ratios))))
     gm_ci = float(np.exp(np.mean(np.log(ratios_ci))))
     n_fast = sum(r >= 1.0 for r in ratios)

@@ -72,7 +72,8 @@ from infokit._lib.typing import ArrayLike
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidTypeError
 
-__all__ = ["Profile", "Deferred", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel", "estimate_html",
+__all__ = ["Profile", "Deferred", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel",
+           "estimate_html",
            "z_score", "t_score", "chi2_variance", "finish_interval", "unseen_mass_bound",
            "one_outcome_entropy_bound"]
 
@@ -241,8 +242,8 @@ def _deferrable(cls, name: str):
         return out
 
     setattr(cls, name, property(get, put, doc=f"``{name}`` (computed on first read when deferred)"))
-    setattr(cls, "raw_" + name, property(lambda self: self.__dict__[name],
-                                         doc=f"``{name}`` as stored: a :class:`Deferred` not yet computed, or the value"))
+    setattr(cls, "raw_" + name, property(
+        lambda self: self.__dict__[name], doc=f"``{name}`` as stored: a :class:`Deferred` not yet computed, or the value"))
     cls.__getstate__ = state
     return cls
 
