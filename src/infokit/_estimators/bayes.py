@@ -51,7 +51,7 @@ import math
 import numpy as np
 from scipy import special
 
-from infokit._estimators.result import KernelResult, Profile, z_score
+from infokit._estimators.result import Deferred, KernelResult, Profile, z_score
 
 __all__ = [
     "dirichlet",
@@ -265,23 +265,25 @@ def dirichlet_moments(values, mult, a, n=None, k=None):
     return mean.reshape(shape), var.reshape(shape)
 
 
-def _moments(values, mult, a, A, psi_A1, c_A, unseen=0.0, psi_a1=None, h_a=None):
+def _moments(values, mult, a, A, psi_A1, c_A, unseen=0.0, psi_a1=None, h_a=None, columns=None):
     """:func:`dirichlet_moments` from its parts: ``psi(A+1)`` and ``c(A)`` given, ``a`` a 1-D array.
 
     ``unseen`` more outcomes of count 0 may be left out of ``values`` and
     given by ``psi(a+1)`` and ``h(a)`` (``psi_a1``, ``h_a``): what depends on
     ``a``, ``n`` and ``k`` only can then be computed once for many profiles.
+    ``columns``, if given, is ``(psi(alpha + 1), h(alpha))`` at ``alpha =
+    values + a`` (``(B, C)`` each), computed before.
     """
     alpha = values[None, :] + a[:, None]  # (B, C)
     w = mult[None, :] * alpha
-    psi1 = special.digamma(alpha + 1.0)
+    psi1 = special.digamma(alpha + 1.0) if columns is None else columns[0]
     su = (w * psi1).sum(axis=1)
     if unseen:
         w0 = unseen * a
         su += w0 * psi_a1
     u = su / A
     dev = psi1 - u[:, None]
-    s = (w * (dev * dev + _h(alpha))).sum(axis=1)
+    s = (w * (dev * dev + (_h(alpha) if columns is None else columns[1]))).sum(axis=1)
     if unseen:
         d0 = psi_a1 - u
         s += w0 * (d0 * d0 + h_a)
@@ -327,16 +329,23 @@ _PRESCAN_STEP = 4  # ... this many points
 _HALF_WIDTH = 12.0  # the nodes reach at least this many SDs of t either side of the mode
 
 
+_RISING_TERMS = 128  # up to this largest count, sum_x m_x D(beta, n_x) is summed term by term
+
+
 class _LogPost:
     """Log posterior density of ``t = log beta`` (up to a constant), vectorised in t.
 
-    ``t + ln xi'(beta) + sum_x m_x D(beta, n_x) - D(k beta, n)``.  With
-    ``sum_x m_x n_x = n`` the sum over the distinct counts is
-    ``sum_x m_x ln Gamma(beta + n_x) - k_obs ln Gamma(beta) - n ln beta`` for
-    ``beta < 10`` (one ``gammaln`` on the matrix) and Stirling's form of
-    ``D`` above (no cancellation of the large terms); the ``t`` given must be
-    increasing, so that the two are two blocks of rows.  The terms that
-    depend on ``k``, ``n`` and ``t`` only are :class:`_TTerms`.
+    ``t + ln xi'(beta) + sum_x m_x D(beta, n_x) - D(k beta, n)``.  When the
+    largest count is at most ``_RISING_TERMS``, the sum over the distinct
+    counts is ``sum_{j >= 1} r_j log1p(j / beta)``, ``r_j`` the number of
+    outcomes seen more than ``j`` times (``D(x, n) = sum_{j<n} log1p(j/x)``:
+    positive terms, one ``log1p`` on a matrix of ``max count - 1`` columns).
+    Otherwise, with ``sum_x m_x n_x = n``, it is ``sum_x m_x ln Gamma(beta +
+    n_x) - k_obs ln Gamma(beta) - n ln beta`` for ``beta < 10`` (one
+    ``gammaln`` on the matrix) and Stirling's form of ``D`` above (no
+    cancellation of the large terms); the ``t`` given must be increasing, so
+    that the two are two blocks of rows.  The terms that depend on ``k``,
+    ``n`` and ``t`` only are :class:`_TTerms`.
     """
 
     def __init__(self, prof: Profile):
@@ -344,6 +353,14 @@ class _LogPost:
         self.n = prof.n
         self.values = prof.values.astype(float)
         self.mult = prof.mult.astype(float)
+        top = int(prof.values[-1]) if prof.values.size else 0
+        self.terms_j = None
+        if top <= _RISING_TERMS:
+            # r_j = outcomes seen more than j times, j = 1 .. top - 1
+            self.terms_j = np.arange(1.0, top)
+            above = np.cumsum(self.mult[::-1])[::-1]  # above[i]: outcomes seen values[i] times or more
+            self.r = above[np.searchsorted(self.values, self.terms_j, side="right")] if top > 1 else self.terms_j
+            return
         # ln Gamma(beta) as the column of count 0, weight -k_obs
         self.values0 = np.concatenate(([0.0], self.values))
         self.mult0 = np.concatenate(([-float(prof.k_obs)], self.mult))
@@ -354,6 +371,8 @@ class _LogPost:
         if terms is None:
             terms = _TTerms(t, self.k, self.n, moments=False)
         beta = terms.beta
+        if self.terms_j is not None:
+            return terms.base + np.log1p(np.multiply.outer(1.0 / beta, self.terms_j)) @ self.r
         m = int(np.searchsorted(beta, 10.0))
         like = np.empty_like(beta)
         if m:
@@ -372,7 +391,8 @@ class _TTerms:
     beta``), ``psi(beta + 1)`` and ``h(beta)`` (the unseen outcomes' class).
     """
 
-    __slots__ = ("t", "beta", "base", "psi_A1", "c_A", "psi_b1", "h_b")
+    __slots__ = ("t", "beta", "base", "psi_A1", "c_A", "psi_b1", "h_b", "source", "columns")
+    _ARRAYS = ("t", "beta", "base", "psi_A1", "c_A", "psi_b1", "h_b")
 
     def __init__(self, t, k, n, moments=True, prior=None, posterior=True):
         self.t = t
@@ -393,18 +413,52 @@ class _TTerms:
 
     def __getitem__(self, sl):
         out = object.__new__(_TTerms)
-        for name in self.__slots__:
+        for name in self._ARRAYS:
             v = getattr(self, name, None)
             if v is not None:
                 setattr(out, name, v[sl])
+        root = getattr(self, "source", None)
+        if root is not None and isinstance(sl, slice) and sl.step is None:
+            # a run of a cached grid's nodes: where it starts there (for the columns kept on the grid)
+            out.source = (root[0], root[1] + range(self.t.size)[sl].start)
         return out
 
     def freeze(self):
-        for name in self.__slots__:
+        """Make the arrays read-only (the terms of a cached grid); its runs can then use :func:`_class_columns`."""
+        for name in self._ARRAYS:
             v = getattr(self, name, None)
             if v is not None:
                 v.flags.writeable = False
+        self.source, self.columns = (self, 0), {}
         return self
+
+
+def _class_columns(tt: _TTerms, values):
+    """``(psi(alpha + 1), h(alpha))`` at ``alpha = values + beta`` on the nodes of ``tt``, ``(B, C)`` each, or None.
+
+    When ``tt`` is a run of a cached grid's nodes (:func:`_fine_terms`,
+    :func:`_mid_terms`: wide posteriors), each count's two columns are
+    computed once on the whole grid and kept there, for every profile with the
+    same ``k`` and ``n`` (the small counts recur); counts up to
+    ``_RISING_TERMS`` only.  The same functions on the same numbers as
+    :func:`_moments` computes itself.  None otherwise.
+    """
+    src = getattr(tt, "source", None)
+    if src is None or values.size == 0 or values[-1] > _RISING_TERMS:
+        return None
+    root, lo = src
+    hi = lo + tt.t.size
+    kept = root.columns
+    psi, h = [], []
+    for v in values.tolist():
+        col = kept.get(v)
+        if col is None:
+            alpha = v + root.beta
+            col = kept[v] = (special.digamma(alpha + 1.0), _h(alpha))
+            col[0].flags.writeable = col[1].flags.writeable = False
+        psi.append(col[0][lo:hi])
+        h.append(col[1][lo:hi])
+    return np.stack(psi, axis=1), np.stack(h, axis=1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -463,9 +517,12 @@ def _mode(logpost, grid, fg, i):
     """Mode and SD (from the curvature) of the log-posterior, zooming in on it from the coarse grid.
 
     Returns ``(t0, sigma, f0)``.  The coarse grid's 3-point parabola is kept
-    when it is wider than 2.5 half-steps; otherwise 9-point stencils at a
-    third of the current width estimate follow the maximum until their
-    spacing is at most half the width they measure.
+    when it is wider than 2.5 half-steps; otherwise 25-point stencils
+    (9-point ones with ``_PRESCAN_CLASSES`` distinct counts or more) at a
+    third of the current width estimate (at least 1/1024 of the previous
+    spacing, 1/64 for 9 points) follow the maximum until their spacing is at most half the
+    width they measure (the coarse estimate is most often within 20% of it:
+    one stencil).
     """
     t0, f0 = float(grid[i]), float(fg[i])
     if not 0 < i < grid.size - 1:
@@ -475,14 +532,17 @@ def _mode(logpost, grid, fg, i):
         return vertex, sigma, f0
     s = _COARSE_STEP
     centre = vertex
-    s_next = min(max(sigma / 3.0, s / 64.0), s / 2.0)
+    # few distinct counts: a point costs little next to a call, and a wide stencil seldom has to follow the peak
+    wide = logpost.values.size < _PRESCAN_CLASSES
+    stencil, zoom = (_STENCIL, _ZOOM) if wide else (_STENCIL_NARROW, _ZOOM_NARROW)
+    s_next = min(max(sigma / 3.0, s / zoom), s / 2.0)
     for _ in range(40):
-        pts = centre + s_next * _STENCIL
+        pts = centre + s_next * stencil
         fp = logpost(pts)
         j = int(np.argmax(fp))
         if fp[j] > f0:
             t0, f0 = float(pts[j]), float(fp[j])
-        if j in (0, _STENCIL.size - 1):  # the maximum is past the stencil: follow it at the same spacing
+        if j in (0, stencil.size - 1):  # the maximum is past the stencil: follow it at the same spacing
             centre = float(pts[j])
             continue
         s = s_next
@@ -490,11 +550,14 @@ def _mode(logpost, grid, fg, i):
         sigma = min(sigma, _COARSE_STEP)
         if s <= sigma / 2.0:
             break
-        s_next = min(max(sigma / 3.0, s / 64.0), s / 2.0)
+        s_next = min(max(sigma / 3.0, s / zoom), s / 2.0)
     return centre, sigma, f0
 
 
-_STENCIL = np.arange(-4.0, 5.0)
+_STENCIL = np.arange(-12.0, 13.0)  # the points of a zoom step, in units of its spacing ...
+_STENCIL_NARROW = np.arange(-4.0, 5.0)  # ... with many distinct counts
+_ZOOM = 1024.0  # a zoom step's spacing is at least this fraction of the previous one (64 for 9 points)
+_ZOOM_NARROW = 64.0
 
 
 def _nsb_posterior(prof: Profile):
@@ -828,30 +891,33 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     unseen = float(k - prof.k_obs)
 
     def moments(tt):
-        return _moments(values, mult, tt.beta, prof.n + k * tt.beta, tt.psi_A1, tt.c_A, unseen, tt.psi_b1, tt.h_b)
+        return _moments(values, mult, tt.beta, prof.n + k * tt.beta, tt.psi_A1, tt.c_A, unseen, tt.psi_b1, tt.h_b,
+                        _class_columns(tt, values))
 
     mu, var = moments(terms)
     mean = float(np.dot(w, mu))
     dev = mu - mean
     sd = math.sqrt(max(float(np.dot(w, var + dev * dev)), 0.0))
-    interval, start = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk)
-    if start is not None:
+
+    def interval():
+        iv, start = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk)
+        if start is None:
+            return iv
         # mu(t) outruns the Dirichlet SD between nodes near a quantile (large k): the interval
         # interpolates between nodes; halve the step first (the midpoints added), so that the
         # interpolation is exact to ~1e-8 SD
-        if mid_terms is None:
-            mid_terms = _TTerms(0.5 * (nodes[1:] + nodes[:-1]), float(k), float(prof.n))
-        mu_m, var_m = moments(mid_terms)
-        nodes, logw, mu, var = (_interleave(a, b) for a, b in
-                                ((nodes, mid_terms.t), (logw, logpost(mid_terms.t, mid_terms) - fmax),
-                                 (mu, mu_m), (var, var_m)))
-        w = np.exp(logw)
-        w /= w.sum()
-        mean = float(np.dot(w, mu))
-        dev = mu - mean
-        sd = math.sqrt(max(float(np.dot(w, var + dev * dev)), 0.0))
-        interval, _ = _mixture_interval(logw, mu, np.sqrt(var), mean, sd, level, 0.0, logk, start)
-    mean = min(max(mean, 0.0), logk)
+        mids = mid_terms if mid_terms is not None else _TTerms(0.5 * (nodes[1:] + nodes[:-1]), float(k),
+                                                               float(prof.n))
+        mu_m, var_m = moments(mids)
+        logw2, mu2, var2 = (_interleave(a, b) for a, b in
+                            ((logw, logpost(mids.t, mids) - fmax), (mu, mu_m), (var, var_m)))
+        w2 = np.exp(logw2)
+        w2 /= w2.sum()
+        mean2 = float(np.dot(w2, mu2))
+        dev2 = mu2 - mean2
+        sd2 = math.sqrt(max(float(np.dot(w2, var2 + dev2 * dev2)), 0.0))
+        return _mixture_interval(logw2, mu2, np.sqrt(var2), mean2, sd2, level, 0.0, logk, start)[0]
+
     t_mean = float(np.dot(w, nodes))
     info: dict[str, object] = {
         "beta_map": math.exp(t0),
@@ -861,4 +927,5 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     }
     if prof.n == prof.k_obs:
         info["warning"] = "no coincidences: the NSB estimate is dominated by the prior"
-    return KernelResult(mean, sd, "posterior", interval, info)
+    # the interval costs about as much as the rest: computed when first read (Estimate.ci)
+    return KernelResult(min(max(mean, 0.0), logk), sd, "posterior", Deferred(interval), info)

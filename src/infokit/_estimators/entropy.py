@@ -11,7 +11,7 @@ from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical
 from infokit._estimators.arguments import all_continuous, check_bins_method, expand, natures
 from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, ENTROPY, METHODS
-from infokit._estimators.result import Estimate, KernelResult, Profile, from_kernel, make_estimate, z_score
+from infokit._estimators.result import Deferred, Estimate, KernelResult, Profile, from_kernel, make_estimate, z_score
 from infokit._estimators.result import one_outcome_entropy_bound
 from infokit._lib.checks import check_level, check_rng
 from infokit._lib.typing import Base, Bins, Samples, Seed
@@ -263,7 +263,7 @@ def _from_profile(prof: Profile, m: methods.Method, o: EstimateOptions, options:
     diag.update(res.info)
     diag["reference"] = METHODS[used].reference
     upper = math.log(prof.k) if prof.k_declared else math.inf
-    stderr, interval = res.stderr, res.interval
+    stderr, interval = res.stderr, res.raw_interval  # NSB's: computed when Estimate.ci is first read
     if m.name == "auto" and used == "shrinkage":
         stderr, interval = _hedged_shrinkage_interval(prof, res, o.level, o.gen, upper)
         diag["stderr_method"] = "max(delta+chi2, NSB posterior s.d.); interval: union with NSB's"
@@ -276,7 +276,8 @@ def _from_profile(prof: Profile, m: methods.Method, o: EstimateOptions, options:
             diag["interval_note"] = auto.NO_UPPER_BOUND
     determined = prof.k_declared and prof.k == 1
     if prof.k_obs == 1 and not determined:
-        interval = _one_outcome_interval(prof, res, interval, o.level)
+        interval = _one_outcome_interval(prof, res, interval.get() if isinstance(interval, Deferred) else interval,
+                                         o.level)
         diag["interval_method"] = "one outcome seen: [0, bound on the unseen mass's entropy]"
     return make_estimate(res.value, stderr, interval, o.level, used, o.unit, diag, upper=upper,
                          determined=determined)

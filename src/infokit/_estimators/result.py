@@ -72,7 +72,8 @@ from infokit._lib.typing import ArrayLike
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidTypeError
 
-__all__ = ["Profile", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel", "estimate_html",
+__all__ = ["Profile", "Deferred", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel",
+           "estimate_html",
            "z_score", "t_score", "chi2_variance", "finish_interval", "unseen_mass_bound",
            "one_outcome_entropy_bound"]
 
@@ -182,6 +183,71 @@ class Profile:
         }
 
 
+class Deferred:
+    """A value computed on first use and kept: a kernel's interval that costs more than its estimate.
+
+    ``Deferred(fn).get()`` calls ``fn()`` once and returns its result from then on.  NSB's
+    posterior interval (a root-finding over a mixture of normals) takes about as long as its
+    estimate; :class:`KernelResult` and :class:`Estimate` hold it as a ``Deferred``, so that it is
+    computed when ``interval`` / ``ci`` is first read (or the estimate printed, compared, pickled),
+    and never by a caller that reads only the value and the standard error.  The number is the one
+    an eager computation gives: the same function on the same arrays.
+    """
+
+    __slots__ = ("_fn", "_value")
+
+    def __init__(self, fn):
+        self._fn = fn
+        self._value = None
+
+    def get(self):
+        fn = self._fn
+        if fn is not None:  # the value is stored before fn is dropped: a concurrent reader sees one or the other
+            self._value = fn()
+            self._fn = None
+        return self._value
+
+    def then(self, fn) -> "Deferred":
+        """The deferred ``fn(value)``."""
+        return Deferred(lambda: fn(self.get()))
+
+
+def _forced(v):
+    return v.get() if isinstance(v, Deferred) else v
+
+
+def _deferrable(cls, name: str):
+    """Make the dataclass field ``name`` of ``cls`` accept a :class:`Deferred`, forced on first read.
+
+    The field stays a field (constructor, ``==``, ``hash``, ``repr``, :func:`dataclasses.replace`
+    and :func:`dataclasses.asdict` read it through the attribute, so they see the value); a
+    property in front of the instance's ``__dict__`` entry of the same name (which holds the
+    ``Deferred`` until it is read) computes it, and ``raw_name`` gives what is stored without
+    computing it.  Pickles and copies hold the value.
+    """
+
+    def get(self):
+        v = self.__dict__[name]
+        if isinstance(v, Deferred):
+            v = v.get()
+            self.__dict__[name] = v
+        return v
+
+    def put(self, v):  # only the dataclass's __init__ gets here (a frozen instance refuses assignment first)
+        self.__dict__[name] = v
+
+    def state(self):
+        out = dict(self.__dict__)
+        out[name] = _forced(out[name])
+        return out
+
+    setattr(cls, name, property(get, put, doc=f"``{name}`` (computed on first read when deferred)"))
+    setattr(cls, "raw_" + name, property(
+        lambda self: self.__dict__[name], doc=f"``{name}`` as stored: a :class:`Deferred` not yet computed, or the value"))
+    cls.__getstate__ = state
+    return cls
+
+
 @dataclass(frozen=True)
 class KernelResult:
     """What an estimator kernel returns (all in nats).
@@ -194,7 +260,9 @@ class KernelResult:
     ``df``, when set, is the degrees of freedom of a standard error estimated
     from few replicates (a delete-a-group jackknife): the normal interval
     then uses Student's t quantile with ``df`` degrees of freedom instead of
-    the normal one.
+    the normal one.  ``interval`` may be given as a :class:`Deferred`
+    (computed when first read; ``raw_interval`` is what was given), which
+    :func:`make_estimate` passes on to ``Estimate.ci`` uncomputed.
     """
 
     value: float
@@ -203,6 +271,9 @@ class KernelResult:
     interval: tuple[float, float] | None = None
     info: dict = field(default_factory=dict)
     df: float | None = None
+
+
+_deferrable(KernelResult, "interval")
 
 
 # --------------------------------------------------------------------------
@@ -224,7 +295,10 @@ class Estimate:
         range (entropy ``[0, log K]`` or ``[0, inf]``, the upper end ``inf``
         where the sample does not bound it, mutual information
         ``[0, min(H_X, H_Y)]``, KL divergence ``[0, inf)``); width 0 only for
-        a quantity the data determine exactly.
+        a quantity the data determine exactly.  NSB's (``method="nsb"``), a
+        root-finding that costs about as much as the estimate, is computed
+        when ``ci`` is first read (or the estimate printed, compared or
+        pickled) and kept: the same numbers as computed at once.
     level : float
         Level of ``ci`` (e.g. 0.95).
     method : str
@@ -293,6 +367,9 @@ class Estimate:
             text += (f"; the method's raw value, {_short(raw)} {self.unit}, lay outside the quantity's range and is "
                      "reported at its bound")
         return text + "."
+
+
+_deferrable(Estimate, "ci")  # an NSB estimate's interval is computed when first read
 
 
 def _short(v: Any) -> str:
@@ -426,7 +503,9 @@ def finish_interval(value: float, stderr: float, interval: Any, level: float, *,
     interval ``(point, point)``.  An interval that lies wholly outside the
     range keeps its width, against the edge it crossed (the quantity is not
     fixed by the data, so the interval is not a point).  Non-finite values pass through (an infinite
-    KL divergence keeps ``(inf, inf)``).  Returns ``(point, stderr, (lo, hi), info)``.
+    KL divergence keeps ``(inf, inf)``).  Returns ``(point, stderr, (lo, hi), info)``; an ``interval``
+    given as a :class:`Deferred` gives ``(lo, hi)`` as a ``Deferred`` (the same rules, applied when
+    it is computed).
     """
     info: dict[str, Any] = {}
     value = float(value)
@@ -438,6 +517,14 @@ def finish_interval(value: float, stderr: float, interval: Any, level: float, *,
         info["raw_value"] = value
     if determined:
         return point, 0.0, (point, point), info
+    if isinstance(interval, Deferred):
+        return point, stderr, interval.then(lambda iv: _held_interval(point, stderr, iv, level, lower, upper)), info
+    return point, stderr, _held_interval(point, stderr, interval, level, lower, upper), info
+
+
+def _held_interval(point: float, stderr: float, interval: Any, level: float, lower: float,
+                   upper: float) -> tuple[float, float]:
+    """:func:`finish_interval`'s interval about the placed ``point`` (the rules of the module notes)."""
     if interval is None:
         if math.isfinite(point) and math.isfinite(stderr):
             z = z_score(level)
@@ -455,7 +542,7 @@ def finish_interval(value: float, stderr: float, interval: Any, level: float, *,
             hi = min(lower + width, upper)
         else:
             lo = max(upper - width, lower)
-    return point, stderr, (lo, hi), info
+    return lo, hi
 
 
 def make_estimate(value: float, stderr: float, interval: Any, level: float, method: str, unit: Any,
@@ -468,17 +555,22 @@ def make_estimate(value: float, stderr: float, interval: Any, level: float, meth
     ``point -/+ z stderr``; ``determined``: a quantity the data fix exactly,
     interval of width 0).  ``array``, the same value as a 0-d torch or JAX
     array, becomes ``Estimate.value`` (converted in its own library, so
-    gradients flow; it is not clipped); ``stderr`` and ``ci`` are floats.
+    gradients flow; it is not clipped); ``stderr`` and ``ci`` are floats.  An ``interval`` given
+    as a :class:`Deferred` makes ``Estimate.ci`` one, computed (clipped, converted) when first read.
     """
-    point, stderr, (lo, hi), info = finish_interval(value, stderr, interval, level, lower=lower, upper=upper,
-                                                    determined=determined)
+    point, stderr, held, info = finish_interval(value, stderr, interval, level, lower=lower, upper=upper,
+                                                determined=determined)
     conv = unit.convert
+
+    def converted(iv):
+        return float(conv(np.float64(iv[0]))), float(conv(np.float64(iv[1])))
+
     if info:
         diagnostics = {**diagnostics, "raw_value": float(conv(np.float64(info["raw_value"])))}
     return Estimate(
         value=conv(array) if array is not None and _foreign(array) else float(conv(np.float64(point))),
         stderr=float(conv(np.float64(stderr))),
-        ci=(float(conv(np.float64(lo))), float(conv(np.float64(hi)))),
+        ci=held.then(converted) if isinstance(held, Deferred) else converted(held),
         level=level,
         method=method,
         unit=unit.name,
@@ -499,7 +591,7 @@ def from_kernel(res: KernelResult, level: float, method: str, unit: Any, *, lowe
     so it still holds the reported value.
     """
     diag = {"stderr_method": res.stderr_method, **res.info, "reference": reference}
-    value, interval = res.value, res.interval
+    value, interval = res.value, res.raw_interval
     if interval is None and res.df is not None and math.isfinite(value) and math.isfinite(res.stderr):
         q = t_score(level, res.df)
         interval = (value - q * res.stderr, value + q * res.stderr)
