@@ -254,7 +254,8 @@ def test_stderr_delta_of_terms_and_half_sampling():
 
     eps = cKDTree(x).query(x, 4)[0][:, 3]
     assert res.info["stderr_delta"] == pytest.approx(np.std(2 * np.log(eps), ddof=1) / math.sqrt(300), rel=1e-10)
-    assert res.info == {"n": 300, "d": 2, "n_neighbors": 3, "tie_width": None, "stderr_delta": res.info["stderr_delta"]}
+    assert res.info == {"n": 300, "d": 2, "n_neighbors": 3, "tie_width": None, "stderr_delta": res.info["stderr_delta"],
+                        "bias_nats": res.bias}
     assert res.stderr_method == "half-sampling" and res.df == 10
 
 
@@ -263,12 +264,19 @@ def test_half_sampling_identity():
     from infokit._estimators import continuous as C
 
     x = np.random.default_rng(15).standard_normal((120, 2))
-    sq = []
+    sq, halves = [], []
     for s in range(C.HALF_SAMPLE_SPLITS):
         h = C._groups(x, 2, salt=s)
         assert abs(int(np.count_nonzero(h == 0)) - 60) <= 1
-        sq.append((brute_knn_entropy(x[h == 0], 3) - brute_knn_entropy(x[h == 1], 3)) ** 2)
-    assert knn_entropy(x).stderr == pytest.approx(math.sqrt(np.mean(sq) / 4), rel=1e-10)
+        ta, tb = brute_knn_entropy(x[h == 0], 3), brute_knn_entropy(x[h == 1], 3)
+        sq.append((ta - tb) ** 2)
+        halves += [ta, tb]
+    res = knn_entropy(x)
+    assert res.stderr == pytest.approx(math.sqrt(np.mean(sq) / 4), rel=1e-10)
+    # the bias estimate: the factor times (mean of the half-sample estimates - the estimate)
+    full = brute_knn_entropy(x, 3)
+    assert res.bias == pytest.approx(C.BIAS_FACTOR * (np.mean(halves) - full), rel=1e-9, abs=1e-12)
+    assert res.info["bias_nats"] == res.bias
 
 
 def test_halves_differ_between_splits():
@@ -736,9 +744,13 @@ def test_public_ross_either_order_and_units():
     assert bits.value == pytest.approx(est.value / math.log(2), rel=1e-12)
     codes = (lab == "setosa").astype(float)  # labels stored as floats: say which side is discrete
     assert ik.estimate_mutual_information(c, codes, method="ross", discrete="y").value == est.value
-    # the t interval with the half-sampling degrees of freedom
+    # the t interval with the half-sampling degrees of freedom, widened by the bias on the side it points to
     q = stats.t.ppf(0.975, 10)
-    assert est.ci == pytest.approx((est.value - q * est.stderr, est.value + q * est.stderr), rel=1e-12)
+    b = est.diagnostics["bias_nats"]
+    assert b == kern.bias and math.isfinite(b)
+    lo, hi = est.value - q * est.stderr - max(b, 0.0), est.value + q * est.stderr + max(-b, 0.0)
+    assert est.ci == pytest.approx((max(lo, 0.0), hi), rel=1e-12)
+    assert est.ci[0] <= est.value <= est.ci[1]
 
 
 def _negative_raw(fn):
@@ -766,7 +778,8 @@ def test_public_mi_and_kl_are_clipped_at_zero_with_point_inside(which):
     lo, hi = est.ci
     assert 0.0 == lo <= est.value <= hi
     q = stats.t.ppf(0.975, 10)
-    assert hi == pytest.approx(max(est.diagnostics["raw_value"] + q * est.stderr, 0.0), rel=1e-12)
+    up = q * est.stderr + max(-est.diagnostics["bias_nats"], 0.0)  # the bias widens the upper end when negative
+    assert hi == pytest.approx(max(est.diagnostics["raw_value"] + up, 0.0), rel=1e-12)
 
 
 def test_public_estimates_hold_their_point_and_range():

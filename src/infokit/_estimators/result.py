@@ -74,7 +74,7 @@ from infokit.errors import InvalidTypeError
 
 __all__ = ["Profile", "Deferred", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel",
            "estimate_html",
-           "z_score", "t_score", "chi2_variance", "finish_interval", "unseen_mass_bound",
+           "z_score", "t_score", "chi2_variance", "finish_interval", "bias_widened_interval", "unseen_mass_bound",
            "one_outcome_entropy_bound"]
 
 
@@ -263,6 +263,9 @@ class KernelResult:
     the normal one.  ``interval`` may be given as a :class:`Deferred`
     (computed when first read; ``raw_interval`` is what was given), which
     :func:`make_estimate` passes on to ``Estimate.ci`` uncomputed.
+    ``bias``, when set, is an estimate of ``value``'s bias
+    (``E[value] - truth``, nats): the normal interval is then widened by
+    ``|bias|`` on the side the truth lies (:func:`bias_widened_interval`).
     """
 
     value: float
@@ -271,6 +274,7 @@ class KernelResult:
     interval: tuple[float, float] | None = None
     info: dict = field(default_factory=dict)
     df: float | None = None
+    bias: float | None = None
 
 
 _deferrable(KernelResult, "interval")
@@ -578,6 +582,20 @@ def make_estimate(value: float, stderr: float, interval: Any, level: float, meth
     )
 
 
+def bias_widened_interval(value: float, stderr: float, q: float, bias: float | None) -> tuple[float, float]:
+    """``value -/+ q stderr``, widened by ``|bias|`` on the side the bias points to.
+
+    An estimate biased upwards (``bias > 0``: ``E[value] > truth``) has the
+    truth below it, so the lower end moves down by ``bias``; ``bias < 0``
+    moves the upper end up.  The point is not moved, so it stays inside.
+    ``bias`` ``None`` (or not finite) gives the plain interval.
+    """
+    lo, hi = value - q * stderr, value + q * stderr
+    if bias is None or not math.isfinite(bias):
+        return lo, hi
+    return lo - max(bias, 0.0), hi + max(-bias, 0.0)
+
+
 def from_kernel(res: KernelResult, level: float, method: str, unit: Any, *, lower: float = 0.0, upper: float = math.inf,
                 reference: str = "", clip: bool = False) -> Estimate:
     """:func:`make_estimate` of a :class:`KernelResult`: diagnostics ``stderr_method``, its ``info``, ``reference``.
@@ -594,8 +612,10 @@ def from_kernel(res: KernelResult, level: float, method: str, unit: Any, *, lowe
     value, interval = res.value, res.raw_interval
     if interval is None and res.df is not None and math.isfinite(value) and math.isfinite(res.stderr):
         q = t_score(level, res.df)
-        interval = (value - q * res.stderr, value + q * res.stderr)
+        interval = bias_widened_interval(value, res.stderr, q, res.bias)
         diag["stderr_df"] = res.df
+    elif interval is None and res.bias is not None and math.isfinite(value) and math.isfinite(res.stderr):
+        interval = bias_widened_interval(value, res.stderr, z_score(level), res.bias)
     if clip and not lower <= value <= upper:
         diag["raw_value"] = float(unit.convert(np.float64(value)))  # in the estimate's unit, as finish_interval's
         value = min(max(value, lower), upper)
