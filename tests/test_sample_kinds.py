@@ -427,6 +427,20 @@ def test_cli_kl_bins_pooled(iris_files, iris):
     assert r.exit_code == 2
 
 
+def test_cli_kl_knn_ties_drawn_from_seed(iris_files, iris):
+    # sepal lengths are recorded to 0.1 cm: ties, broken at that resolution by noise drawn from --seed
+    a, b = iris.data[iris.target == 1, 0], iris.data[iris.target == 2, 0]
+    for seed in (0, 5):
+        r = run_cli("kl", iris_files["1"], iris_files["2"], "-c", "sl", "-e", "knn", "--seed", seed, "--base", "nats",
+                    "--format", "json")
+        assert r.exit_code == 0, r.stderr
+        lib = ik.estimate_kl(np.sort(a), np.sort(b), "knn", rng=seed)  # the file is read as counts: sorted values
+        assert json.loads(r.stdout)["estimate"]["value"] == pytest.approx(lib.value, rel=1e-12)
+        assert json.loads(r.stdout)["estimate"]["diagnostics"]["tie_width"] == pytest.approx([0.1], rel=1e-9)
+    r = run_cli("kl", iris_files["1"], iris_files["2"], "-c", "sl", "-e", "knn", "--jitter", "2")
+    assert r.exit_code == 2 and "'--jitter'" in r.stderr and "0<x<=1" in r.stderr
+
+
 def test_estimate_cross_entropy_warns_on_continuous_samples(diabetes):
     bmi = diabetes.data[:, 2]  # 163 distinct values in 442 rows: continuous by the rule
     with pytest.warns(ContinuousDataWarning, match=r"'samples_p' looks continuous.*bins='fd'"):

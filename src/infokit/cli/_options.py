@@ -266,10 +266,11 @@ def sample_bins_option(f):
 def jitter_option(f):
     """``--jitter``: the continuous estimators' tie-breaking noise scale (seeded by ``--seed``)."""
     return _click().option(
-        "--jitter", type=_click().FloatRange(min=0, min_open=True), default=None,
-        help="Continuous estimators (knn, ksg): add Normal(0, JITTER x column s.d.) noise, seeded by --seed, to "
-             "break a few ties between repeated values (e.g. 1e-10); when many values repeat "
-             "(a rounded measurement), use --bins instead.",
+        "--jitter", type=_click().FloatRange(min=0, max=1, min_open=True), default=None,
+        help="Continuous estimators (knn, ksg, ross) break ties between repeated values at the data's own "
+             "resolution w (the smallest gap between a column's distinct values: uniform noise of width w, "
+             "drawn from --seed); --jitter F in (0, 1] uses width F x w instead.  When many values repeat "
+             "(a rounded measurement), --bins may suit better.",
     )(f)
 
 

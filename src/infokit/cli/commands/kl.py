@@ -76,7 +76,7 @@ def command(p_path, q_path, column, q_column, smoothing, estimator, bins, jitter
         est = ik.estimate_kl(p, q, estimator, smoothing=smoothing, base=base, ci=level, **jitter_kwargs(jitter, seed))
     else:
         est = ik.estimate_kl(np.repeat(p.outcomes, p.counts), np.repeat(q.outcomes, q.counts), estimator,
-                             smoothing=smoothing, base=base, ci=level, **jitter_kwargs(jitter, seed))
+                             smoothing=smoothing, base=base, ci=level, rng=seed, **jitter_kwargs(jitter))
     d = est.diagnostics
     a = check_pseudo_count(smoothing) if smoothing is not None else None
     with warnings.catch_warnings():
