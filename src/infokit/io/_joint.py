@@ -21,7 +21,8 @@ from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
 from infokit._estimators.information import CellCounts
-from infokit.io._spill import KeyCounts, add_fingerprint as _add_fingerprint, can_hash_strings, release_memory
+from infokit.io._spill import KeyCounts, PairCounts, SortedCounts, add_fingerprint as _add_fingerprint
+from infokit.io._spill import can_hash_strings, release_memory
 from infokit.io._spill import string_keys, string_limit
 
 __all__ = ["read_joint_empirical", "read_mutual_information"]
@@ -40,8 +41,10 @@ class _Encoder:
     def __init__(self, path, column, hashing=False, budget=None):
         self.path, self.column = path, column
         self._hashing = hashing  # pandas (for string_keys) imported only when the limit is passed
+        self._keyed = hashing  # may count by value past the limit (to_keys)
         self._limit = string_limit(budget)
         self.hashed = False
+        self.by_value = False  # ids are the values' own int64 keys (to_keys): no table of values kept
         self.index: dict = {}  # labels (and booleans): value -> id
         self.values: list[np.ndarray] = []  # new labels, batch by batch, in id order
         self._dict = None  # (dictionary, ids of its values) of the last dictionary
@@ -51,8 +54,37 @@ class _Encoder:
 
     @property
     def size(self) -> int:
-        """Number of distinct values seen (ids are ``0..size-1``)."""
+        """Number of distinct values seen (ids are ``0..size-1``); not tracked once counted by value."""
         return len(self.index) if self._known is None else int(self._known.size)
+
+    def integer_like(self) -> bool:
+        """Whether the ids stand for integers or labels (not floats or datetimes, whose values the rules read)."""
+        return self._known is None or self._known.dtype.kind in "iu"
+
+    def wants_keys(self) -> bool:
+        """Past :func:`string_limit` distinct values, whether the column can be counted by its values' keys.
+
+        Integers (up to int64) by their values, text by the 64-bit keys of
+        their strings (already ``hashed``): see :meth:`to_keys`.
+        """
+        if not self._keyed or self.by_value or self.size <= self._limit:
+            return False
+        known = self._known
+        return known is not None and (self.hashed or known.dtype.kind == "i"
+                                      or (known.dtype.kind == "u" and known.dtype.itemsize < 8))
+
+    def to_keys(self) -> np.ndarray:
+        """Count by value from now on: later batches' ids are the values' int64 keys (integers' own values,
+        the 64-bit keys of strings).  Returns the key of each id given so far (their table is dropped)."""
+        known, ids = self._known, self._known_ids
+        assert known is not None and ids is not None
+        keys = np.empty(known.size, dtype=np.int64)
+        keys[ids] = known.astype(np.int64, copy=False)  # increasing values or string keys: int64 already
+        if self._dict is not None:
+            self._dict = (self._dict[0], keys[self._dict[1]])
+        self._known = self._known_ids = None
+        self.by_value = True
+        return keys
 
     def _ids_of_numbers(self, values: np.ndarray, name: str) -> np.ndarray:
         try:  # a bincount for compact integers, a sort otherwise
@@ -100,7 +132,9 @@ class _Encoder:
             if self._dict is None or not (self._dict[0] is dictionary or self._dict[0].equals(dictionary)):
                 vals = to_numpy(dictionary)
                 text = is_stringlike(dictionary.type)
-                if self.hashed and text:
+                if self.by_value:
+                    ids = string_keys(vals) if vals.size else np.zeros(0, np.int64)
+                elif self.hashed and text:
                     ids = self._ids_of_numbers(string_keys(vals), name) if vals.size else np.zeros(0, np.int64)
                 else:
                     ids = self._ids_of(vals) if vals.size else np.zeros(0, np.int64)
@@ -112,6 +146,8 @@ class _Encoder:
                 self._dict = (dictionary, ids)
             return self._dict[1][to_numpy(arr.indices)]
         values = to_numpy(arr)
+        if self.by_value:
+            return values.astype(np.int64, copy=False)
         if values.dtype.kind in "iufmM" and values.ndim == 1 and not self.index:
             return self._ids_of_numbers(values, name)
         try:
@@ -175,6 +211,11 @@ class _JointCounts:
         else:
             self.counts = PartialCounts(self._merge)  # (cells (m, d) of global ids, counts)
         self.rows = 0
+        self.budget = budget
+        # past the limit, one of two columns counted by value (_Encoder.to_keys): the cells are then pairs
+        # (that column's key, the other's id) in PairCounts, the counted column first
+        self.by_value: int | None = None
+        self.pairs: PairCounts | None = None
 
     def _sizes(self):
         return [e.size for e in self.encoders]
@@ -188,6 +229,12 @@ class _JointCounts:
         if batch.num_rows == 0:
             return
         ids = [e.encode(batch.column(c), f"column {c!r}") for e, c in zip(self.encoders, self.cols)]
+        if self.by_value is None and len(ids) == 2:
+            self._to_pairs(ids)
+        if self.pairs is not None:
+            j = self.by_value
+            self.pairs.add(ids[j], ids[1 - j])
+            return
         if not self.keyed:
             cells, counts = _group(ids, self._sizes())
             self.counts.add(cells, counts)
@@ -200,7 +247,32 @@ class _JointCounts:
                                        f"{self.cols}; the joint counts cannot be held")
         self.keys.add((ids[0] << _ID_BITS) | ids[1])
 
+    def _to_pairs(self, ids) -> None:
+        """Past the limit of one column (:meth:`_Encoder.wants_keys`), the cells counted as pairs of it by value
+        and the other by id (when the other holds integers or labels): the counts so far moved, ``ids`` too."""
+        e = self.encoders
+        for j in (0, 1):
+            if e[j].wants_keys() and e[1 - j].integer_like():
+                break
+        else:
+            return
+        keys_of = e[j].to_keys()
+        pairs = PairCounts(self.budget)
+        mask = (1 << _ID_BITS) - 1
+        try:
+            for k, c in self.keys.chunks():
+                cells = (k >> _ID_BITS, k & mask)
+                pairs.add(keys_of[cells[j]], cells[1 - j], c)
+        except BaseException:
+            pairs.close()
+            raise
+        self.keys.close()
+        ids[j] = keys_of[ids[j]]
+        self.by_value, self.pairs = j, pairs
+
     def close(self) -> None:
+        if self.pairs is not None:
+            self.pairs.close()
         if self.keyed:
             self.keys.close()
 
@@ -255,6 +327,8 @@ class _JointCounts:
         (spilled or not: its strings are gone).
         """
         hashed = [e for e in self.encoders if e.hashed]
+        if self.pairs is not None:
+            return self._pair_cell_counts(hashed)
         if not (self.keyed and len(self.cols) == 2 and (self.keys.spilled or hashed)):
             return None
         floats = [e for e in self.encoders if e._known is not None and e._known.dtype.kind not in "iu"]
@@ -281,6 +355,58 @@ class _JointCounts:
             n_y += np.bincount(cy, weights=c, minlength=ky).astype(np.int64)
             values, mult = _add_fingerprint(values, mult, c)
         out = CellCounts(n_x, n_y, values, mult, chunks, close=self.close)
+        out.counted_by_key = [e.column for e in hashed]  # text columns counted by the keys of their strings
+        return out
+
+    def _pair_cell_counts(self, hashed):
+        """:meth:`cell_counts` of cells counted as pairs (one column by value): its values' counts derived from
+        the pairs, sorted by it, in one pass (kept as :class:`SortedCounts`), the other's by id, in memory."""
+        pairs, j = self.pairs, self.by_value
+        assert pairs is not None and j is not None
+        if pairs.distinct == 0:
+            raise self._no_rows()
+        kd = self.encoders[1 - j].size
+        n_d = np.zeros(kd, np.int64)
+        values, mult = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        margin = SortedCounts(self.budget)
+        try:
+            last, total = None, 0  # the value whose pairs may go on in the next chunk, and its count so far
+            for hi, lo, c in pairs.chunks():  # float64 weights are exact: a chunk's counts sum to less than 2**53
+                n_d += np.bincount(lo, weights=c, minlength=kd).astype(np.int64)
+                values, mult = _add_fingerprint(values, mult, c)
+                start = np.empty(hi.size, dtype=bool)
+                start[0] = True
+                np.not_equal(hi[1:], hi[:-1], out=start[1:])
+                idx = np.flatnonzero(start)
+                keys, sums = hi[idx], np.add.reduceat(c, idx).astype(np.int64)
+                if last is not None:
+                    if keys[0] == last:
+                        sums[0] += total
+                    else:
+                        margin.append(np.array([last], np.int64), np.array([total], np.int64))
+                margin.append(keys[:-1], sums[:-1])
+                last, total = int(keys[-1]), int(sums[-1])
+            margin.append(np.array([last], np.int64), np.array([total], np.int64))
+        except BaseException:
+            margin.close()
+            raise
+
+        def joined():  # (counts, counts of their x, counts of their y) of the cells, chunk by chunk
+            counts_of = margin.lookup()
+            for hi, lo, c in pairs.chunks():
+                by_value, by_id = counts_of(hi), n_d[lo]
+                yield (c, by_value, by_id) if j == 0 else (c, by_id, by_value)
+
+        def chunks():  # (x keys or ids, y keys or ids, counts)
+            for hi, lo, c in pairs.chunks():
+                yield (hi, lo, c) if j == 0 else (lo, hi, c)
+
+        def close():
+            margin.close()
+            self.close()
+
+        margins = [(None, (margin.values, margin.mult), margin.size), (n_d, None, kd)]
+        out = CellCounts.of_margins(margins if j == 0 else margins[::-1], values, mult, chunks, joined, close)
         out.counted_by_key = [e.column for e in hashed]  # text columns counted by the keys of their strings
         return out
 
