@@ -28,7 +28,7 @@ from infokit import io  # noqa: E402
 from infokit._estimators.information import CellCounts, estimate_mutual_information_of_cells  # noqa: E402
 from infokit.io import _spill  # noqa: E402
 
-TINY = "4096"  # bytes: past 16 distinct values a column is counted by value; a run on disk every ~170 pairs
+TINY = "4096"  # bytes: past 16 distinct values a column is counted by value; a run on disk every ~21 pairs
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_sorted_counts_look_up_increasing_keys(tmpdir_spill):
     rng = np.random.default_rng(2)
     keys = np.unique(rng.integers(-10**9, 10**9, 3000))
     counts = rng.integers(1, 100, keys.size)
-    sc = _spill.SortedCounts(4096)  # a third of 4096 bytes: written to a file after ~85 keys
+    sc = _spill.SortedCounts(4096)  # a sixteenth of 4096 bytes: written to a file after ~16 keys
     for i in range(0, keys.size, 37):
         sc.append(keys[i:i + 37], counts[i:i + 37])
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -180,8 +181,9 @@ class CellCounts(ChunkedCounts):
     for tables of more cells than memory holds; :meth:`close` removes those.
     """
 
-    x_fingerprint = y_fingerprint = None
-    _joined = None
+    x_fingerprint: Any = None
+    y_fingerprint: Any = None
+    _joined: Any = None
 
     def __init__(self, n_x, n_y, values, mult, chunks, arrays=None, close=None):
         self.n_x, self.n_y = n_x, n_y
@@ -226,7 +228,10 @@ class CellCounts(ChunkedCounts):
     def marginal_profile(self, j: int) -> Profile:
         """The profile of the counts of X (``j`` 0) or Y (1) on their ``k_x`` (``k_y``) values."""
         counts, fp, k = (self.n_x, self.x_fingerprint, self.k_x) if j == 0 else (self.n_y, self.y_fingerprint, self.k_y)
-        return Profile.from_counts(counts, k) if counts is not None else Profile.from_fingerprint(*fp, k)
+        if counts is not None:
+            return Profile.from_counts(counts, k)
+        values, mult = fp
+        return Profile.from_fingerprint(values, mult, k)
 
     def marginal_counts(self, j: int) -> np.ndarray:
         """The counts of the values of X (``j`` 0) or Y (1), increasing (from the fingerprint where not held)."""

@@ -198,7 +198,10 @@ class _JointCounts:
     columns the ids of a row are packed into one int64 key, counted by
     :class:`~infokit.io._spill.KeyCounts` within the memory budget (16 bytes
     per distinct cell, spilled to disk and merged past the budget).  Three
-    or more columns keep their (m, d) cells in memory.
+    or more columns keep their (m, d) cells in memory.  For the cells of a
+    mutual information (``hashing``), one of two columns past
+    :func:`string_limit` distinct integers or keyed strings is counted by
+    value instead (:meth:`_Encoder.to_keys`, :meth:`_to_pairs`).
     """
 
     def __init__(self, path, cols, dropna, budget=None, hashing=False):
@@ -231,7 +234,7 @@ class _JointCounts:
         ids = [e.encode(batch.column(c), f"column {c!r}") for e, c in zip(self.encoders, self.cols)]
         if self.by_value is None and len(ids) == 2:
             self._to_pairs(ids)
-        if self.pairs is not None:
+        if self.pairs is not None and self.by_value is not None:
             j = self.by_value
             self.pairs.add(ids[j], ids[1 - j])
             return
@@ -498,8 +501,15 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
         counted by 64-bit keys of its strings (SipHash,
         :func:`infokit.io._spill.string_keys`; two distinct strings share a
         key with probability about ``d**2 / 2**65`` for ``d`` of them) and
-        its cells come back the same way, the strings not kept.  Default
-        False.  Ignored with ``scheduler``.
+        its cells come back the same way, the strings not kept.  One
+        column past the same number of distinct integers (or of strings
+        counted by key), beside a column of integers or labels, is then
+        counted by value: the cells are pairs of its int64 value (key) and
+        the other column's id (:class:`~infokit.io._spill.PairCounts`), its
+        values' counts derived from the cells and read chunk by chunk (its
+        ``n_x`` or ``n_y`` is None: see
+        :class:`~infokit._estimators.information.CellCounts`), so no table
+        of its values is held.  Default False.  Ignored with ``scheduler``.
 
     Returns
     -------

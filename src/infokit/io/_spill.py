@@ -45,6 +45,16 @@ terms of that order), which for outcomes seen a few times in a large sample
 is far below the standard error.  (``entropy``, ``mi``, ``kl`` and
 ``drift`` stay within about 340-410 MiB on 3 GB files of text columns with
 1e7 or 1e8 distinct strings: ``benchmarks/bench_memory.py --text``.)
+
+The cells of a mutual information whose one column passes the same limit
+(``budget / 512`` distinct integers, or strings already counted by key) are
+counted by that column's own int64 value (its string's key) and the other
+column's id: pairs of int64 keys, :class:`PairCounts` (24 bytes a distinct
+pair, runs spilled and merged as above, read back in lexicographic order),
+so no table of that column's values is kept; its values' counts are summed
+from the cells in that order into a :class:`SortedCounts` (16 bytes a value,
+on disk past a sixteenth of the budget) and joined back to the cells chunk by
+chunk (``benchmarks/bench_memory.py``, ``mi r x``).
 """
 
 from __future__ import annotations
@@ -539,7 +549,7 @@ class _RunReader:
     def last(self) -> int:
         return int(self.k[-1])
 
-    def take_upto(self, bound: int):
+    def take_upto(self, bound: Any):
         """The buffered keys ``<= bound`` (and their counts), removed from the buffer."""
         j = int(np.searchsorted(self.k, bound, side="right").ravel()[0])
         k, c = self.k[:j], self.c[:j]
@@ -575,7 +585,7 @@ class PairCounts:
 
     As :class:`KeyCounts` for keys that do not fit in one int64 (two 64-bit
     keys: the values of two columns, or the 64-bit keys of their strings):
-    24 bytes per distinct pair, sorted runs in memory (a third of the
+    24 bytes per distinct pair, sorted runs in memory (an eighth of the
     budget), spilled to a temporary directory and merged once, chunk by
     chunk, into one sorted file; :meth:`chunks` reads ``(hi, lo, counts)``
     back a chunk at a time (``budget / 768`` pairs: 174762 at the default
@@ -589,7 +599,8 @@ class PairCounts:
         self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
         self._pending_n = 0
         self._pending_max = max(self.budget // (16 * _PAIR_ITEM), 1)
-        self._run_max = max(self.budget // (3 * _PAIR_ITEM), 1)
+        # the sorted run in memory: 1/8 of the budget (merging a buffer into it takes ~2.5x that, see _flush_pending)
+        self._run_max = max(self.budget // (8 * _PAIR_ITEM), 1)
         self._pairs = np.zeros(0, _PAIR)
         self._counts = np.zeros(0, np.int64)
         self._dir: tempfile.TemporaryDirectory | None = None
@@ -623,10 +634,15 @@ class PairCounts:
         del pairs, counts, order
         self.total += int(c.sum())
         if self._pairs.size:  # two sorted runs: a stable sort of their concatenation merges them
-            both = np.concatenate([self._pairs, p])
+            both, self._pairs = np.concatenate([self._pairs, p]), None
+            counts, self._counts = np.concatenate([self._counts, c]), None
+            del p, c
             order = np.argsort(both, kind="stable")
-            p, c = _reduce_pairs(both[order], np.concatenate([self._counts, c])[order])
-            del both, order
+            both = both[order]
+            counts = counts[order]
+            del order
+            p, c = _reduce_pairs(both, counts)  # about 57 bytes a pair at the peak
+            del both, counts
         self._pairs, self._counts = p, c
         if self._pairs.size > self._run_max:
             self._spill()
@@ -737,7 +753,7 @@ class SortedCounts:
 
     The counts of the values of a column derived from cells sorted by that
     column (:class:`PairCounts`): appended in order, held in memory up to a
-    third of the budget, then in a temporary file.  :meth:`lookup` gives the
+    sixteenth of the budget, then in a temporary file.  :meth:`lookup` gives the
     counts of a stream of increasing keys in one sequential pass.
     """
 
@@ -762,7 +778,7 @@ class SortedCounts:
         self._keys.append(keys)
         self._counts.append(counts)
         self._held += keys.size
-        if self._held * 16 > self.budget // 3:
+        if self._held * 16 > self.budget // 16:
             self._write()
 
     def _write(self) -> None:
