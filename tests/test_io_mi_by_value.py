@@ -5,7 +5,9 @@ used here) an integer column, or a text column already counted by the keys
 of its strings, is counted by value: the cells are pairs (its value, the
 other column's id) in :class:`~infokit.io._spill.PairCounts`, its values'
 counts are derived from the cells sorted by it (:class:`SortedCounts`) and
-joined to the cells chunk by chunk; no table of its values is kept.  Counts
+joined to the cells chunk by chunk; no table of its values is kept.  When
+the other column passes the limit too, the cells are re-sorted by it,
+carrying the first column's counts, and its counts are derived the same way.  Counts
 are compared with ``collections.Counter`` and pandas ``groupby`` /
 ``value_counts``, the plug-in with scikit-learn's ``mutual_info_score``,
 the estimates with the columns loaded in memory (to 1e-12).
@@ -52,8 +54,10 @@ def wide(tmp_path_factory):
     return {"csv": csv, "parquet": pq}, df
 
 
+MANY = ("proline", "id", "big", "word")  # past the limit: counted by value
 PAIRS = [("proline", "target"), ("target", "proline"), ("id", "few"), ("few", "big"), ("word", "klass"),
-         ("klass", "word"), ("word", "few"), ("id", "klass")]
+         ("klass", "word"), ("word", "few"), ("id", "klass"),
+         ("proline", "id"), ("word", "big"), ("id", "word"), ("big", "proline")]  # both past the limit
 
 
 def _by_value(cells):
@@ -83,6 +87,27 @@ def test_pair_counts_are_a_counter_in_lexicographic_order(seed, n, spread, batch
             assert list(zip(got_h.tolist(), got_l.tolist())) == keys
             assert got_c.tolist() == [want[k] for k in keys]
         assert pc.distinct == len(keys) and pc.total == int(w.sum())
+
+
+@pytest.mark.parametrize("budget", [4096, 2**30])
+def test_pair_counts_with_two_numbers_sum_each(budget, tmpdir_spill):
+    rng = np.random.default_rng(8)
+    n = 5000
+    hi, lo = rng.integers(0, 60, n), rng.integers(-2**62, 2**62, n) // 2**58
+    w = np.column_stack([rng.integers(1, 9, n), rng.integers(0, 1000, n)])
+    want: dict = collections.defaultdict(lambda: [0, 0])
+    for a, b, (c, d) in zip(hi.tolist(), lo.tolist(), w.tolist()):
+        want[(a, b)][0] += c
+        want[(a, b)][1] += d
+    keys = sorted(want)
+    with _spill.PairCounts(budget, width=2) as pc:
+        for i in range(0, n, 333):
+            pc.add(hi[i:i + 333], lo[i:i + 333], w[i:i + 333])
+        parts = list(pc.chunks())
+        assert list(zip(np.concatenate([p[0] for p in parts]).tolist(),
+                        np.concatenate([p[1] for p in parts]).tolist())) == keys
+        assert np.concatenate([p[2] for p in parts]).tolist() == [want[k] for k in keys]
+        assert pc.total == int(w[:, 0].sum())
 
 
 def test_sorted_counts_look_up_increasing_keys(tmpdir_spill):
@@ -124,7 +149,7 @@ def test_cells_counted_by_value_are_pandas_groupby(wide, fmt, x, y, monkeypatch,
         joined = [np.concatenate(a) for a in zip(*cells.joined())]
     finally:
         cells.close()
-    assert len(by_value) == 1 and [x, y][by_value[0]] in ("proline", "id", "big", "word")
+    assert [[x, y][j] for j in by_value] == [c for c in (x, y) if c in MANY]
     assert size == len(df.groupby([x, y]).size()) and n == len(df)
     for j, col in enumerate((x, y)):
         vc = df[col].value_counts()
@@ -139,7 +164,7 @@ def test_cells_counted_by_value_are_pandas_groupby(wide, fmt, x, y, monkeypatch,
 
 
 @pytest.mark.parametrize("method", ["auto", "plugin", "miller_madow", "jackknife", "nsb", "shrinkage", "chao_shen"])
-@pytest.mark.parametrize("x, y", [("proline", "target"), ("few", "word"), ("id", "few")])
+@pytest.mark.parametrize("x, y", [("proline", "target"), ("few", "word"), ("id", "few"), ("proline", "word")])
 def test_mi_counted_by_value_equals_the_estimate_in_memory(wide, x, y, method, monkeypatch, tmpdir_spill):
     paths, df = wide
     monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
@@ -160,12 +185,12 @@ def test_mi_counted_by_value_equals_the_estimate_in_memory(wide, x, y, method, m
 
 @settings(max_examples=20, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(40, 1500), kx=st.sampled_from([20, 300, 10**12]),
-       ky=st.integers(1, 14), text=st.booleans())
+       ky=st.sampled_from([1, 5, 14, 40, 10**6]), text=st.booleans())
 def test_mi_by_value_of_random_columns_is_sklearn(tmp_path_factory, seed, n, kx, ky, text):
     metrics = pytest.importorskip("sklearn.metrics")
     rng = np.random.default_rng(seed)
     x = rng.integers(-kx, kx, n)
-    y = rng.integers(0, ky, n)
+    y = rng.integers(0, ky, n) + (x % 3 if ky > 14 else 0)  # dependent on x when it has many values
     df = pd.DataFrame({"x": [f"x{v}" for v in x] if text else x, "y": y})
     path = tmp_path_factory.mktemp("mi") / "xy.csv"
     df.to_csv(path, index=False)
@@ -177,8 +202,10 @@ def test_mi_by_value_of_random_columns_is_sklearn(tmp_path_factory, seed, n, kx,
         by_value = _by_value(cells) if isinstance(cells, CellCounts) else []
     finally:
         cells.close()
-    if df["x"].nunique() > 16:
+    if df["x"].nunique() > 16 and df["y"].nunique() <= 16:
         assert by_value == [0]
+    if df["x"].nunique() > 16 and df["y"].nunique() > 16:
+        assert by_value == [0, 1]
     assert size == len(df.groupby(["x", "y"]).size())
     assert math.isclose(plug, metrics.mutual_info_score(df["x"], df["y"]), rel_tol=1e-10, abs_tol=1e-14)
 
@@ -187,14 +214,15 @@ def test_cli_mi_counted_by_value_equals_in_memory(wide, monkeypatch, tmpdir_spil
     from scipy import stats
 
     paths, df = wide
-    for fmt, x, y in (("csv", "id", "few"), ("parquet", "word", "klass"), ("csv", "target", "big")):
+    for fmt, x, y in (("csv", "id", "few"), ("parquet", "word", "klass"), ("csv", "target", "big"),
+                      ("parquet", "big", "word")):
         args = ["mi", str(paths[fmt]), "--x", x, "--y", y, "--base", "nats", "--format", "json", "--batch-size",
                 "450"]
         monkeypatch.delenv(_spill.BUDGET_ENV, raising=False)
         memory = cli_json(args)
         monkeypatch.setenv(_spill.BUDGET_ENV, TINY)
         spilled = cli_json(args)
-        assert spilled["counted_by_key"] == (["word"] if x == "word" else [])
+        assert spilled["counted_by_key"] == [c for c in (x, y) if c == "word"]
         for key, col in (("entropy_x", x), ("entropy_y", y)):
             assert math.isclose(spilled[key], stats.entropy(df[col].value_counts().to_numpy()), rel_tol=1e-12)
             assert math.isclose(spilled[key], memory[key], rel_tol=1e-12)

@@ -219,6 +219,7 @@ class _JointCounts:
         # (that column's key, the other's id) in PairCounts, the counted column first
         self.by_value: int | None = None
         self.pairs: PairCounts | None = None
+        self.both_by_value = False  # the other column past the limit too: its ids became keys as well
 
     def _sizes(self):
         return [e.size for e in self.encoders]
@@ -232,7 +233,7 @@ class _JointCounts:
         if batch.num_rows == 0:
             return
         ids = [e.encode(batch.column(c), f"column {c!r}") for e, c in zip(self.encoders, self.cols)]
-        if self.by_value is None and len(ids) == 2:
+        if len(ids) == 2 and not self.both_by_value:
             self._to_pairs(ids)
         if self.pairs is not None and self.by_value is not None:
             j = self.by_value
@@ -254,6 +255,22 @@ class _JointCounts:
         """Past the limit of one column (:meth:`_Encoder.wants_keys`), the cells counted as pairs of it by value
         and the other by id (when the other holds integers or labels): the counts so far moved, ``ids`` too."""
         e = self.encoders
+        if self.pairs is not None and self.by_value is not None:  # the second column past the limit too
+            j = 1 - self.by_value
+            if not e[j].wants_keys():
+                return
+            keys_of, old = e[j].to_keys(), self.pairs
+            pairs = PairCounts(self.budget)
+            try:
+                for hi, lo, c in old.chunks():
+                    pairs.add(hi, keys_of[lo], c)
+            except BaseException:
+                pairs.close()
+                raise
+            old.close()
+            ids[j] = keys_of[ids[j]]
+            self.pairs, self.both_by_value = pairs, True
+            return
         for j in (0, 1):
             if e[j].wants_keys() and e[1 - j].integer_like():
                 break
@@ -272,6 +289,7 @@ class _JointCounts:
         self.keys.close()
         ids[j] = keys_of[ids[j]]
         self.by_value, self.pairs = j, pairs
+        self._to_pairs(ids)  # the other column may be past the limit already
 
     def close(self) -> None:
         if self.pairs is not None:
@@ -362,53 +380,69 @@ class _JointCounts:
         return out
 
     def _pair_cell_counts(self, hashed):
-        """:meth:`cell_counts` of cells counted as pairs (one column by value): its values' counts derived from
-        the pairs, sorted by it, in one pass (kept as :class:`SortedCounts`), the other's by id, in memory."""
+        """:meth:`cell_counts` of cells counted as pairs (one column by value, ``a``): its values' counts summed
+        from the pairs, sorted by it, in one pass (kept as :class:`SortedCounts`), the other's (``b``) by id in
+        memory -- or, with ``b`` by value too, the cells re-sorted by ``b`` carrying their ``a`` counts
+        (a second :class:`PairCounts`) and ``b``'s counts summed from them in the same way."""
         pairs, j = self.pairs, self.by_value
         assert pairs is not None and j is not None
         if pairs.distinct == 0:
             raise self._no_rows()
-        kd = self.encoders[1 - j].size
+        both = self.both_by_value
+        kd = 0 if both else self.encoders[1 - j].size
         n_d = np.zeros(kd, np.int64)
         values, mult = np.zeros(0, np.int64), np.zeros(0, np.int64)
-        margin = SortedCounts(self.budget)
-        try:
-            last, total = None, 0  # the value whose pairs may go on in the next chunk, and its count so far
-            for hi, lo, c in pairs.chunks():  # float64 weights are exact: a chunk's counts sum to less than 2**53
-                n_d += np.bincount(lo, weights=c, minlength=kd).astype(np.int64)
-                values, mult = _add_fingerprint(values, mult, c)
-                start = np.empty(hi.size, dtype=bool)
-                start[0] = True
-                np.not_equal(hi[1:], hi[:-1], out=start[1:])
-                idx = np.flatnonzero(start)
-                keys, sums = hi[idx], np.add.reduceat(c, idx).astype(np.int64)
-                if last is not None:
-                    if keys[0] == last:
-                        sums[0] += total
-                    else:
-                        margin.append(np.array([last], np.int64), np.array([total], np.int64))
-                margin.append(keys[:-1], sums[:-1])
-                last, total = int(keys[-1]), int(sums[-1])
-            margin.append(np.array([last], np.int64), np.array([total], np.int64))
-        except BaseException:
-            margin.close()
-            raise
-
-        def joined():  # (counts, counts of their x, counts of their y) of the cells, chunk by chunk
-            counts_of = margin.lookup()
-            for hi, lo, c in pairs.chunks():
-                by_value, by_id = counts_of(hi), n_d[lo]
-                yield (c, by_value, by_id) if j == 0 else (c, by_id, by_value)
-
-        def chunks():  # (x keys or ids, y keys or ids, counts)
-            for hi, lo, c in pairs.chunks():
-                yield (hi, lo, c) if j == 0 else (lo, hi, c)
+        opened: list[Any] = []
 
         def close():
-            margin.close()
+            for o in opened:
+                o.close()
             self.close()
 
-        margins = [(None, (margin.values, margin.mult), margin.size), (n_d, None, kd)]
+        try:
+            for hi, lo, c in pairs.chunks():  # float64 weights are exact: a chunk's counts sum to less than 2**53
+                if not both:
+                    n_d += np.bincount(lo, weights=c, minlength=kd).astype(np.int64)
+                values, mult = _add_fingerprint(values, mult, c)
+            margin_a = _sorted_margin(((hi, c) for hi, _, c in pairs.chunks()), self.budget)
+            opened.append(margin_a)
+            if both:  # the cells by (b, a), each with its count and the count of its a
+                by_b = PairCounts(self.budget, width=2)
+                opened.append(by_b)
+                counts_of = margin_a.lookup()
+                for hi, lo, c in pairs.chunks():
+                    by_b.add(lo, hi, np.column_stack([c, counts_of(hi)]))
+                pairs.close()
+                margin_b = _sorted_margin(((hi, c[:, 0]) for hi, _, c in by_b.chunks()), self.budget)
+                opened.append(margin_b)
+        except BaseException:
+            close()
+            raise
+
+        if both:
+            def joined():  # (counts, counts of their x, counts of their y), chunk by chunk
+                counts_of = margin_b.lookup()
+                for hi, _, c in by_b.chunks():
+                    n_b = counts_of(hi)
+                    yield (c[:, 0], c[:, 1], n_b) if j == 0 else (c[:, 0], n_b, c[:, 1])
+
+            def chunks():  # (x keys, y keys, counts)
+                for hi, lo, c in by_b.chunks():
+                    yield (lo, hi, c[:, 0]) if j == 0 else (hi, lo, c[:, 0])
+
+            margins = [(None, (m.values, m.mult), m.size) for m in (margin_a, margin_b)]
+        else:
+            def joined():
+                counts_of = margin_a.lookup()
+                for hi, lo, c in pairs.chunks():
+                    by_value, by_id = counts_of(hi), n_d[lo]
+                    yield (c, by_value, by_id) if j == 0 else (c, by_id, by_value)
+
+            def chunks():  # (x keys or ids, y keys or ids, counts)
+                for hi, lo, c in pairs.chunks():
+                    yield (hi, lo, c) if j == 0 else (lo, hi, c)
+
+            margins = [(None, (margin_a.values, margin_a.mult), margin_a.size), (n_d, None, kd)]
         out = CellCounts.of_margins(margins if j == 0 else margins[::-1], values, mult, chunks, joined, close)
         out.counted_by_key = [e.column for e in hashed]  # text columns counted by the keys of their strings
         return out
@@ -417,6 +451,33 @@ class _JointCounts:
         """``(cell codes (m, d), counts, per-column outcomes)`` as ``empirical_joint`` builds them in memory."""
         ranked, counts, outcomes = self.ranked()
         return _sorted_cells(ranked, counts, outcomes)
+
+
+def _sorted_margin(chunks, budget) -> SortedCounts:
+    """The counts of the values of ``chunks`` of ``(keys, counts)``, keys nondecreasing (cells sorted by them):
+    the counts of equal keys summed, a key's run going on across chunks."""
+    margin = SortedCounts(budget)
+    try:
+        last, total = None, 0  # the key whose cells may go on in the next chunk, and its count so far
+        for keys, c in chunks:
+            start = np.empty(keys.size, dtype=bool)
+            start[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=start[1:])
+            idx = np.flatnonzero(start)
+            k, sums = keys[idx], np.add.reduceat(c, idx).astype(np.int64)
+            if last is not None:
+                if k[0] == last:
+                    sums[0] += total
+                else:
+                    margin.append(np.array([last], np.int64), np.array([total], np.int64))
+            margin.append(k[:-1], sums[:-1])
+            last, total = int(k[-1]), int(sums[-1])
+        if last is not None:
+            margin.append(np.array([last], np.int64), np.array([total], np.int64))
+    except BaseException:
+        margin.close()
+        raise
+    return margin
 
 
 def _sorted_cells(ranked, counts, var_outcomes):

@@ -526,11 +526,11 @@ class KeyCounts:
 class _RunReader:
     """A sorted run on disk, read sequentially ``chunk`` keys at a time (plain reads, not a memory map)."""
 
-    def __init__(self, stem, n, chunk, dtype=_KEY):
-        self.stem, self.n, self.chunk, self.dtype = stem, n, chunk, np.dtype(dtype)
+    def __init__(self, stem, n, chunk, dtype=_KEY, cdtype=_KEY):
+        self.stem, self.n, self.chunk, self.dtype, self.cdtype = stem, n, chunk, np.dtype(dtype), np.dtype(cdtype)
         self.pos = 0  # keys read from the file
         self.k = np.zeros(0, self.dtype)
-        self.c = np.zeros(0, np.int64)
+        self.c = np.zeros(0, self.cdtype)
         self._fill()
 
     def _fill(self) -> None:
@@ -538,7 +538,7 @@ class _RunReader:
             return
         count = min(self.chunk, self.n - self.pos)
         self.k = np.fromfile(self.stem + ".keys", dtype=self.dtype, count=count, offset=self.pos * self.dtype.itemsize)
-        self.c = np.fromfile(self.stem + ".counts", dtype=np.int64, count=count, offset=self.pos * _KEY.itemsize)
+        self.c = np.fromfile(self.stem + ".counts", dtype=self.cdtype, count=count, offset=self.pos * self.cdtype.itemsize)
         self.pos += count
 
     @property
@@ -566,7 +566,7 @@ _PAIR_ITEM = 24  # bytes per distinct pair: the two keys and the count
 def _reduce_pairs(pairs: np.ndarray, counts):
     """``(distinct pairs, their counts)`` of pairs sorted lexicographically (``counts`` None: each pair once)."""
     if pairs.size == 0:
-        return pairs, np.zeros(0, np.int64)
+        return pairs, np.zeros(0, np.int64) if counts is None else counts[:0]
     hi, lo = pairs["hi"], pairs["lo"]
     start = np.empty(pairs.size, dtype=bool)
     start[0] = True
@@ -576,7 +576,7 @@ def _reduce_pairs(pairs: np.ndarray, counts):
     if counts is None:
         c = np.diff(np.append(idx, pairs.size)).astype(np.int64)
     else:
-        c = np.add.reduceat(counts, idx).astype(np.int64)
+        c = np.add.reduceat(counts, idx, axis=0).astype(np.int64)
     return pairs[idx], c
 
 
@@ -591,18 +591,25 @@ class PairCounts:
     back a chunk at a time (``budget / 768`` pairs: 174762 at the default
     budget), as many times as needed.  Use as a context manager (or call
     :meth:`close`): the temporary files are removed on leaving it.
+
+    With ``width`` above 1 each pair carries ``width`` int64 numbers
+    (``counts`` of shape ``(m, width)``, summed column by column over equal
+    pairs; ``total`` is the sum of the first): the counts of distinct cells
+    with numbers of their own, re-sorted by another key.
     """
 
-    def __init__(self, budget=None, *, tmpdir=None):
+    def __init__(self, budget=None, *, tmpdir=None, width: int = 1):
         self.budget = memory_budget(budget)
         self._tmpdir = tmpdir
+        self.width = int(width)
+        self._cdtype = _KEY if self.width == 1 else np.dtype((np.int64, (self.width,)))
         self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
         self._pending_n = 0
         self._pending_max = max(self.budget // (16 * _PAIR_ITEM), 1)
         # the sorted run in memory: 1/8 of the budget (merging a buffer into it takes ~2.5x that, see _flush_pending)
         self._run_max = max(self.budget // (8 * _PAIR_ITEM), 1)
         self._pairs = np.zeros(0, _PAIR)
-        self._counts = np.zeros(0, np.int64)
+        self._counts = np.zeros(0, self._cdtype)
         self._dir: tempfile.TemporaryDirectory | None = None
         self._runs: list[tuple[str, int]] = []
         self.total = 0
@@ -632,10 +639,10 @@ class PairCounts:
         order = np.lexsort((pairs["lo"], pairs["hi"]))
         p, c = _reduce_pairs(pairs[order], None if counts is None else counts[order])
         del pairs, counts, order
-        self.total += int(c.sum())
+        self.total += int(c.sum() if c.ndim == 1 else c[:, 0].sum())
         if self._pairs.size:  # two sorted runs: a stable sort of their concatenation merges them
-            both, self._pairs = np.concatenate([self._pairs, p]), None
-            counts, self._counts = np.concatenate([self._counts, c]), None
+            both, self._pairs = np.concatenate([self._pairs, p]), np.zeros(0, _PAIR)
+            counts, self._counts = np.concatenate([self._counts, c]), np.zeros(0, self._cdtype)
             del p, c
             order = np.argsort(both, kind="stable")
             both = both[order]
@@ -654,7 +661,7 @@ class PairCounts:
         self._pairs.tofile(stem + ".keys")
         self._counts.tofile(stem + ".counts")
         self._runs.append((stem, self._pairs.size))
-        self._pairs, self._counts = np.zeros(0, _PAIR), np.zeros(0, np.int64)
+        self._pairs, self._counts = np.zeros(0, _PAIR), np.zeros(0, self._cdtype)
 
     @property
     def spilled(self) -> int:
@@ -682,10 +689,10 @@ class PairCounts:
                 yield np.ascontiguousarray(p["hi"]), np.ascontiguousarray(p["lo"]), self._counts[i:i + size]
             return
         stem, m = self._runs[0]
-        reader = _RunReader(stem, m, size, _PAIR)
+        reader = _RunReader(stem, m, size, _PAIR, self._cdtype)
         while reader.buffered:
             p, c = reader.k, reader.c
-            reader.k, reader.c = np.zeros(0, _PAIR), np.zeros(0, np.int64)
+            reader.k, reader.c = np.zeros(0, _PAIR), np.zeros(0, self._cdtype)
             reader._fill()
             yield np.ascontiguousarray(p["hi"]), np.ascontiguousarray(p["lo"]), c
 
@@ -705,7 +712,7 @@ class PairCounts:
         assert self._dir is not None
         stem = os.path.join(self._dir.name, "merged")
         chunk = max(self.budget // (16 * _PAIR_ITEM * len(runs)), 1024)
-        readers = [_RunReader(s, n, chunk, _PAIR) for s, n in runs]
+        readers = [_RunReader(s, n, chunk, _PAIR, self._cdtype) for s, n in runs]
         m = 0
         with open(stem + ".keys", "wb") as fk, open(stem + ".counts", "wb") as fc:
             while True:
@@ -738,7 +745,7 @@ class PairCounts:
             self._dir = None
         self._runs = []
         self._pending, self._pending_n = [], 0
-        self._pairs, self._counts = np.zeros(0, _PAIR), np.zeros(0, np.int64)
+        self._pairs, self._counts = np.zeros(0, _PAIR), np.zeros(0, self._cdtype)
 
     def __enter__(self):
         return self
