@@ -199,9 +199,10 @@ class _JointCounts:
     :class:`~infokit.io._spill.KeyCounts` within the memory budget (16 bytes
     per distinct cell, spilled to disk and merged past the budget).  Three
     or more columns keep their (m, d) cells in memory.  For the cells of a
-    mutual information (``hashing``), one of two columns past
-    :func:`string_limit` distinct integers or keyed strings is counted by
-    value instead (:meth:`_Encoder.to_keys`, :meth:`_to_pairs`).
+    mutual information (``hashing``), a column past :func:`string_limit`
+    distinct integers or keyed strings is counted by value instead
+    (:meth:`_Encoder.to_keys`, :meth:`_to_pairs`; the other too once it
+    passes the limit).
     """
 
     def __init__(self, path, cols, dropna, budget=None, hashing=False):
@@ -562,15 +563,15 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
         counted by 64-bit keys of its strings (SipHash,
         :func:`infokit.io._spill.string_keys`; two distinct strings share a
         key with probability about ``d**2 / 2**65`` for ``d`` of them) and
-        its cells come back the same way, the strings not kept.  One
+        its cells come back the same way, the strings not kept.  A
         column past the same number of distinct integers (or of strings
         counted by key), beside a column of integers or labels, is then
         counted by value: the cells are pairs of its int64 value (key) and
-        the other column's id (:class:`~infokit.io._spill.PairCounts`), its
-        values' counts derived from the cells and read chunk by chunk (its
-        ``n_x`` or ``n_y`` is None: see
-        :class:`~infokit._estimators.information.CellCounts`), so no table
-        of its values is held.  Default False.  Ignored with ``scheduler``.
+        the other column's id (or value, when it passes the limit too;
+        :class:`~infokit.io._spill.PairCounts`), its values' counts derived
+        from the cells and read chunk by chunk (its ``n_x`` or ``n_y`` is
+        None: see :class:`~infokit._estimators.information.CellCounts`), so
+        no table of its values is held.  Default False.  Ignored with ``scheduler``.
 
     Returns
     -------

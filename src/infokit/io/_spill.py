@@ -54,7 +54,11 @@ pair, runs spilled and merged as above, read back in lexicographic order),
 so no table of that column's values is kept; its values' counts are summed
 from the cells in that order into a :class:`SortedCounts` (16 bytes a value,
 on disk past a sixteenth of the budget) and joined back to the cells chunk by
-chunk (``benchmarks/bench_memory.py``, ``mi r x``).
+chunk (``benchmarks/bench_memory.py``, ``mi r x``).  When the other column
+passes the limit too it is counted by value as well, and the cells are
+sorted a second time, by it, each carrying the first column's count (a
+:class:`PairCounts` of ``width`` 2), from which its counts are summed the
+same way.
 """
 
 from __future__ import annotations
