@@ -146,7 +146,7 @@ def test_mi_of_hashed_text_cells_equals_the_joint_table_in_memory(text_csv, x, y
     assert isinstance(cells, CellCounts)
     try:
         got = estimate_mutual_information_of_cells(cells, method, rng=1)
-        plug, size, n_x = cells.plugin(), cells.size, np.sort(cells.n_x)
+        plug, size, n_x = cells.plugin(), cells.size, cells.marginal_counts(0)
     finally:
         cells.close()
     assert size == len(df.groupby([x, y]).size())

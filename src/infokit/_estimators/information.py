@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -168,13 +169,21 @@ class CellCounts(ChunkedCounts):
     """The distinct (x, y) cells of a joint table, read a chunk at a time: what the MI estimate needs.
 
     ``n_x``, ``n_y``: the counts of the values of X and Y (indexed by the
-    codes the cells use); ``values``, ``mult``: the fingerprint of the
-    cells' counts (None when the arrays are held); ``chunks()``: ``(x codes,
-    y codes, counts)`` of the distinct cells, chunk by chunk (iterable more
-    than once; each cell once, in any order).  Made from arrays in memory (:meth:`of_arrays`), or from counts
-    on disk by :func:`infokit.io.read_joint_empirical` (``cells=True``) for
-    tables of more cells than memory holds; :meth:`close` removes those.
+    codes the cells use), or None for a variable whose values are too many
+    to hold (:meth:`of_margins`: only the fingerprint of its counts is kept,
+    ``x_fingerprint`` / ``y_fingerprint``, and :meth:`joined` pairs each cell
+    with its value's count); ``k_x``, ``k_y``: the number of values of each;
+    ``values``, ``mult``: the fingerprint of the cells' counts (None when the
+    arrays are held); ``chunks()``: ``(x codes, y codes, counts)`` of the
+    distinct cells, chunk by chunk (iterable more than once; each cell once,
+    in any order).  Made from arrays in memory (:meth:`of_arrays`), or from
+    counts on disk by :func:`infokit.io.read_joint_empirical` (``cells=True``)
+    for tables of more cells than memory holds; :meth:`close` removes those.
     """
+
+    x_fingerprint: Any = None
+    y_fingerprint: Any = None
+    _joined: Any = None
 
     def __init__(self, n_x, n_y, values, mult, chunks, arrays=None, close=None):
         self.n_x, self.n_y = n_x, n_y
@@ -182,7 +191,9 @@ class CellCounts(ChunkedCounts):
         self.values, self.mult = values, mult
         self._chunks = chunks
         self._arrays = arrays
-        self.n = int(n_x.sum())
+        self.k_x = 0 if n_x is None else int(n_x.size)
+        self.k_y = 0 if n_y is None else int(n_y.size)
+        self.n = int(n_x.sum()) if n_x is not None else int(np.dot(values, mult)) if values.size else 0
         self.size = int(mult.sum()) if arrays is None else int(arrays[2].size)
 
     @classmethod
@@ -196,6 +207,36 @@ class CellCounts(ChunkedCounts):
 
         return cls(n_x, n_y, None, None, chunks, (inv_x, inv_y, counts))
 
+    @classmethod
+    def of_margins(cls, margins, values, mult, chunks, joined, close=None):
+        """The cells of a table whose margins are each ``(counts, None, k)`` (held, indexed by code) or
+        ``(None, (values, mult), k)`` (only the fingerprint of the ``k`` values' counts): ``joined()`` yields
+        ``(counts, counts of their x, counts of their y)`` of the cells chunk by chunk, ``chunks()`` their
+        ``(x, y, counts)`` (keys or codes), ``values``, ``mult`` the fingerprint of the cells' counts."""
+        (n_x, fx, kx), (n_y, fy, ky) = margins
+        out = cls(n_x, n_y, values, mult, chunks, close=close)
+        out.x_fingerprint, out.y_fingerprint, out.k_x, out.k_y = fx, fy, int(kx), int(ky)
+        out._joined = joined
+        return out
+
+    def joined(self):
+        """``(counts, n_x of their x, n_y of their y)`` of the cells, chunk by chunk (in the order of chunks())."""
+        if self._joined is not None:
+            return self._joined()
+        return ((c, self.n_x[cx], self.n_y[cy]) for cx, cy, c in self.chunks())
+
+    def marginal_profile(self, j: int) -> Profile:
+        """The profile of the counts of X (``j`` 0) or Y (1) on their ``k_x`` (``k_y``) values."""
+        counts, fp, k = (self.n_x, self.x_fingerprint, self.k_x) if j == 0 else (self.n_y, self.y_fingerprint, self.k_y)
+        if counts is not None:
+            return Profile.from_counts(counts, k)
+        values, mult = fp
+        return Profile.from_fingerprint(values, mult, k)
+
+    def marginal_counts(self, j: int) -> np.ndarray:
+        """The counts of the values of X (``j`` 0) or Y (1), increasing (from the fingerprint where not held)."""
+        prof = self.marginal_profile(j)
+        return np.sort(prof.counts) if prof.counts is not None else np.repeat(prof.values, prof.mult)
 
     def profile(self, support_size: int) -> Profile:
         """The profile of the cells' counts on ``support_size`` cells (with the counts, when held)."""
@@ -208,13 +249,17 @@ class CellCounts(ChunkedCounts):
         if self._arrays is not None:
             return self._arrays
         parts = list(self.chunks())
-        return tuple(np.concatenate([p[j] for p in parts]) for j in range(3))
+        out = [np.concatenate([p[j] for p in parts]) for j in range(3)]
+        del parts
+        for j, held in enumerate((self.n_x, self.n_y)):
+            if held is None:  # keys of values: codes 0..k-1
+                out[j] = np.unique(out[j], return_inverse=True)[1].ravel()
+        return tuple(out)
 
     def plugin(self) -> float:
         """``I(X; Y)`` of the table, in nats (:func:`infokit._samples.empirical._kl_to_product_chunks`)."""
         n_z = np.array([self.n], dtype=np.int64)
-        return _kl_to_product_chunks(((c, self.n_x[cx], self.n_y[cy], np.zeros(c.size, np.int64))
-                                      for cx, cy, c in self.chunks()), n_z)
+        return _kl_to_product_chunks(((c, ax, ay, np.zeros(c.size, np.int64)) for c, ax, ay in self.joined()), n_z)
 
 
 def estimate_mutual_information_of_cells(cells: CellCounts, method="auto", *, base="nats", ci=0.95, rng=None):
@@ -244,8 +289,7 @@ def _from_cells(inv_x, inv_y, counts, m: methods.Method, o: EstimateOptions):
 def _from_cell_counts(cells: CellCounts, m: methods.Method, o: EstimateOptions):
     """The estimate from the cells of a joint table (the one place it is made)."""
     plug = cells.plugin()
-    nx, ny = cells.n_x, cells.n_y
-    kx, ky = nx.size, ny.size
+    kx, ky = cells.k_x, cells.k_y
     pxy = cells.profile(kx * ky)
     used, reason = m.name, None
     if used == "auto":  # chosen once, from the joint table, for all three entropies
@@ -263,14 +307,14 @@ def _from_cell_counts(cells: CellCounts, m: methods.Method, o: EstimateOptions):
         diag.update(**{"lambda": lam, "target": "uniform over the K_X K_Y pairs"})
     else:
         hx, hy, hxy = (methods.entropy_nats(prof, used, o.level, o.gen)[0].value
-                       for prof in (Profile.from_counts(nx, kx), Profile.from_counts(ny, ky), pxy))
+                       for prof in (cells.marginal_profile(0), cells.marginal_profile(1), pxy))
         value = hx + hy - hxy
     # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂, by chunks of cells, plus the chi2 spread
     # under independence
     var = 0.0
-    for cx, cy, c in cells.chunks():
+    for c, ax, ay in cells.joined():
         with np.errstate(divide="ignore"):
-            pmi = np.log(c * float(n) / (nx[cx].astype(float) * ny[cy]))
+            pmi = np.log(c * float(n) / (ax.astype(float) * ay))
         var += float(np.sum((c / n) * (pmi - plug) ** 2))
     stderr = math.sqrt(max(var, 0.0) / n + chi2_variance((kx - 1) * (ky - 1), n))
     # the range [0, min(H(X), H(Y))] with the estimator's own marginal entropies (0 for a constant sample)

@@ -71,7 +71,12 @@ drift reference, so they stay within the budget whatever the number of
 distinct values.  What is not bounded by the budget: a result returned as an
 :class:`Empirical` (16 bytes per distinct value or pair, more for strings),
 the distinct values of each column of a joint count (about 16 bytes per
-distinct number), the counts of three or more columns together, and
+distinct number; but for the cells of two discrete columns, a column past
+``INFOKIT_MEMORY_BUDGET / 512`` distinct integers or keyed strings is
+counted by value, the cells then pairs of 64-bit keys spilled like the
+rest, 24 bytes a pair, and its values' counts derived from the sorted
+cells: a mutual information with 1e8 values in a column stays within the
+budget), the counts of three or more columns together, and
 categorical reference columns of :func:`read_drift_counts` other than text
 (booleans, ...), which are loaded (``benchmarks/bench_memory.py`` measures
 the commands).  Text columns past ``INFOKIT_MEMORY_BUDGET / 512`` distinct

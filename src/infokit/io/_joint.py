@@ -21,7 +21,8 @@ from infokit.io._dask import compute, computing_on, frame
 from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
 from infokit._estimators.information import CellCounts
-from infokit.io._spill import KeyCounts, add_fingerprint as _add_fingerprint, can_hash_strings, release_memory
+from infokit.io._spill import KeyCounts, PairCounts, SortedCounts, add_fingerprint as _add_fingerprint
+from infokit.io._spill import can_hash_strings, release_memory
 from infokit.io._spill import string_keys, string_limit
 
 __all__ = ["read_joint_empirical", "read_mutual_information"]
@@ -40,8 +41,10 @@ class _Encoder:
     def __init__(self, path, column, hashing=False, budget=None):
         self.path, self.column = path, column
         self._hashing = hashing  # pandas (for string_keys) imported only when the limit is passed
+        self._keyed = hashing  # may count by value past the limit (to_keys)
         self._limit = string_limit(budget)
         self.hashed = False
+        self.by_value = False  # ids are the values' own int64 keys (to_keys): no table of values kept
         self.index: dict = {}  # labels (and booleans): value -> id
         self.values: list[np.ndarray] = []  # new labels, batch by batch, in id order
         self._dict = None  # (dictionary, ids of its values) of the last dictionary
@@ -51,8 +54,37 @@ class _Encoder:
 
     @property
     def size(self) -> int:
-        """Number of distinct values seen (ids are ``0..size-1``)."""
+        """Number of distinct values seen (ids are ``0..size-1``); not tracked once counted by value."""
         return len(self.index) if self._known is None else int(self._known.size)
+
+    def integer_like(self) -> bool:
+        """Whether the ids stand for integers or labels (not floats or datetimes, whose values the rules read)."""
+        return self._known is None or self._known.dtype.kind in "iu"
+
+    def wants_keys(self) -> bool:
+        """Past :func:`string_limit` distinct values, whether the column can be counted by its values' keys.
+
+        Integers (up to int64) by their values, text by the 64-bit keys of
+        their strings (already ``hashed``): see :meth:`to_keys`.
+        """
+        if not self._keyed or self.by_value or self.size <= self._limit:
+            return False
+        known = self._known
+        return known is not None and (self.hashed or known.dtype.kind == "i"
+                                      or (known.dtype.kind == "u" and known.dtype.itemsize < 8))
+
+    def to_keys(self) -> np.ndarray:
+        """Count by value from now on: later batches' ids are the values' int64 keys (integers' own values,
+        the 64-bit keys of strings).  Returns the key of each id given so far (their table is dropped)."""
+        known, ids = self._known, self._known_ids
+        assert known is not None and ids is not None
+        keys = np.empty(known.size, dtype=np.int64)
+        keys[ids] = known.astype(np.int64, copy=False)  # increasing values or string keys: int64 already
+        if self._dict is not None:
+            self._dict = (self._dict[0], keys[self._dict[1]])
+        self._known = self._known_ids = None
+        self.by_value = True
+        return keys
 
     def _ids_of_numbers(self, values: np.ndarray, name: str) -> np.ndarray:
         try:  # a bincount for compact integers, a sort otherwise
@@ -100,7 +132,9 @@ class _Encoder:
             if self._dict is None or not (self._dict[0] is dictionary or self._dict[0].equals(dictionary)):
                 vals = to_numpy(dictionary)
                 text = is_stringlike(dictionary.type)
-                if self.hashed and text:
+                if self.by_value:
+                    ids = string_keys(vals) if vals.size else np.zeros(0, np.int64)
+                elif self.hashed and text:
                     ids = self._ids_of_numbers(string_keys(vals), name) if vals.size else np.zeros(0, np.int64)
                 else:
                     ids = self._ids_of(vals) if vals.size else np.zeros(0, np.int64)
@@ -112,6 +146,8 @@ class _Encoder:
                 self._dict = (dictionary, ids)
             return self._dict[1][to_numpy(arr.indices)]
         values = to_numpy(arr)
+        if self.by_value:
+            return values.astype(np.int64, copy=False)
         if values.dtype.kind in "iufmM" and values.ndim == 1 and not self.index:
             return self._ids_of_numbers(values, name)
         try:
@@ -162,7 +198,11 @@ class _JointCounts:
     columns the ids of a row are packed into one int64 key, counted by
     :class:`~infokit.io._spill.KeyCounts` within the memory budget (16 bytes
     per distinct cell, spilled to disk and merged past the budget).  Three
-    or more columns keep their (m, d) cells in memory.
+    or more columns keep their (m, d) cells in memory.  For the cells of a
+    mutual information (``hashing``), a column past :func:`string_limit`
+    distinct integers or keyed strings is counted by value instead
+    (:meth:`_Encoder.to_keys`, :meth:`_to_pairs`; the other too once it
+    passes the limit).
     """
 
     def __init__(self, path, cols, dropna, budget=None, hashing=False):
@@ -175,6 +215,12 @@ class _JointCounts:
         else:
             self.counts = PartialCounts(self._merge)  # (cells (m, d) of global ids, counts)
         self.rows = 0
+        self.budget = budget
+        # past the limit, one of two columns counted by value (_Encoder.to_keys): the cells are then pairs
+        # (that column's key, the other's id) in PairCounts, the counted column first
+        self.by_value: int | None = None
+        self.pairs: PairCounts | None = None
+        self.both_by_value = False  # the other column past the limit too: its ids became keys as well
 
     def _sizes(self):
         return [e.size for e in self.encoders]
@@ -188,6 +234,12 @@ class _JointCounts:
         if batch.num_rows == 0:
             return
         ids = [e.encode(batch.column(c), f"column {c!r}") for e, c in zip(self.encoders, self.cols)]
+        if len(ids) == 2 and not self.both_by_value:
+            self._to_pairs(ids)
+        if self.pairs is not None and self.by_value is not None:
+            j = self.by_value
+            self.pairs.add(ids[j], ids[1 - j])
+            return
         if not self.keyed:
             cells, counts = _group(ids, self._sizes())
             self.counts.add(cells, counts)
@@ -200,7 +252,49 @@ class _JointCounts:
                                        f"{self.cols}; the joint counts cannot be held")
         self.keys.add((ids[0] << _ID_BITS) | ids[1])
 
+    def _to_pairs(self, ids) -> None:
+        """Past the limit of one column (:meth:`_Encoder.wants_keys`), the cells counted as pairs of it by value
+        and the other by id (when the other holds integers or labels): the counts so far moved, ``ids`` too."""
+        e = self.encoders
+        if self.pairs is not None and self.by_value is not None:  # the second column past the limit too
+            j = 1 - self.by_value
+            if not e[j].wants_keys():
+                return
+            keys_of, old = e[j].to_keys(), self.pairs
+            pairs = PairCounts(self.budget)
+            try:
+                for hi, lo, c in old.chunks():
+                    pairs.add(hi, keys_of[lo], c)
+            except BaseException:
+                pairs.close()
+                raise
+            old.close()
+            ids[j] = keys_of[ids[j]]
+            self.pairs, self.both_by_value = pairs, True
+            return
+        for j in (0, 1):
+            if e[j].wants_keys() and e[1 - j].integer_like():
+                break
+        else:
+            return
+        keys_of = e[j].to_keys()
+        pairs = PairCounts(self.budget)
+        mask = (1 << _ID_BITS) - 1
+        try:
+            for k, c in self.keys.chunks():
+                cells = (k >> _ID_BITS, k & mask)
+                pairs.add(keys_of[cells[j]], cells[1 - j], c)
+        except BaseException:
+            pairs.close()
+            raise
+        self.keys.close()
+        ids[j] = keys_of[ids[j]]
+        self.by_value, self.pairs = j, pairs
+        self._to_pairs(ids)  # the other column may be past the limit already
+
     def close(self) -> None:
+        if self.pairs is not None:
+            self.pairs.close()
         if self.keyed:
             self.keys.close()
 
@@ -255,6 +349,8 @@ class _JointCounts:
         (spilled or not: its strings are gone).
         """
         hashed = [e for e in self.encoders if e.hashed]
+        if self.pairs is not None:
+            return self._pair_cell_counts(hashed)
         if not (self.keyed and len(self.cols) == 2 and (self.keys.spilled or hashed)):
             return None
         floats = [e for e in self.encoders if e._known is not None and e._known.dtype.kind not in "iu"]
@@ -284,10 +380,105 @@ class _JointCounts:
         out.counted_by_key = [e.column for e in hashed]  # text columns counted by the keys of their strings
         return out
 
+    def _pair_cell_counts(self, hashed):
+        """:meth:`cell_counts` of cells counted as pairs (one column by value, ``a``): its values' counts summed
+        from the pairs, sorted by it, in one pass (kept as :class:`SortedCounts`), the other's (``b``) by id in
+        memory -- or, with ``b`` by value too, the cells re-sorted by ``b`` carrying their ``a`` counts
+        (a second :class:`PairCounts`) and ``b``'s counts summed from them in the same way."""
+        pairs, j = self.pairs, self.by_value
+        assert pairs is not None and j is not None
+        if pairs.distinct == 0:
+            raise self._no_rows()
+        both = self.both_by_value
+        kd = 0 if both else self.encoders[1 - j].size
+        n_d = np.zeros(kd, np.int64)
+        values, mult = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        opened: list[Any] = []
+
+        def close():
+            for o in opened:
+                o.close()
+            self.close()
+
+        try:
+            for hi, lo, c in pairs.chunks():  # float64 weights are exact: a chunk's counts sum to less than 2**53
+                if not both:
+                    n_d += np.bincount(lo, weights=c, minlength=kd).astype(np.int64)
+                values, mult = _add_fingerprint(values, mult, c)
+            margin_a = _sorted_margin(((hi, c) for hi, _, c in pairs.chunks()), self.budget)
+            opened.append(margin_a)
+            if both:  # the cells by (b, a), each with its count and the count of its a
+                by_b = PairCounts(self.budget, width=2)
+                opened.append(by_b)
+                counts_of = margin_a.lookup()
+                for hi, lo, c in pairs.chunks():
+                    by_b.add(lo, hi, np.column_stack([c, counts_of(hi)]))
+                pairs.close()
+                margin_b = _sorted_margin(((hi, c[:, 0]) for hi, _, c in by_b.chunks()), self.budget)
+                opened.append(margin_b)
+        except BaseException:
+            close()
+            raise
+
+        if both:
+            def joined():  # (counts, counts of their x, counts of their y), chunk by chunk
+                counts_of = margin_b.lookup()
+                for hi, _, c in by_b.chunks():
+                    n_b = counts_of(hi)
+                    yield (c[:, 0], c[:, 1], n_b) if j == 0 else (c[:, 0], n_b, c[:, 1])
+
+            def chunks():  # (x keys, y keys, counts)
+                for hi, lo, c in by_b.chunks():
+                    yield (lo, hi, c[:, 0]) if j == 0 else (hi, lo, c[:, 0])
+
+            margins = [(None, (m.values, m.mult), m.size) for m in (margin_a, margin_b)]
+        else:
+            def joined():
+                counts_of = margin_a.lookup()
+                for hi, lo, c in pairs.chunks():
+                    by_value, by_id = counts_of(hi), n_d[lo]
+                    yield (c, by_value, by_id) if j == 0 else (c, by_id, by_value)
+
+            def chunks():  # (x keys or ids, y keys or ids, counts)
+                for hi, lo, c in pairs.chunks():
+                    yield (hi, lo, c) if j == 0 else (lo, hi, c)
+
+            margins = [(None, (margin_a.values, margin_a.mult), margin_a.size), (n_d, None, kd)]
+        out = CellCounts.of_margins(margins if j == 0 else margins[::-1], values, mult, chunks, joined, close)
+        out.counted_by_key = [e.column for e in hashed]  # text columns counted by the keys of their strings
+        return out
+
     def cells(self):
         """``(cell codes (m, d), counts, per-column outcomes)`` as ``empirical_joint`` builds them in memory."""
         ranked, counts, outcomes = self.ranked()
         return _sorted_cells(ranked, counts, outcomes)
+
+
+def _sorted_margin(chunks, budget) -> SortedCounts:
+    """The counts of the values of ``chunks`` of ``(keys, counts)``, keys nondecreasing (cells sorted by them):
+    the counts of equal keys summed, a key's run going on across chunks."""
+    margin = SortedCounts(budget)
+    try:
+        last, total = None, 0  # the key whose cells may go on in the next chunk, and its count so far
+        for keys, c in chunks:
+            start = np.empty(keys.size, dtype=bool)
+            start[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=start[1:])
+            idx = np.flatnonzero(start)
+            k, sums = keys[idx], np.add.reduceat(c, idx).astype(np.int64)
+            if last is not None:
+                if k[0] == last:
+                    sums[0] += total
+                else:
+                    margin.append(np.array([last], np.int64), np.array([total], np.int64))
+            margin.append(k[:-1], sums[:-1])
+            last, total = int(k[-1]), int(sums[-1])
+        if last is not None:
+            margin.append(np.array([last], np.int64), np.array([total], np.int64))
+    except BaseException:
+        margin.close()
+        raise
+    return margin
 
 
 def _sorted_cells(ranked, counts, var_outcomes):
@@ -372,8 +563,15 @@ def read_joint_empirical(path: StrPath, columns: Sequence[str], *, batch_size: i
         counted by 64-bit keys of its strings (SipHash,
         :func:`infokit.io._spill.string_keys`; two distinct strings share a
         key with probability about ``d**2 / 2**65`` for ``d`` of them) and
-        its cells come back the same way, the strings not kept.  Default
-        False.  Ignored with ``scheduler``.
+        its cells come back the same way, the strings not kept.  A
+        column past the same number of distinct integers (or of strings
+        counted by key), beside a column of integers or labels, is then
+        counted by value: the cells are pairs of its int64 value (key) and
+        the other column's id (or value, when it passes the limit too;
+        :class:`~infokit.io._spill.PairCounts`), its values' counts derived
+        from the cells and read chunk by chunk (its ``n_x`` or ``n_y`` is
+        None: see :class:`~infokit._estimators.information.CellCounts`), so
+        no table of its values is held.  Default False.  Ignored with ``scheduler``.
 
     Returns
     -------

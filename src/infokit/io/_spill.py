@@ -45,6 +45,20 @@ terms of that order), which for outcomes seen a few times in a large sample
 is far below the standard error.  (``entropy``, ``mi``, ``kl`` and
 ``drift`` stay within about 340-410 MiB on 3 GB files of text columns with
 1e7 or 1e8 distinct strings: ``benchmarks/bench_memory.py --text``.)
+
+The cells of a mutual information whose one column passes the same limit
+(``budget / 512`` distinct integers, or strings already counted by key) are
+counted by that column's own int64 value (its string's key) and the other
+column's id: pairs of int64 keys, :class:`PairCounts` (24 bytes a distinct
+pair, runs spilled and merged as above, read back in lexicographic order),
+so no table of that column's values is kept; its values' counts are summed
+from the cells in that order into a :class:`SortedCounts` (16 bytes a value,
+on disk past a sixteenth of the budget) and joined back to the cells chunk by
+chunk (``benchmarks/bench_memory.py``, ``mi r x``).  When the other column
+passes the limit too it is counted by value as well, and the cells are
+sorted a second time, by it, each carrying the first column's count (a
+:class:`PairCounts` of ``width`` 2), from which its counts are summed the
+same way.
 """
 
 from __future__ import annotations
@@ -63,7 +77,7 @@ from infokit._lib.optional import require
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError
 
-__all__ = ["KeyCounts", "count_of_counts", "add_fingerprint", "union_chunks", "memory_budget", "csv_block_size",
+__all__ = ["KeyCounts", "PairCounts", "SortedCounts", "count_of_counts", "add_fingerprint", "union_chunks", "memory_budget", "csv_block_size",
            "value_keys", "key_values", "string_keys", "string_limit", "can_hash_strings", "release_memory",
            "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
 
@@ -516,20 +530,19 @@ class KeyCounts:
 class _RunReader:
     """A sorted run on disk, read sequentially ``chunk`` keys at a time (plain reads, not a memory map)."""
 
-    def __init__(self, stem, n, chunk):
-        self.stem, self.n, self.chunk = stem, n, chunk
+    def __init__(self, stem, n, chunk, dtype=_KEY, cdtype=_KEY):
+        self.stem, self.n, self.chunk, self.dtype, self.cdtype = stem, n, chunk, np.dtype(dtype), np.dtype(cdtype)
         self.pos = 0  # keys read from the file
-        self.k = np.zeros(0, np.int64)
-        self.c = np.zeros(0, np.int64)
+        self.k = np.zeros(0, self.dtype)
+        self.c = np.zeros(0, self.cdtype)
         self._fill()
 
     def _fill(self) -> None:
         if self.k.size or self.pos >= self.n:
             return
         count = min(self.chunk, self.n - self.pos)
-        offset = self.pos * _KEY.itemsize
-        self.k = np.fromfile(self.stem + ".keys", dtype=np.int64, count=count, offset=offset)
-        self.c = np.fromfile(self.stem + ".counts", dtype=np.int64, count=count, offset=offset)
+        self.k = np.fromfile(self.stem + ".keys", dtype=self.dtype, count=count, offset=self.pos * self.dtype.itemsize)
+        self.c = np.fromfile(self.stem + ".counts", dtype=self.cdtype, count=count, offset=self.pos * self.cdtype.itemsize)
         self.pos += count
 
     @property
@@ -540,10 +553,297 @@ class _RunReader:
     def last(self) -> int:
         return int(self.k[-1])
 
-    def take_upto(self, bound: int):
+    def take_upto(self, bound: Any):
         """The buffered keys ``<= bound`` (and their counts), removed from the buffer."""
-        j = int(np.searchsorted(self.k, bound, side="right"))
+        j = int(np.searchsorted(self.k, bound, side="right").ravel()[0])
         k, c = self.k[:j], self.c[:j]
         self.k, self.c = self.k[j:], self.c[j:]
         self._fill()
         return k, c
+
+
+# -- pairs of int64 keys ------------------------------------------------------
+_PAIR = np.dtype([("hi", "<i8"), ("lo", "<i8")])
+_PAIR_ITEM = 24  # bytes per distinct pair: the two keys and the count
+
+
+def _reduce_pairs(pairs: np.ndarray, counts):
+    """``(distinct pairs, their counts)`` of pairs sorted lexicographically (``counts`` None: each pair once)."""
+    if pairs.size == 0:
+        return pairs, np.zeros(0, np.int64) if counts is None else counts[:0]
+    hi, lo = pairs["hi"], pairs["lo"]
+    start = np.empty(pairs.size, dtype=bool)
+    start[0] = True
+    np.not_equal(hi[1:], hi[:-1], out=start[1:])
+    start[1:] |= lo[1:] != lo[:-1]
+    idx = np.flatnonzero(start)
+    if counts is None:
+        c = np.diff(np.append(idx, pairs.size)).astype(np.int64)
+    else:
+        c = np.add.reduceat(counts, idx, axis=0).astype(np.int64)
+    return pairs[idx], c
+
+
+class PairCounts:
+    """Counts of pairs ``(hi, lo)`` of int64 keys within a memory budget, pairs in lexicographic order.
+
+    As :class:`KeyCounts` for keys that do not fit in one int64 (two 64-bit
+    keys: the values of two columns, or the 64-bit keys of their strings):
+    24 bytes per distinct pair, sorted runs in memory (an eighth of the
+    budget), spilled to a temporary directory and merged once, chunk by
+    chunk, into one sorted file; :meth:`chunks` reads ``(hi, lo, counts)``
+    back a chunk at a time (``budget / 768`` pairs: 174762 at the default
+    budget), as many times as needed.  Use as a context manager (or call
+    :meth:`close`): the temporary files are removed on leaving it.
+
+    With ``width`` above 1 each pair carries ``width`` int64 numbers
+    (``counts`` of shape ``(m, width)``, summed column by column over equal
+    pairs; ``total`` is the sum of the first): the counts of distinct cells
+    with numbers of their own, re-sorted by another key.
+    """
+
+    def __init__(self, budget=None, *, tmpdir=None, width: int = 1):
+        self.budget = memory_budget(budget)
+        self._tmpdir = tmpdir
+        self.width = int(width)
+        self._cdtype = _KEY if self.width == 1 else np.dtype((np.int64, (self.width,)))
+        self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
+        self._pending_n = 0
+        self._pending_max = max(self.budget // (16 * _PAIR_ITEM), 1)
+        # the sorted run in memory: 1/8 of the budget (merging a buffer into it takes ~2.5x that, see _flush_pending)
+        self._run_max = max(self.budget // (8 * _PAIR_ITEM), 1)
+        self._pairs = np.zeros(0, _PAIR)
+        self._counts = np.zeros(0, self._cdtype)
+        self._dir: tempfile.TemporaryDirectory | None = None
+        self._runs: list[tuple[str, int]] = []
+        self.total = 0
+
+    def add(self, hi: np.ndarray, lo: np.ndarray, counts: np.ndarray | None = None) -> None:
+        """Count the pairs ``(hi[i], lo[i])`` (weighted by ``counts``)."""
+        hi = np.asarray(hi, dtype=np.int64)
+        if hi.size == 0:
+            return
+        pairs = np.empty(hi.size, _PAIR)
+        pairs["hi"] = hi
+        pairs["lo"] = lo
+        self._pending.append((pairs, None if counts is None else np.asarray(counts, dtype=np.int64)))
+        self._pending_n += hi.size
+        if self._pending_n >= self._pending_max:
+            self._flush_pending()
+
+    def _flush_pending(self) -> None:
+        if not self._pending:
+            return
+        parts, self._pending, self._pending_n = self._pending, [], 0
+        pairs = np.concatenate([p for p, _ in parts]) if len(parts) > 1 else parts[0][0]
+        counts = None
+        if any(c is not None for _, c in parts):
+            counts = np.concatenate([np.ones(p.size, np.int64) if c is None else c for p, c in parts])
+        del parts
+        order = np.lexsort((pairs["lo"], pairs["hi"]))
+        p, c = _reduce_pairs(pairs[order], None if counts is None else counts[order])
+        del pairs, counts, order
+        self.total += int(c.sum() if c.ndim == 1 else c[:, 0].sum())
+        if self._pairs.size:  # two sorted runs: a stable sort of their concatenation merges them
+            both, self._pairs = np.concatenate([self._pairs, p]), np.zeros(0, _PAIR)
+            counts, self._counts = np.concatenate([self._counts, c]), np.zeros(0, self._cdtype)
+            del p, c
+            order = np.argsort(both, kind="stable")
+            both = both[order]
+            counts = counts[order]
+            del order
+            p, c = _reduce_pairs(both, counts)  # about 57 bytes a pair at the peak
+            del both, counts
+        self._pairs, self._counts = p, c
+        if self._pairs.size > self._run_max:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="infokit-pairs-", dir=self._tmpdir)
+        stem = os.path.join(self._dir.name, f"run{len(self._runs):05d}")
+        self._pairs.tofile(stem + ".keys")
+        self._counts.tofile(stem + ".counts")
+        self._runs.append((stem, self._pairs.size))
+        self._pairs, self._counts = np.zeros(0, _PAIR), np.zeros(0, self._cdtype)
+
+    @property
+    def spilled(self) -> int:
+        """Number of runs written to disk so far."""
+        return len(self._runs)
+
+    @property
+    def distinct(self) -> int:
+        """Number of distinct pairs counted (the runs on disk are merged first)."""
+        return self._runs[0][1] if self._finish() else int(self._pairs.size)
+
+    def chunk_size(self) -> int:
+        """Pairs per chunk of :meth:`chunks`: ``budget / 768`` (174762 at 128 MiB), at least 1024."""
+        return max(self.budget // (32 * _PAIR_ITEM), 1024)
+
+    def chunks(self, size: int | None = None):
+        """``(hi, lo, counts)`` of every pair counted, a chunk at a time, pairs in lexicographic order.
+
+        Each pair once; can be iterated again until :meth:`close`.
+        """
+        size = self.chunk_size() if size is None else max(int(size), 1)
+        if not self._finish():
+            for i in range(0, self._pairs.size, size):
+                p = self._pairs[i:i + size]
+                yield np.ascontiguousarray(p["hi"]), np.ascontiguousarray(p["lo"]), self._counts[i:i + size]
+            return
+        stem, m = self._runs[0]
+        reader = _RunReader(stem, m, size, _PAIR, self._cdtype)
+        while reader.buffered:
+            p, c = reader.k, reader.c
+            reader.k, reader.c = np.zeros(0, _PAIR), np.zeros(0, self._cdtype)
+            reader._fill()
+            yield np.ascontiguousarray(p["hi"]), np.ascontiguousarray(p["lo"]), c
+
+    def _finish(self) -> bool:
+        self._flush_pending()
+        if not self._runs:
+            return False
+        if self._pairs.size:
+            self._spill()
+        if len(self._runs) > 1:
+            self._merge_disk()
+        return True
+
+    def _merge_disk(self) -> None:
+        """The k-way merge of the runs on disk into one run (counts of equal pairs added)."""
+        runs = self._runs
+        assert self._dir is not None
+        stem = os.path.join(self._dir.name, "merged")
+        chunk = max(self.budget // (16 * _PAIR_ITEM * len(runs)), 1024)
+        readers = [_RunReader(s, n, chunk, _PAIR, self._cdtype) for s, n in runs]
+        m = 0
+        with open(stem + ".keys", "wb") as fk, open(stem + ".counts", "wb") as fc:
+            while True:
+                live = [r for r in readers if r.buffered]
+                if not live:
+                    break
+                bound = min((r.k[-1] for r in live), key=lambda v: (int(v["hi"]), int(v["lo"])))
+                bound = np.array([bound], dtype=_PAIR)
+                ps, cs = [], []
+                for r in live:
+                    p, c = r.take_upto(bound)
+                    ps.append(p)
+                    cs.append(c)
+                both = np.concatenate(ps)
+                order = np.argsort(both, kind="stable")  # runs sorted: the stable sort merges them
+                p, c = _reduce_pairs(both[order], np.concatenate(cs)[order])
+                del ps, cs, both, order
+                p.tofile(fk)
+                c.tofile(fc)
+                m += p.size
+        for s, _ in runs:
+            os.remove(s + ".keys")
+            os.remove(s + ".counts")
+        self._runs = [(stem, m)]
+
+    def close(self) -> None:
+        """Remove the temporary files (idempotent); the counts are gone then."""
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+        self._runs = []
+        self._pending, self._pending_n = [], 0
+        self._pairs, self._counts = np.zeros(0, _PAIR), np.zeros(0, self._cdtype)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+class SortedCounts:
+    """Distinct int64 keys and their counts, written in increasing order and read back a chunk at a time.
+
+    The counts of the values of a column derived from cells sorted by that
+    column (:class:`PairCounts`): appended in order, held in memory up to a
+    sixteenth of the budget, then in a temporary file.  :meth:`lookup` gives the
+    counts of a stream of increasing keys in one sequential pass.
+    """
+
+    def __init__(self, budget=None, *, tmpdir=None):
+        self.budget = memory_budget(budget)
+        self._tmpdir = tmpdir
+        self._keys: list[np.ndarray] = []
+        self._counts: list[np.ndarray] = []
+        self._held = 0
+        self._dir: tempfile.TemporaryDirectory | None = None
+        self._stem: str | None = None
+        self.size = 0
+        self.values, self.mult = np.zeros(0, np.int64), np.zeros(0, np.int64)  # the fingerprint of the counts
+
+    def append(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        """Add keys (increasing, each above those added before) with their counts."""
+        if keys.size == 0:
+            return
+        keys, counts = np.asarray(keys, np.int64), np.asarray(counts, np.int64)
+        self.size += keys.size
+        self.values, self.mult = add_fingerprint(self.values, self.mult, counts)
+        self._keys.append(keys)
+        self._counts.append(counts)
+        self._held += keys.size
+        if self._held * 16 > self.budget // 16:
+            self._write()
+
+    def _write(self) -> None:
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="infokit-margin-", dir=self._tmpdir)
+            self._stem = os.path.join(self._dir.name, "margin")
+        assert self._stem is not None
+        with open(self._stem + ".keys", "ab") as fk, open(self._stem + ".counts", "ab") as fc:
+            for k, c in zip(self._keys, self._counts):
+                k.tofile(fk)
+                c.tofile(fc)
+        self._keys, self._counts, self._held = [], [], 0
+
+    def chunks(self, size: int = 1 << 18):
+        """``(keys, counts)``, keys increasing, about ``size`` keys at a time."""
+        if self._stem is None:
+            yield from zip(self._keys, self._counts)
+            return
+        if self._keys:
+            self._write()
+        reader = _RunReader(self._stem, self.size, size)
+        while reader.buffered:
+            k, c = reader.k, reader.c
+            reader.k = reader.c = np.zeros(0, np.int64)
+            reader._fill()
+            yield k, c
+
+    def lookup(self):
+        """A function of increasing key arrays (each key present) returning their counts, one pass over the keys."""
+        it = self.chunks()
+        state = {"k": np.zeros(0, np.int64), "c": np.zeros(0, np.int64)}
+
+        def counts_of(keys: np.ndarray) -> np.ndarray:
+            if keys.size == 0:
+                return np.zeros(0, np.int64)
+            k, c = state["k"], state["c"]
+            i = int(np.searchsorted(k, keys[0]))
+            k, c = k[i:], c[i:]
+            while not k.size or k[-1] < keys[-1]:
+                nk, nc = next(it, (None, None))
+                if nk is None:
+                    break
+                k, c = np.concatenate([k, nk]), np.concatenate([c, nc])
+            state["k"], state["c"] = k, c
+            pos = np.searchsorted(k, keys)
+            if pos.size and (int(pos[-1]) >= k.size or not np.array_equal(k[pos], keys)):  # pragma: no cover
+                raise RuntimeError("a key missing from the sorted counts")
+            return c[pos]
+
+        return counts_of
+
+    def close(self) -> None:
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+        self._stem = None
+        self._keys, self._counts, self._held, self.size = [], [], 0, 0

@@ -7,6 +7,7 @@ import os
 import numpy as np
 
 from infokit._estimators import methods
+from infokit._estimators.discrete import fingerprint_entropy
 from infokit._estimators.information import CellCounts, estimate_mutual_information_of_cells
 from infokit._lib.optional import require
 from infokit._lib.units import resolve_base
@@ -50,7 +51,9 @@ def command(path, x, y, estimator, bins, jitter, level, seed, sources, base, fmt
             est = estimate_mutual_information_of_cells(joint, estimator, base=base, ci=level, rng=seed)
             unit = resolve_base(base)
             plug = float(unit.convert(np.float64(joint.plugin())))
-            hx, hy = (float(ik.entropy(ik.Empirical.from_counts(c), base=base)) for c in (joint.n_x, joint.n_y))
+            hx, hy = (float(ik.entropy(ik.Empirical.from_counts(c), base=base)) if c is not None
+                      else float(unit.convert(np.float64(fingerprint_entropy(*fp))))
+                      for c, fp in ((joint.n_x, joint.x_fingerprint), (joint.n_y, joint.y_fingerprint)))
         finally:
             joint.close()
         _report(path, x, y, bins, joint.n, est, plug, hx, hy, fmt, sources.by_key)
