@@ -928,4 +928,5 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     if prof.n == prof.k_obs:
         info["warning"] = "no coincidences: the NSB estimate is dominated by the prior"
     # the interval costs about as much as the rest: computed when first read (Estimate.ci)
-    return KernelResult(min(max(mean, 0.0), logk), sd, "posterior", Deferred(interval), info)
+    return KernelResult(min(max(mean, 0.0), logk), sd, "posterior",
+                        Deferred(interval), info)  # type: ignore[arg-type]  # (forced on first read: _deferrable)

@@ -59,7 +59,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 from dataclasses import dataclass, field
 
 import array_api_compat
@@ -196,27 +197,27 @@ class Deferred:
 
     __slots__ = ("_fn", "_value")
 
-    def __init__(self, fn):
-        self._fn = fn
-        self._value = None
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._fn: Callable[[], Any] | None = fn
+        self._value: Any = None
 
-    def get(self):
+    def get(self) -> Any:
         fn = self._fn
         if fn is not None:  # the value is stored before fn is dropped: a concurrent reader sees one or the other
             self._value = fn()
             self._fn = None
         return self._value
 
-    def then(self, fn) -> "Deferred":
+    def then(self, fn: Callable[[Any], Any]) -> "Deferred":
         """The deferred ``fn(value)``."""
         return Deferred(lambda: fn(self.get()))
 
 
-def _forced(v):
+def _forced(v: Any) -> Any:
     return v.get() if isinstance(v, Deferred) else v
 
 
-def _deferrable(cls, name: str):
+def _deferrable(cls: type, name: str) -> type:
     """Make the dataclass field ``name`` of ``cls`` accept a :class:`Deferred`, forced on first read.
 
     The field stays a field (constructor, ``==``, ``hash``, ``repr``, :func:`dataclasses.replace`
@@ -226,17 +227,17 @@ def _deferrable(cls, name: str):
     computing it.  Pickles and copies hold the value.
     """
 
-    def get(self):
+    def get(self: Any) -> Any:
         v = self.__dict__[name]
         if isinstance(v, Deferred):
             v = v.get()
             self.__dict__[name] = v
         return v
 
-    def put(self, v):  # only the dataclass's __init__ gets here (a frozen instance refuses assignment first)
+    def put(self: Any, v: Any) -> None:  # only the dataclass's __init__ gets here (a frozen instance refuses assignment first)
         self.__dict__[name] = v
 
-    def state(self):
+    def state(self: Any) -> dict:
         out = dict(self.__dict__)
         out[name] = _forced(out[name])
         return out
@@ -244,7 +245,7 @@ def _deferrable(cls, name: str):
     setattr(cls, name, property(get, put, doc=f"``{name}`` (computed on first read when deferred)"))
     setattr(cls, "raw_" + name, property(
         lambda self: self.__dict__[name], doc=f"``{name}`` as stored: a :class:`Deferred` not yet computed, or the value"))
-    cls.__getstate__ = state
+    setattr(cls, "__getstate__", state)
     return cls
 
 
@@ -271,7 +272,8 @@ class KernelResult:
     value: float
     stderr: float
     stderr_method: str
-    interval: tuple[float, float] | None = None
+    interval: tuple[float, float] | None = None  # or a Deferred, forced on first read (see _deferrable)
+    raw_interval: ClassVar[tuple[float, float] | Deferred | None]  # (a property: see _deferrable)
     info: dict = field(default_factory=dict)
     df: float | None = None
     bias: float | None = None
@@ -496,7 +498,7 @@ class ChunkedCounts:
 
 def finish_interval(value: float, stderr: float, interval: Any, level: float, *, lower: float = 0.0,
                     upper: float = math.inf, determined: bool = False
-                    ) -> tuple[float, float, tuple[float, float], dict[str, Any]]:
+                    ) -> tuple[float, float, tuple[float, float] | Deferred, dict[str, Any]]:
     """Point, standard error, interval and diagnostics of an estimate on the range ``[lower, upper]``.
 
     The one place the rules of the module notes ("Intervals that hold") are
@@ -566,7 +568,7 @@ def make_estimate(value: float, stderr: float, interval: Any, level: float, meth
                                                 determined=determined)
     conv = unit.convert
 
-    def converted(iv):
+    def converted(iv: Any) -> tuple[float, float]:
         return float(conv(np.float64(iv[0]))), float(conv(np.float64(iv[1])))
 
     if info:
@@ -574,7 +576,8 @@ def make_estimate(value: float, stderr: float, interval: Any, level: float, meth
     return Estimate(
         value=conv(array) if array is not None and _foreign(array) else float(conv(np.float64(point))),
         stderr=float(conv(np.float64(stderr))),
-        ci=held.then(converted) if isinstance(held, Deferred) else converted(held),
+        # a Deferred stays one (forced on first read, see _deferrable)
+        ci=held.then(converted) if isinstance(held, Deferred) else converted(held),  # type: ignore[arg-type]
         level=level,
         method=method,
         unit=unit.name,

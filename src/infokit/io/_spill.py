@@ -340,7 +340,99 @@ def union_chunks(a, b):
         yield keys, out_a, out_b
 
 
-class KeyCounts:
+class _SpilledRuns:
+    """What :class:`KeyCounts` and :class:`PairCounts` share: sorted runs written to a temporary
+    directory, merged once into one run on disk (counts of equal items added), removed on :meth:`close`.
+
+    A subclass sets ``_prefix`` (of the directory's name), ``_item`` (bytes per distinct item: the
+    keys and the count), ``_kdtype`` and ``_cdtype`` (of the items and the counts), and gives
+    :meth:`_reduce` (distinct items and summed counts of merged items) and :meth:`_bound` (the
+    largest item every buffered reader can merge up to now).
+    """
+
+    _prefix = "infokit-counts-"
+    _item = _ITEM
+    _kdtype: np.dtype = _KEY
+    _cdtype: np.dtype = _KEY
+
+    def _init_runs(self, budget, tmpdir) -> None:
+        self.budget = memory_budget(budget)
+        self._tmpdir = tmpdir
+        self._dir: tempfile.TemporaryDirectory | None = None
+        self._runs: list[tuple[str, int]] = []  # (file stem, length) of the runs on disk
+
+    def _write_run(self, items: np.ndarray, counts: np.ndarray) -> None:
+        """Write one sorted run (items, counts) to the temporary directory."""
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix=self._prefix, dir=self._tmpdir)
+        stem = os.path.join(self._dir.name, f"run{len(self._runs):05d}")
+        items.tofile(stem + ".keys")
+        counts.tofile(stem + ".counts")
+        self._runs.append((stem, items.size))
+
+    def _reduce(self, items: np.ndarray, counts: np.ndarray):
+        raise NotImplementedError
+
+    def _bound(self, live: list) -> Any:
+        raise NotImplementedError
+
+    def _merge_disk(self) -> None:
+        """The k-way merge of the runs on disk into one run (counts of equal items added), written as it goes."""
+        runs = self._runs
+        assert self._dir is not None  # runs exist only with their directory
+        stem = os.path.join(self._dir.name, "merged")
+        # items read ahead from all runs together: 1/16 of the budget (each round briefly holds ~4x that)
+        chunk = max(self.budget // (16 * self._item * len(runs)), 1024)
+        readers = [_RunReader(s, n, chunk, self._kdtype, self._cdtype) for s, n in runs]
+        m = 0
+        with open(stem + ".keys", "wb") as fk, open(stem + ".counts", "wb") as fc:
+            while True:
+                live = [r for r in readers if r.buffered]
+                if not live:
+                    break
+                bound = self._bound(live)
+                ks, cs = [], []
+                for r in live:
+                    k, c = r.take_upto(bound)
+                    ks.append(k)
+                    cs.append(c)
+                k, c = self._reduce(np.concatenate(ks), np.concatenate(cs))
+                del ks, cs
+                k.tofile(fk)
+                c.tofile(fc)
+                m += k.size
+        for s, _ in runs:
+            os.remove(s + ".keys")
+            os.remove(s + ".counts")
+        self._runs = [(stem, m)]
+
+    def _read_back(self, size: int):
+        """The merged run on disk, ``(items, counts)`` a chunk of ``size`` at a time."""
+        stem, m = self._runs[0]
+        reader = _RunReader(stem, m, size, self._kdtype, self._cdtype)
+        while reader.buffered:
+            k, c = reader.k, reader.c
+            reader.k, reader.c = np.zeros(0, self._kdtype), np.zeros(0, self._cdtype)
+            reader._fill()
+            yield k, c
+
+    def _remove_runs(self) -> None:
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class KeyCounts(_SpilledRuns):
     """Counts of int64 keys within a memory budget (bytes); see the module docstring.
 
     Use as a context manager (or call :meth:`close`): the temporary files are
@@ -350,8 +442,7 @@ class KeyCounts:
     """
 
     def __init__(self, budget=None, *, tmpdir=None):
-        self.budget = memory_budget(budget)
-        self._tmpdir = tmpdir
+        self._init_runs(budget, tmpdir)
         self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
         self._pending_n = 0
         # raw keys buffered before a sort: 1/16 of the budget (sorting them takes ~3x that)
@@ -360,8 +451,6 @@ class KeyCounts:
         self._run_max = max(self.budget // (3 * _ITEM), 1)
         self._keys = np.zeros(0, np.int64)
         self._counts = np.zeros(0, np.int64)
-        self._dir: tempfile.TemporaryDirectory | None = None
-        self._runs: list[tuple[str, int]] = []  # (file stem, length) of the runs on disk
         self.total = 0
         self._spills = 0
 
@@ -395,12 +484,7 @@ class KeyCounts:
             self._spill()
 
     def _spill(self) -> None:
-        if self._dir is None:
-            self._dir = tempfile.TemporaryDirectory(prefix="infokit-counts-", dir=self._tmpdir)
-        stem = os.path.join(self._dir.name, f"run{len(self._runs):05d}")
-        self._keys.tofile(stem + ".keys")
-        self._counts.tofile(stem + ".counts")
-        self._runs.append((stem, self._keys.size))
+        self._write_run(self._keys, self._counts)
         self._spills += 1
         self._keys, self._counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
 
@@ -454,13 +538,7 @@ class KeyCounts:
             for i in range(0, self._keys.size, size):
                 yield self._keys[i:i + size], self._counts[i:i + size]
             return
-        stem, m = self._runs[0]
-        reader = _RunReader(stem, m, size)
-        while reader.buffered:
-            k, c = reader.k, reader.c
-            reader.k = reader.c = np.zeros(0, np.int64)
-            reader._fill()
-            yield k, c
+        yield from self._read_back(size)
 
     def finish(self) -> None:
         """Merge the counts into one run on disk now, if they spilled (else nothing): frees their memory."""
@@ -480,51 +558,18 @@ class KeyCounts:
             self._merge_disk()
         return True
 
-    def _merge_disk(self) -> None:
-        """The k-way merge of the runs on disk into one run (counts of equal keys added), written as it goes."""
-        runs = self._runs
-        assert self._dir is not None  # runs exist only with their directory
-        stem = os.path.join(self._dir.name, "merged")
-        # keys read ahead from all runs together: 1/16 of the budget (each round briefly holds ~4x that)
-        chunk = max(self.budget // (16 * _ITEM * len(runs)), 1024)
-        readers = [_RunReader(s, n, chunk) for s, n in runs]
-        m = 0
-        with open(stem + ".keys", "wb") as fk, open(stem + ".counts", "wb") as fc:
-            while True:
-                live = [r for r in readers if r.buffered]
-                if not live:
-                    break
-                bound = min(r.last for r in live)
-                ks, cs = [], []
-                for r in live:
-                    k, c = r.take_upto(bound)
-                    ks.append(k)
-                    cs.append(c)
-                k, c = _count_sorted_keys(np.concatenate(ks), np.concatenate(cs))
-                del ks, cs
-                k.tofile(fk)
-                c.tofile(fc)
-                m += k.size
-        for s, _ in runs:
-            os.remove(s + ".keys")
-            os.remove(s + ".counts")
-        self._runs = [(stem, m)]
+    def _bound(self, live):
+        return min(r.last for r in live)
+
+    def _reduce(self, keys, counts):
+        return _count_sorted_keys(keys, counts)
 
     def close(self) -> None:
         """Remove the temporary files (idempotent); the counts are gone then."""
-        if self._dir is not None:
-            self._dir.cleanup()
-            self._dir = None
+        self._remove_runs()
         if self._runs:
             self._runs = []
             self._keys, self._counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
 
 class _RunReader:
@@ -584,7 +629,7 @@ def _reduce_pairs(pairs: np.ndarray, counts):
     return pairs[idx], c
 
 
-class PairCounts:
+class PairCounts(_SpilledRuns):
     """Counts of pairs ``(hi, lo)`` of int64 keys within a memory budget, pairs in lexicographic order.
 
     As :class:`KeyCounts` for keys that do not fit in one int64 (two 64-bit
@@ -602,9 +647,12 @@ class PairCounts:
     with numbers of their own, re-sorted by another key.
     """
 
+    _prefix = "infokit-pairs-"
+    _item = _PAIR_ITEM
+    _kdtype = _PAIR
+
     def __init__(self, budget=None, *, tmpdir=None, width: int = 1):
-        self.budget = memory_budget(budget)
-        self._tmpdir = tmpdir
+        self._init_runs(budget, tmpdir)
         self.width = int(width)
         self._cdtype = _KEY if self.width == 1 else np.dtype((np.int64, (self.width,)))
         self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
@@ -614,8 +662,6 @@ class PairCounts:
         self._run_max = max(self.budget // (8 * _PAIR_ITEM), 1)
         self._pairs = np.zeros(0, _PAIR)
         self._counts = np.zeros(0, self._cdtype)
-        self._dir: tempfile.TemporaryDirectory | None = None
-        self._runs: list[tuple[str, int]] = []
         self.total = 0
 
     def add(self, hi: np.ndarray, lo: np.ndarray, counts: np.ndarray | None = None) -> None:
@@ -659,12 +705,7 @@ class PairCounts:
             self._spill()
 
     def _spill(self) -> None:
-        if self._dir is None:
-            self._dir = tempfile.TemporaryDirectory(prefix="infokit-pairs-", dir=self._tmpdir)
-        stem = os.path.join(self._dir.name, f"run{len(self._runs):05d}")
-        self._pairs.tofile(stem + ".keys")
-        self._counts.tofile(stem + ".counts")
-        self._runs.append((stem, self._pairs.size))
+        self._write_run(self._pairs, self._counts)
         self._pairs, self._counts = np.zeros(0, _PAIR), np.zeros(0, self._cdtype)
 
     @property
@@ -692,12 +733,7 @@ class PairCounts:
                 p = self._pairs[i:i + size]
                 yield np.ascontiguousarray(p["hi"]), np.ascontiguousarray(p["lo"]), self._counts[i:i + size]
             return
-        stem, m = self._runs[0]
-        reader = _RunReader(stem, m, size, _PAIR, self._cdtype)
-        while reader.buffered:
-            p, c = reader.k, reader.c
-            reader.k, reader.c = np.zeros(0, _PAIR), np.zeros(0, self._cdtype)
-            reader._fill()
+        for p, c in self._read_back(size):
             yield np.ascontiguousarray(p["hi"]), np.ascontiguousarray(p["lo"]), c
 
     def _finish(self) -> bool:
@@ -710,53 +746,20 @@ class PairCounts:
             self._merge_disk()
         return True
 
-    def _merge_disk(self) -> None:
-        """The k-way merge of the runs on disk into one run (counts of equal pairs added)."""
-        runs = self._runs
-        assert self._dir is not None
-        stem = os.path.join(self._dir.name, "merged")
-        chunk = max(self.budget // (16 * _PAIR_ITEM * len(runs)), 1024)
-        readers = [_RunReader(s, n, chunk, _PAIR, self._cdtype) for s, n in runs]
-        m = 0
-        with open(stem + ".keys", "wb") as fk, open(stem + ".counts", "wb") as fc:
-            while True:
-                live = [r for r in readers if r.buffered]
-                if not live:
-                    break
-                bound = min((r.k[-1] for r in live), key=lambda v: (int(v["hi"]), int(v["lo"])))
-                bound = np.array([bound], dtype=_PAIR)
-                ps, cs = [], []
-                for r in live:
-                    p, c = r.take_upto(bound)
-                    ps.append(p)
-                    cs.append(c)
-                both = np.concatenate(ps)
-                order = np.argsort(both, kind="stable")  # runs sorted: the stable sort merges them
-                p, c = _reduce_pairs(both[order], np.concatenate(cs)[order])
-                del ps, cs, both, order
-                p.tofile(fk)
-                c.tofile(fc)
-                m += p.size
-        for s, _ in runs:
-            os.remove(s + ".keys")
-            os.remove(s + ".counts")
-        self._runs = [(stem, m)]
+    def _bound(self, live):
+        bound = min((r.k[-1] for r in live), key=lambda v: (int(v["hi"]), int(v["lo"])))
+        return np.array([bound], dtype=_PAIR)
+
+    def _reduce(self, pairs, counts):
+        order = np.argsort(pairs, kind="stable")  # runs sorted: the stable sort merges them
+        return _reduce_pairs(pairs[order], counts[order])
 
     def close(self) -> None:
         """Remove the temporary files (idempotent); the counts are gone then."""
-        if self._dir is not None:
-            self._dir.cleanup()
-            self._dir = None
+        self._remove_runs()
         self._runs = []
         self._pending, self._pending_n = [], 0
         self._pairs, self._counts = np.zeros(0, _PAIR), np.zeros(0, self._cdtype)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
 
 class SortedCounts:
