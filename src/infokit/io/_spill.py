@@ -416,6 +416,54 @@ class _SpilledRuns:
             reader._fill()
             yield k, c
 
+    # -- what a subclass holds in memory, and the runs read back
+    def _held(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted run in memory: ``(items, counts)``."""
+        raise NotImplementedError
+
+    def _flush_pending(self) -> None:
+        raise NotImplementedError
+
+    def _spill(self) -> None:
+        raise NotImplementedError
+
+    def _finish(self) -> bool:
+        """Count the items still buffered; past the budget, merge everything into one run on disk.
+
+        Returns whether the counts are on disk (else they are in memory).
+        """
+        self._flush_pending()
+        if not self._runs:
+            return False
+        if self._held()[0].size:
+            self._spill()
+        if len(self._runs) > 1:
+            self._merge_disk()
+        return True
+
+    @property
+    def distinct(self) -> int:
+        """Number of distinct items counted (all batches merged: the runs on disk are merged first)."""
+        return self._runs[0][1] if self._finish() else int(self._held()[0].size)
+
+    def chunk_size(self) -> int:
+        """Items per chunk of ``chunks``: ``budget / (32 x bytes per item)``, at least 1024.
+
+        262144 keys of :class:`KeyCounts` or 174762 pairs of :class:`PairCounts` at the default
+        128 MiB.
+        """
+        return max(self.budget // (32 * self._item), 1024)
+
+    def _item_chunks(self, size: int | None):
+        """``(items, counts)`` of every item counted, a chunk of at most ``size`` at a time, in order."""
+        size = self.chunk_size() if size is None else max(int(size), 1)
+        if not self._finish():
+            items, counts = self._held()
+            for i in range(0, items.size, size):
+                yield items[i:i + size], counts[i:i + size]
+            return
+        yield from self._read_back(size)
+
     def _remove_runs(self) -> None:
         if self._dir is not None:
             self._dir.cleanup()
@@ -515,15 +563,6 @@ class KeyCounts(_SpilledRuns):
         finally:
             self.close()
 
-    @property
-    def distinct(self) -> int:
-        """Number of distinct keys counted (all batches merged: the runs on disk are merged first)."""
-        return self._runs[0][1] if self._finish() else int(self._keys.size)
-
-    def chunk_size(self) -> int:
-        """Keys per chunk of :meth:`chunks`: ``budget / 512`` (262144 at 128 MiB), at least 1024."""
-        return max(self.budget // (32 * _ITEM), 1024)
-
     def chunks(self, size: int | None = None):
         """``(keys, counts)`` of every key counted, a chunk of at most ``size`` keys at a time.
 
@@ -533,30 +572,14 @@ class KeyCounts(_SpilledRuns):
         one sorted file, read sequentially on each pass, so memory stays about
         ``32 * size`` bytes whatever the number of distinct keys.
         """
-        size = self.chunk_size() if size is None else max(int(size), 1)
-        if not self._finish():
-            for i in range(0, self._keys.size, size):
-                yield self._keys[i:i + size], self._counts[i:i + size]
-            return
-        yield from self._read_back(size)
+        yield from self._item_chunks(size)
 
     def finish(self) -> None:
         """Merge the counts into one run on disk now, if they spilled (else nothing): frees their memory."""
         self._finish()
 
-    def _finish(self) -> bool:
-        """Count the keys still buffered; past the budget, merge everything into one run on disk.
-
-        Returns whether the counts are on disk (else they are in memory).
-        """
-        self._flush_pending()
-        if not self._runs:
-            return False
-        if self._keys.size:
-            self._spill()
-        if len(self._runs) > 1:
-            self._merge_disk()
-        return True
+    def _held(self):
+        return self._keys, self._counts
 
     def _bound(self, live):
         return min(r.last for r in live)
@@ -713,38 +736,16 @@ class PairCounts(_SpilledRuns):
         """Number of runs written to disk so far."""
         return len(self._runs)
 
-    @property
-    def distinct(self) -> int:
-        """Number of distinct pairs counted (the runs on disk are merged first)."""
-        return self._runs[0][1] if self._finish() else int(self._pairs.size)
-
-    def chunk_size(self) -> int:
-        """Pairs per chunk of :meth:`chunks`: ``budget / 768`` (174762 at 128 MiB), at least 1024."""
-        return max(self.budget // (32 * _PAIR_ITEM), 1024)
-
     def chunks(self, size: int | None = None):
         """``(hi, lo, counts)`` of every pair counted, a chunk at a time, pairs in lexicographic order.
 
         Each pair once; can be iterated again until :meth:`close`.
         """
-        size = self.chunk_size() if size is None else max(int(size), 1)
-        if not self._finish():
-            for i in range(0, self._pairs.size, size):
-                p = self._pairs[i:i + size]
-                yield np.ascontiguousarray(p["hi"]), np.ascontiguousarray(p["lo"]), self._counts[i:i + size]
-            return
-        for p, c in self._read_back(size):
+        for p, c in self._item_chunks(size):
             yield np.ascontiguousarray(p["hi"]), np.ascontiguousarray(p["lo"]), c
 
-    def _finish(self) -> bool:
-        self._flush_pending()
-        if not self._runs:
-            return False
-        if self._pairs.size:
-            self._spill()
-        if len(self._runs) > 1:
-            self._merge_disk()
-        return True
+    def _held(self):
+        return self._pairs, self._counts
 
     def _bound(self, live):
         bound = min((r.k[-1] for r in live), key=lambda v: (int(v["hi"]), int(v["lo"])))
