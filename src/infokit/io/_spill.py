@@ -355,9 +355,13 @@ class _SpilledRuns:
     _kdtype: np.dtype = _KEY
     _cdtype: np.dtype = _KEY
 
-    def _init_runs(self, budget, tmpdir) -> None:
+    def _init_runs(self, budget, tmpdir, *, pending_item: int) -> None:
         self.budget = memory_budget(budget)
         self._tmpdir = tmpdir
+        # items buffered before a sort: 1/16 of the budget at ``pending_item`` bytes each
+        self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
+        self._pending_n = 0
+        self._pending_max = max(self.budget // (16 * pending_item), 1)
         self._dir: tempfile.TemporaryDirectory | None = None
         self._runs: list[tuple[str, int]] = []  # (file stem, length) of the runs on disk
 
@@ -415,6 +419,13 @@ class _SpilledRuns:
             reader.k, reader.c = np.zeros(0, self._kdtype), np.zeros(0, self._cdtype)
             reader._fill()
             yield k, c
+
+    def _enqueue(self, items: np.ndarray, counts) -> None:
+        """Buffer items (weighted by ``counts``, or once each) until a sort of the buffer is due."""
+        self._pending.append((items, None if counts is None else np.asarray(counts, dtype=np.int64)))
+        self._pending_n += items.size
+        if self._pending_n >= self._pending_max:
+            self._flush_pending()
 
     # -- what a subclass holds in memory, and the runs read back
     def _held(self) -> tuple[np.ndarray, np.ndarray]:
@@ -490,11 +501,8 @@ class KeyCounts(_SpilledRuns):
     """
 
     def __init__(self, budget=None, *, tmpdir=None):
-        self._init_runs(budget, tmpdir)
-        self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
-        self._pending_n = 0
         # raw keys buffered before a sort: 1/16 of the budget (sorting them takes ~3x that)
-        self._pending_max = max(self.budget // (16 * _KEY.itemsize), 1)
+        self._init_runs(budget, tmpdir, pending_item=_KEY.itemsize)
         # the sorted run in memory: 1/3 of the budget (a merge briefly holds two)
         self._run_max = max(self.budget // (3 * _ITEM), 1)
         self._keys = np.zeros(0, np.int64)
@@ -507,12 +515,7 @@ class KeyCounts(_SpilledRuns):
         keys = np.asarray(keys, dtype=np.int64)
         if keys.size == 0:
             return
-        if counts is not None:
-            counts = np.asarray(counts, dtype=np.int64)
-        self._pending.append((keys, counts))
-        self._pending_n += keys.size
-        if self._pending_n >= self._pending_max:
-            self._flush_pending()
+        self._enqueue(keys, counts)
 
     def _flush_pending(self) -> None:
         if not self._pending:
@@ -675,12 +678,9 @@ class PairCounts(_SpilledRuns):
     _kdtype = _PAIR
 
     def __init__(self, budget=None, *, tmpdir=None, width: int = 1):
-        self._init_runs(budget, tmpdir)
+        self._init_runs(budget, tmpdir, pending_item=_PAIR_ITEM)
         self.width = int(width)
         self._cdtype = _KEY if self.width == 1 else np.dtype((np.int64, (self.width,)))
-        self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
-        self._pending_n = 0
-        self._pending_max = max(self.budget // (16 * _PAIR_ITEM), 1)
         # the sorted run in memory: 1/8 of the budget (merging a buffer into it takes ~2.5x that, see _flush_pending)
         self._run_max = max(self.budget // (8 * _PAIR_ITEM), 1)
         self._pairs = np.zeros(0, _PAIR)
@@ -695,10 +695,7 @@ class PairCounts(_SpilledRuns):
         pairs = np.empty(hi.size, _PAIR)
         pairs["hi"] = hi
         pairs["lo"] = lo
-        self._pending.append((pairs, None if counts is None else np.asarray(counts, dtype=np.int64)))
-        self._pending_n += hi.size
-        if self._pending_n >= self._pending_max:
-            self._flush_pending()
+        self._enqueue(pairs, counts)
 
     def _flush_pending(self) -> None:
         if not self._pending:
