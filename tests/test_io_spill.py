@@ -274,3 +274,19 @@ def test_csv_read_in_small_blocks_loses_no_row(tmp_path, monkeypatch):
     for _ in range(6):
         e = io.read_empirical(path, "v", batch_size=2**15)
         assert e.n == v.size and e.to_dict() == expected
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-2, 2), st.integers(1, 9)), min_size=1, max_size=40))
+def test_sum_runs_against_counter(rows):
+    """Runs of equal keys (and of equal pairs) in sorted columns: their totals are those of a Counter."""
+    rows = sorted(rows)
+    hi, lo, w = (np.array(col, dtype=np.int64) for col in zip(*rows))
+    pairs = collections.Counter()
+    for a, b, c in rows:
+        pairs[(a, b)] += c
+    idx, c = _spill.sum_runs((hi, lo), w)
+    assert list(zip(hi[idx].tolist(), lo[idx].tolist(), c.tolist())) == sorted((a, b, n) for (a, b), n in pairs.items())
+    keys = collections.Counter(a for a, _, _ in rows)
+    idx, c = _spill.sum_runs((hi,))  # no counts: the length of each run
+    assert dict(zip(hi[idx].tolist(), c.tolist())) == keys

@@ -221,6 +221,11 @@ def _psi_nats(pw, qw):
     return kl_pq, kl_qp, kl_pq + kl_qp
 
 
+def _hellinger_sum(p, q) -> float:
+    """``sum (sqrt p_i - sqrt q_i)^2`` of normalised probabilities (twice the squared Hellinger distance)."""
+    return math.fsum(((np.sqrt(p) - np.sqrt(q)) ** 2).tolist())
+
+
 def _critical_rank(n_perm: int, level: float) -> int:
     """How many null values may reach the statistic for ``p < level``: the largest ``K >= -1`` with
     ``(1 + K) / (1 + n_perm) < level`` (evaluated as the p-value is, in floating point)."""
@@ -307,7 +312,7 @@ def _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha) -> dict:
     a_psi = a if a > 0 else PSI_PSEUDO_COUNT
     psi = _psi_nats(rk + a_psi, ck + a_psi)[2]
     p, q = pw / pw.sum(), qw / qw.sum()
-    hell = min(1.0, math.sqrt(0.5 * math.fsum(((np.sqrt(p) - np.sqrt(q)) ** 2).tolist())))
+    hell = min(1.0, math.sqrt(0.5 * _hellinger_sum(p, q)))
 
     if n_perm:
         p_value, q95, method = _permutation_test(rk, ck, a, base, n_perm, rng, js)
@@ -379,11 +384,12 @@ def _keyed_row(kc: KeyedCategoryCounts, totals, a, base, unit, n_perm, rng, thre
     """
     n_r, n_c, k, zr, zc, smallest = totals
     if n_perm:
-        parts = [(r[(r + c) > 0], c[(r + c) > 0]) for r, c in kc.chunks()]
-        r = np.concatenate([p[0] for p in parts])
-        c = np.concatenate([p[1] for p in parts])
-        del parts
-        return _row(r, c, a, base, unit, n_perm, rng, thresholds, alpha)
+        rs, cs = [], []
+        for r, c in kc.chunks():
+            keep = (r + c) > 0
+            rs.append(r[keep])
+            cs.append(c[keep])
+        return _row(np.concatenate(rs), np.concatenate(cs), a, base, unit, n_perm, rng, thresholds, alpha)
     a_psi = a if a > 0 else PSI_PSEUDO_COUNT
     sp, sq = n_r + a * k, n_c + a * k
     sp2, sq2 = n_r + a_psi * k, n_c + a_psi * k
@@ -395,7 +401,7 @@ def _keyed_row(kc: KeyedCategoryCounts, totals, a, base, unit, n_perm, rng, thre
         js_t.append(math.fsum(_kernels.js_terms(np, p, q).tolist()))
         kl_pq_t.append(math.fsum(_kernels.kl_terms(np, p, q).tolist()))
         kl_qp_t.append(math.fsum(_kernels.kl_terms(np, q, p).tolist()))
-        hell_t.append(math.fsum(((np.sqrt(p) - np.sqrt(q)) ** 2).tolist()))
+        hell_t.append(_hellinger_sum(p, q))
         p2, q2 = (rk + a_psi) / sp2, (ck + a_psi) / sq2
         psi_pq_t.append(math.fsum(_kernels.kl_terms(np, p2, q2).tolist()))
         psi_qp_t.append(math.fsum(_kernels.kl_terms(np, q2, p2).tolist()))

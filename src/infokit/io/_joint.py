@@ -22,7 +22,7 @@ from infokit.io._format import as_column_list, check_path
 from infokit.io._partial import PartialCounts
 from infokit._estimators.information import CellCounts
 from infokit.io._spill import KeyCounts, PairCounts, SortedCounts, add_fingerprint as _add_fingerprint
-from infokit.io._spill import can_hash_strings, release_memory
+from infokit.io._spill import can_hash_strings, release_memory, sum_runs
 from infokit.io._spill import string_keys, string_limit
 
 __all__ = ["read_joint_empirical", "read_mutual_information"]
@@ -461,11 +461,8 @@ def _sorted_margin(chunks, budget) -> SortedCounts:
     try:
         last, total = None, 0  # the key whose cells may go on in the next chunk, and its count so far
         for keys, c in chunks:
-            start = np.empty(keys.size, dtype=bool)
-            start[0] = True
-            np.not_equal(keys[1:], keys[:-1], out=start[1:])
-            idx = np.flatnonzero(start)
-            k, sums = keys[idx], np.add.reduceat(c, idx).astype(np.int64)
+            idx, sums = sum_runs((keys,), c)
+            k = keys[idx]
             if last is not None:
                 if k[0] == last:
                     sums[0] += total

@@ -77,7 +77,7 @@ from infokit._lib.optional import require
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidArgumentError
 
-__all__ = ["KeyCounts", "PairCounts", "SortedCounts", "count_of_counts", "add_fingerprint", "union_chunks", "memory_budget", "csv_block_size",
+__all__ = ["KeyCounts", "PairCounts", "SortedCounts", "sum_runs", "count_of_counts", "add_fingerprint", "union_chunks", "memory_budget", "csv_block_size",
            "value_keys", "key_values", "string_keys", "string_limit", "can_hash_strings", "release_memory",
            "DEFAULT_MEMORY_BUDGET", "BUDGET_ENV"]
 
@@ -251,15 +251,26 @@ def _count_sorted_keys(keys: np.ndarray, counts=None):
         keys, counts = keys[order], counts[order]
     if keys.size == 0:
         return keys, np.zeros(0, np.int64)
-    start = np.empty(keys.size, dtype=bool)
+    idx, c = sum_runs((keys,), counts)
+    return keys[idx], c
+
+
+def sum_runs(columns: tuple[np.ndarray, ...], counts=None):
+    """``(first index of each run, its total count)`` of the runs of equal rows in sorted, non-empty ``columns``.
+
+    A row is the tuple of the columns' entries (one column: keys; two: pairs in lexicographic order); the
+    count of a run is the sum of its ``counts`` (along the first axis), or its length when ``counts`` is None.
+    """
+    n = columns[0].size
+    start = np.empty(n, dtype=bool)
     start[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=start[1:])
+    np.not_equal(columns[0][1:], columns[0][:-1], out=start[1:])
+    for col in columns[1:]:
+        start[1:] |= col[1:] != col[:-1]
     idx = np.flatnonzero(start)
     if counts is None:
-        c = np.diff(np.append(idx, keys.size)).astype(np.int64)
-    else:
-        c = np.add.reduceat(counts, idx).astype(np.int64)
-    return keys[idx], c
+        return idx, np.diff(np.append(idx, n)).astype(np.int64)
+    return idx, np.add.reduceat(counts, idx, axis=0).astype(np.int64)
 
 
 def _merge_runs(a, ca, b, cb):
@@ -642,16 +653,7 @@ def _reduce_pairs(pairs: np.ndarray, counts):
     """``(distinct pairs, their counts)`` of pairs sorted lexicographically (``counts`` None: each pair once)."""
     if pairs.size == 0:
         return pairs, np.zeros(0, np.int64) if counts is None else counts[:0]
-    hi, lo = pairs["hi"], pairs["lo"]
-    start = np.empty(pairs.size, dtype=bool)
-    start[0] = True
-    np.not_equal(hi[1:], hi[:-1], out=start[1:])
-    start[1:] |= lo[1:] != lo[:-1]
-    idx = np.flatnonzero(start)
-    if counts is None:
-        c = np.diff(np.append(idx, pairs.size)).astype(np.int64)
-    else:
-        c = np.add.reduceat(counts, idx, axis=0).astype(np.int64)
+    idx, c = sum_runs((pairs["hi"], pairs["lo"]), counts)
     return pairs[idx], c
 
 
