@@ -222,6 +222,14 @@ def write_section(path: str, key: str, section: str) -> None:
         f.write(text)
 
 
+def publish(path: str | None, key: str, title: str, machine: Mapping[str, str], body: str) -> None:
+    """Print ``body`` and, if ``path`` is given, write it as the dated section ``key`` of that markdown file."""
+    print(body)
+    if path:
+        write_section(path, key, render_section(title, machine, body))
+        print(f"wrote section '{key}' to {path}", file=sys.stderr)
+
+
 def load_average() -> str:
     """The 1/5/15-minute load average, for the record of a noisy shared machine."""
     return " / ".join(f"{v:.2f}" for v in os.getloadavg())

@@ -260,13 +260,8 @@ def main(argv=None):
     for label, rs in tables.items():
         body += [f"### {label}", "", h.markdown_table(HEADERS, rs), ""]
     body += ["### Time per call", "", ttable, ""]
-    text = "\n".join(body)
-    print(text)
-    if args.output:
-        section = h.render_section("Continuous-sample estimators: accuracy and coverage (bench_continuous.py)",
-                                   machine, text)
-        h.write_section(args.output, "bench_continuous", section)
-        print(f"wrote section 'bench_continuous' to {args.output}")
+    h.publish(args.output, "bench_continuous",
+              "Continuous-sample estimators: accuracy and coverage (bench_continuous.py)", machine, "\n".join(body))
 
 
 # --------------------------------------------------------------------------

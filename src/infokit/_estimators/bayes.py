@@ -265,25 +265,33 @@ def dirichlet_moments(values, mult, a, n=None, k=None):
     return mean.reshape(shape), var.reshape(shape)
 
 
-def _moments(values, mult, a, A, psi_A1, c_A, unseen=0.0, psi_a1=None, h_a=None, columns=None):
+def _moments(values, mult, a, A, psi_A1, c_A, unseen=0.0, psi_a1=None, h_a=None, columns=None, large=None):
     """:func:`dirichlet_moments` from its parts: ``psi(A+1)`` and ``c(A)`` given, ``a`` a 1-D array.
 
     ``unseen`` more outcomes of count 0 may be left out of ``values`` and
     given by ``psi(a+1)`` and ``h(a)`` (``psi_a1``, ``h_a``): what depends on
     ``a``, ``n`` and ``k`` only can then be computed once for many profiles.
     ``columns``, if given, is ``(psi(alpha + 1), h(alpha))`` at ``alpha =
-    values + a`` (``(B, C)`` each), computed before.
+    values + a`` (``(B, C)`` each), computed before.  ``large``, if given, is
+    a :class:`_LargeCounts` holding more classes, left out of ``values``
+    (every ``a`` within its reach).
     """
     alpha = values[None, :] + a[:, None]  # (B, C)
     w = mult[None, :] * alpha
     psi1 = special.digamma(alpha + 1.0) if columns is None else columns[0]
     su = (w * psi1).sum(axis=1)
+    if large is not None:
+        cl, s0, t1, t2, t3 = large.moment_parts(a)
+        su += t1 + cl * s0
     if unseen:
         w0 = unseen * a
         su += w0 * psi_a1
     u = su / A
     dev = psi1 - u[:, None]
     s = (w * (dev * dev + (_h(alpha) if columns is None else columns[1]))).sum(axis=1)
+    if large is not None:  # sum m alpha ((psi - c) - (u - c))^2 + sum m alpha h
+        e = u - cl
+        s += t2 - 2.0 * e * t1 + e * e * s0 + t3
     if unseen:
         d0 = psi_a1 - u
         s += w0 * (d0 * d0 + h_a)
@@ -331,6 +339,95 @@ _HALF_WIDTH = 12.0  # the nodes reach at least this many SDs of t either side of
 
 _RISING_TERMS = 128  # up to this largest count, sum_x m_x D(beta, n_x) is summed term by term
 
+# Counts from _LARGE_COUNT up are summed by interpolation in beta (_LargeCounts) once there are _LARGE_CLASSES
+# distinct ones; on beta in [0, min(smallest such count / _LARGE_REACH, 10)], with _LARGE_NODES Chebyshev nodes.
+_LARGE_COUNT = 64
+_LARGE_CLASSES = 256
+_LARGE_REACH = 8.0
+_LARGE_NODES = 14
+
+
+class _LargeCounts:
+    """The sums over the outcomes seen ``_LARGE_COUNT`` times or more, as functions of beta, by interpolation.
+
+    A count class ``v`` enters the NSB log-likelihood as ``ln Gamma(v + beta)``
+    and the Dirichlet moments as ``alpha psi(alpha + 1)``,
+    ``alpha psi(alpha + 1)^2`` and ``alpha h(alpha)`` (``alpha = v + beta``).
+    Each is analytic in beta except at ``beta = -v - 1`` and below, so on
+    ``[0, b]`` with ``b = min(v_min / 8, 10)`` the sum over the classes is
+    interpolated at 14 Chebyshev nodes to about ``(17 + sqrt(17^2 - 1))^-14``
+    ~ 4e-22 of its size (Bernstein's ellipse of the interval reaches to
+    ``-v_min``), below rounding: what a sample with many distinct large
+    counts costs no longer grows with the nodes in beta at which NSB
+    evaluates them (about 100 for the posterior, 30 for the moments), only
+    with these 14.  The log-likelihood's part is kept as
+    ``sum m [D(v, beta) + beta ln v]`` (``= ln Gamma(v + beta) - ln Gamma(v)``
+    without the cancellation of the two), less the constant
+    ``sum m ln Gamma(v)``; the moments' parts are centred on the classes' mean
+    ``c`` of ``psi(v + 1)`` so that :func:`_moments` recombines them without
+    cancellation.
+    """
+
+    def __init__(self, values, mult):
+        self.values, self.mult = values, mult
+        self.cap = min(float(values[0]) / _LARGE_REACH, 10.0)
+        self.nodes = 0.5 * self.cap * (_CHEB_X + 1.0)
+        self.const = float(special.gammaln(values) @ mult)
+        self.s0_const, self.s0_slope = float(values @ mult), float(mult.sum())
+        self._like = self._moments = None  # Chebyshev coefficients, computed when first needed
+
+    def _basis(self, beta):
+        """``T_j(x)`` at ``x = 2 beta / cap - 1``, ``(B, nodes)`` (every beta in ``[0, cap]``)."""
+        x = np.clip(2.0 * np.asarray(beta, dtype=float) / self.cap - 1.0, -1.0, 1.0)
+        return np.cos(np.multiply.outer(np.arccos(x), _CHEB_J))
+
+    def log_gamma(self, beta):
+        """``sum_x m_x ln Gamma(v_x + beta)`` over the large classes, less its value at 0 (``const``).
+
+        The log-posterior is kept less ``const`` wherever the large counts
+        are summed this way (:class:`_LogPost`): a sum of ``ln Gamma`` of the
+        large counts is as large as ``n ln n``, and rounding it would add
+        noise of ``n ln n`` ulps to the log-weights near the mode.
+        """
+        if self._like is None:
+            b = self.nodes[:, None]
+            at_nodes = (_stirling_rising(self.values[None, :], b) + b * np.log(self.values)[None, :]) @ self.mult
+            self._like = _CHEB_FIT @ at_nodes
+        return self._basis(beta) @ self._like
+
+    def moment_parts(self, beta):
+        """``(c, S0, T1, T2, T3)``: ``S0 = sum m alpha``, ``T1 = sum m alpha (psi - c)``,
+        ``T2 = sum m alpha (psi - c)^2``, ``T3 = sum m alpha h(alpha)``, with ``psi = psi(alpha + 1)``."""
+        if self._moments is None:
+            alpha = self.values[None, :] + self.nodes[:, None]
+            w = self.mult * alpha
+            psi = special.digamma(alpha + 1.0)
+            c = float((self.mult * self.values) @ special.digamma(self.values + 1.0)) / self.s0_const
+            dev = psi - c
+            at_nodes = np.stack([(w * dev).sum(axis=1), (w * dev * dev).sum(axis=1), (w * _h(alpha)).sum(axis=1)],
+                                axis=1)
+            self._moments = c, _CHEB_FIT @ at_nodes
+        c, coef = self._moments
+        beta = np.asarray(beta, dtype=float)
+        t1, t2, t3 = (self._basis(beta) @ coef).T
+        return c, self.s0_const + self.s0_slope * beta, t1, t2, t3
+
+
+# Chebyshev points of the first kind on [-1, 1], and the matrix taking values there to Chebyshev coefficients
+_CHEB_J = np.arange(_LARGE_NODES, dtype=float)
+_CHEB_X = np.cos(np.pi * (_CHEB_J + 0.5) / _LARGE_NODES)
+_CHEB_FIT = (2.0 / _LARGE_NODES) * np.cos(np.pi * np.outer(_CHEB_J, _CHEB_J + 0.5) / _LARGE_NODES)
+_CHEB_FIT[0] *= 0.5
+
+
+def _large_counts(values, mult):
+    """``(small values, small mult, _LargeCounts)`` when enough distinct counts are large, else ``None``."""
+    first = int(np.searchsorted(values, _LARGE_COUNT))
+    if values.size - first < _LARGE_CLASSES:
+        return None
+    return values[:first], mult[:first], _LargeCounts(values[first:], mult[first:])
+
+
 
 class _LogPost:
     """Log posterior density of ``t = log beta`` (up to a constant), vectorised in t.
@@ -355,6 +452,7 @@ class _LogPost:
         self.mult = prof.mult.astype(float)
         top = int(prof.values[-1]) if prof.values.size else 0
         self.terms_j = None
+        self.large = None
         if top <= _RISING_TERMS:
             # r_j = outcomes seen more than j times, j = 1 .. top - 1
             self.terms_j = np.arange(1.0, top)
@@ -364,6 +462,12 @@ class _LogPost:
         # ln Gamma(beta) as the column of count 0, weight -k_obs
         self.values0 = np.concatenate(([0.0], self.values))
         self.mult0 = np.concatenate(([-float(prof.k_obs)], self.mult))
+        split = _large_counts(self.values, self.mult)
+        self.large = None
+        if split is not None:
+            small_v, small_m, self.large = split
+            self.small_values0 = np.concatenate(([0.0], small_v))
+            self.small_mult0 = np.concatenate(([-float(prof.k_obs)], small_m))
 
     def __call__(self, t, terms=None):
         """``ln p(t)`` at the increasing ``t``; ``terms``: the :class:`_TTerms` there, if known."""
@@ -377,9 +481,20 @@ class _LogPost:
         like = np.empty_like(beta)
         if m:
             b = beta[:m]
-            like[:m] = special.gammaln(b[:, None] + self.values0) @ self.mult0 - self.n * np.log(b)
+            q = int(np.searchsorted(b, self.large.cap, side="right")) if self.large is not None else 0
+            if q:  # the large counts by interpolation (_LargeCounts), the others term by term
+                bq = b[:q]
+                like[:q] = (special.gammaln(bq[:, None] + self.small_values0) @ self.small_mult0
+                            + self.large.log_gamma(bq) - self.n * np.log(bq))
+            if q < m:
+                br = b[q:]
+                like[q:m] = special.gammaln(br[:, None] + self.values0) @ self.mult0 - self.n * np.log(br)
+                if self.large is not None:
+                    like[q:m] -= self.large.const
         if m < beta.size:
             like[m:] = _stirling_rising(beta[m:, None], self.values) @ self.mult
+            if self.large is not None:
+                like[m:] -= self.large.const
         return terms.base + like
 
 
@@ -890,7 +1005,14 @@ def nsb(prof: Profile, *, level: float, rng: np.random.Generator) -> KernelResul
     values, mult = prof.values.astype(float), prof.mult.astype(float)
     unseen = float(k - prof.k_obs)
 
+    large = logpost.large
+    if large is not None:
+        cut = values.size - large.values.size
+
     def moments(tt):
+        if large is not None and float(tt.beta[-1]) <= large.cap:  # the large counts by interpolation
+            return _moments(values[:cut], mult[:cut], tt.beta, prof.n + k * tt.beta, tt.psi_A1, tt.c_A, unseen,
+                            tt.psi_b1, tt.h_b, None, large)
         return _moments(values, mult, tt.beta, prof.n + k * tt.beta, tt.psi_A1, tt.c_A, unseen, tt.psi_b1, tt.h_b,
                         _class_columns(tt, values))
 

@@ -270,7 +270,7 @@ def _count_ints(x: np.ndarray, want_codes: bool, as_bool: bool = False):
         full = np.zeros(length, dtype=np.int64)
         for b, acc, _, _ in parts:
             full[b - base : b - base + acc.size] += acc
-    idx = np.flatnonzero(full)
+    idx = np.flatnonzero(full != 0)  # a boolean mask: several times faster than on the int64 counts
     counts = full[idx].astype(np.int64)
     if as_bool:
         outcomes = (idx + base).astype(bool)

@@ -126,7 +126,7 @@ class _ColumnCounts:
             return
         dictionary, dense = self._dict
         self._dict = None
-        nz = np.flatnonzero(dense)
+        nz = np.flatnonzero(dense != 0)
         if nz.size:
             self._push(to_numpy(dictionary)[nz], dense[nz], counted=True, text=is_stringlike(dictionary.type))
 
