@@ -99,3 +99,26 @@ def test_least_product_is_one_without_overlap_and_matches_the_constant_rules_at_
     # max(t / b, 1) max((1 - t) / b, 1) over t is 9, at t = 0.1
     assert bound.least_product(w * (1 - w), 0.1, 0.1) == pytest.approx(9.0, rel=0.02)
     assert bound.least_product(0.01 * w * (1 - w), 0.1, 0.1) == pytest.approx(1.0, abs=0.02)
+
+
+def test_uniform_atom_bayes_factor_matches_mpmath():
+    # benchmarks/bench_uniform_atom.py: NSB's evidence over the uniform distribution's, from the posterior's
+    # trapezoid sum, against the integral of the Dirichlet-multinomial likelihood over NSB's prior
+    from mpmath import mp
+
+    atom = pytest.importorskip("bench_uniform_atom")
+    from infokit._estimators.result import Profile
+
+    counts = [3, 1, 0, 0, 2, 5, 0, 1]
+    k, n = len(counts), sum(counts)
+
+    def integrand(t):
+        beta = mp.e**t
+        log_dm = mp.loggamma(k * beta) - mp.loggamma(k * beta + n) + sum(
+            mp.loggamma(c + beta) - mp.loggamma(beta) for c in counts)
+        prior = (k * mp.psi(1, k * beta + 1) - mp.psi(1, beta + 1)) / mp.log(k)
+        return mp.e**log_dm * prior * beta
+
+    with mp.workdps(30):
+        ref = mp.log(mp.quad(integrand, [-40, -5, 0, 5, 40])) + n * mp.log(k)
+    assert atom.log_bayes_factor(Profile.from_counts(np.array(counts), k)) == pytest.approx(float(ref), abs=1e-8)

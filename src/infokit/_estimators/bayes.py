@@ -37,6 +37,11 @@ Numerical notes
   so that ``ln p(t | n) = t + ln xi'(beta) + sum_x D(beta, n_x) - D(k beta, n)``
   stays O(n) instead of O(k beta) and does not lose all its digits when
   ``k beta`` is 1e20.
+* With 256 or more distinct counts of at least 64 (large samples over large
+  alphabets) the sums over those counts are Chebyshev series in beta, fitted
+  at 14 nodes (:class:`_LargeCounts`), instead of sums over the classes at
+  every node in ``t``; the log-posterior is then kept less the constant
+  ``sum m ln Gamma(v)`` of those counts.
 * The NSB integrals over ``t`` are trapezoid sums on equally spaced nodes
   (:func:`_nsb_posterior`); the interval's CDF is the same sum, on nodes
   interpolated finer where the Dirichlet mean moves by more than a fraction
@@ -426,7 +431,6 @@ def _large_counts(values, mult):
     if values.size - first < _LARGE_CLASSES:
         return None
     return values[:first], mult[:first], _LargeCounts(values[first:], mult[first:])
-
 
 
 class _LogPost:
