@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import gc
 import importlib
@@ -220,6 +221,18 @@ def write_section(path: str, key: str, section: str) -> None:
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
+
+
+def bench_parser(doc: str, *, reps: int | None = None, processes: bool = False) -> argparse.ArgumentParser:
+    """The command line every simulation benchmark shares: ``--reps``, ``--processes`` and ``--output``."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    if reps is not None:
+        ap.add_argument("--reps", type=int, default=reps, help=f"repetitions per cell (default {reps})")
+    if processes:
+        ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--output", metavar="PATH",
+                    help="write or replace this benchmark's section of a markdown file, e.g. benchmarks/RESULTS.md")
+    return ap
 
 
 def publish(path: str | None, key: str, title: str, machine: Mapping[str, str], body: str) -> None:

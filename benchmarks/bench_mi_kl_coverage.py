@@ -22,7 +22,6 @@ contains the truth.  Nothing was tuned on this grid.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -80,10 +79,8 @@ def kl_cell(a, K, N, reps, seed):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--reps", type=int, default=200)
+    ap = h.bench_parser(__doc__, reps=200)
     ap.add_argument("--seed", type=int, default=20251203)
-    ap.add_argument("--output", metavar="PATH")
     args = ap.parse_args(argv)
     machine = h.machine_description(("numpy", "scipy"))
     emit, parts = h.collector()

@@ -24,7 +24,6 @@ that without bound.
 
 from __future__ import annotations
 
-import argparse
 import math
 import multiprocessing
 import os
@@ -62,11 +61,7 @@ def _cell(task):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--reps", type=int, default=100)
-    ap.add_argument("--processes", type=int, default=2)
-    ap.add_argument("--output", metavar="PATH")
-    args = ap.parse_args(argv)
+    args = h.bench_parser(__doc__, reps=100, processes=True).parse_args(argv)
     machine = h.machine_description(("numpy", "scipy"))
     grid = be.grid(False, "tune")
     with multiprocessing.get_context("fork").Pool(args.processes) as pool:
