@@ -379,7 +379,7 @@ class _LargeCounts:
         self.nodes = 0.5 * self.cap * (_CHEB_X + 1.0)
         self.const = float(special.gammaln(values) @ mult)
         self.s0_const, self.s0_slope = float(values @ mult), float(mult.sum())
-        self._like = self._moments = None  # Chebyshev coefficients, computed when first needed
+        self._like_coef = self._moment_coef = None  # Chebyshev coefficients, computed when first needed
 
     def _basis(self, beta):
         """``T_j(x)`` at ``x = 2 beta / cap - 1``, ``(B, nodes)`` (every beta in ``[0, cap]``)."""
@@ -394,16 +394,16 @@ class _LargeCounts:
         large counts is as large as ``n ln n``, and rounding it would add
         noise of ``n ln n`` ulps to the log-weights near the mode.
         """
-        if self._like is None:
+        if self._like_coef is None:
             b = self.nodes[:, None]
             at_nodes = (_stirling_rising(self.values[None, :], b) + b * np.log(self.values)[None, :]) @ self.mult
-            self._like = _CHEB_FIT @ at_nodes
-        return self._basis(beta) @ self._like
+            self._like_coef = _CHEB_FIT @ at_nodes
+        return self._basis(beta) @ self._like_coef
 
     def moment_parts(self, beta):
         """``(c, S0, T1, T2, T3)``: ``S0 = sum m alpha``, ``T1 = sum m alpha (psi - c)``,
         ``T2 = sum m alpha (psi - c)^2``, ``T3 = sum m alpha h(alpha)``, with ``psi = psi(alpha + 1)``."""
-        if self._moments is None:
+        if self._moment_coef is None:
             alpha = self.values[None, :] + self.nodes[:, None]
             w = self.mult * alpha
             psi = special.digamma(alpha + 1.0)
@@ -411,8 +411,8 @@ class _LargeCounts:
             dev = psi - c
             at_nodes = np.stack([(w * dev).sum(axis=1), (w * dev * dev).sum(axis=1), (w * _h(alpha)).sum(axis=1)],
                                 axis=1)
-            self._moments = c, _CHEB_FIT @ at_nodes
-        c, coef = self._moments
+            self._moment_coef = c, _CHEB_FIT @ at_nodes
+        c, coef = self._moment_coef
         beta = np.asarray(beta, dtype=float)
         t1, t2, t3 = (self._basis(beta) @ coef).T
         return c, self.s0_const + self.s0_slope * beta, t1, t2, t3
@@ -467,7 +467,6 @@ class _LogPost:
         self.values0 = np.concatenate(([0.0], self.values))
         self.mult0 = np.concatenate(([-float(prof.k_obs)], self.mult))
         split = _large_counts(self.values, self.mult)
-        self.large = None
         if split is not None:
             small_v, small_m, self.large = split
             self.small_values0 = np.concatenate(([0.0], small_v))
@@ -483,22 +482,19 @@ class _LogPost:
             return terms.base + np.log1p(np.multiply.outer(1.0 / beta, self.terms_j)) @ self.r
         m = int(np.searchsorted(beta, 10.0))
         like = np.empty_like(beta)
-        if m:
-            b = beta[:m]
-            q = int(np.searchsorted(b, self.large.cap, side="right")) if self.large is not None else 0
-            if q:  # the large counts by interpolation (_LargeCounts), the others term by term
-                bq = b[:q]
-                like[:q] = (special.gammaln(bq[:, None] + self.small_values0) @ self.small_mult0
-                            + self.large.log_gamma(bq) - self.n * np.log(bq))
-            if q < m:
-                br = b[q:]
-                like[q:m] = special.gammaln(br[:, None] + self.values0) @ self.mult0 - self.n * np.log(br)
-                if self.large is not None:
-                    like[q:m] -= self.large.const
+        # the rows beta <= cap sum the large counts by interpolation (_LargeCounts), less its constant
+        q = int(np.searchsorted(beta[:m], self.large.cap, side="right")) if self.large is not None else 0
+        if q:
+            bq = beta[:q]
+            like[:q] = (special.gammaln(bq[:, None] + self.small_values0) @ self.small_mult0
+                        + self.large.log_gamma(bq) - self.n * np.log(bq))
+        if q < m:
+            br = beta[q:m]
+            like[q:m] = special.gammaln(br[:, None] + self.values0) @ self.mult0 - self.n * np.log(br)
         if m < beta.size:
             like[m:] = _stirling_rising(beta[m:, None], self.values) @ self.mult
-            if self.large is not None:
-                like[m:] -= self.large.const
+        if self.large is not None:
+            like[q:] -= self.large.const  # the same constant off every row
         return terms.base + like
 
 
