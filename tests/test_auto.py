@@ -105,6 +105,61 @@ def test_uniformity_test():
     assert _auto.Features.of(skewed).uniform_pvalue() < 1e-6
 
 
+def _compositions(n, k):
+    """Every vector of k non-negative counts summing to n."""
+    if k == 1:
+        yield (n,)
+        return
+    for first in range(n + 1):
+        for rest in _compositions(n - first, k - 1):
+            yield (first, *rest)
+
+
+@pytest.mark.parametrize("n, k", [(5, 3), (7, 2), (6, 4), (4, 6), (9, 3)])
+def test_uniform_pairs_cumulants_exact(n, k):
+    """The pairs' mean, variance and third cumulant against the whole multinomial law, enumerated."""
+    from scipy import stats
+
+    counts = np.array(list(_compositions(n, k)))
+    prob = stats.multinomial(n, np.full(k, 1.0 / k)).pmf(counts)
+    assert prob.sum() == pytest.approx(1.0, rel=1e-12)
+    pairs = (counts * (counts - 1) // 2).sum(axis=1)
+    mean = float(prob @ pairs)
+    var = float(prob @ (pairs - mean) ** 2)
+    k3 = float(prob @ (pairs - mean) ** 3)
+    assert _auto.uniform_pairs_cumulants(n, k) == pytest.approx((mean, var, k3), rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("n, k, reps", [(100, 10, 200_000), (1000, 100, 100_000), (60, 20, 200_000),
+                                        (900, 300, 50_000), (100, 1000, 50_000)])
+def test_uniform_test_has_its_level(n, k, reps):
+    """Uniform samples are rejected at about the level asked for (the Poisson law alone: 0.6% at 1e-3
+    for n = 100, k = 10, and 0.26% for n = 1000, k = 100)."""
+    rng = np.random.default_rng(20261202)
+    c = rng.multinomial(n, np.full(k, 1.0 / k), size=reps)
+    pairs = (c * (c - 1) // 2).sum(axis=1)
+    values, freq = np.unique(pairs, return_counts=True)
+    pv = np.array([_auto.uniform_pairs_pvalue(int(v), n, k) for v in values])
+    for level, lo, hi in ((1e-3, 0.4e-3, 2e-3), (1e-2, 0.6e-2, 1.4e-2)):
+        rate = freq[pv < level].sum() / reps
+        assert lo <= rate <= hi, (level, rate)
+
+
+def test_uniform_pvalue_is_pearsons_when_well_sampled():
+    """Many samples per outcome: the pairs are Pearson's chi-square in another form, and the p-value
+    is scipy.stats.chisquare's (chi-square on k - 1 degrees of freedom)."""
+    from scipy import stats
+
+    rng = np.random.default_rng(5)
+    k, n = 50, 100_000
+    for _ in range(6):
+        p = np.full(k, 1.0 / k) * (1.0 + 0.02 * rng.standard_normal(k))
+        c = rng.multinomial(n, p / p.sum())
+        pairs = int((c * (c - 1) // 2).sum())
+        expected = stats.chisquare(c).pvalue
+        assert _auto.uniform_pairs_pvalue(pairs, n, k) == pytest.approx(expected, rel=5e-3)
+
+
 def _draw(family, k, rng):
     if family == "dirichlet":
         return rng.dirichlet(np.full(k, 0.1))
