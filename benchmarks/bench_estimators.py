@@ -372,7 +372,7 @@ def auto_choices(res, declared, decide, features=None):
     return out
 
 
-def auto_intervals(res, picks, feats, declared, idx):
+def auto_intervals(res, picks, feats, declared, idx, scale=(1.0, 1.0)):
     """The interval ``estimate_entropy(..., method="auto")`` reports for each sample, from the saved kernel intervals.
 
     As ``infokit._estimators.entropy._discrete`` builds it: a shrinkage choice
@@ -384,6 +384,11 @@ def auto_intervals(res, picks, feats, declared, idx):
     outcome gets ``[0, one_outcome_entropy_bound]``.  Clipped to ``[0, log K]``
     like the kernels' intervals (the truth never exceeds log K, so an open
     upper end counts as covering).
+
+    ``scale = (a, b)`` (``bench_interval_scale.py``): each interval that goes
+    into the hull has its lower end moved to ``a`` and its upper end to ``b``
+    times its distance from the kernel's point (an end clipped at 0 or log K
+    stays there); ``(1, 1)`` is the library's rule.
     """
     fam, K, N = res["cell"]
     logk = math.log(K)
@@ -391,19 +396,26 @@ def auto_intervals(res, picks, feats, declared, idx):
     reps = len(picks)
     lo, hi = np.empty(reps), np.empty(reps)
     one_hi = one_outcome_entropy_bound(int(N), int(K) if declared else None, LEVEL)
+
+    def saved(r, j):
+        a, b = res["lo"][r, j], res["hi"][r, j]
+        if scale != (1.0, 1.0):
+            v = res["value"][r, j]
+            a = a if a <= 0.0 else v - scale[0] * (v - a)
+            b = b if b >= logk * (1 - COVER_RTOL) else v + scale[1] * (b - v)
+        return a, b
+
     for r, (p, ft) in enumerate(zip(picks, feats)):
         j = idx[p]
-        own = (res["lo"][r, j], res["hi"][r, j])
-        a, b = own
+        a, b = res["lo"][r, j], res["hi"][r, j]
         if p == "shrinkage" and "nsb" in idx:
             a = min(a, res["lo"][r, idx["nsb"]])
             b = max(b, res["hi"][r, idx["nsb"]])
         elif p in _auto.BRACKETED:
             brackets = {}
             for m in _auto.BRACKET_KERNELS:
-                iv = (res["lo"][r, idx[m]], res["hi"][r, idx[m]])
-                brackets[m] = None if np.isnan(iv[0]) else iv
-            a, b, _ = _auto.bracket_interval(ft, float(res["value"][r, j]), own, brackets, upper=upper)
+                brackets[m] = None if np.isnan(res["lo"][r, idx[m]]) else saved(r, idx[m])
+            a, b, _ = _auto.bracket_interval(ft, float(res["value"][r, j]), saved(r, j), brackets, upper=upper)
         if ft.k_obs == 1 and not (declared and K == 1):
             a, b = 0.0, max(one_hi, b) if np.isfinite(b) else one_hi
         lo[r] = min(max(a, 0.0), logk)
