@@ -116,6 +116,46 @@ def _jackknife_w(c) -> np.ndarray:
     return np.where(c > 1.0, -(cs - 1.0) * np.log1p(-1.0 / cs), 0.0)
 
 
+def leave_one_out_term(c) -> np.ndarray:
+    """``u(c) = c log c - (c-1) log(c-1) = log c + w(c)``: with one sample of an outcome seen ``c`` times left
+    out, a plug-in entropy of ``n`` samples becomes ``log(n-1) - (sum_x n_x log n_x - u(c)) / (n-1)``
+    (the terms of the delete-one jackknife)."""
+    c = np.asarray(c, dtype=np.float64)
+    return np.log(c) + _jackknife_w(c)
+
+
+class JackknifeSpread:
+    """The delete-one jackknife variance of a plug-in quantity whose left-out values are ``const + t / (n - 1)``,
+    ``t`` a term of the left-out sample's outcome (or cell), accumulated chunk by chunk.
+
+    ``add(weights, t)`` takes the outcomes' counts (the samples with that
+    term) and their terms; :attr:`variance` is ``(n-1)/n sum_i (v_(-i) -
+    mean)^2 = sum_x n_x (t_x - t_bar)^2 / (n (n-1))``.  Chunks are combined
+    by their means and sums of squares about them (Chan, Golub & LeVeque
+    1979), so a long table loses no precision to cancellation.
+    """
+
+    def __init__(self):
+        self.n, self.mean, self.m2 = 0.0, 0.0, 0.0
+
+    def add(self, weights, t) -> None:
+        w = np.asarray(weights, dtype=np.float64)
+        nb = float(w.sum())
+        if nb <= 0:
+            return
+        mb = float(np.dot(w, t)) / nb
+        m2b = float(np.dot(w, (t - mb) ** 2))
+        total = self.n + nb
+        delta = mb - self.mean
+        self.m2 += m2b + delta * delta * self.n * nb / total
+        self.mean += delta * nb / total
+        self.n = total
+
+    @property
+    def variance(self) -> float:
+        return self.m2 / (self.n * (self.n - 1.0)) if self.n > 1 else 0.0
+
+
 def _plugin_value(prof: Profile) -> float:
     """The maximum-likelihood entropy ``H(n_x / n)``, by the exact kernel."""
     if prof.k_obs == 1:
@@ -217,12 +257,10 @@ def jackknife(prof: Profile, *, level: float, rng: np.random.Generator) -> Kerne
     p = prof.values / n
     wv = _jackknife_w(prof.values)
     corr = float(_jackknife_w(n) - np.sum(prof.mult * p * wv))
-    var = 0.0
-    if n > 1 and prof.values.size > 1:
-        u = np.log(prof.values.astype(np.float64)) + wv
-        ubar = float(np.sum(prof.mult * p * u))
-        var = float(np.sum(prof.mult * prof.values * (u - ubar) ** 2)) / n / (n - 1.0)
-    se = float(np.sqrt(var + chi2_variance(prof.k_obs - 1, n)))
+    spread = JackknifeSpread()
+    if prof.values.size > 1:
+        spread.add(prof.mult * prof.values, leave_one_out_term(prof.values))
+    se = float(np.sqrt(spread.variance + chi2_variance(prof.k_obs - 1, n)))
     return KernelResult(h + corr, se, "jackknife+chi2", info={"correction": corr})
 
 

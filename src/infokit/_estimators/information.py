@@ -115,10 +115,16 @@ def estimate_mutual_information(
 
     Notes
     -----
-    Standard error: the delta method, ``Var[log p̂(x,y)/(p̂(x)p̂(y))] / n``,
-    combined with the spread ``sqrt(2 df)/(2n)``, ``df = (K_X - 1)(K_Y - 1)``,
-    of the plug-in under independence (where the delta method gives 0 and
-    ``2n I`` follows a chi-squared law with ``df`` degrees of freedom).
+    Standard error (discrete): the delete-one jackknife of the plug-in
+    information, exact in O(cells) (a sample of the cell ``(x, y)`` left out
+    changes the three entropies through the counts ``n_xy``, ``n_x``,
+    ``n_y`` only), combined with the spread ``sqrt(2 df)/(2n)``, ``df =
+    (K_X - 1)(K_Y - 1)``, of the plug-in under independence (where the
+    first-order variance vanishes and ``2n I`` follows a chi-squared law with
+    ``df`` degrees of freedom).  On dependent tables of 40-500 samples the
+    jackknife's standard error is 11-19% larger (median) than the delta
+    method's used before, whose intervals covered 87.5-92% on the tuning grid
+    of ``benchmarks/bench_mi_kl_coverage.py`` (``--grid tune``; now 92-95%).
     Interval (discrete): the normal interval around the clipped value,
     clipped to the range above.
 
@@ -309,17 +315,16 @@ def _from_cell_counts(cells: CellCounts, m: methods.Method, o: EstimateOptions):
         hx, hy, hxy = (methods.entropy_nats(prof, used, o.level, o.gen)[0].value
                        for prof in (cells.marginal_profile(0), cells.marginal_profile(1), pxy))
         value = hx + hy - hxy
-    # delta method: variance of log(p(x,y)/(p(x)p(y))) under P̂, by chunks of cells, plus the chi2 spread
-    # under independence
-    var = 0.0
+    # the delete-one jackknife of the plug-in, by chunks of cells (a sample of cell (x, y) left out moves
+    # the three entropies by their counts' leave-one-out terms), plus the chi2 spread under independence
+    spread = discrete.JackknifeSpread()
     for c, ax, ay in cells.joined():
-        with np.errstate(divide="ignore"):
-            pmi = np.log(c * float(n) / (ax.astype(float) * ay))
-        var += float(np.sum((c / n) * (pmi - plug) ** 2))
-    stderr = math.sqrt(max(var, 0.0) / n + chi2_variance((kx - 1) * (ky - 1), n))
+        loo = discrete.leave_one_out_term
+        spread.add(c, loo(ax) + loo(ay) - loo(c))
+    stderr = math.sqrt(spread.variance + chi2_variance((kx - 1) * (ky - 1), n))
     # the range [0, min(H(X), H(Y))] with the estimator's own marginal entropies (0 for a constant sample)
     upper = min(max(hx, 0.0) if kx > 1 else 0.0, max(hy, 0.0) if ky > 1 else 0.0)
-    diag.update(plugin=plug, upper_bound=float(o.unit.convert(np.float64(upper))), stderr_method="delta+chi2")
+    diag.update(plugin=plug, upper_bound=float(o.unit.convert(np.float64(upper))), stderr_method="jackknife+chi2")
     if reason:
         diag["auto_reason"] = reason
     diag["reference"] = METHODS[used].reference
