@@ -121,10 +121,11 @@ def estimate_mutual_information(
     ``n_y`` only), combined with the spread ``sqrt(2 df)/(2n)``, ``df =
     (K_X - 1)(K_Y - 1)``, of the plug-in under independence (where the
     first-order variance vanishes and ``2n I`` follows a chi-squared law with
-    ``df`` degrees of freedom).  On dependent tables of 40-500 samples the
-    jackknife's standard error is 11-19% larger (median) than the delta
-    method's used before, whose intervals covered 87.5-92% on the tuning grid
-    of ``benchmarks/bench_mi_kl_coverage.py`` (``--grid tune``; now 92-95%).
+    ``df`` degrees of freedom).  On dependent tables the jackknife's standard
+    error is 11-19% larger than the delta method's used before at 40-100
+    samples, 4-14% at 500 (medians per cell; last column of
+    ``benchmarks/bench_mi_kl_coverage.py``); the delta method's intervals
+    covered 87.5-92% on its tuning grid (``--grid tune``; now 92-95%).
     Interval (discrete): the normal interval around the clipped value,
     clipped to the range above.
 
