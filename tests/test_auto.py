@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import xlogy
 
 from infokit._estimators import auto as _auto
@@ -198,3 +200,15 @@ def test_auto_rmse_close_to_best_of_a_few(family, k, n):
     rmse = {m: math.sqrt(np.mean(np.square(e))) for m, e in err.items()}
     best = min(rmse[m] for m in COMPARED)
     assert rmse["auto"] <= 1.6 * best, rmse
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(2, 10**7), k=st.integers(2, 10**6), frac=st.floats(0.0, 3.0))
+def test_uniform_pvalue_is_a_tail_probability(n, k, frac):
+    """In [0, 1], 1 at no colliding pair, and non-increasing in the pairs (either law, at every n and k)."""
+    mean = n * (n - 1) / (2.0 * k)
+    pairs = int(frac * mean) + 1
+    pv = _auto.uniform_pairs_pvalue(pairs, n, k)
+    assert 0.0 <= pv <= 1.0
+    assert _auto.uniform_pairs_pvalue(0, n, k) == 1.0
+    assert _auto.uniform_pairs_pvalue(pairs + max(1, pairs // 10), n, k) <= pv + 1e-15
