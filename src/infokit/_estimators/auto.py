@@ -127,8 +127,8 @@ from scipy import special
 
 from infokit._estimators.result import Profile
 
-__all__ = ["Features", "decide", "choose", "uniform_pairs_pvalue", "uniform_pairs_cumulants", "UNIFORM_LEVEL", "COVERAGE_WELL_SAMPLED", "COVERAGE_JACKKNIFE",
-           "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED", "NO_UPPER_BOUND", "bracket_interval"]
+__all__ = ["Features", "decide", "choose", "uniform_pairs_pvalue", "uniform_pairs_cumulants", "UNIFORM_LEVEL",
+           "COVERAGE_WELL_SAMPLED", "COVERAGE_JACKKNIFE", "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED", "NO_UPPER_BOUND", "bracket_interval"]
 
 #: Level of the collision test of uniformity: the counts are treated as uniform
 #: unless :func:`uniform_pairs_pvalue` ``< UNIFORM_LEVEL``.
@@ -206,6 +206,10 @@ def uniform_pairs_cumulants(n: int, k: int) -> tuple[float, float, float]:
     make the distribution more skewed than Poisson(``M q``) by the factor
     ``1 + 2 (n - 2)/k`` (for ``n >> k``, ``pairs`` is Pearson's chi-square on
     ``k - 1`` degrees of freedom in another form).
+
+    >>> from infokit._estimators.auto import uniform_pairs_cumulants
+    >>> uniform_pairs_cumulants(3, 2)      # 3 samples on 2 outcomes: pairs is 1 (p = 3/4) or 3 (p = 1/4)
+    (1.5, 0.75, 0.75)
     """
     q = 1.0 / k
     m = n * (n - 1) / 2.0
@@ -231,6 +235,12 @@ def uniform_pairs_pvalue(pairs: int, n: int, k: int) -> float:
     ``benchmarks/bench_uniform_test.py`` (``benchmarks/RESULTS.md``, section
     ``bench_uniform_test``); ``tests/test_auto.py`` checks the level on five
     of its cases.
+
+    >>> from infokit._estimators.auto import uniform_pairs_pvalue
+    >>> round(uniform_pairs_pvalue(520, 100, 10), 4)    # 495 pairs expected, SD about 21
+    0.1249
+    >>> uniform_pairs_pvalue(0, 100, 10)                # no colliding pair: nothing against uniform
+    1.0
     """
     if pairs <= 0:
         return 1.0

@@ -133,6 +133,14 @@ class JackknifeSpread:
     mean)^2 = sum_x n_x (t_x - t_bar)^2 / (n (n-1))``.  Chunks are combined
     by their means and sums of squares about them (Chan, Golub & LeVeque
     1979), so a long table loses no precision to cancellation.
+
+    >>> import numpy as np
+    >>> from infokit._estimators.discrete import JackknifeSpread
+    >>> a, b = JackknifeSpread(), JackknifeSpread()
+    >>> a.add([3, 1], np.array([0.0, 2.0]))                 # in one piece ...
+    >>> b.add([3], np.array([0.0])); b.add([1], np.array([2.0]))   # ... or in two chunks
+    >>> bool(np.isclose(a.variance, b.variance)), round(a.variance, 4)   # 3 (0.5)^2 + (1.5)^2 = 3, / (4 * 3)
+    (True, 0.25)
     """
 
     def __init__(self):

@@ -318,9 +318,8 @@ def _from_cell_counts(cells: CellCounts, m: methods.Method, o: EstimateOptions):
         value = hx + hy - hxy
     # the delete-one jackknife of the plug-in, by chunks of cells (a sample of cell (x, y) left out moves
     # the three entropies by their counts' leave-one-out terms), plus the chi2 spread under independence
-    spread = discrete.JackknifeSpread()
+    spread, loo = discrete.JackknifeSpread(), discrete.leave_one_out_term
     for c, ax, ay in cells.joined():
-        loo = discrete.leave_one_out_term
         spread.add(c, loo(ax) + loo(ay) - loo(c))
     stderr = math.sqrt(spread.variance + chi2_variance((kx - 1) * (ky - 1), n))
     # the range [0, min(H(X), H(Y))] with the estimator's own marginal entropies (0 for a constant sample)
