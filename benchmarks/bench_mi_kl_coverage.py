@@ -139,13 +139,9 @@ def main(argv=None):
                            "stderr / delta-method stderr (median)"], rows))
     emit(f"- coverage: mean {covs.mean():.1f}%, min {covs.min():.1f}% (goal: >= 90% in every cell, mean 93-97%); "
          f"{int((covs < 90).sum())} of {covs.size} cells below 90%.")
-    text = "\n\n".join(parts)
-    print(text)
-    if args.output:
-        key = "bench_mi_kl_coverage" + ("" if args.grid == "report" else "_tune")
-        h.write_section(args.output, key,
-                        h.render_section("Mutual information and KL: coverage of the default method "
-                                         f"(bench_mi_kl_coverage.py, {args.grid} grid)", machine, text))
+    key = "bench_mi_kl_coverage" + ("" if args.grid == "report" else "_tune")
+    h.publish(args.output, key, f"Mutual information and KL: coverage of the default method (bench_mi_kl_coverage.py, "
+              f"{args.grid} grid)", machine, "\n\n".join(parts))
 
 
 if __name__ == "__main__":

@@ -67,27 +67,15 @@ def test_pandas_series_are_samples_whatever_their_index():
     assert a.value == ik.estimate_mutual_information(x, y, "miller_madow").value
 
 
-def _plugin_mi(x, y):
-    """I(X; Y) of the empirical joint distribution (nats), from scratch."""
-    from scipy.special import xlogy
-
-    _, cx = np.unique(x, return_inverse=True)
-    _, cy = np.unique(y, return_inverse=True)
-    joint = np.zeros((cx.max() + 1, cy.max() + 1))
-    np.add.at(joint, (cx, cy), 1.0)
-    p = joint / joint.sum()
-    px, py = p.sum(axis=1), p.sum(axis=0)
-    return float(np.sum(xlogy(p, p)) - np.sum(xlogy(px, px)) - np.sum(xlogy(py, py)))
-
-
 @pytest.mark.parametrize("seed, n, k", [(1, 30, 3), (2, 60, 5), (3, 200, 4), (4, 45, 8)])
 def test_mi_stderr_is_the_jackknife_of_the_plugin(seed, n, k):
     """The standard error squared is the delete-one jackknife variance of the plug-in MI, every sample
-    left out in turn and the MI recomputed, plus the chi-square term df / (2 n^2)."""
+    left out in turn and the plug-in MI (ik.mutual_information of the samples) recomputed, plus the chi-square
+    term df / (2 n^2)."""
     rng = np.random.default_rng(seed)
     x = rng.integers(0, k, n)
     y = np.where(rng.random(n) < 0.5, x, rng.integers(0, k, n))
-    loo = np.array([_plugin_mi(np.delete(x, i), np.delete(y, i)) for i in range(n)])
+    loo = np.array([ik.mutual_information(np.delete(x, i), np.delete(y, i)) for i in range(n)])
     jack = (n - 1) / n * float(np.sum((loo - loo.mean()) ** 2))
     df = (np.unique(x).size - 1) * (np.unique(y).size - 1)
     est = ik.estimate_mutual_information(x, y, "plugin")
@@ -104,8 +92,21 @@ def test_mi_interval_covers_on_dependent_tables():
         px, py = rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k))
         p = 0.4 * np.outer(px, py) + 0.6 * np.diag(px)
         idx = rng.choice(k * k, size=n, p=p.ravel())
-        pxy = p.sum(axis=1, keepdims=True) * p.sum(axis=0, keepdims=True)
-        truth = float(np.sum(p[p > 0] * np.log(p[p > 0] / pxy[p > 0])))
+        truth = ik.kl_divergence(p.ravel(), np.outer(p.sum(axis=1), p.sum(axis=0)).ravel())  # I = D(P || P_X P_Y)
         lo, hi = ik.estimate_mutual_information(idx // k, idx % k).ci
         hits += lo - 1e-12 <= truth <= hi + 1e-12
     assert hits / reps >= 0.90
+
+
+def test_leave_one_out_term_against_mpmath():
+    """u(c) = c log c - (c-1) log(c-1), for counts from the lookup table and above it, and for floats."""
+    import mpmath as mp
+
+    from infokit._estimators import discrete
+
+    counts = np.array([1, 2, 3, 10, 999, 65_535, 65_536, 65_537, 10**6, 3 * 10**9], dtype=np.int64)
+    mp.mp.dps = 40
+    ref = [float(mp.mpf(c) * mp.log(c) - (mp.mpf(c) - 1) * mp.log(c - 1)) if c > 1 else 0.0 for c in counts.tolist()]
+    for arr in (counts, counts.astype(np.float64), counts.astype(np.int32)[:7]):
+        got = discrete.leave_one_out_term(arr)
+        assert got == pytest.approx(ref[: arr.size], rel=1e-14, abs=1e-300)

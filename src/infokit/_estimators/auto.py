@@ -186,7 +186,7 @@ class Features:
     @property
     def expected_pairs_uniform(self) -> float:
         """``n (n - 1) / (2 k)``: colliding pairs expected under the uniform distribution."""
-        return self.n * (self.n - 1) / (2.0 * self.k)
+        return uniform_pairs_cumulants(self.n, self.k)[0]
 
     def uniform_pvalue(self) -> float:
         """``P(pairs' >= pairs)`` for ``pairs'`` the colliding pairs of ``n`` samples from the uniform
