@@ -50,6 +50,37 @@ def test_estimate_kl_known_q_identity_and_consistency():
     assert abs(kl.value - truth) < 4 * kl.stderr
     assert kl.diagnostics["k"] == 3
 
+@pytest.mark.parametrize("seed, n, k", [(1, 30, 3), (2, 60, 6), (3, 200, 4), (4, 45, 12)])
+def test_kl_known_q_stderr_is_the_jackknife_of_the_plugin(seed, n, k):
+    """The standard error squared is the delete-one jackknife variance of the plug-in D(P̂||Q), every sample
+    left out in turn and ik.kl_divergence of the rest's frequencies recomputed, plus the chi-square term
+    (outcomes seen - 1) / (2 n^2)."""
+    rng = np.random.default_rng(seed)
+    q = rng.dirichlet(np.ones(k))
+    x = rng.choice(k, size=n, p=rng.dirichlet(np.ones(k)))
+    loo = np.array([ik.kl_divergence(np.bincount(np.delete(x, i), minlength=k) / (n - 1), q) for i in range(n)])
+    jack = (n - 1) / n * float(np.sum((loo - loo.mean()) ** 2))
+    df = max(np.unique(x).size - 1, 1)
+    for method in ("plugin", "miller_madow", "auto"):
+        est = ik.estimate_kl(x, q, method)
+        assert est.stderr**2 == pytest.approx(jack + df / (2.0 * n * n), rel=1e-9)
+        assert est.diagnostics["stderr_method"] == "jackknife+chi2"
+
+
+def test_kl_known_q_interval_covers_on_small_samples():
+    """95% intervals of the default method, P and Q ~ Dirichlet(1) over 10 outcomes, 40 samples of P: the
+    delta-method standard error covered 91.8% here, the jackknife 93.3% (1000 repetitions,
+    benchmarks/bench_mi_kl_coverage.py --grid tune); 300 repetitions here, another seed."""
+    rng = np.random.default_rng(20261206)
+    k, n, reps, hits = 10, 40, 300, 0
+    for _ in range(reps):
+        p, q = rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k))
+        truth = float(np.sum(stats.entropy(p, q)))
+        lo, hi = ik.estimate_kl(rng.choice(k, size=n, p=p), q).ci
+        hits += lo - 1e-12 <= truth <= hi + 1e-12
+    assert hits / reps >= 0.90
+
+
 def test_estimate_kl_known_q_zero_probability_is_infinite_with_warning():
     with pytest.warns(ik.UnseenOutcomeWarning, match="1 outcome"):
         est = ik.estimate_kl([0, 1, 2, 2], [0.5, 0.5, 0.0], "plugin")

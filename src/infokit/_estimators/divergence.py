@@ -33,7 +33,7 @@ from infokit._core import logratio
 from infokit._core.kernels import log_softmax
 from infokit._core.measures import cross_entropy, kl_divergence
 from infokit._dispatch import Kind, check_bool, hint, implements
-from infokit._estimators import methods
+from infokit._estimators import discrete, methods
 from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical, defaults, lookup
 from infokit._estimators.arguments import all_continuous, any_continuous, check_bins_method
 from infokit._estimators.arguments import expand, natures
@@ -179,8 +179,13 @@ def estimate_kl(
     (the samples would have to come from Q).
 
     A known Q with ``q(x) = 0`` at an observed ``x`` gives ``+inf``: the
-    divergence is infinite for certain.  Standard errors: delta method,
-    ``Var_P̂[log(p̂/q)]/n`` (plus ``Var_Q̂[p̂/q̂]/m`` for a sample of Q), plus
+    divergence is infinite for certain.  Standard errors: against a known
+    Q, the delete-one jackknife variance of the plug-in ``D(P̂||Q)`` (exact,
+    one pass over the outcomes; 0-16% above the delta method's
+    ``Var_P̂[log(p̂/q)]/n`` at 40-100 samples, whose 95% intervals covered
+    92-93% on small Dirichlet(1) cells of
+    ``benchmarks/bench_mi_kl_coverage.py``); against a sample of Q, the delta
+    method ``Var_P̂[log(p̂/q̂)]/n + Var_Q̂[p̂/q̂]/m``; both plus
     the second-order spread ``df / (2 n^2)`` of ``chi2_df / (2n)``
     (``2 n D̂`` is chi-squared with ``df = K_obs - 1`` at ``P = Q``; with a
     sample of Q, ``n`` is ``n m / (n + m)`` and ``K_obs`` counts the outcomes
@@ -519,15 +524,17 @@ def _kl_known(s: _Sample, diag, m: methods.Method, o: EstimateOptions):
     # H(P, Q) = E_P[-log q(X)], estimated without bias by the mean surprisal; H(P) by the entropy method
     ce = float(-np.sum(s.w * s.lq))
     h, used, reason = methods.entropy_nats(Profile.from_counts(s.t.cp, s.t.k), m.name, o.level, o.gen)
-    log_ratio = np.log(s.w) - s.lq
-    plug = float(np.sum(s.w * log_ratio))
-    var = float(np.sum(s.w * (log_ratio - plug) ** 2))
-    diag.update(stderr_method="delta+chi2", entropy_estimate=h.value, cross_entropy_estimate=ce)
+    # the delete-one jackknife of the plug-in D(P̂||Q) = -H(P̂) + H(P̂, Q): a sample of an outcome seen c times
+    # left out moves it by (log q - u(c)) / (n - 1) plus a constant; plus the chi2 spread at P = Q
+    cp = s.t.cp[s.seen]
+    spread = discrete.JackknifeSpread()
+    spread.add(cp, s.lq - discrete.leave_one_out_term(cp))
+    diag.update(stderr_method="jackknife+chi2", entropy_estimate=h.value, cross_entropy_estimate=ce)
     if reason:
         diag["auto_reason"] = reason
     diag["reference"] = METHODS[used].reference
     determined = s.t.k == 1  # Q (and so P) has one outcome: D = 0
-    se = math.sqrt(var / s.n + chi2_variance(_kl_df(diag["k_observed"]), s.n))
+    se = math.sqrt(spread.variance + chi2_variance(_kl_df(diag["k_observed"]), s.n))
     return make_estimate(ce - h.value, se, None, o.level, used, o.unit, diag, determined=determined)
 
 
