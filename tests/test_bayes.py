@@ -366,14 +366,16 @@ def test_trigamma_matches_mpmath(x):
 @settings(max_examples=100, derandomize=True, deadline=None)
 @given(st.lists(st.integers(0, 10**7), min_size=1, max_size=300))
 def test_profile_fingerprint_equals_unique(counts):
+    """The fingerprint against np.unique of the positive counts, zeros (unseen outcomes of a declared support)
+    among them or not; ``counts`` the positive ones, in the order given."""
     c = np.array(counts, dtype=np.int64)
-    if not (c > 0).any():
-        return
-    prof = Profile.from_counts(c)
+    prof = Profile.from_counts(c, c.size)
     values, mult = np.unique(c[c > 0], return_counts=True)
     np.testing.assert_array_equal(prof.values, values)
     np.testing.assert_array_equal(prof.mult, mult)
-    assert prof.n == int(c.sum()) and prof.k_obs == int((c > 0).sum())
+    assert prof.n == int(c.sum()) and prof.k_obs == int((c > 0).sum()) and prof.k == c.size
+    np.testing.assert_array_equal(prof.counts, c[c > 0])
+    assert prof.counts.dtype == np.int64 and prof.values.dtype == np.int64 and prof.mult.dtype == np.int64
 
 
 def _nsb_mean_in_log_beta(counts, k):

@@ -105,7 +105,7 @@ class Profile:
         Whether ``k`` was declared by the user (True) or is ``k_obs`` (False).
     """
 
-    counts: np.ndarray
+    _counts: np.ndarray | None  # the counts given, zeros (unseen outcomes) perhaps among them: see counts
     values: np.ndarray
     mult: np.ndarray
     n: int
@@ -113,19 +113,36 @@ class Profile:
     k: int
     k_declared: bool
 
+    @property
+    def counts(self) -> np.ndarray:
+        """The positive counts, dropped from the counts given on first read (most estimators read the
+        fingerprint only, and dropping the zeros of a large declared support costs more than counting)."""
+        c = self._counts
+        if c is not None and c.size != self.k_obs:
+            c = np.compress(c > 0, c)  # faster than boolean indexing
+            object.__setattr__(self, "_counts", c)
+        return c  # type: ignore[return-value]  # None on a fingerprint's profile, never read there
+
     @classmethod
     def from_counts(cls, counts: ArrayLike, support_size: int | None = None) -> Profile:
         c = np.asarray(counts, dtype=np.int64).ravel()
-        if c.size and int(c.min()) <= 0:  # no copy when every count is positive (observed outcomes)
-            c = np.compress(c > 0, c)  # faster than boolean indexing
-        # the distinct counts: a bincount for the usual small counts, no sorted copy
+        if c.size and int(c.min()) <= 0:
+            # mostly unseen outcomes (a large declared support): dropped first, the counting then reads the
+            # rest only; mostly seen ones: counted with the zeros, whose class is dropped (a compress of a
+            # mixed mask costs more than the counting); negative ones (not from an Empirical) dropped too
+            pos = c > 0
+            if 2 * int(np.count_nonzero(pos)) < c.size or int(c.min()) < 0:
+                c = np.compress(pos, c)  # faster than boolean indexing
+        # the distinct counts: a bincount for the usual small counts, no sorted copy; the zeros' class dropped
         values, mult = _counting.count(c, name="counts") if c.size else (c, c)
-        k_obs = int(c.size)
+        if values.size and values[0] == 0:
+            values, mult = values[1:], mult[1:]
+        k_obs = int(mult.sum())
         declared = support_size is not None
         return cls(
-            counts=c,
-            values=values.astype(np.int64),
-            mult=mult.astype(np.int64),
+            _counts=c,
+            values=values.astype(np.int64, copy=False),
+            mult=mult.astype(np.int64, copy=False),
             n=int(c.sum()),
             k_obs=k_obs,
             k=int(support_size) if support_size is not None else k_obs,
@@ -145,7 +162,7 @@ class Profile:
         k_obs = int(mult.sum())
         declared = support_size is not None
         return cls(
-            counts=None,  # type: ignore[arg-type]  # never read on a fingerprint's profile
+            _counts=None,  # never read on a fingerprint's profile
             values=values,
             mult=mult,
             n=int(np.dot(values, mult)) if values.size else 0,
@@ -162,7 +179,10 @@ class Profile:
     @property
     def coverage(self) -> float:
         """Good–Turing sample coverage ``1 - f1/n`` (probability mass of the seen outcomes; 0 when empty)."""
-        return 1.0 - self.f(1) / self.n if self.n > 0 else 0.0
+        return self._coverage(self.f(1))
+
+    def _coverage(self, f1: int) -> float:
+        return 1.0 - f1 / self.n if self.n > 0 else 0.0
 
     @property
     def coincidences(self) -> int:
@@ -171,14 +191,15 @@ class Profile:
 
     def diagnostics(self) -> dict:
         """What an estimate from this profile rests on (the head of ``Estimate.diagnostics``)."""
+        f1 = self.f(1)
         return {
             "n": self.n,
             "k_observed": self.k_obs,
             "k": self.k,
             "k_declared": self.k_declared,
-            "f1": self.f(1),
+            "f1": f1,
             "f2": self.f(2),
-            "coverage": self.coverage,
+            "coverage": self._coverage(f1),
             "n_over_k": self.n / self.k,
             "coincidences": self.coincidences,
         }

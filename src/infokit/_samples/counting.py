@@ -205,9 +205,16 @@ def _bincount_chunk(x: np.ndarray, limit: int):
     ``lo`` is then an upper bound of the minimum (all samples are >= 0); ``hi``
     is exact.
     """
+    n = x.size
+    if n <= _BLOCK:  # one block (most calls): the same steps, without the loop's bookkeeping
+        lo, hi = int(x.min()), int(x.max())
+        if hi - lo + 1 > limit:
+            return None
+        base = 0 if lo >= 0 and hi < 2 * (hi - lo + 1) else lo
+        return base, np.bincount(_shifted(x, base)), lo, hi
     acc: Any
     acc, base, lo, hi = None, 0, 0, 0
-    i, n, bs = 0, x.size, _BLOCK
+    i, bs = 0, _BLOCK
     while i < n:
         b = x[i:i + bs]
         i += bs
@@ -254,24 +261,25 @@ def _count_ints(x: np.ndarray, want_codes: bool, as_bool: bool = False):
         if int(head.max()) - int(head.min()) >= _THREAD_MAX_WIDTH:
             threads = 1  # wide range: per-thread histograms cost more (memory, cache) than threads gain
     if threads == 1:
-        parts = [_bincount_chunk(x, limit)]
+        one = _bincount_chunk(x, limit)
+        if one is None:
+            return _count_sorted(x, want_codes)
+        base, full, _, hi = one
+        length = hi - base + 1
     else:
         parts = list(_get_pool(threads).map(lambda s: _bincount_chunk(s, limit), np.array_split(x, threads)))
-    if any(r is None for r in parts):
-        return _count_sorted(x, want_codes)
-    lo, hi = min(r[2] for r in parts), max(r[3] for r in parts)
-    if hi - lo + 1 > limit:
-        return _count_sorted(x, want_codes)
-    base = min(r[0] for r in parts)
-    length = hi - base + 1
-    if len(parts) == 1:
-        full = parts[0][1]
-    else:
+        if any(r is None for r in parts):
+            return _count_sorted(x, want_codes)
+        lo, hi = min(r[2] for r in parts), max(r[3] for r in parts)
+        if hi - lo + 1 > limit:
+            return _count_sorted(x, want_codes)
+        base = min(r[0] for r in parts)
+        length = hi - base + 1
         full = np.zeros(length, dtype=np.int64)
         for b, acc, _, _ in parts:
             full[b - base : b - base + acc.size] += acc
     idx = np.flatnonzero(full != 0)  # a boolean mask: several times faster than on the int64 counts
-    counts = full[idx].astype(np.int64)
+    counts = full[idx].astype(np.int64, copy=False)
     if as_bool:
         outcomes = (idx + base).astype(bool)
     elif base >= 2**63:  # uint64 labels above int64's range: add the offset in uint64

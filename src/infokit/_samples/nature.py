@@ -37,6 +37,7 @@ the whole sample.  :func:`of_counts` judges a float sample already counted
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from typing import NamedTuple
@@ -130,6 +131,12 @@ def _object_floats(arr: np.ndarray):
     return np.asarray(out, dtype=np.float64) if out else None
 
 
+@functools.lru_cache(maxsize=32)
+def _counted(dtype: np.dtype) -> str:
+    """The reason for an Empirical of labels of ``dtype`` (formatted once per dtype: every estimate reads it)."""
+    return f"counted outcomes of dtype {dtype}"
+
+
 def classify(values, name: str = "samples") -> Nature:
     """Whether a 1-D sample is discrete or continuous, by the module's rule, and why.
 
@@ -160,7 +167,7 @@ def classify(values, name: str = "samples") -> Nature:
         kind = values.outcomes.dtype.kind
         if kind == "f" or (kind == "O" and _object_floats(values.outcomes[:64]) is not None):
             return _by_count(int(values.outcomes.size), values.n, exact=True)
-        return Nature(DISCRETE, f"counted outcomes of dtype {values.outcomes.dtype}", values.n)
+        return Nature(DISCRETE, _counted(values.outcomes.dtype), values.n)
     if _categorical(values):
         return Nature(DISCRETE, "a categorical column", len(values))
     arr = _counting.as_samples(values, name)
