@@ -50,6 +50,7 @@ def test_estimate_kl_known_q_identity_and_consistency():
     assert abs(kl.value - truth) < 4 * kl.stderr
     assert kl.diagnostics["k"] == 3
 
+
 @pytest.mark.parametrize("seed, n, k", [(1, 30, 3), (2, 60, 6), (3, 200, 4), (4, 45, 12)])
 def test_kl_known_q_stderr_is_the_jackknife_of_the_plugin(seed, n, k):
     """The standard error squared is the delete-one jackknife variance of the plug-in D(P̂||Q), every sample

@@ -126,12 +126,13 @@ class Profile:
     @classmethod
     def from_counts(cls, counts: ArrayLike, support_size: int | None = None) -> Profile:
         c = np.asarray(counts, dtype=np.int64).ravel()
-        if c.size and int(c.min()) <= 0:
+        low = int(c.min()) if c.size else 1
+        if low <= 0:
             # mostly unseen outcomes (a large declared support): dropped first, the counting then reads the
             # rest only; mostly seen ones: counted with the zeros, whose class is dropped (a compress of a
             # mixed mask costs more than the counting); negative ones (not from an Empirical) dropped too
             pos = c > 0
-            if 2 * int(np.count_nonzero(pos)) < c.size or int(c.min()) < 0:
+            if low < 0 or 2 * int(np.count_nonzero(pos)) < c.size:
                 c = np.compress(pos, c)  # faster than boolean indexing
         # the distinct counts: a bincount for the usual small counts, no sorted copy; the zeros' class dropped
         values, mult = _counting.count(c, name="counts") if c.size else (c, c)

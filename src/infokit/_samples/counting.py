@@ -195,6 +195,12 @@ def _shifted(b: np.ndarray, base: int) -> np.ndarray:
     return np.subtract(b, base, dtype=np.int64)  # int64 arithmetic: no overflow of small dtypes
 
 
+def _offset(lo: int, hi: int) -> int:
+    """The value counted at index 0 of a bincount of values in ``[lo, hi]``: 0 for small non-negative values
+    (counted directly, no shifted copy), else ``lo``."""
+    return 0 if lo >= 0 and hi < 2 * (hi - lo + 1) else lo
+
+
 def _bincount_chunk(x: np.ndarray, limit: int):
     """``(base, counts of base, base+1, ..., lo, hi)`` of a chunk, or None if its range exceeds ``limit``.
 
@@ -210,7 +216,7 @@ def _bincount_chunk(x: np.ndarray, limit: int):
         lo, hi = int(x.min()), int(x.max())
         if hi - lo + 1 > limit:
             return None
-        base = 0 if lo >= 0 and hi < 2 * (hi - lo + 1) else lo
+        base = _offset(lo, hi)
         return base, np.bincount(_shifted(x, base)), lo, hi
     acc: Any
     acc, base, lo, hi = None, 0, 0, 0
@@ -232,8 +238,7 @@ def _bincount_chunk(x: np.ndarray, limit: int):
             blo, bhi = int(b.min()), int(b.max())
             if acc is None:
                 lo, hi = blo, bhi
-                # small non-negative values are counted directly (no shifted copy)
-                base = 0 if blo >= 0 and bhi < 2 * (bhi - blo + 1) else blo
+                base = _offset(blo, bhi)
                 acc = np.zeros(0, dtype=np.int64)
             else:
                 lo, hi = min(lo, blo), max(hi, bhi)
