@@ -783,11 +783,22 @@ def main(argv=None):
     ap.add_argument("--cells", metavar="FAM:K:N,...", help="run only these cells (e.g. to time one)")
     ap.add_argument("--output", metavar="PATH",
                     help="write/replace this benchmark's section in a markdown file, e.g. benchmarks/RESULTS.md")
+    ap.add_argument("--measure", choices=("entropy", "mi", "kl"), default="entropy",
+                    help="mi, kl: the coverage of the default method of estimate_mutual_information / estimate_kl "
+                         "(against a known Q) on the same cells (benchmarks/_mi_kl_families.py); --reps then "
+                         "defaults to 100")
+    ap.add_argument("--reps-large", type=int, default=40, help="--measure mi/kl: repetitions of a cell with "
+                    "N >= --large-n (default 40)")
+    ap.add_argument("--large-n", type=int, default=30000, help="see --reps-large (default 30000)")
     args = ap.parse_args(argv)
 
     machine = h.machine_description(("numpy", "scipy"))
     machine["infokit"] = f"{getattr(infokit, '__version__', 'unknown')} ({os.path.dirname(infokit.__file__)})"
     machine["processes"] = str(args.processes)
+    if args.measure != "entropy":
+        import _mi_kl_families
+
+        return _mi_kl_families.main(args, machine)
 
     if args.from_raw:
         results, methods, meta = load_raw(args.from_raw)

@@ -128,7 +128,8 @@ from scipy import special
 from infokit._estimators.result import Profile
 
 __all__ = ["Features", "decide", "choose", "uniform_pairs_pvalue", "uniform_pairs_cumulants", "UNIFORM_LEVEL",
-           "COVERAGE_WELL_SAMPLED", "COVERAGE_JACKKNIFE", "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED", "NO_UPPER_BOUND", "bracket_interval"]
+           "COVERAGE_WELL_SAMPLED", "COVERAGE_JACKKNIFE", "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED",
+           "NO_UPPER_BOUND", "bracket_interval", "bounds_entropy"]
 
 #: Level of the collision test of uniformity: the counts are treated as uniform
 #: unless :func:`uniform_pairs_pvalue` ``< UNIFORM_LEVEL``.
@@ -150,6 +151,15 @@ BRACKET_KERNELS = ("jackknife", "pym", "chao_wang_jost")
 #: entropy from above: the interval's upper end is then log K (declared) or
 #: +inf (not declared).
 COVERAGE_BOUNDED = 0.6
+
+
+
+def bounds_entropy(prof: Profile) -> bool:
+    """Whether the sample of ``prof`` bounds its entropy from above: Good-Turing coverage at least
+    :data:`COVERAGE_BOUNDED` (the rule of :func:`bracket_interval`, which the mutual information and the
+    KL divergence follow too)."""
+    return prof.coverage >= COVERAGE_BOUNDED
+
 
 #: The sentence ``Estimate.reading`` and the command line add to an interval without an upper end.
 NO_UPPER_BOUND = "no upper bound without a declared support size"
@@ -334,7 +344,7 @@ def bracket_interval(ft: Features, value: float, own, brackets, *, upper: float)
             if iv is not None and not (math.isnan(iv[0]) or math.isnan(iv[1]))]
     lo = min([value, *(float(a) for a, _ in ends)])
     hi = max([value, *(float(b) for _, b in ends)])
-    bounded = brackets.get("pym") is not None and ft.coverage >= COVERAGE_BOUNDED
+    bounded = brackets.get("pym") is not None and bounds_entropy(ft.profile)
     if not bounded:
         hi = upper
     return lo, min(hi, upper), bounded

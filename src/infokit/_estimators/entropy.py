@@ -11,7 +11,8 @@ from infokit._estimators.arguments import SAMPLES, EstimateOptions, as_empirical
 from infokit._estimators.arguments import all_continuous, check_bins_method, expand, natures
 from infokit._estimators.arguments import precheck, raw_samples, sample_kind, samples_hints, warn_continuous
 from infokit._estimators.methods import CONTINUOUS, DISCRETE, ENTROPY, METHODS
-from infokit._estimators.result import Deferred, Estimate, KernelResult, Profile, from_kernel, make_estimate, z_score
+from infokit._estimators.result import Deferred, Estimate, KernelResult, Profile, finish_interval, from_kernel
+from infokit._estimators.result import make_estimate, z_score
 from infokit._estimators.result import one_outcome_entropy_bound
 from infokit._lib.checks import check_level, check_rng
 from infokit._lib.typing import Base, Bins, Samples, Seed
@@ -263,24 +264,51 @@ def _from_profile(prof: Profile, m: methods.Method, o: EstimateOptions, options:
     diag.update(res.info)
     diag["reference"] = METHODS[used].reference
     upper = math.log(prof.k) if prof.k_declared else math.inf
+    stderr, interval, more = _interval(prof, res, used, m.name == "auto", o.level, o.gen, upper)
+    diag.update(more)
+    return make_estimate(res.value, stderr, interval, o.level, used, o.unit, diag, upper=upper,
+                         determined=prof.k_declared and prof.k == 1)
+
+
+def _interval(prof: Profile, res: KernelResult, used: str, auto_chose: bool, level: float, rng, upper: float):
+    """Standard error, interval (before :func:`finish_interval`) and diagnostics of a discrete entropy estimate.
+
+    The kernel's own, widened for ``auto``'s choices (the docstring of
+    :func:`estimate_entropy`, "Intervals"), and the one-outcome bound.
+    """
+    diag: dict = {}
     stderr, interval = res.stderr, res.raw_interval  # NSB's: computed when Estimate.ci is first read
-    if m.name == "auto" and used == "shrinkage":
-        stderr, interval = _hedged_shrinkage_interval(prof, res, o.level, o.gen, upper)
+    if auto_chose and used == "shrinkage":
+        stderr, interval = _hedged_shrinkage_interval(prof, res, level, rng, upper)
         diag["stderr_method"] = "max(delta+chi2, NSB posterior s.d.); interval: union with NSB's"
-    elif m.name == "auto" and used in auto.BRACKETED:
-        interval, bounded = _bracket(prof, res, used, o.level, o.gen, upper)
+    elif auto_chose and used in auto.BRACKETED:
+        interval, bounded = _bracket(prof, res, used, level, rng, upper)
         diag["interval_method"] = ("hull of the intervals of " + ", ".join(sorted({used, *auto.BRACKET_KERNELS}))
                                    + ("" if bounded else f"; upper end {'log K' if prof.k_declared else 'open'}: "
                                       f"coverage < {auto.COVERAGE_BOUNDED} or fewer than two repeated samples"))
         if not bounded and not prof.k_declared:
             diag["interval_note"] = auto.NO_UPPER_BOUND
-    determined = prof.k_declared and prof.k == 1
-    if prof.k_obs == 1 and not determined:
+    if prof.k_obs == 1 and not (prof.k_declared and prof.k == 1):
         interval = _one_outcome_interval(prof, res, interval.get() if isinstance(interval, Deferred) else interval,
-                                         o.level)
+                                         level)
         diag["interval_method"] = "one outcome seen: [0, bound on the unseen mass's entropy]"
-    return make_estimate(res.value, stderr, interval, o.level, used, o.unit, diag, upper=upper,
-                         determined=determined)
+    return stderr, interval, diag
+
+
+def auto_interval_nats(prof: Profile, level: float, rng) -> tuple[float, float, float]:
+    """``(value, lo, hi)`` of ``estimate_entropy(..., method="auto")`` of the counts of ``prof``, in nats.
+
+    The entropy intervals the mutual information and the KL divergence
+    compose when their samples are too few to bound them otherwise
+    (:func:`infokit._estimators.information._composed_interval`).
+    """
+    res, used, _ = methods.entropy_nats(prof, "auto", level, rng)
+    upper = math.log(prof.k) if prof.k_declared else math.inf
+    stderr, interval, _ = _interval(prof, res, used, True, level, rng, upper)
+    point, _, held, _ = finish_interval(res.value, stderr, interval, level, upper=upper,
+                                        determined=prof.k_declared and prof.k == 1)
+    lo, hi = held.get() if isinstance(held, Deferred) else held
+    return point, lo, hi
 
 
 def _continuous(data, kind: Kind, m: methods.Method, o: EstimateOptions):

@@ -73,7 +73,7 @@ from infokit._lib.typing import ArrayLike
 from infokit._samples import counting as _counting
 from infokit.errors import InvalidTypeError
 
-__all__ = ["Profile", "Deferred", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel",
+__all__ = ["Profile", "Deferred", "KernelResult", "Estimate", "GTestResult", "make_estimate", "from_kernel", "interval_sum",
            "estimate_html",
            "z_score", "t_score", "chi2_variance", "finish_interval", "bias_widened_interval", "unseen_mass_bound",
            "one_outcome_entropy_bound"]
@@ -605,6 +605,18 @@ def make_estimate(value: float, stderr: float, interval: Any, level: float, meth
         unit=unit.name,
         diagnostics=diagnostics,
     )
+
+
+def interval_sum(terms: Any) -> tuple[float, float]:
+    """The interval of ``sum(sign * t)`` for quantities ``t`` in the intervals ``(lo, hi)`` of ``terms``
+    (``(sign, (lo, hi))`` pairs, sign +1 or -1): each term at the end that moves the sum down, then up.
+
+    The ends may be infinite (an entropy without an upper bound); the lower
+    ends must be finite, so the sum is never ``inf - inf``.
+    """
+    lo = sum(a if sign > 0 else -b for sign, (a, b) in terms)
+    hi = sum(b if sign > 0 else -a for sign, (a, b) in terms)
+    return float(lo), float(hi)
 
 
 def bias_widened_interval(value: float, stderr: float, q: float, bias: float | None) -> tuple[float, float]:
