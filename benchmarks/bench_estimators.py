@@ -18,6 +18,12 @@ interval in every cell (goal: >= 90% everywhere, mean 93-97%) and its RMSE
 over the per-cell best (goal: geo-mean <= 1.15, worst <= 1.6, never above
 NSB alone).
 
+``--measure mi`` / ``--measure kl``: the coverage, RMSE and bias of the
+default method of ``estimate_mutual_information`` (independent and dependent
+pairs) and of ``estimate_kl`` against a known Q on the same cells and seeds
+(``benchmarks/_mi_kl_families.py`` says how the pairs and the Qs are drawn);
+sections ``bench_estimators_mi[_report]`` and ``bench_estimators_kl[_report]``.
+
 Options: ``--reps N`` (repetitions per cell, default 200; 30 with ``--quick``),
 ``--processes P`` (default 2), ``--seed S``, ``--cells FAM:K:N,...`` (only
 these cells, e.g. to time one), ``--skip-coverage`` (no interval-coverage

@@ -82,26 +82,33 @@ def test_kl_known_q_interval_covers_on_small_samples():
     assert hits / reps >= 0.90
 
 
-def test_kl_known_q_interval_when_the_sample_cannot_bound_the_entropy():
-    """Coverage 1 - f1/n below 0.6: the interval is the hull of the normal one and H(P, Q) - H(P) over the
-    mean surprisal's interval (estimate_cross_entropy) and estimate_entropy's "auto" interval on the K
-    outcomes of Q; and it covers where the normal one covered 68-75% (bench_mi_kl_coverage.py: K = 100,
-    N = 40, tune grid; K = 200, N = 50, report grid), here K = 150, N = 60, another seed."""
-    rng = np.random.default_rng(20261208)
-    k, n, reps, hits = 150, 60, 150, 0
+@pytest.mark.parametrize("family, k, n", [("dirichlet", 150, 60), ("dirichlet", 20, 400), ("zipf", 1000, 10000)])
+def test_kl_known_q_interval_is_widened_by_the_entropy_intervals_reach(family, k, n):
+    """auto's interval of D = H(P, Q) - H(P): the normal one, widened down by as far as estimate_entropy's
+    "auto" interval (support_size = K) reaches above the chosen method's own interval, and up by as far as
+    it reaches below; and it covers where the normal one covered 0% (Zipf over 1000 outcomes, 10000
+    samples: the entropy's bias outweighs its noise, bench_estimators.py --measure kl) and 68-75% (50
+    samples over 200 outcomes, bench_mi_kl_coverage.py); here other cells and seeds."""
+    rng = np.random.default_rng([20261208, k, n])
+    z = stats.norm.ppf(0.975)
+    reps, hits = (40 if family == "zipf" else 150), 0
     for r in range(reps):
-        p, q = rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k))
+        if family == "zipf":
+            p = 1.0 / np.arange(1, k + 1)
+            p /= p.sum()
+            q = 0.5 * (p + rng.permutation(p))
+        else:
+            p, q = rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k))
         x = rng.choice(k, size=n, p=p)
         est = ik.estimate_kl(x, q, rng=0)
         hits += est.ci[0] - 1e-12 <= float(np.sum(stats.entropy(p, q))) <= est.ci[1] + 1e-12
-        if r < 5:
-            ce = ik.estimate_cross_entropy(x, q).ci
-            h = ik.estimate_entropy(x, support_size=k, rng=0).ci
-            z = stats.norm.ppf(0.975)
-            lo = max(0.0, min(est.value - z * est.stderr, ce[0] - h[1]))
-            assert est.ci == pytest.approx((lo, max(est.value + z * est.stderr, ce[1] - h[0])), rel=1e-12, abs=1e-12)
+        if r < 3:
+            hull = ik.estimate_entropy(x, support_size=k, rng=0).ci
+            own = ik.estimate_entropy(x, est.method, support_size=k, rng=0).ci
+            below, above = max(own[0] - hull[0], 0.0), max(hull[1] - own[1], 0.0)
+            want = (max(est.value - z * est.stderr - above, 0.0), est.value + z * est.stderr + below)
+            assert est.ci == pytest.approx(want, rel=1e-9, abs=1e-12)
             assert est.ci[0] <= est.value <= est.ci[1] and est.value >= 0.0
-            assert "H(P,Q) - H(P)" in est.diagnostics["interval_method"]
     assert hits / reps >= 0.90
 
 

@@ -295,6 +295,33 @@ def _interval(prof: Profile, res: KernelResult, used: str, auto_chose: bool, lev
     return stderr, interval, diag
 
 
+def auto_widening(prof: Profile, res: KernelResult, used: str, level: float, rng, *,
+                  any_method: bool = False) -> tuple[float, float]:
+    """How far ``auto``'s interval for the entropy of ``prof`` reaches beyond the chosen kernel's own:
+    ``(below, above)``, in nats, each ``>= 0`` (``res``: that kernel's result, ``used`` its name).
+
+    The share of the interval that answers for the kernel's bias rather than
+    its sampling noise (the hull of :func:`~infokit._estimators.auto.bracket_interval`,
+    the union with NSB's for shrinkage, the open or ``log K`` upper end): the
+    KL divergence against a known Q widens its own interval by as much.
+    ``any_method``: the hull of :data:`~infokit._estimators.auto.BRACKET_KERNELS`
+    around any kernel (not only those ``auto`` brackets), for the three
+    entropies of a mutual information, whose method ``auto`` chooses from the
+    joint table alone.
+    """
+    upper = math.log(prof.k) if prof.k_declared else math.inf
+    determined = prof.k_declared and prof.k == 1
+    ends = []
+    for auto_chose in (False, True):
+        stderr, interval, _ = _interval(prof, res, used, auto_chose, level, rng, upper)
+        if auto_chose and any_method and used not in auto.BRACKETED and prof.k_obs > 1:
+            interval, _ = _bracket(prof, res, used, level, rng, upper)
+        _, _, held, _ = finish_interval(res.value, stderr, interval, level, upper=upper, determined=determined)
+        ends.append(held.get() if isinstance(held, Deferred) else held)
+    (lo_own, hi_own), (lo, hi) = ends
+    return max(lo_own - lo, 0.0), max(hi - hi_own, 0.0)
+
+
 def auto_interval_nats(prof: Profile, level: float, rng) -> tuple[float, float, float]:
     """``(value, lo, hi)`` of ``estimate_entropy(..., method="auto")`` of the counts of ``prof``, in nats.
 
