@@ -23,11 +23,24 @@ repetition:
 Coverage: the fraction of repetitions whose interval ``est.ci`` holds the
 truth (an open upper end covers); RMSE and bias of ``est.value``.  The
 default method throughout.
+
+``--all-methods``: every discrete method is also run on each sample (for
+the MI from the three entropies of each method on the profiles the estimate
+uses, :func:`entropy_terms`, which give the public call's value exactly:
+:func:`mi_of_terms`; by the public call for shrinkage and for the KL), and
+the section adds ``auto``'s RMSE over the per-cell best (item 4's goals:
+geometric mean <= 1.15, worst <= 1.6, never worse than NSB alone) over the
+cells whose truth is not 0.  The per-sample values, the three entropies of
+every method and the sample's features (:data:`FEATURES`) go to a pickle
+(``--raw``, default ``benchmarks/<measure>_<grid>_raw.pkl``), which
+``--from-raw`` re-reads, so that a rule that picks methods from the
+features can be scored offline.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 
 import numpy as np
@@ -64,11 +77,72 @@ def clean(p):
     return p / p.sum()
 
 
+def features(x, y):
+    """What a rule for MI may look at, per sample: joint and marginal Good-Turing coverages, observed
+    supports, the joint table's uniformity p-value over K_X K_Y cells (``auto.Features``)."""
+    from infokit._estimators import auto
+    from infokit._estimators.result import Profile
+
+    cx, cy = np.bincount(x), np.bincount(y)
+    cx, cy = cx[cx > 0], cy[cy > 0]
+    _, cxy = np.unique(x.astype(np.int64) * (y.max() + 1) + y, return_counts=True)
+    px, py, pxy = Profile.from_counts(cx), Profile.from_counts(cy), Profile.from_counts(cxy, cx.size * cy.size)
+    return [px.coverage, py.coverage, pxy.coverage, cx.size, cy.size, cxy.size,
+            auto.Features.of(pxy).uniform_pvalue() if cx.size * cy.size > 1 else 1.0]
+
+
+def entropy_terms(x, y, names, rng):
+    """``(H(X), H(Y), H(X, Y))`` in nats by each entropy method of ``names`` on the profiles the MI estimate
+    uses (observed supports, ``K_X K_Y`` for the pairs), NaN where a method cannot answer (and for
+    ``shrinkage``, whose MI is not made of three entropies): for rules that mix methods, re-analysed offline."""
+    from infokit._estimators import methods as m
+    from infokit._estimators.result import Profile
+
+    cx, cy = np.bincount(x), np.bincount(y)
+    cx, cy = cx[cx > 0], cy[cy > 0]
+    _, cxy = np.unique(x.astype(np.int64) * (y.max() + 1) + y, return_counts=True)
+    profs = (Profile.from_counts(cx, cx.size), Profile.from_counts(cy, cy.size),
+             Profile.from_counts(cxy, cx.size * cy.size))
+    out = np.full((len(names), 3), np.nan)
+    for i, name in enumerate(names):
+        if name == "shrinkage":
+            continue
+        for j, prof in enumerate(profs):
+            try:
+                out[i, j] = m.METHODS[name].kernels[m.ENTROPY](prof, level=0.95, rng=rng).value
+            except Exception:  # noqa: BLE001 - PYM without two repeated samples
+                pass
+    return out
+
+
+def mi_of_terms(t, ft):
+    """``estimate_mutual_information``'s value from the three entropies ``t`` (:func:`entropy_terms`) and the
+    :func:`features` ``ft``: 0 for a variable seen with one value, else ``H(X) + H(Y) - H(X, Y)`` clipped to
+    ``[0, min(H(X), H(Y))]`` (the same as the call by name: checked on the report grid, 4860 values)."""
+    hx, hy, hxy = t
+    if ft[3] == 1 or ft[4] == 1:
+        return 0.0
+    return float(np.clip(hx + hy - hxy, 0.0, min(max(hx, 0.0), max(hy, 0.0))))
+
+
+FEATURES = ("coverage_x", "coverage_y", "coverage_xy", "k_x", "k_y", "k_xy", "uniform_p_xy")
+
+
+def other_methods(measure):
+    """The discrete methods besides ``auto`` (the per-cell best of ``--all-methods`` is among them)."""
+    from infokit._estimators import methods as m
+
+    key = m.MUTUAL_INFORMATION if measure == "mi" else m.KL
+    return [n for n in m.names(key, data=m.DISCRETE) if n != "auto"]
+
+
 def run_cell(task):
-    measure, case, fam, K, N, reps, seed = task
+    measure, case, fam, K, N, reps, seed, all_methods = task
     rng = np.random.default_rng([seed, FAMILY_CODE[fam], K, N, 7 if measure == "mi" else 8,
                                  CASES[measure].index(case)])
     hits, err, used, open_upper, t0 = 0, [], set(), 0, time.process_time()
+    others = other_methods(measure) if all_methods else []
+    values, truths, feats, chosen, terms = [], [], [], [], []
     for _ in range(reps):
         if measure == "mi":
             px = clean(be.draw_p(fam, K, rng))
@@ -80,6 +154,7 @@ def run_cell(task):
                 y = np.where(rng.random(N) < 0.6, x, y)
             truth = mi_truth(px, py, dependent)
             est = ik.estimate_mutual_information(x, y)
+            call = lambda name: ik.estimate_mutual_information(x, y, name)  # noqa: E731
         else:
             p = clean(be.draw_p(fam, K, rng))
             other = rng.permutation(p) if fam in be.FIXED else clean(be.draw_p(fam, K, rng))
@@ -87,23 +162,47 @@ def run_cell(task):
             truth = float(np.sum(rel_entr(p, q)))
             x = rng.choice(K, size=N, p=p)
             est = ik.estimate_kl(x, q)
+            call = lambda name: ik.estimate_kl(x, q, name)  # noqa: E731
         lo, hi = est.ci
         tol = TOL * max(1.0, abs(truth))
         hits += lo - tol <= truth <= hi + tol
         open_upper += hi == np.inf
         err.append(est.value - truth)
         used.add(est.method)
+        if all_methods:
+            tt = entropy_terms(x, y, others, rng) if measure == "mi" else None
+            ft = features(x, y) if measure == "mi" else [np.nan] * len(FEATURES)
+            row = []
+            for i, name in enumerate(others):
+                if tt is not None and name != "shrinkage":  # the value the public call gives, from its terms
+                    row.append(mi_of_terms(tt[i], ft))
+                    continue
+                try:
+                    row.append(call(name).value)
+                except Exception:  # noqa: BLE001 - a kernel that cannot answer on this sample
+                    row.append(np.nan)
+            values.append(row)
+            truths.append(truth)
+            chosen.append(est.method)
+            feats.append(ft)
+            if tt is not None:
+                terms.append(tt)
     err = np.asarray(err)
-    return {"measure": measure, "case": case, "family": fam, "K": K, "N": N, "reps": reps,
+    extra = {}
+    if all_methods:
+        extra = {"others": others, "values": np.asarray(values, float), "truths": np.asarray(truths, float),
+                 "auto_values": np.asarray(err) + np.asarray(truths), "auto_methods": chosen,
+                 "features": np.asarray(feats, float), "terms": np.asarray(terms, float)}
+    return extra | {"measure": measure, "case": case, "family": fam, "K": K, "N": N, "reps": reps,
             "coverage": hits / reps, "rmse": float(np.sqrt(np.mean(err**2))), "bias": float(err.mean()),
             "open_upper": open_upper / reps, "methods": sorted(used), "cpu_s": time.process_time() - t0}
 
 
-def simulate(measure, which, reps, reps_large, large_n, seed, processes):
+def simulate(measure, which, reps, reps_large, large_n, seed, processes, all_methods=False):
     tasks = []
     for case in CASES[measure]:
         for fam, K, N in be.grid(False, which):
-            tasks.append((measure, case, fam, K, N, reps_large if N >= large_n else reps, seed))
+            tasks.append((measure, case, fam, K, N, reps_large if N >= large_n else reps, seed, all_methods))
     tasks.sort(key=lambda t: -t[4] * t[5])  # the longest first: the pool finishes together
     if processes > 1:
         with multiprocessing.Pool(processes) as pool:
@@ -150,13 +249,94 @@ def tables(results, measure):
             h.markdown_table(["N/K", "cells", "mean coverage", "min", "cells < 90%"], by_ratio), "\n".join(text))
 
 
+def rmse_table(results, measure):
+    """Markdown: RMSE of ``auto`` and of each method over the per-cell best (``--all-methods``), and the goals.
+
+    The cells whose truth is 0 in every sample (independent pairs; the uniform family's Q = P) are left
+    out of the ratios: a method biased below 0 and clipped there is exact on them, and wins them by a
+    factor of 1e6 against any estimate that moves with the sample.  Their RMSEs are listed apart.
+    Per-cell best: among the methods that answered on every sample of the cell (PYM needs two repeated
+    samples).
+    """
+    others = results[0]["others"]
+    names = ["auto"] + others
+    ratios = {m: [] for m in names}
+    worse, worst_cell, zero_rows = [], {}, []
+    for r in sorted(results, key=lambda r: (CASES[measure].index(r["case"]), be.FAMILIES.index(r["family"]),
+                                            r["K"], r["N"])):
+        err = {m: r["values"][:, j] - r["truths"] for j, m in enumerate(others)}
+        err["auto"] = r["auto_values"] - r["truths"]
+        rmse = {m: float(np.sqrt(np.mean(e ** 2))) for m, e in err.items() if np.isfinite(e).all()}
+        label = f"{r['family']}{', ' + r['case'] if len(CASES[measure]) > 1 else ''} K={r['K']} N={r['N']}"
+        if not np.any(r["truths"]):
+            zero_rows.append(rmse)
+            continue
+        best = min(v for m, v in rmse.items() if m != "auto")
+        for m in names:
+            q = rmse.get(m, np.inf) / best
+            ratios[m].append(q)
+            if q >= max(ratios[m]):
+                worst_cell[m] = label
+        if rmse["auto"] > rmse.get("nsb", np.inf) * (1 + 1e-9):
+            worse.append(f"{label} ({rmse['auto'] / best:.2f} vs {rmse['nsb'] / best:.2f})")
+
+    def geo(v):
+        v = np.asarray(v)
+        return float(np.exp(np.mean(np.log(v)))) if np.isfinite(v).all() else np.inf
+
+    rows = sorted(([m, f"{geo(ratios[m]):.2f}", f"{max(ratios[m]):.3g}", worst_cell.get(m, "-"),
+                    int(sum(q <= 1.0 + 1e-12 for q in ratios[m])) if m != "auto" else "-",
+                    int(sum(np.isinf(ratios[m])))] for m in names),
+                  key=lambda row: (float(row[1]), row[0]))
+    tab = h.markdown_table(["method", "geo-mean ratio", "worst ratio", "worst cell", "cells won",
+                            "cells not answered"], rows)
+    n_cells = len(ratios["auto"])
+    g, w = geo(ratios["auto"]), max(ratios["auto"])
+    ok = g <= 1.15 and w <= 1.6 and not worse
+    text = (f"- **auto**, over the {n_cells} cells whose truth is not 0: geo-mean {g:.2f} (goal <= 1.15), worst "
+            f"{w:.3g} ({worst_cell['auto']}; goal <= 1.6), worse than NSB alone in {len(worse)} of {n_cells} cells "
+            f"(goal 0): {'PASS' if ok else 'FAIL'}."
+            + (f"  NSB alone: {geo(ratios['nsb']):.2f} / {max(ratios['nsb']):.3g}." if "nsb" in ratios else ""))
+    if worse:
+        text += "\n- auto worse than NSB: " + "; ".join(worse[:12]) + (" ..." if len(worse) > 12 else "")
+    zero = ""
+    if zero_rows:
+        z = {m: [c.get(m, np.nan) for c in zero_rows] for m in names}
+        ztab = sorted(([m, f"{np.mean(v):.3g}", f"{np.max(v):.3g}", int(np.sum(np.isnan(v)))] for m, v in z.items()),
+                      key=lambda row: (float(row[1]) if row[1] != "nan" else np.inf, row[0]))
+        zero = (f"\n\nThe {len(zero_rows)} cells whose truth is 0 (left out of the ratios): RMSE in nats, mean and "
+                "largest over the cells (a method that cannot answer on every sample of a cell: nan)\n\n"
+                + h.markdown_table(["method", "mean RMSE", "largest RMSE", "cells not answered"], ztab))
+    return tab, text + zero
+
+
+def save_raw(path, results):
+    """The per-sample values of every method, the truths and the features (``--all-methods``): a pickle."""
+    import pickle
+
+    with open(path, "wb") as f:
+        pickle.dump(results, f)
+
+
 def main(args, machine):
     which = args.grid
     seed = args.seed if args.seed is not None else (be.REPORT_SEED if which == "report" else be.TUNE_SEED)
     reps = args.reps if args.reps is not None else 100
     t0 = time.perf_counter()
-    results = simulate(args.measure, which, reps, args.reps_large, args.large_n, seed, args.processes)
+    if args.from_raw:
+        import pickle
+
+        with open(args.from_raw, "rb") as f:
+            results = pickle.load(f)
+    else:
+        results = simulate(args.measure, which, reps, args.reps_large, args.large_n, seed, args.processes,
+                           args.all_methods)
     wall = time.perf_counter() - t0
+    all_methods = "others" in results[0]
+    if all_methods and not args.from_raw:
+        raw = args.raw if args.raw != be.DEFAULT_RAW else os.path.join(be.HERE, f"{args.measure}_{which}_raw.pkl")
+        save_raw(raw, results)
+        print(f"wrote {raw}")
     emit, parts = h.collector()
     name = {"mi": "mutual information", "kl": "KL divergence against a known Q"}[args.measure]
     emit("\n".join([
@@ -177,6 +357,11 @@ def main(args, machine):
          + cov_t + "\n\n" + text)
     emit("### By N/K\n\n" + ratio_t)
     emit("### RMSE (bias) of the value, nats\n\n" + err_t)
+    if all_methods:
+        tab, text = rmse_table(results, args.measure)
+        emit("### RMSE ratio to the per-cell best, every method\n\n"
+             "ratio = RMSE / (smallest RMSE of the methods other than auto in the cell, each called on the same "
+             "samples by name); geometric mean and worst over the cells.\n\n" + tab + "\n\n" + text)
     key = f"bench_estimators_{args.measure}" + ("_report" if which == "report" else "")
     if args.output:
         title = (f"{name[0].upper()}{name[1:]}: coverage on the family grid "

@@ -796,6 +796,9 @@ def main(argv=None):
     ap.add_argument("--reps-large", type=int, default=40, help="--measure mi/kl: repetitions of a cell with "
                     "N >= --large-n (default 40)")
     ap.add_argument("--large-n", type=int, default=30000, help="see --reps-large (default 30000)")
+    ap.add_argument("--all-methods", action="store_true",
+                    help="--measure mi/kl: also call every discrete method by name on each sample and report "
+                         "auto's RMSE over the per-cell best (the per-sample values go to --raw, a pickle)")
     args = ap.parse_args(argv)
 
     machine = h.machine_description(("numpy", "scipy"))

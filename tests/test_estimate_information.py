@@ -187,3 +187,34 @@ def test_leave_one_out_term_against_mpmath():
     for arr in (counts, counts.astype(np.float64), counts.astype(np.int32)[:7]):
         got = discrete.leave_one_out_term(arr)
         assert got == pytest.approx(ref[: arr.size], rel=1e-14, abs=1e-300)
+
+
+def test_auto_mi_is_nsb_and_beats_grassberger_on_a_well_sampled_sparse_joint():
+    # Dirichlet(0.01) marginals over 1000 values, y = x with probability 0.6: the joint table is well
+    # covered (1 - f1/n about 0.97), where the former rule took Grassberger.  Truth: the exact MI of the
+    # 1000 x 1000 joint, sum p log(p / (p_x p_y)) over its cells in logs (the product of two tiny masses
+    # underflows); NSB's RMSE is the smaller (bench_estimators.py --measure mi --all-methods, tune grid:
+    # 0.016 against 0.028)
+    rng = np.random.default_rng(20261203)
+    k, n = 1000, 10_000
+    err = {"auto": [], "grassberger": []}
+    for _ in range(24):
+        px = rng.dirichlet(np.full(k, 0.01))
+        px = np.where(px < 1e-300, 0.0, px)
+        px /= px.sum()
+        py = rng.dirichlet(np.full(k, 0.01))
+        py = np.where(py < 1e-300, 0.0, py)
+        py /= py.sum()
+        joint = px[:, None] * (0.4 * py[None, :] + 0.6 * np.eye(k))
+        i, j = np.nonzero(joint)
+        p = joint[i, j]
+        truth = float(np.sum(p * (np.log(p) - np.log(joint.sum(1)[i]) - np.log(joint.sum(0)[j]))))
+        x = rng.choice(k, size=n, p=px)
+        y = np.where(rng.random(n) < 0.6, x, rng.choice(k, size=n, p=py))
+        auto = ik.estimate_mutual_information(x, y)
+        assert auto.method == "nsb" and "NSB for H(X), H(Y) and H(X, Y)" in auto.diagnostics["auto_reason"]
+        assert auto.value == ik.estimate_mutual_information(x, y, "nsb").value
+        err["auto"].append(auto.value - truth)
+        err["grassberger"].append(ik.estimate_mutual_information(x, y, "grassberger").value - truth)
+    rmse = {m: math.sqrt(np.mean(np.square(e))) for m, e in err.items()}
+    assert rmse["auto"] < 0.8 * rmse["grassberger"]

@@ -7,9 +7,6 @@ never at the distribution, and returns an estimator name and a one-line reason::
       1. the counts are consistent with a uniform distribution over the K
          outcomes                                   -> "shrinkage"
       2. else                                        -> "nsb"
-      (for the joint table of a mutual information, ``joint=True``, the
-      former steps between them remain: a single outcome observed ->
-      "miller_madow", coverage 1 - f1/n >= 0.95 -> "grassberger")
     support size not declared:
       1. a single outcome observed                   -> "miller_madow" (0)
       2. coverage 1 - f1/n >= 0.90                   -> "jackknife"
@@ -128,14 +125,12 @@ from scipy import special
 from infokit._estimators.result import Profile
 
 __all__ = ["Features", "decide", "choose", "uniform_pairs_pvalue", "uniform_pairs_cumulants", "UNIFORM_LEVEL",
-           "COVERAGE_WELL_SAMPLED", "COVERAGE_JACKKNIFE", "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED",
+           "COVERAGE_JACKKNIFE", "BRACKETED", "BRACKET_KERNELS", "COVERAGE_BOUNDED",
            "NO_UPPER_BOUND", "bracket_interval", "bounds_entropy"]
 
 #: Level of the collision test of uniformity: the counts are treated as uniform
 #: unless :func:`uniform_pairs_pvalue` ``< UNIFORM_LEVEL``.
 UNIFORM_LEVEL = 1e-3
-#: Good-Turing coverage from which the sample counts as well sampled.
-COVERAGE_WELL_SAMPLED = 0.95
 #: Good-Turing coverage from which, without a declared support, the jackknife is used
 #: (below it, Chao-Shen's coverage adjustment).
 COVERAGE_JACKKNIFE = 0.90
@@ -266,17 +261,12 @@ def uniform_pairs_pvalue(pairs: int, n: int, k: int) -> float:
 _ONE_OUTCOME = "a single outcome observed: Miller-Madow (here the plug-in value, 0)"
 
 
-def decide(ft: Features, *, joint: bool = False) -> tuple[str, str]:
+def decide(ft: Features) -> tuple[str, str]:
     """The rule on precomputed :class:`Features`: ``(method, reason)``.
 
-    ``joint=True``: the profile is the joint table of a mutual information,
-    whose support ``K_X K_Y`` (the product of the observed marginal supports)
-    counts every pair as possible.  A dependent pair fills only a few of them,
-    and NSB's prior over all ``K_X K_Y`` cells then pulls ``H(X, Y)`` up and
-    the information down, so the former steps are kept there: a single cell
-    -> Miller-Madow, coverage >= 0.95 -> Grassberger, before NSB.
+    (The mutual information's ``auto`` does not use this rule: it takes NSB
+    for its three entropies, :data:`infokit._estimators.information.AUTO_MI`.)
     """
-    well = ft.coverage >= COVERAGE_WELL_SAMPLED
     cov = f"coverage 1 - f1/n = {ft.coverage:.3g}"
     if ft.k_declared:
         if ft.k <= 1:
@@ -288,12 +278,6 @@ def decide(ft: Features, *, joint: bool = False) -> tuple[str, str]:
                 f"({ft.pairs} colliding pairs, {ft.expected_pairs_uniform:.3g} expected, p = {pval:.2g}): "
                 "James-Stein shrinkage towards uniform"
             )
-        if joint:
-            if ft.k_obs == 1:
-                return "miller_madow", _ONE_OUTCOME
-            if well:
-                return "grassberger", (
-                    f"joint table well sampled ({cov} >= {COVERAGE_WELL_SAMPLED}): bias-corrected Grassberger")
         return "nsb", (
             f"counts not consistent with uniform over the declared {ft.k} outcomes (p = {pval:.2g}), "
             f"support size declared ({cov}): NSB"
@@ -350,7 +334,6 @@ def bracket_interval(ft: Features, value: float, own, brackets, *, upper: float)
     return lo, min(hi, upper), bounded
 
 
-def choose(prof: Profile, *, joint: bool = False) -> tuple[str, str]:
-    """The estimator ``method="auto"`` uses for this profile, and a one-line reason
-    (``joint``: see :func:`decide`)."""
-    return decide(Features.of(prof), joint=joint)
+def choose(prof: Profile) -> tuple[str, str]:
+    """The estimator ``method="auto"`` uses for this profile, and a one-line reason."""
+    return decide(Features.of(prof))
