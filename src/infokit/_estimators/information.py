@@ -154,6 +154,11 @@ def estimate_mutual_information(
     (``diagnostics["interval_note"]``); ``diagnostics["upper_bound"]`` is its
     upper end.  With it the dependent pairs above cover 100%, and every cell
     of ``bench_mi_kl_coverage.py``'s report grid at least 90%.
+    The price is time: these intervals run the jackknife, PYM and
+    Chao-Wang-Jost on each table, about 3 times the cost of
+    ``method="nsb"`` on small samples (20 values, 50 pairs: 38 against
+    13-15 ms a call); pass ``method="nsb"`` for the same value with the
+    normal interval only.
 
     Examples
     --------
