@@ -52,8 +52,9 @@ def estimate_mutual_information(
         uses NSB for all three -- for discrete samples (the most accurate
         single estimator of the mutual information on the simulation grid
         of ``benchmarks/bench_estimators.py --measure mi --all-methods``;
-        ``benchmarks/RESULTS.md``, sections ``bench_estimators_mi*``).  For continuous ones (the rule of
-        :func:`estimate_entropy`, column by column) ``"auto"`` uses ``"ksg"``
+        ``benchmarks/RESULTS.md``, sections ``bench_estimators_mi*``).
+        For continuous ones (the rule of :func:`estimate_entropy`, column
+        by column) ``"auto"`` uses ``"ksg"``
         when every column of ``x`` and ``y`` is continuous, and ``"ross"``
         (the mixed k-NN estimator) when one side is all continuous and the
         other all discrete, where that method is available;
