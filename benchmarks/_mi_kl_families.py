@@ -77,12 +77,12 @@ def clean(p):
     return p / p.sum()
 
 
-def features(x, y):
-    """What a rule for MI may look at, per sample: joint and marginal Good-Turing coverages, observed
-    supports, the joint table's uniformity p-value over K_X K_Y cells (``auto.Features``)."""
+def features(profs):
+    """What a rule for MI may look at, per sample (``profs``: :func:`profiles`): joint and marginal Good-Turing
+    coverages, observed supports, the joint table's uniformity p-value over K_X K_Y cells (``auto.Features``)."""
     from infokit._estimators import auto
 
-    px, py, pxy = profiles(x, y)
+    px, py, pxy = profs
     return [px.coverage, py.coverage, pxy.coverage, px.k_obs, py.k_obs, pxy.k_obs,
             auto.Features.of(pxy).uniform_pvalue() if pxy.k > 1 else 1.0]
 
@@ -97,13 +97,12 @@ def profiles(x, y):
     return Profile.from_counts(cx, cx.size), Profile.from_counts(cy, cy.size), Profile.from_counts(cxy, cx.size * cy.size)
 
 
-def entropy_terms(x, y, names, rng):
+def entropy_terms(profs, names, rng):
     """``(H(X), H(Y), H(X, Y))`` in nats by each entropy method of ``names`` on the profiles the MI estimate
-    uses (observed supports, ``K_X K_Y`` for the pairs), NaN where a method cannot answer (and for
+    uses (:func:`profiles`: observed supports, ``K_X K_Y`` for the pairs), NaN where a method cannot answer (and for
     ``shrinkage``, whose MI is not made of three entropies): for rules that mix methods, re-analysed offline."""
     from infokit._estimators import methods as m
 
-    profs = profiles(x, y)
     out = np.full((len(names), 3), np.nan)
     for i, name in enumerate(names):
         if name == "shrinkage":
@@ -171,8 +170,9 @@ def run_cell(task):
         err.append(est.value - truth)
         used.add(est.method)
         if all_methods:
-            tt = entropy_terms(x, y, others, rng) if measure == "mi" else None
-            ft = features(x, y) if measure == "mi" else [np.nan] * len(FEATURES)
+            profs = profiles(x, y) if measure == "mi" else None
+            tt = entropy_terms(profs, others, rng) if profs else None
+            ft = features(profs) if profs else [np.nan] * len(FEATURES)
             row = []
             for i, name in enumerate(others):
                 if tt is not None and name != "shrinkage":  # the value the public call gives, from its terms
@@ -254,8 +254,9 @@ def rmse_table(results, measure):
     """Markdown: RMSE of ``auto`` and of each method over the per-cell best (``--all-methods``), and the goals.
 
     The cells whose truth is 0 in every sample (independent pairs; the uniform family's Q = P) are left
-    out of the ratios: a method biased below 0 and clipped there is exact on them, and wins them by a
-    factor of 1e6 against any estimate that moves with the sample.  Their RMSEs are listed apart.
+    out of the ratios: a method biased below 0 and clipped there is exact on them (Laplace's and Jeffreys'
+    pseudo-counts over K_X K_Y cells), and wins them against any estimate that moves with the sample.  Their
+    RMSEs are listed apart.
     Per-cell best: among the methods that answered on every sample of the cell (PYM needs two repeated
     samples).
     """
@@ -334,8 +335,11 @@ def former_mi_rule(r):
     NSB where the table looks uniform (it stood in for shrinkage) or its coverage is below 0.95, Grassberger
     from 0.95 on (a single cell: 0 either way) -- from the :data:`FEATURES` and the values of NSB and
     Grassberger.  Equal to the recorded ``auto`` on the tune grid's samples simulated before the change."""
+    from infokit._estimators import auto
+
     o, F = r["others"], r["features"]
-    well = (F[:, FEATURES.index("uniform_p_xy")] < 1e-3) & (F[:, FEATURES.index("coverage_xy")] >= 0.95)
+    # 0.95: the former rule's COVERAGE_WELL_SAMPLED, removed with it
+    well = (F[:, FEATURES.index("uniform_p_xy")] < auto.UNIFORM_LEVEL) & (F[:, FEATURES.index("coverage_xy")] >= 0.95)
     return np.where(well, r["values"][:, o.index("grassberger")], r["values"][:, o.index("nsb")])
 
 
